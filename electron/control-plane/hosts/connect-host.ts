@@ -1,0 +1,131 @@
+// Reaching a host's engine from nothing: SSH (with host-key check) → find the engine → open the
+// Docker session → read the inventory. The same steps serve `host add` (where every failure is
+// reported to the person) and reconnects (where the host's stored key is the only one accepted).
+import { BatonError } from '../../../shared/errors.ts';
+import type { HostInventory, SshEndpoint } from '../../../shared/api.ts';
+import { probeDocker, type DockerEndpoint } from './docker-probe.ts';
+import { describeKey, type HostKeyVerdict, type PresentedKey } from './host-key.ts';
+import { HostSession } from './host-session.ts';
+import { inventoryFrom } from './inventory.ts';
+import { classifySshError, describeEndpoint } from './ssh-errors.ts';
+import { SshLink, type SshAuth } from './ssh-link.ts';
+
+export interface ConnectSpec {
+  kind: 'ssh' | 'local';
+  ssh: SshEndpoint | null;
+  socketPath: string | null;
+  auth: SshAuth;
+  /** e.g. "key ~/.ssh/id_ed25519, agent": said when authentication fails. */
+  authSummary: string;
+}
+
+export interface Connected {
+  session: HostSession;
+  inventory: HostInventory;
+  hostKey: PresentedKey | null;
+  verdict: HostKeyVerdict | null;
+}
+
+const ENGINE_TIMEOUT_MS = 10_000;
+
+export async function connectHost(spec: ConnectSpec, checkHostKey: (key: PresentedKey) => HostKeyVerdict): Promise<Connected> {
+  if (spec.kind === 'local') {
+    const session = HostSession.local(spec.socketPath!);
+    const inventory = await readInventory(session, spec.socketPath!).catch((err: unknown) => {
+      session.close();
+      throw localEngineError(err, spec.socketPath!);
+    });
+    return { session, inventory, hostKey: null, verdict: null };
+  }
+
+  const endpoint = spec.ssh!;
+  const where = describeEndpoint(endpoint);
+  let presented: PresentedKey | null = null;
+  let verdict: HostKeyVerdict | null = null;
+  let ssh: SshLink;
+  try {
+    ssh = await SshLink.connect({
+      endpoint,
+      auth: spec.auth,
+      verifyHostKey: (blob) => {
+        presented = describeKey(blob);
+        verdict = checkHostKey(presented);
+        return verdict.accept;
+      },
+    });
+  } catch (err) {
+    if (verdict && !(verdict as HostKeyVerdict).accept) throw hostKeyError(verdict, presented!, endpoint);
+    throw classifySshError(err, endpoint, spec.authSummary);
+  }
+
+  try {
+    const { endpoint: engine, report } = await probeDocker(ssh, where);
+    let session = HostSession.overSsh(ssh, engine);
+    let inventory: HostInventory;
+    try {
+      inventory = await readInventory(session, where);
+    } catch (err) {
+      // sshd may forbid stream-local forwarding (AllowStreamLocalForwarding no): relay through the CLI instead
+      if (engine.via !== 'streamlocal' || !report.cli || !/prohibited|open failed/i.test((err as Error).message)) throw err;
+      session.close();
+      const relay: DockerEndpoint = { via: 'dial-stdio', dockerHost: report.dockerHost };
+      session = HostSession.overSsh(ssh, relay);
+      inventory = await readInventory(session, where);
+    }
+    return { session, inventory, hostKey: presented, verdict };
+  } catch (err) {
+    ssh.close();
+    if (err instanceof BatonError) throw err;
+    throw new BatonError('DOCKER_ERROR', `The Docker engine on ${where} did not answer properly: ${(err as Error).message}. Check that it runs (docker info on the host).`);
+  }
+}
+
+async function readInventory(session: HostSession, where: string): Promise<HostInventory> {
+  const [info, version] = await Promise.all([
+    session.request('/info', ENGINE_TIMEOUT_MS),
+    session.request('/version', ENGINE_TIMEOUT_MS),
+  ]);
+  for (const answer of [info, version]) {
+    if (answer.status !== 200) {
+      throw new BatonError('DOCKER_ERROR', `The Docker engine on ${where} answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+    }
+  }
+  return inventoryFrom(JSON.parse(info.body), JSON.parse(version.body));
+}
+
+function localEngineError(err: unknown, socketPath: string): BatonError {
+  if (err instanceof BatonError) return err;
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED') {
+    return new BatonError('DOCKER_NOT_FOUND', `No Docker engine answers at ${socketPath}. Start Docker (e.g. systemctl start docker), or give the right socket path.`, { socketPath });
+  }
+  if (e.code === 'EACCES') {
+    return new BatonError('DOCKER_PERMISSION', `This user may not use ${socketPath}. Add it to the docker group (sudo usermod -aG docker $USER, then log in again).`, { socketPath });
+  }
+  return new BatonError('DOCKER_ERROR', `The Docker engine at ${socketPath} did not answer properly: ${e.message}`, { socketPath });
+}
+
+function hostKeyError(verdict: Exclude<HostKeyVerdict, { accept: true }>, presented: PresentedKey, endpoint: SshEndpoint): BatonError {
+  const hostPort = `${endpoint.address}:${endpoint.port}`;
+  const details = { endpoint: hostPort, keyType: presented.keyType, fingerprint: presented.fingerprint };
+  switch (verdict.problem) {
+    case 'unknown':
+      return new BatonError(
+        'HOST_KEY_UNKNOWN',
+        `${hostPort} is new to this machine. Its ${presented.keyType} key is ${presented.fingerprint}. Compare it with the host's own (ssh-keygen -lf /etc/ssh/ssh_host_${presented.keyType.replace(/^ssh-/, '')}_key.pub on the host), then confirm, or pass --host-key ${presented.fingerprint}.`,
+        details,
+      );
+    case 'changed':
+      return new BatonError(
+        'HOST_KEY_CHANGED',
+        `The host key of ${hostPort} has CHANGED: expected ${verdict.expected}, the host now shows ${presented.fingerprint}. This can mean someone is intercepting the connection. If the host was reinstalled and you have checked the new key on it, re-add it with --host-key ${presented.fingerprint}.`,
+        { ...details, expected: verdict.expected },
+      );
+    case 'pin-mismatch':
+      return new BatonError(
+        'HOST_KEY_CHANGED',
+        `${hostPort} shows the key ${presented.fingerprint}, not the ${verdict.expected} you gave. Check the fingerprint on the host; nothing was added.`,
+        { ...details, expected: verdict.expected },
+      );
+  }
+}

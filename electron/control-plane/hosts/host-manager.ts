@@ -1,0 +1,237 @@
+// The cluster's hosts: adding one (all-or-nothing: it is stored only once SSH, the host key, the
+// engine and its inventory all check out), removing one, and keeping every stored host connected.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import { BatonError } from '../../../shared/errors.ts';
+import { HOST_NAME_PATTERN, type Host, type HostAddParams, type HostInventory } from '../../../shared/api.ts';
+import type { EventLog } from '../events/event-log.ts';
+import type { Logger } from '../log.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
+import type { HostRecord } from '../store/hosts-repo.ts';
+import type { Store } from '../store/store.ts';
+import { connectHost, type ConnectSpec } from './connect-host.ts';
+import { decideHostKey, keysFromKnownHostsFile } from './host-key.ts';
+import { HostLink, type HostLinkOptions } from './host-link.ts';
+import { classifyKeyError } from './ssh-errors.ts';
+import type { SshAuth } from './ssh-link.ts';
+import { defaultIdentityFiles, expandHome, parseTarget, resolveSshTarget } from './ssh-target.ts';
+
+export interface HostManagerDeps {
+  store: Store;
+  events: EventLog;
+  secrets: SecretBox;
+  log: Logger;
+  /** The person's home: ~/.ssh/config, ~/.ssh/known_hosts and default keys are read from here. */
+  userHome?: string;
+  linkOptions?: HostLinkOptions;
+}
+
+export class HostManager {
+  private readonly links = new Map<string, HostLink>();
+  private readonly adding = new Set<string>();
+  private readonly userHome: string;
+
+  constructor(private readonly deps: HostManagerDeps) {
+    this.userHome = deps.userHome ?? homedir();
+  }
+
+  /** Connects every stored host (in the background; each reports its own state). */
+  startAll(): void {
+    for (const record of this.deps.store.hosts.list()) this.startLink(record).start();
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.links.values()].map((l) => l.stop()));
+    this.links.clear();
+  }
+
+  link(name: string): HostLink {
+    const link = this.links.get(name);
+    if (!link) throw new BatonError('NOT_FOUND', `There is no host named ${name}. See the hosts with: baton host ls`, { host: name });
+    return link;
+  }
+
+  list(): Host[] {
+    return this.deps.store.hosts.list().map((r) => this.toHost(r));
+  }
+
+  get(name: string): Host {
+    const record = this.deps.store.hosts.get(name);
+    if (!record) throw new BatonError('NOT_FOUND', `There is no host named ${name}. See the hosts with: baton host ls`, { host: name });
+    return this.toHost(record);
+  }
+
+  async add(params: HostAddParams): Promise<Host> {
+    const draft = this.draftRecord(params);
+    if (this.deps.store.hosts.get(draft.name) || this.adding.has(draft.name)) {
+      throw new BatonError('ALREADY_EXISTS', `A host named ${draft.name} already exists. Pick another name with --name, or remove the old one first (baton host rm ${draft.name}).`, { host: draft.name });
+    }
+    const twin = this.deps.store.hosts
+      .list()
+      .find((h) => (draft.ssh && h.ssh && h.ssh.address === draft.ssh.address && h.ssh.port === draft.ssh.port && h.ssh.user === draft.ssh.user) || (draft.kind === 'local' && h.socketPath === draft.socketPath && h.kind === 'local'));
+    if (twin) {
+      throw new BatonError('ALREADY_EXISTS', `That engine is already in the cluster as ${twin.name}.`, { host: twin.name });
+    }
+
+    this.adding.add(draft.name);
+    try {
+      const spec = this.connectSpec(draft, params.passphrase);
+      const endpoint = draft.ssh ? `${draft.ssh.address}:${draft.ssh.port}` : '';
+      const connected = await connectHost(spec, (presented) =>
+        decideHostKey({
+          presented,
+          remembered: this.deps.store.knownHosts.get(endpoint),
+          systemKnown: draft.ssh ? keysFromKnownHostsFile(join(this.userHome, '.ssh', 'known_hosts'), draft.ssh.address, draft.ssh.port) : [],
+          pin: params.hostKey,
+          trustNew: params.trustNewHostKey,
+        }),
+      );
+      const now = new Date().toISOString();
+      const record: HostRecord = {
+        ...draft,
+        hostKeyFingerprint: connected.hostKey?.fingerprint ?? null,
+        inventory: connected.inventory,
+        addedAt: now,
+        lastSeenAt: now,
+      };
+      try {
+        this.storeNewHost(record, connected.hostKey && connected.verdict?.accept && connected.verdict.remember ? { endpoint, ...connected.hostKey } : null, now);
+      } catch (err) {
+        connected.session.close();
+        throw err;
+      }
+      this.deps.events.append({
+        kind: 'host.added',
+        host: record.name,
+        message: `${record.name} added (${record.ssh ? `${record.ssh.user}@${record.ssh.address}:${record.ssh.port}` : record.socketPath}, ${connected.inventory.cpus} CPUs, ${Math.round(connected.inventory.memoryBytes / 2 ** 20)} MiB, Docker ${connected.inventory.dockerVersion})`,
+        data: { hostKey: record.hostKeyFingerprint },
+      });
+      this.startLink(record).adopt(connected);
+      return this.toHost(record);
+    } finally {
+      this.adding.delete(draft.name);
+    }
+  }
+
+  async remove(name: string): Promise<{ name: string }> {
+    this.get(name); // NOT_FOUND first
+    const link = this.links.get(name);
+    this.links.delete(name);
+    await link?.stop();
+    this.deps.store.hosts.remove(name);
+    this.deps.events.append({ kind: 'host.removed', host: name, message: `${name} removed from the cluster` });
+    return { name };
+  }
+
+  private storeNewHost(record: HostRecord, key: { endpoint: string; keyType: string; fingerprint: string } | null, now: string): void {
+    const { store } = this.deps;
+    // one transaction: the host and its remembered key land together or not at all
+    store.transaction(() => {
+      store.hosts.insert(record);
+      if (key) store.knownHosts.remember(key, now);
+    });
+  }
+
+  private startLink(record: HostRecord): HostLink {
+    const link = new HostLink(
+      record.name,
+      {
+        log: this.deps.log,
+        events: this.deps.events,
+        spec: () => this.connectSpec(this.deps.store.hosts.get(record.name) ?? record, undefined),
+        expectedFingerprint: record.hostKeyFingerprint,
+        onInventory: (inventory: HostInventory) => this.deps.store.hosts.recordSeen(record.name, inventory, new Date().toISOString()),
+      },
+      this.deps.linkOptions,
+    );
+    this.links.set(record.name, link);
+    return link;
+  }
+
+  /** What the request says, made concrete: target resolved, name chosen, auth picked. Nothing is dialled. */
+  private draftRecord(params: HostAddParams): Omit<HostRecord, 'addedAt' | 'lastSeenAt' | 'hostKeyFingerprint' | 'inventory'> {
+    const target = parseTarget(params.target);
+    const labels = params.labels ?? {};
+    if (target.kind === 'local') {
+      return { name: params.name ?? 'local', kind: 'local', ssh: null, socketPath: target.socketPath, auth: 'none', identityFile: null, passphraseSealed: null, agentSocket: null, labels };
+    }
+    const resolved = resolveSshTarget(target, { home: this.userHome });
+    const name = params.name ?? defaultName(resolved.alias);
+    const identityFile = params.identityFile ? expandHome(params.identityFile, this.userHome) : (resolved.identityFiles[0] ?? null);
+    const agentSocket = params.agentSocket ?? null;
+    const fallbackKey = identityFile === null && agentSocket === null ? (defaultIdentityFiles(this.userHome)[0] ?? null) : null;
+    const keyFile = identityFile ?? fallbackKey;
+    if (keyFile === null && agentSocket === null) {
+      throw new BatonError('AUTH_FAILED', `No way to log in to ${params.target}: no key file was given, ~/.ssh has no id_ed25519/id_ecdsa/id_rsa, and no SSH agent is running. Give a key with --identity FILE, or start an agent and ssh-add your key.`, { field: 'identityFile' });
+    }
+    return {
+      name,
+      kind: 'ssh',
+      ssh: { user: resolved.user, address: resolved.address, port: resolved.port },
+      socketPath: null,
+      auth: keyFile ? 'key' : 'agent',
+      identityFile: keyFile,
+      passphraseSealed: params.passphrase ? this.deps.secrets.seal(params.passphrase) : null,
+      agentSocket,
+      labels,
+    };
+  }
+
+  private connectSpec(record: Pick<HostRecord, 'kind' | 'ssh' | 'socketPath' | 'identityFile' | 'passphraseSealed' | 'agentSocket'>, passphrase: string | undefined): ConnectSpec {
+    const auth: SshAuth = {};
+    const tried: string[] = [];
+    if (record.identityFile) {
+      const pass = passphrase ?? (record.passphraseSealed ? this.deps.secrets.open(record.passphraseSealed) : undefined);
+      auth.privateKey = readPrivateKey(record.identityFile, pass);
+      auth.passphrase = pass;
+      tried.push(`key ${record.identityFile}`);
+    }
+    if (record.agentSocket) {
+      auth.agent = record.agentSocket;
+      tried.push(`agent ${record.agentSocket}`);
+    }
+    return { kind: record.kind, ssh: record.ssh, socketPath: record.socketPath, auth, authSummary: tried.join(', ') || 'nothing' };
+  }
+
+  private toHost(record: HostRecord): Host {
+    const link = this.links.get(record.name);
+    return {
+      name: record.name,
+      kind: record.kind,
+      ssh: record.ssh,
+      socketPath: record.socketPath,
+      auth: record.auth,
+      identityFile: record.identityFile,
+      hostKeyFingerprint: record.hostKeyFingerprint,
+      labels: record.labels,
+      state: link?.state ?? 'connecting',
+      stateReason: link?.reason ?? null,
+      inventory: link?.inventory ?? record.inventory,
+      addedAt: record.addedAt,
+      lastSeenAt: record.lastSeenAt,
+    };
+  }
+}
+
+/** A host name from an alias or address: "web-1" stays, "10.0.0.5" stays, "::1" becomes "host-1". */
+function defaultName(alias: string): string {
+  if (HOST_NAME_PATTERN.test(alias)) return alias;
+  const cleaned = alias.replace(/[^a-zA-Z0-9_.-]+/g, '-').replace(/^[-_.]+/, '');
+  return HOST_NAME_PATTERN.test(cleaned) ? cleaned : 'host';
+}
+
+/** Reads and checks a key before any connection, so a bad key or passphrase is said as such. */
+function readPrivateKey(file: string, passphrase: string | undefined): Buffer {
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new BatonError('KEY_UNREADABLE', code === 'ENOENT' ? `The key file ${file} does not exist. Check the path given with --identity (or IdentityFile in ~/.ssh/config).` : `Cannot read the key file ${file} (${code}). Check its permissions.`, { identityFile: file });
+  }
+  const parsed = ssh2.utils.parseKey(data, passphrase);
+  if (parsed instanceof Error) throw classifyKeyError(parsed, file, passphrase !== undefined);
+  return data;
+}

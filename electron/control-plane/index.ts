@@ -1,0 +1,101 @@
+// The control plane, assembled. Plain Node: the desktop app embeds it in Electron's main process,
+// `baton serve` runs it headless, and tests start it directly. It never imports `electron`.
+import { mkdirSync, chmodSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { BatonEvent } from '../../shared/api.ts';
+import type { Envelope } from '../../shared/errors.ts';
+import { createDispatcher, type Dispatch } from './api/dispatcher.ts';
+import { EventLog } from './events/event-log.ts';
+import { HostManager } from './hosts/host-manager.ts';
+import type { HostLinkOptions } from './hosts/host-link.ts';
+import { findLocalEngine } from './hosts/local-engine.ts';
+import { listSshConfigHosts } from './hosts/ssh-target.ts';
+import { createLogger, type Logger } from './log.ts';
+import { SecretBox } from './secrets/secret-box.ts';
+import { Store } from './store/store.ts';
+
+export const BATON_VERSION = '0.1.0';
+
+export interface ControlPlaneOptions {
+  /** BATON_HOME: state, keys, sockets. Default ~/.baton. */
+  home?: string;
+  /** Where ~/.ssh lives for this person. Default: the OS home. */
+  userHome?: string;
+  logger?: Logger;
+  /** Local Docker socket to offer as a first host. */
+  localSocket?: string;
+  linkOptions?: HostLinkOptions;
+}
+
+export function defaultHome(): string {
+  return process.env.BATON_HOME ?? join(homedir(), '.baton');
+}
+
+export class ControlPlane {
+  readonly dispatch: Dispatch;
+  private readonly startedAt = new Date().toISOString();
+
+  private constructor(
+    readonly home: string,
+    readonly store: Store,
+    readonly events: EventLog,
+    readonly hosts: HostManager,
+    readonly log: Logger,
+    options: ControlPlaneOptions,
+  ) {
+    const userHome = options.userHome ?? homedir();
+    this.dispatch = createDispatcher(
+      {
+        'system.info': () => {
+          const hosts = this.hosts.list();
+          return { version: BATON_VERSION, home: this.home, startedAt: this.startedAt, hosts: hosts.length, hostsReady: hosts.filter((h) => h.state === 'ready').length };
+        },
+        'host.add': (p) => this.hosts.add(p),
+        'host.list': () => this.hosts.list(),
+        'host.inspect': (p) => ({ host: this.hosts.get(p.name), events: this.events.list({ host: p.name, limit: 50 }) }),
+        'host.remove': (p) => this.hosts.remove(p.name),
+        'host.localEngine': async () => {
+          const found = await findLocalEngine(options.localSocket);
+          if (!found) return null;
+          const alreadyAdded = this.hosts.list().some((h) => h.kind === 'local' && h.socketPath === found.socketPath);
+          return { ...found, alreadyAdded };
+        },
+        'host.sshConfig': () => listSshConfigHosts({ home: userHome }),
+        'events.list': (p) => this.events.list(p),
+      },
+      log,
+    );
+  }
+
+  static async start(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+    const home = options.home ?? defaultHome();
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    chmodSync(home, 0o700);
+    const log = options.logger ?? createLogger({ destination: join(home, 'baton.log') });
+    const store = Store.open(join(home, 'baton.db'));
+    const events = new EventLog(store.db);
+    const secrets = SecretBox.fromKeyFile(join(home, 'data.key'));
+    const hosts = new HostManager({ store, events, secrets, log, ...(options.userHome ? { userHome: options.userHome } : {}), ...(options.linkOptions ? { linkOptions: options.linkOptions } : {}) });
+    const plane = new ControlPlane(home, store, events, hosts, log, options);
+    hosts.startAll();
+    log.info({ home }, 'control plane started');
+    return plane;
+  }
+
+  subscribe(listener: (event: BatonEvent) => void, opts: { after?: number } = {}): () => void {
+    return this.events.subscribe(listener, opts);
+  }
+
+  lastEventId(): number {
+    return this.events.lastId();
+  }
+
+  async stop(): Promise<void> {
+    await this.hosts.stopAll();
+    this.store.close();
+    this.log.info('control plane stopped');
+  }
+}
+
+export type { Envelope };

@@ -1,0 +1,76 @@
+// The control plane's state lives in one SQLite file under BATON_HOME. Migrations are a list of
+// SQL steps; `user_version` records how many have run, so an older file is brought forward at open.
+import BetterSqlite3 from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type Database = BetterSqlite3.Database;
+
+const MIGRATIONS: string[] = [
+  // 1: hosts, their remembered keys, and the event log
+  `
+  CREATE TABLE hosts (
+    name            TEXT PRIMARY KEY,
+    kind            TEXT NOT NULL CHECK (kind IN ('ssh', 'local')),
+    ssh_user        TEXT,
+    ssh_address     TEXT,
+    ssh_port        INTEGER,
+    socket_path     TEXT,
+    auth            TEXT NOT NULL,
+    identity_file   TEXT,
+    passphrase_enc  TEXT,            -- sealed with the control plane's key, never plain
+    agent_socket    TEXT,
+    host_key_fp     TEXT,
+    labels          TEXT NOT NULL DEFAULT '{}',
+    inventory       TEXT,
+    added_at        TEXT NOT NULL,
+    last_seen_at    TEXT
+  );
+  CREATE TABLE known_hosts (
+    endpoint     TEXT PRIMARY KEY,   -- "address:port" as dialled
+    key_type     TEXT NOT NULL,
+    fingerprint  TEXT NOT NULL,      -- SHA256:…
+    added_at     TEXT NOT NULL
+  );
+  CREATE TABLE events (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    time      TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    severity  TEXT NOT NULL,
+    host      TEXT,
+    stack     TEXT,
+    service   TEXT,
+    replica   TEXT,
+    message   TEXT NOT NULL,
+    data      TEXT
+  );
+  CREATE INDEX events_host ON events (host, id);
+  `,
+];
+
+export function openDatabase(file: string): Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const db = new BetterSqlite3(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `The state file was written by a newer Baton (schema ${current}, this one knows ${MIGRATIONS.length}). Upgrade Baton, or point BATON_HOME elsewhere.`,
+    );
+  }
+  for (let i = current; i < MIGRATIONS.length; i++) {
+    const step = MIGRATIONS[i]!;
+    db.transaction(() => {
+      db.exec(step);
+      db.pragma(`user_version = ${i + 1}`);
+    })();
+  }
+}

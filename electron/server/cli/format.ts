@@ -1,0 +1,67 @@
+// Terminal output: aligned tables for people, JSON for scripts.
+import type { BatonEvent, Host } from '../../../shared/api.ts';
+
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+export function bytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 10 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+export function hostAddress(host: Host): string {
+  return host.ssh ? `${host.ssh.user}@${host.ssh.address}${host.ssh.port === 22 ? '' : `:${host.ssh.port}`}` : `unix://${host.socketPath}`;
+}
+
+export function hostsTable(hosts: Host[]): string {
+  return table(
+    ['NAME', 'STATE', 'ADDRESS', 'OS / ARCH', 'CPUS', 'MEMORY', 'DOCKER'],
+    hosts.map((h) => [
+      h.name,
+      h.state,
+      hostAddress(h),
+      h.inventory ? `${h.inventory.osType}/${h.inventory.architecture}` : '-',
+      h.inventory ? String(h.inventory.cpus) : '-',
+      h.inventory ? bytes(h.inventory.memoryBytes) : '-',
+      h.inventory?.dockerVersion ?? '-',
+    ]),
+  );
+}
+
+export function hostDetail(host: Host): string {
+  const inv = host.inventory;
+  const rows: [string, string][] = [
+    ['Name', host.name],
+    ['State', host.state + (host.stateReason ? ` (${host.stateReason})` : '')],
+    ['Address', hostAddress(host)],
+    ['Auth', host.auth + (host.identityFile ? ` ${host.identityFile}` : '')],
+    ['Host key', host.hostKeyFingerprint ?? '-'],
+    ['Labels', Object.entries(host.labels).map(([k, v]) => `${k}=${v}`).join(', ') || '-'],
+    ['Hostname', inv?.hostname ?? '-'],
+    ['OS', inv ? `${inv.os} (${inv.osType}, kernel ${inv.kernel})` : '-'],
+    ['Architecture', inv?.architecture ?? '-'],
+    ['CPUs', inv ? String(inv.cpus) : '-'],
+    ['Memory', inv ? bytes(inv.memoryBytes) : '-'],
+    ['Docker', inv ? `${inv.dockerVersion} (API ${inv.apiVersion})` : '-'],
+    ['Engine labels', inv?.engineLabels.join(', ') || '-'],
+    ['Added', host.addedAt],
+    ['Last seen', host.lastSeenAt ?? '-'],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+}
+
+export function eventLine(e: BatonEvent): string {
+  const subject = [e.host, e.stack, e.service, e.replica].filter(Boolean).join('/');
+  const mark = e.severity === 'error' ? 'ERROR' : e.severity === 'warning' ? 'WARN ' : 'INFO ';
+  return `${e.time}  ${mark} ${e.kind.padEnd(18)} ${subject ? subject + ': ' : ''}${e.message}`;
+}
