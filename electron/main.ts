@@ -1,0 +1,193 @@
+// The Electron main process, kept thin: one window, the menu, session hardening and the IPC
+// wiring to the control plane. Everything it decides is in ./window/ (pure, tested without Electron).
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
+import type { IpcMainInvokeEvent, WebContents } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { toErrorBody, type Envelope } from '../shared/errors.ts';
+import { ControlPlane } from './control-plane/index.ts';
+import { createLogger } from './control-plane/log.ts';
+import { buildAppMenuTemplate } from './window/app-menu.ts';
+import { CHANNEL_ATTACH_TOKEN, CHANNEL_CALL, CHANNEL_EVENT } from './window/bridge.ts';
+import { contentSecurityPolicy } from './window/content-security-policy.ts';
+import { LaunchError, parseDesktopSettings, resolveLaunchMode, type LaunchMode } from './window/launch-mode.ts';
+import { installNavigationGuard, isTrustedSender } from './window/navigation-guard.ts';
+import { isPermissionGranted } from './window/permissions.ts';
+import { buildWindowOptions } from './window/window-options.ts';
+
+const log = createLogger();
+const STOP_TIMEOUT_MS = 5_000;
+
+/** Set in development only (`BATON_RENDERER_URL=http://localhost:5173`): load the Vite dev server. */
+const devServerUrl = !app.isPackaged ? process.env['BATON_RENDERER_URL'] : undefined;
+
+let controlPlane: ControlPlane | null = null;
+let mainWindow: BrowserWindow | null = null;
+
+interface RendererPage {
+  /** What the window loads: the page plus the transport choice in its query string. */
+  loadUrl: string;
+  /** The page without query: navigation and IPC senders are checked against it. */
+  appUrl: string;
+}
+
+function rendererPage(mode: LaunchMode): RendererPage {
+  const appUrl =
+    devServerUrl ?? pathToFileURL(path.join(__dirname, '..', 'renderer', 'index.html')).href;
+  const url = new URL(appUrl);
+  // The token never goes into the URL: the renderer asks the preload for it.
+  if (mode.kind === 'attach') url.searchParams.set('attach', mode.url);
+  return { loadUrl: url.href, appUrl };
+}
+
+async function readSettings(): Promise<string | null> {
+  try {
+    return await readFile(path.join(app.getPath('userData'), 'settings.json'), 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function hardenSession(mode: LaunchMode): void {
+  const csp = contentSecurityPolicy({
+    loopbackWebSocket: mode.kind === 'attach',
+    devServer: devServerUrl !== undefined,
+  });
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => {
+    callback(isPermissionGranted(permission));
+  });
+  session.defaultSession.setPermissionCheckHandler((_contents, permission) => isPermissionGranted(permission));
+}
+
+function wireIpc(mode: LaunchMode, page: RendererPage): void {
+  const trusted = (event: IpcMainInvokeEvent): boolean => isTrustedSender(event.senderFrame?.url, page.appUrl);
+
+  ipcMain.handle(CHANNEL_CALL, async (event, method: unknown, params: unknown): Promise<Envelope<unknown>> => {
+    if (!trusted(event)) return { error: { code: 'UNAUTHORIZED', message: 'IPC from a page that is not Baton' } };
+    if (typeof method !== 'string') return { error: { code: 'INVALID_INPUT', message: 'method must be a string' } };
+    if (controlPlane === null) {
+      return { error: { code: 'UNAVAILABLE', message: 'This window is attached to a remote control plane; calls go over its WebSocket.' } };
+    }
+    try {
+      return await controlPlane.dispatch(method, params);
+    } catch (err) {
+      // dispatch is not supposed to throw; if it does, the renderer still gets an envelope
+      return { error: toErrorBody(err) };
+    }
+  });
+
+  ipcMain.handle(CHANNEL_ATTACH_TOKEN, (event): string | null => {
+    if (!trusted(event)) return null;
+    return mode.kind === 'attach' ? mode.token : null;
+  });
+}
+
+function createWindow(page: RendererPage): BrowserWindow {
+  const win = new BrowserWindow(
+    buildWindowOptions({
+      preloadPath: path.join(__dirname, 'preload.cjs'),
+      iconPath: path.join(__dirname, '..', 'icon.png'),
+      backgroundColor: '#09090b',
+    }),
+  );
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+  win.loadURL(page.loadUrl).catch((err: unknown) => log.error({ err }, 'could not load the renderer'));
+  return win;
+}
+
+function showWindow(page: RendererPage): void {
+  if (mainWindow === null) mainWindow = createWindow(page);
+  else {
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  }
+}
+
+async function start(): Promise<void> {
+  const mode = resolveLaunchMode({
+    argv: process.argv,
+    env: process.env,
+    homedir: homedir(),
+    settings: parseDesktopSettings(await readSettings()),
+  });
+  delete process.env['BATON_TOKEN']; // read once; nothing this process starts needs it
+  const page = rendererPage(mode);
+
+  hardenSession(mode);
+  app.on('web-contents-created', (_event, contents: WebContents) => {
+    installNavigationGuard(contents, page.appUrl, {
+      openExternal: (url) => void shell.openExternal(url),
+    });
+  });
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(buildAppMenuTemplate({ isMac: process.platform === 'darwin', dev: !app.isPackaged })),
+  );
+
+  if (mode.kind === 'embedded') {
+    controlPlane = await ControlPlane.start({ home: mode.home });
+    controlPlane.subscribe((event) => {
+      if (mainWindow !== null && !mainWindow.isDestroyed()) mainWindow.webContents.send(CHANNEL_EVENT, event);
+    });
+    log.info({ home: mode.home }, 'control plane started');
+  } else {
+    log.info({ url: mode.url }, 'attached to a remote control plane');
+  }
+  wireIpc(mode, page);
+
+  showWindow(page);
+  app.on('second-instance', () => showWindow(page));
+  app.on('activate', () => showWindow(page));
+}
+
+async function stopControlPlane(): Promise<void> {
+  const cp = controlPlane;
+  if (cp === null) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      log.warn('the control plane did not stop in time; quitting anyway');
+      resolve();
+    }, STOP_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([cp.stop(), timeout]);
+  } catch (err) {
+    log.error({ err }, 'stopping the control plane failed');
+  } finally {
+    clearTimeout(timer);
+    controlPlane = null;
+  }
+}
+
+function fail(err: unknown): void {
+  const message = err instanceof LaunchError ? err.message : `Baton could not start: ${toErrorBody(err).message}`;
+  log.error({ err }, 'startup failed');
+  dialog.showErrorBox('Baton', message);
+  app.exit(1);
+}
+
+// Two control planes on one home would fight over its database: the second launch focuses the first.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let stopping = false;
+  app.on('before-quit', (event) => {
+    if (controlPlane === null) return;
+    event.preventDefault();
+    if (stopping) return;
+    stopping = true;
+    void stopControlPlane().finally(() => app.quit());
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.whenReady().then(start).catch(fail);
+}

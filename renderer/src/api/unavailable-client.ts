@@ -1,0 +1,33 @@
+// The page was opened with nothing to talk to (a browser without ?ws=, or no preload).
+import type { BatonEvent, MethodName, Params, Result } from '../../../shared/api.ts';
+import { BatonError } from '../../../shared/errors.ts';
+import type { ConnectionState, Transport } from './transport.ts';
+
+export class UnavailableClient implements Transport {
+  readonly kind = 'none';
+  private readonly state: ConnectionState;
+
+  constructor(reason: string) {
+    this.state = { status: 'unavailable', endpoint: 'none', retryAt: null, reason };
+  }
+
+  call<M extends MethodName>(_method: M, _params: Params<M>): Promise<Result<M>> {
+    return Promise.reject(new BatonError('UNAVAILABLE', this.state.reason ?? 'Not connected to a control plane.'));
+  }
+
+  subscribe(_listener: (event: BatonEvent) => void): () => void {
+    return () => {};
+  }
+
+  connection(): ConnectionState {
+    return this.state;
+  }
+
+  onConnectionChange(): () => void {
+    return () => {};
+  }
+
+  reconnectNow(): void {}
+
+  close(): void {}
+}

@@ -1,0 +1,23 @@
+// An action's error, shown where the action was asked: what went wrong and its code.
+import type { BatonError } from '../../../shared/errors.ts';
+import { cx } from './cx.ts';
+import { Icon } from './icons.tsx';
+
+export function ErrorNote({ error, title, className }: { error: BatonError; title?: string; className?: string }) {
+  return (
+    <div
+      role="alert"
+      className={cx(
+        'flex gap-2.5 rounded-md border border-red-200 bg-red-50 px-3 py-2.5 text-[13px] text-red-900 dark:border-red-900/60 dark:bg-red-950/40 dark:text-red-200',
+        className,
+      )}
+    >
+      <Icon name="errorCircle" className="mt-px size-4 shrink-0 text-red-500 dark:text-red-400" />
+      <div className="min-w-0">
+        {title !== undefined && <p className="font-medium">{title}</p>}
+        <p className="break-words">{error.message}</p>
+        <p className="mt-1 font-mono text-[11px] text-red-700/70 dark:text-red-300/60">{error.code}</p>
+      </div>
+    </div>
+  );
+}

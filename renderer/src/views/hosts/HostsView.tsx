@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import { useConnection, useHosts } from '../../state/app-state.tsx';
+import { Button, Spinner } from '../../ui/Button.tsx';
+import { ErrorNote } from '../../ui/ErrorNote.tsx';
+import { Icon } from '../../ui/icons.tsx';
+import { CliInstructions, LocalEngineCard, useLocalEngineOffer } from './AddHostPanel.tsx';
+import { summarizeHosts } from './format.ts';
+import { HostsTable } from './HostsTable.tsx';
+
+export function HostsView() {
+  const { hosts, status, error, refresh } = useHosts();
+  const connection = useConnection();
+  const offer = useLocalEngineOffer();
+  const [adding, setAdding] = useState(false);
+  const connected = connection.status === 'connected';
+
+  if (hosts.length === 0) {
+    if (!connected) return <Waiting />;
+    if (status === 'loading') return <Loading />;
+    if (status === 'error' && error !== null) {
+      return (
+        <div className="mx-auto max-w-xl px-6 py-12">
+          <ErrorNote error={error} title="Could not load the hosts" />
+          <Button icon="refresh" className="mt-3" onClick={() => void refresh()}>
+            Try again
+          </Button>
+        </div>
+      );
+    }
+    return (
+      <div className="mx-auto flex max-w-xl flex-col items-center px-6 py-14 text-center">
+        <div className="flex size-12 items-center justify-center rounded-xl bg-zinc-100 text-zinc-500 dark:bg-zinc-800/80 dark:text-zinc-400">
+          <Icon name="server" className="size-6" />
+        </div>
+        <h2 className="mt-4 text-lg font-semibold tracking-tight">Add your first host</h2>
+        <p className="mt-1.5 max-w-md text-[13px] leading-relaxed text-zinc-600 dark:text-zinc-400">
+          Baton runs your services on Linux hosts you reach over SSH, using the Docker engine they already have.
+          Start with this machine, a server, or both.
+        </p>
+        <div className="mt-7 flex w-full flex-col gap-5">
+          {offer !== null && !offer.alreadyAdded && <LocalEngineCard offer={offer} />}
+          <CliInstructions />
+        </div>
+      </div>
+    );
+  }
+
+  const summary = summarizeHosts(hosts);
+  const showOffer = offer !== null && !offer.alreadyAdded;
+  return (
+    <div className="px-6 py-5">
+      <div className="mb-4 flex items-center justify-between gap-4">
+        <div className="flex items-center gap-4 text-[13px] text-zinc-600 dark:text-zinc-400">
+          <Stat value={summary.total} label={summary.total === 1 ? 'host' : 'hosts'} />
+          <Stat value={summary.ready} label="ready" dot="bg-emerald-500" />
+          {summary.unreachable > 0 && <Stat value={summary.unreachable} label="unreachable" dot="bg-red-500" />}
+          {summary.other > 0 && <Stat value={summary.other} label="other" dot="bg-amber-500" />}
+        </div>
+        <Button variant={adding ? 'secondary' : 'primary'} icon={adding ? undefined : 'plus'} onClick={() => setAdding(!adding)}>
+          {adding ? 'Close' : 'Add host'}
+        </Button>
+      </div>
+      {adding && (
+        <div className="mb-5 flex flex-col gap-4 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
+          {showOffer && <LocalEngineCard offer={offer} />}
+          <CliInstructions />
+        </div>
+      )}
+      {error !== null && connected && <ErrorNote error={error} title="Could not refresh the hosts" className="mb-4" />}
+      <HostsTable hosts={hosts} />
+    </div>
+  );
+}
+
+function Stat({ value, label, dot }: { value: number; label: string; dot?: string }) {
+  return (
+    <span className="flex items-center gap-1.5">
+      {dot !== undefined && <span className={`size-1.5 rounded-full ${dot}`} />}
+      <span className="font-semibold text-zinc-900 tabular-nums dark:text-zinc-100">{value}</span>
+      {label}
+    </span>
+  );
+}
+
+function Loading() {
+  return (
+    <div className="flex items-center justify-center gap-2 py-24 text-[13px] text-zinc-500">
+      <Spinner /> Loading hosts…
+    </div>
+  );
+}
+
+function Waiting() {
+  return (
+    <div className="mx-auto flex max-w-md flex-col items-center px-6 py-20 text-center">
+      <div className="flex size-12 items-center justify-center rounded-xl bg-zinc-100 text-zinc-400 dark:bg-zinc-800/80 dark:text-zinc-500">
+        <Icon name="plugOff" className="size-6" />
+      </div>
+      <h2 className="mt-4 text-base font-semibold tracking-tight">Waiting for the control plane</h2>
+      <p className="mt-1.5 text-[13px] leading-relaxed text-zinc-600 dark:text-zinc-400">
+        Your hosts appear here as soon as Baton is connected to its control plane.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openDatabase } from '../../electron/control-plane/store/database.ts';
+import { EventLog } from '../../electron/control-plane/events/event-log.ts';
+import type { BatonEvent } from '../../shared/api.ts';
+
+test('events are stored, numbered in order and delivered to subscribers at once', () => {
+  const log = new EventLog(openDatabase(':memory:'));
+  const seen: BatonEvent[] = [];
+  const off = log.subscribe((e) => seen.push(e));
+  const a = log.append({ kind: 'host.ready', host: 'h1', message: 'h1 is ready' });
+  const b = log.append({ kind: 'host.unreachable', severity: 'warning', host: 'h2', message: 'h2 is unreachable', data: { reason: 'keepalive' } });
+  off();
+  log.append({ kind: 'host.ready', host: 'h2', message: 'after unsubscribe' });
+  assert.ok(b.id > a.id);
+  assert.deepEqual(seen.map((e) => e.kind), ['host.ready', 'host.unreachable']);
+  assert.deepEqual(log.list({ host: 'h2' }).map((e) => e.message), ['h2 is unreachable', 'after unsubscribe']);
+  assert.deepEqual(log.list({ after: a.id, limit: 1 }).map((e) => e.id), [b.id + 1], 'limit keeps the newest, oldest first');
+  assert.deepEqual(log.list({ host: 'h2' })[0]!.data, { reason: 'keepalive' });
+});
+
+test('subscribe with `after` replays what was missed, then goes live, with no gap and no repeat', () => {
+  const log = new EventLog(openDatabase(':memory:'));
+  const first = log.append({ kind: 'x', message: '1' });
+  log.append({ kind: 'x', message: '2' });
+  const seen: string[] = [];
+  log.subscribe((e) => seen.push(e.message), { after: first.id });
+  log.append({ kind: 'x', message: '3' });
+  assert.deepEqual(seen, ['2', '3']);
+});
+
+test('a throwing subscriber does not stop the others nor the writer', () => {
+  const log = new EventLog(openDatabase(':memory:'));
+  const seen: string[] = [];
+  log.subscribe(() => {
+    throw new Error('bad listener');
+  });
+  log.subscribe((e) => seen.push(e.message));
+  assert.doesNotThrow(() => log.append({ kind: 'x', message: 'ok' }));
+  assert.deepEqual(seen, ['ok']);
+});
