@@ -2,6 +2,7 @@
 // it as its `agent`, so every Docker API request rides the host's one SSH connection; with
 // keep-alive, a channel is reused for the next request instead of being opened again.
 import http from 'node:http';
+import { inspect } from 'node:util';
 import type { ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
 
@@ -17,9 +18,13 @@ function asSocket(stream: Duplex): Duplex {
     idleTimer = idleMs > 0 ? setTimeout(() => stream.emit('timeout'), idleMs) : null;
     idleTimer?.unref();
   };
+  // as net.Socket does: 0 disarms (and drops the callback), anything else re-arms
   s['setTimeout'] = (ms: number, cb?: () => void) => {
     idleMs = ms;
-    if (cb) stream.once('timeout', cb);
+    if (cb) {
+      if (ms === 0) stream.removeListener('timeout', cb);
+      else stream.once('timeout', cb);
+    }
     arm();
     return stream;
   };
@@ -38,6 +43,13 @@ export class ChannelAgent extends http.Agent {
     options: http.AgentOptions,
   ) {
     super(options);
+  }
+
+  // docker-modem runs util.inspect(options, { showHidden: true, depth: null }) on every request,
+  // options.agent included: through the agent's sockets that walks the whole SSH client, and with a
+  // few long streams open it takes seconds per request. The agent describes itself briefly instead.
+  [inspect.custom](): string {
+    return `ChannelAgent(${Object.keys(this.sockets).length} busy, ${Object.keys(this.freeSockets).length} free)`;
   }
 
   // Node's Agent accepts an asynchronous createConnection: return nothing, call back later.
