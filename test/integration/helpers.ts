@@ -1,0 +1,58 @@
+// Shared by the integration tests: a control plane on a fresh BATON_HOME, and waiting for events.
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ControlPlane } from '../../electron/control-plane/index.ts';
+import { silentLogger } from '../../electron/control-plane/log.ts';
+import type { BatonEvent } from '../../shared/api.ts';
+import { BatonError, type ErrorCode } from '../../shared/errors.ts';
+
+export interface TestPlane {
+  plane: ControlPlane;
+  home: string;
+  userHome: string;
+}
+
+/** A control plane with its own BATON_HOME and an empty ~/.ssh, so nothing of this machine's leaks in. */
+export async function startTestPlane(existing?: { home: string; userHome: string }): Promise<TestPlane> {
+  const home = existing?.home ?? mkdtempSync(join(tmpdir(), 'baton-test-home-'));
+  const userHome = existing?.userHome ?? mkdtempSync(join(tmpdir(), 'baton-test-user-'));
+  mkdirSync(join(userHome, '.ssh'), { recursive: true, mode: 0o700 });
+  const plane = await ControlPlane.start({ home, userHome, logger: silentLogger(), localSocket: join(home, 'no-local-engine.sock') });
+  return { plane, home, userHome };
+}
+
+/** Calls through the same dispatcher the transports use, and unwraps the envelope. */
+export async function call(plane: ControlPlane, method: string, params: unknown): Promise<unknown> {
+  const answer = await plane.dispatch(method, params);
+  if ('error' in answer) throw BatonError.fromBody(answer.error);
+  return answer.result;
+}
+
+export async function expectError(promise: Promise<unknown>, code: ErrorCode, pattern?: RegExp): Promise<BatonError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (!(err instanceof BatonError)) throw err;
+    if (err.code !== code) throw new Error(`expected ${code}, got ${err.code}: ${err.message}`);
+    if (pattern && !pattern.test(err.message)) throw new Error(`${code} message "${err.message}" does not match ${pattern}`);
+    return err;
+  }
+  throw new Error(`expected ${code}, but it succeeded`);
+}
+
+/** Resolves with the first event (from now on) that matches, or rejects after `timeoutMs`. */
+export function waitForEvent(plane: ControlPlane, match: (e: BatonEvent) => boolean, timeoutMs: number): Promise<BatonEvent> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no matching event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const off = plane.subscribe((e) => {
+      if (!match(e)) return;
+      clearTimeout(timer);
+      off();
+      resolve(e);
+    });
+  });
+}
