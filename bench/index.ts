@@ -1,0 +1,24 @@
+// `npm run bench [-- NAME…]`: runs the named benchmarks (all when none is named) against the lab,
+// printing for each our figure, the peer's on the same hosts in the same run, and the ratio.
+import { benchSsh } from './ssh.ts';
+
+const BENCHMARKS: Record<string, () => Promise<string>> = {
+  ssh: benchSsh,
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = wanted.filter((w) => !(w in BENCHMARKS));
+if (unknown.length > 0) {
+  process.stderr.write(`Unknown benchmark ${unknown.join(', ')}. Known: ${Object.keys(BENCHMARKS).join(', ')}\n`);
+  process.exit(2);
+}
+if (process.getuid?.() !== 0) {
+  process.stderr.write('The benchmarks run against the lab (network namespaces with sshd and dockerd) and need root: sudo npm run bench\n');
+  process.exit(1);
+}
+for (const name of wanted.length ? wanted : Object.keys(BENCHMARKS)) {
+  const started = Date.now();
+  const report = await BENCHMARKS[name]!();
+  process.stdout.write(`\n${report}\n(${name}: ${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+}
+process.exit(0);

@@ -1,0 +1,57 @@
+// `npm run bench -- ssh`: Docker API calls to a lab host through Baton's link (one persistent SSH
+// connection, a channel per request, kept alive) against dockerode's own `protocol: 'ssh'` (a new
+// SSH connection per request), on the same host in the same run.
+import { readFileSync } from 'node:fs';
+import Docker from 'dockerode';
+import { labUp } from '../test/lab/lab.ts';
+import { ControlPlane } from '../electron/control-plane/index.ts';
+import { silentLogger } from '../electron/control-plane/log.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { markdownTable, ms, percentile, ratio, timeCalls, type Timed } from './stats.ts';
+
+const CALLS = Number(process.env.BENCH_CALLS ?? 200);
+const IN_FLIGHT = 16;
+
+export async function benchSsh(): Promise<string> {
+  const lab = await labUp();
+  const host = lab.hosts[0]!;
+  const home = mkdtempSync(join(tmpdir(), 'baton-bench-'));
+  const plane = await ControlPlane.start({ home, userHome: home, logger: silentLogger() });
+  try {
+    const answer = await plane.dispatch('host.add', { target: `root@${host.address}`, name: 'bench', identityFile: lab.keys.root, hostKey: host.hostKeyFingerprint });
+    if ('error' in answer) throw new Error(answer.error.message);
+    const baton = plane.hosts.link('bench').docker();
+    const peer = new Docker({ protocol: 'ssh', host: host.address, port: 22, username: 'root', sshOptions: { privateKey: readFileSync(lab.keys.root) } });
+
+    const calls = {
+      'GET /version': (d: Docker) => () => d.version(),
+      'GET /containers/json': (d: Docker) => () => d.listContainers({ all: true }),
+    };
+    const rows: string[][] = [];
+    const walls: string[][] = [];
+    for (const [name, make] of Object.entries(calls)) {
+      await make(baton)(); // warm: the first channel
+      for (const inFlight of [1, IN_FLIGHT]) {
+        const ours: Timed = await timeCalls(make(baton), CALLS, inFlight);
+        const theirs: Timed = await timeCalls(make(peer), CALLS, inFlight);
+        const mode = inFlight === 1 ? `${CALLS} sequential` : `${CALLS}, ${inFlight} in flight`;
+        const [o50, o95, t50, t95] = [percentile(ours.latencies, 50), percentile(ours.latencies, 95), percentile(theirs.latencies, 50), percentile(theirs.latencies, 95)];
+        rows.push([name, mode, ms(o50), ms(o95), ms(t50), ms(t95), ratio(t50, o50), ratio(t95, o95)]);
+        walls.push([name, mode, `${ms(ours.wallMs)} ms`, `${ms(theirs.wallMs)} ms`, ratio(theirs.wallMs, ours.wallMs)]);
+      }
+    }
+    return [
+      `ssh: Docker API over SSH to lab host ${host.name} (${host.address}); Baton's link vs dockerode protocol 'ssh' (peer), same host, same run`,
+      '',
+      'Latency per call (ms):',
+      markdownTable(['call', 'mode', 'baton p50', 'baton p95', 'peer p50', 'peer p95', 'p50 peer/baton', 'p95 peer/baton'], rows),
+      '',
+      'Wall time for all calls:',
+      markdownTable(['call', 'mode', 'baton', 'peer', 'peer/baton'], walls),
+    ].join('\n');
+  } finally {
+    await plane.stop();
+  }
+}
