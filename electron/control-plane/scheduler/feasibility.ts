@@ -1,0 +1,69 @@
+// The feasibility filters, Nomad-style: each says why a host can't take the next replica, or
+// null. They run in this order and the first reason found is the host's verdict.
+import { meetsConstraints } from './constraints.ts';
+import { formatCpus, formatMemory, cpuAmount } from './format-resources.ts';
+import { hostPortKeys, replicasOfService, serviceKey } from './host-state.ts';
+import type { FeasibilityCheck, HostCandidate, PlacementRequest, PlacementState } from './types.ts';
+
+export function isReady(_request: PlacementRequest, host: HostCandidate): string | null {
+  return host.ready ? null : 'not ready (unreachable or draining)';
+}
+
+/** A named local volume's data lives on one host; a replica using it must run there. */
+export function hasPinnedVolumes(request: PlacementRequest, host: HostCandidate): string | null {
+  const pins = request.volumePins ?? {};
+  const elsewhere: string[] = [];
+  for (const mount of request.service.volumes) {
+    if (mount.type !== 'volume' || mount.source === null || !Object.hasOwn(pins, mount.source)) continue;
+    const pinned = pins[mount.source];
+    if (pinned !== host.name) elsewhere.push(`volume ${mount.source} is on ${pinned}`);
+  }
+  return elsewhere.length === 0 ? null : [...new Set(elsewhere)].join(', ');
+}
+
+export function isUnderMaxReplicas(request: PlacementRequest, host: HostCandidate): string | null {
+  const max = request.service.placement.maxReplicasPerHost;
+  if (max === null || max <= 0) return null; // 0 means no limit, as in Swarm's max_replicas_per_node
+  const key = serviceKey(request.service);
+  const here = replicasOfService(host, key);
+  return here < max ? null : `already runs ${here} ${here === 1 ? 'replica' : 'replicas'} of ${key} (max ${max} per host)`;
+}
+
+export function hasFreeHostPorts(request: PlacementRequest, host: HostCandidate): string | null {
+  const used = new Set(host.usedHostPorts);
+  const taken = [...new Set(hostPortKeys(request.service).filter((p) => used.has(p)))];
+  if (taken.length === 0) return null;
+  return `host ${taken.length === 1 ? 'port' : 'ports'} ${taken.join(', ')} already in use`;
+}
+
+/** Reservations, not limits: a service that reserves nothing fits on any ready host. */
+export function hasUnreservedResources(request: PlacementRequest, host: HostCandidate): string | null {
+  const { nanoCpus, memoryBytes } = request.service.reservations;
+  const freeCpus = host.nanoCpus - host.reservedNanoCpus;
+  const freeMemory = host.memoryBytes - host.reservedMemoryBytes;
+  const short: string[] = [];
+  if (nanoCpus !== null && nanoCpus > 0 && nanoCpus > freeCpus) {
+    short.push(`${formatCpus(nanoCpus)}, ${cpuAmount(freeCpus, 'down')} unreserved`);
+  }
+  if (memoryBytes !== null && memoryBytes > 0 && memoryBytes > freeMemory) {
+    short.push(`${formatMemory(memoryBytes)} memory, ${formatMemory(freeMemory, 'down')} unreserved`);
+  }
+  return short.length === 0 ? null : `needs ${short.join(', and ')}`;
+}
+
+export const FEASIBILITY_CHECKS: readonly FeasibilityCheck[] = [
+  isReady,
+  meetsConstraints,
+  hasPinnedVolumes,
+  isUnderMaxReplicas,
+  hasFreeHostPorts,
+  hasUnreservedResources,
+];
+
+export function infeasibleReason(request: PlacementRequest, host: HostCandidate, state: PlacementState): string | null {
+  for (const check of FEASIBILITY_CHECKS) {
+    const reason = check(request, host, state);
+    if (reason !== null) return reason;
+  }
+  return null;
+}
