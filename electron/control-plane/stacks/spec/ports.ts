@@ -1,0 +1,131 @@
+// ports and expose: short ("8080:80", "80", "8080:80/udp", "8000-8001:80-81") and long forms.
+import type { PortSpec, Protocol } from '../../../../shared/stack.ts';
+import type { Path } from './problems.ts';
+import type { SpecContext } from './spec-context.ts';
+import { got, isDict, readChoice, readInt } from './values.ts';
+
+export interface PortEntry {
+  spec: PortSpec;
+  /** Where it was written, for conflicts between services. */
+  path: Path;
+}
+
+type Parsed = { ports: PortSpec[] } | { error: string };
+
+const PROTOCOLS: readonly Protocol[] = ['tcp', 'udp'];
+
+export function readPorts(ctx: SpecContext, path: Path, value: unknown): PortEntry[] {
+  if (!Array.isArray(value)) return [];
+  const out: PortEntry[] = [];
+  value.forEach((item, i) => {
+    const itemPath = [...path, i];
+    if (typeof item === 'number' || typeof item === 'string') {
+      const parsed = parseShortPort(String(item), true);
+      if ('error' in parsed) ctx.problems.error(itemPath, parsed.error);
+      else out.push(...parsed.ports.map((spec) => ({ spec, path: itemPath })));
+    } else if (isDict(item)) {
+      const spec = readLongPort(ctx, itemPath, item);
+      if (spec) out.push({ spec, path: itemPath });
+    }
+  });
+  return out;
+}
+
+/** `expose`: container ports reachable inside Baton's network, published nowhere. */
+export function readExpose(ctx: SpecContext, path: Path, value: unknown): PortEntry[] {
+  if (!Array.isArray(value)) return [];
+  const out: PortEntry[] = [];
+  value.forEach((item, i) => {
+    if (typeof item !== 'number' && typeof item !== 'string') return;
+    const parsed = parseShortPort(String(item), false);
+    if ('error' in parsed) ctx.problems.error([...path, i], parsed.error);
+    else out.push(...parsed.ports.map((spec) => ({ spec, path: [...path, i] })));
+  });
+  return out;
+}
+
+/** [[host-ip:][published]:]target[/protocol], where published and target may be ranges. */
+export function parseShortPort(text: string, publishable: boolean): Parsed {
+  const example = publishable ? 'write "8080:80", "80" or "8080:80/udp"' : 'write "3000" or "3000/udp"';
+  let rest = text.trim();
+  let protocol: Protocol = 'tcp';
+  const slash = rest.lastIndexOf('/');
+  if (slash !== -1) {
+    const p = rest.slice(slash + 1).toLowerCase();
+    if (p !== 'tcp' && p !== 'udp') return { error: `protocol "${p}" is not supported: use tcp or udp` };
+    protocol = p;
+    rest = rest.slice(0, slash);
+  }
+  let hostIp: string | null = null;
+  if (rest.startsWith('[')) {
+    const end = rest.indexOf(']:');
+    if (end === -1) return { error: `"${text}" is not a port mapping: ${example}` };
+    hostIp = rest.slice(1, end);
+    rest = rest.slice(end + 2);
+  }
+  const parts = rest.split(':');
+  if (hostIp === null && parts.length === 3) hostIp = parts.shift()!;
+  if (parts.length > 2 || (!publishable && parts.length > 1)) return { error: `"${text}" is not a ${publishable ? 'port mapping' : 'port'}: ${example}` };
+  if (hostIp !== null) {
+    return { error: `"${text}" binds the port to one host address (${hostIp}), which is not supported: Baton's ingress answers published ports on every host; remove "${hostIp}:"` };
+  }
+  const targetText = parts[parts.length - 1]!;
+  const publishedText = parts.length === 2 && parts[0] !== '' ? parts[0]! : null;
+  const targets = portRange(targetText);
+  if (!targets) return { error: `"${text}": "${targetText}" is not a container port (1-65535) or range: ${example}` };
+  if (publishedText === null) return { ports: targets.map((target) => ({ target, published: null, protocol, mode: 'ingress' })) };
+  const published = portRange(publishedText);
+  if (!published) return { error: `"${text}": "${publishedText}" is not a published port (1-65535) or range: ${example}` };
+  if (published.length !== targets.length) {
+    return {
+      error:
+        targets.length === 1
+          ? `"${text}" publishes a range for one container port, which is not supported: choose one published port`
+          : `"${text}" maps ${published.length} published ports to ${targets.length} container ports: make the ranges the same length`,
+    };
+  }
+  return { ports: targets.map((target, i) => ({ target, published: published[i]!, protocol, mode: 'ingress' })) };
+}
+
+/** "80" → [80]; "8000-8002" → [8000, 8001, 8002]; null if it is not one. */
+function portRange(text: string): number[] | null {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
+  if (!m) return null;
+  const start = Number(m[1]);
+  const end = m[2] === undefined ? start : Number(m[2]);
+  if (!validPort(start) || !validPort(end) || end < start) return null;
+  return Array.from({ length: end - start + 1 }, (_, i) => start + i);
+}
+
+function validPort(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= 65535;
+}
+
+function readLongPort(ctx: SpecContext, path: Path, item: Record<string, unknown>): PortSpec | null {
+  const { problems } = ctx;
+  let ok = true;
+  if (item.host_ip !== undefined) {
+    problems.error([...path, 'host_ip'], `binding a published port to one host address (${String(item.host_ip)}) is not supported: Baton's ingress answers published ports on every host; remove \`host_ip\``);
+    ok = false;
+  }
+  if (item.target === undefined) {
+    problems.error([...path, 'target'], '`target` (the container port) is required in the long form', { placeAt: path });
+    return null;
+  }
+  const target = readInt(problems, [...path, 'target'], item.target, { min: 1, max: 65535 });
+  let published: number | null = null;
+  if (item.published !== undefined && item.published !== null && item.published !== '') {
+    if (typeof item.published === 'string' && /^\d+-\d+$/.test(item.published.trim())) {
+      problems.error([...path, 'published'], `a published range ${got(item.published)} is not supported in the long form: publish one port per entry`);
+      ok = false;
+    } else {
+      const p = readInt(problems, [...path, 'published'], item.published, { min: 1, max: 65535 });
+      if (p === undefined) ok = false;
+      else published = p;
+    }
+  }
+  const protocol = item.protocol === undefined ? 'tcp' : readChoice(problems, [...path, 'protocol'], item.protocol, PROTOCOLS);
+  const mode = item.mode === undefined ? 'ingress' : readChoice(problems, [...path, 'mode'], item.mode, ['ingress', 'host'] as const);
+  if (!ok || target === undefined || protocol === undefined || mode === undefined) return null;
+  return { target, published, protocol, mode };
+}

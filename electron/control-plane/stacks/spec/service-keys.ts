@@ -1,0 +1,144 @@
+// What Baton does with every service key the Compose schema defines. Nothing is ignored in
+// silence: a key is mapped into ServiceSpec, or refused (error) or ignored (warning) with a reason.
+// A test checks this table against the schema, so a newer schema can't slip a key past it.
+
+export interface Verdict {
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+export type KeyRule = 'supported' | Verdict | ((value: unknown) => Verdict | null);
+
+const error = (message: string): Verdict => ({ severity: 'error', message });
+const warning = (message: string): Verdict => ({ severity: 'warning', message });
+
+/** Container options ServiceSpec has no field for yet: running without them would change the container. */
+const notYet = (key: string, hint = 'remove it (or build it into the image) to deploy this stack'): Verdict =>
+  error(`\`${key}\` is not supported yet: Baton does not set it on replicas, so they would run without it; ${hint}`);
+
+const sharesWith = (key: string, value: string): Verdict | null => {
+  if (/^(service|container):/.test(value)) {
+    return error(`\`${key}: ${value}\` shares a namespace with another container, which may run on another host: Baton places each replica on its own`);
+  }
+  return null;
+};
+
+export const SERVICE_KEY_RULES: Readonly<Record<string, KeyRule>> = {
+  image: 'supported',
+  command: 'supported',
+  entrypoint: 'supported',
+  environment: 'supported',
+  env_file: 'supported',
+  ports: 'supported',
+  expose: 'supported', // ports with no published port
+  healthcheck: 'supported',
+  labels: 'supported',
+  deploy: 'supported',
+  secrets: 'supported',
+  configs: 'supported',
+  volumes: 'supported',
+  tmpfs: 'supported', // tmpfs mounts
+  networks: 'supported',
+  stop_grace_period: 'supported',
+  restart: 'supported', // the restart policy, unless deploy.restart_policy is given
+  cpus: 'supported', // = deploy.resources.limits.cpus
+  mem_limit: 'supported', // = deploy.resources.limits.memory
+  mem_reservation: 'supported', // = deploy.resources.reservations.memory
+
+  build: error('`build` is not supported: Baton has no image builder: build and push the image, or load it on the hosts, then use `image:`'),
+  container_name: error("`container_name` is not supported: a fixed name can't be given to several replicas; Baton names them <stack>_<service>.<slot>"),
+  scale: error('`scale` is not supported: use `deploy.replicas`'),
+  depends_on: warning('`depends_on` is ignored: Baton starts services together; readiness is each service\'s healthcheck'),
+  profiles: error('`profiles` is not supported: Baton deploys every service in the file; put optional services in a file of their own'),
+  extends: error('`extends` is not supported: write the service out in full, or share settings with YAML anchors (`<<: *defaults`)'),
+  links: error('`links` is not supported: services reach each other by name on Baton\'s network (http://<service>:<port>); remove it'),
+  external_links: error('`external_links` is not supported: Baton can\'t link to containers outside the stack; reach them by address'),
+  volumes_from: error('`volumes_from` is not supported: another container\'s volumes may be on another host; declare a named volume and mount it in both services'),
+  network_mode: (value) => {
+    const mode = String(value);
+    const shared = sharesWith('network_mode', mode);
+    if (shared) return shared;
+    if (mode === 'host') return error("`network_mode: host` is not supported: replicas join Baton's network and publish through its ingress; use `ports:` instead");
+    if (mode === 'bridge' || mode === 'default') return warning(`\`network_mode: ${mode}\` is ignored: replicas join Baton's own network`);
+    return error(`\`network_mode: ${mode}\` is not supported: replicas join Baton's own network`);
+  },
+  ipc: (value) => {
+    const mode = String(value);
+    return (
+      sharesWith('ipc', mode) ??
+      (mode === 'private' || mode === 'shareable' ? null : error(`\`ipc: ${mode}\` is not supported: replicas get the engine's default IPC namespace`))
+    );
+  },
+  pid: (value) => {
+    if (value === null || value === undefined) return null;
+    const mode = String(value);
+    return sharesWith('pid', mode) ?? error(`\`pid: ${mode}\` is not supported: replicas get their own process namespace`);
+  },
+  uts: (value) => error(`\`uts: ${String(value)}\` is not supported: replicas get their own UTS namespace`),
+  devices: error("`devices` is not supported: a host device ties a replica to one machine, and Baton can't schedule device access yet"),
+  gpus: error("`gpus` is not supported: Baton can't schedule GPUs yet"),
+  device_cgroup_rules: notYet('device_cgroup_rules'),
+  hostname: error('`hostname` is not supported yet: each replica gets its container\'s own host name'),
+  domainname: notYet('domainname'),
+  mac_address: error("`mac_address` is not supported: a fixed MAC address can't be given to several replicas"),
+  provider: error('`provider` services are not supported: Baton runs containers only'),
+  models: error('`models` (Docker Model Runner) is not supported'),
+  use_api_socket: error("`use_api_socket` is not supported: it would hand a replica the Docker engine of whichever host it lands on"),
+  credential_spec: error('`credential_spec` is for Windows containers: Baton runs Linux containers'),
+  isolation: error('`isolation` is for Windows containers: Baton runs Linux containers'),
+  cpu_count: error('`cpu_count` is for Windows containers: use `deploy.resources.limits.cpus`'),
+  cpu_percent: error('`cpu_percent` is for Windows containers: use `deploy.resources.limits.cpus`'),
+  cpu_quota: notYet('cpu_quota', 'use `deploy.resources.limits.cpus` instead'),
+  cpu_period: notYet('cpu_period', 'use `deploy.resources.limits.cpus` instead'),
+  cpu_shares: notYet('cpu_shares', 'use `deploy.resources.reservations.cpus` instead'),
+  cpu_rt_period: notYet('cpu_rt_period'),
+  cpu_rt_runtime: notYet('cpu_rt_runtime'),
+  cpuset: notYet('cpuset'),
+  blkio_config: notYet('blkio_config'),
+  mem_swappiness: notYet('mem_swappiness'),
+  memswap_limit: notYet('memswap_limit'),
+  oom_kill_disable: notYet('oom_kill_disable'),
+  oom_score_adj: notYet('oom_score_adj'),
+  pids_limit: notYet('pids_limit'),
+  shm_size: notYet('shm_size'),
+  ulimits: notYet('ulimits'),
+  sysctls: notYet('sysctls'),
+  cap_add: notYet('cap_add'),
+  cap_drop: notYet('cap_drop'),
+  privileged: notYet('privileged'),
+  security_opt: notYet('security_opt'),
+  userns_mode: notYet('userns_mode'),
+  cgroup: notYet('cgroup'),
+  cgroup_parent: notYet('cgroup_parent'),
+  runtime: notYet('runtime'),
+  storage_opt: notYet('storage_opt'),
+  user: notYet('user', 'set USER in the image, or remove it'),
+  working_dir: notYet('working_dir', 'set WORKDIR in the image, or remove it'),
+  stop_signal: notYet('stop_signal', 'set STOPSIGNAL in the image, or remove it'),
+  init: notYet('init'),
+  read_only: notYet('read_only'),
+  extra_hosts: notYet('extra_hosts'),
+  dns: notYet('dns'),
+  dns_opt: notYet('dns_opt'),
+  dns_search: notYet('dns_search'),
+  group_add: notYet('group_add'),
+  logging: notYet('logging', 'remove it: replicas log with the engine\'s default driver'),
+  annotations: notYet('annotations'),
+  label_file: notYet('label_file', 'write the labels under `labels:`'),
+  platform: notYet('platform', 'remove it: each host pulls the image variant for its own platform'),
+  post_start: notYet('post_start'),
+  pre_stop: notYet('pre_stop'),
+  develop: warning('`develop` is ignored: it configures `docker compose watch` on a workstation'),
+  attach: warning("`attach` is ignored: Baton does not attach to replicas' output"),
+  tty: warning('`tty` is ignored: replicas run detached, with no terminal'),
+  stdin_open: warning('`stdin_open` is ignored: replicas run detached, with no terminal'),
+  pull_policy: warning('`pull_policy` is ignored: Baton decides when an image is pulled or transferred to a host'),
+  pull_refresh_after: warning('`pull_refresh_after` is ignored: Baton decides when an image is pulled or transferred to a host'),
+};
+
+export function verdictFor(key: string, value: unknown): Verdict | null {
+  const rule = SERVICE_KEY_RULES[key];
+  if (rule === undefined) return error(`\`${key}\` is a Compose key Baton does not handle yet: remove it to deploy this stack`);
+  if (rule === 'supported') return null;
+  return typeof rule === 'function' ? rule(value) : rule;
+}

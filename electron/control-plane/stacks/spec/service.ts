@@ -1,0 +1,173 @@
+// One service of the file → ServiceSpec: every key mapped, refused or ignored with a reason.
+import type { Resources, ServiceSpec } from '../../../../shared/stack.ts';
+import { DEFAULT_STOP_GRACE_PERIOD_MS, defaultRestartPolicy } from './defaults.ts';
+import { readDeploy, restartFromServiceKey } from './deploy.ts';
+import { readEnvFiles, readKeyValues, readLabels } from './environment.ts';
+import { readFileMounts } from './file-mounts.ts';
+import { readHealthcheck } from './healthcheck.ts';
+import { readExpose, readPorts, type PortEntry } from './ports.ts';
+import type { Path } from './problems.ts';
+import { verdictFor } from './service-keys.ts';
+import { splitShellWords } from './shell-words.ts';
+import type { SpecContext } from './spec-context.ts';
+import { didYouMean } from './suggest.ts';
+import { isDict, readBytes, readDuration, readNanoCpus } from './values.ts';
+import { readTmpfs, readVolumes } from './volumes.ts';
+import { readServiceExtensions, type RolloutTuning } from './x-baton.ts';
+
+/** Docker container-name safe: the name goes into `<stack>_<service>.<slot>.<rev>-<short>`. */
+export const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+export const NAME_RULE = `must match ${NAME_PATTERN.source}: lowercase letters, digits, "_" and "-", starting with a letter or digit, at most 63 characters (it becomes part of Docker container names)`;
+
+export interface ServiceResult {
+  spec: ServiceSpec;
+  /** The ports with where each was written, for conflicts between services. */
+  ports: PortEntry[];
+  rollout: RolloutTuning | null;
+}
+
+export function readService(ctx: SpecContext, stack: string, name: string, service: Record<string, unknown>): ServiceResult {
+  const path: Path = ['services', name];
+  const at = (key: string): Path => [...path, key];
+  const { problems } = ctx;
+
+  if (!NAME_PATTERN.test(name)) problems.error(path, `service name \`${name}\` ${NAME_RULE}`, { at: 'key' });
+
+  for (const [key, value] of Object.entries(service)) {
+    if (key.startsWith('x-')) continue; // extensions; x-baton is read below
+    const verdict = verdictFor(key, value);
+    if (!verdict) continue;
+    if (verdict.severity === 'error') problems.error(at(key), verdict.message, { at: 'key' });
+    else problems.warn(at(key), verdict.message, { at: 'key' });
+  }
+
+  let image = '';
+  if (typeof service.image === 'string' && service.image.trim() !== '') image = service.image.trim();
+  else if (service.build === undefined) {
+    problems.error(at('image'), '`image` is required: Baton runs images, it does not build them', service.image === undefined ? { placeAt: path, at: 'key' } : {});
+  }
+
+  const environment = { ...readEnvFiles(ctx, at('env_file'), service.env_file), ...readKeyValues(ctx, at('environment'), service.environment, true) };
+
+  const ports = [...readPorts(ctx, at('ports'), service.ports), ...readExpose(ctx, at('expose'), service.expose)];
+  const distinctPorts = ports.filter((p, i) => ports.findIndex((q) => samePort(p, q)) === i);
+
+  const deploy = readDeploy(ctx, at('deploy'), service.deploy);
+  mergeLegacyResources(ctx, path, service, deploy.limits, deploy.reservations);
+
+  let restart = deploy.restart;
+  if (service.restart !== undefined) {
+    if (restart) problems.warn(at('restart'), '`restart` is ignored: `deploy.restart_policy` is set and takes precedence', { at: 'key' });
+    else restart = restartFromServiceKey(ctx, at('restart'), service.restart);
+  }
+
+  const stopGracePeriodMs = service.stop_grace_period === undefined ? DEFAULT_STOP_GRACE_PERIOD_MS : (readDuration(problems, at('stop_grace_period'), service.stop_grace_period) ?? DEFAULT_STOP_GRACE_PERIOD_MS);
+
+  const extensions = readServiceExtensions(problems, at('x-baton'), service['x-baton']);
+  let replicas = deploy.replicas;
+  const autoscale = extensions?.autoscale ?? null;
+  if (autoscale) {
+    const clamped = Math.min(Math.max(replicas, autoscale.min), autoscale.max);
+    if (clamped !== replicas && deploy.replicasGiven) {
+      problems.warn([...path, 'deploy', 'replicas'], `${replicas} replicas is outside the autoscale range [${autoscale.min}, ${autoscale.max}]: starting with ${clamped}`);
+    }
+    replicas = clamped;
+  }
+
+  checkReservations(ctx, [...path, 'deploy', 'resources'], deploy.limits, deploy.reservations);
+
+  const spec: ServiceSpec = {
+    stack,
+    name,
+    image,
+    command: readCommand(ctx, at('command'), service.command),
+    entrypoint: readCommand(ctx, at('entrypoint'), service.entrypoint),
+    environment,
+    labels: readLabels(ctx, at('labels'), service.labels),
+    ports: distinctPorts.map((p) => p.spec),
+    healthcheck: readHealthcheck(ctx, at('healthcheck'), service.healthcheck),
+    replicas,
+    limits: deploy.limits,
+    reservations: deploy.reservations,
+    placement: deploy.placement,
+    update: deploy.update,
+    rollback: deploy.rollback,
+    restart: restart ?? defaultRestartPolicy(),
+    secrets: readFileMounts(ctx, at('secrets'), service.secrets, 'secret'),
+    configs: readFileMounts(ctx, at('configs'), service.configs, 'config'),
+    volumes: [...readVolumes(ctx, at('volumes'), service.volumes), ...readTmpfs(ctx, at('tmpfs'), service.tmpfs)],
+    networks: readNetworks(ctx, at('networks'), service.networks),
+    stopGracePeriodMs,
+    autoscale,
+  };
+  return { spec, ports: distinctPorts, rollout: extensions?.rollout ?? null };
+}
+
+function samePort(a: PortEntry, b: PortEntry): boolean {
+  const x = a.spec;
+  const y = b.spec;
+  return x.target === y.target && x.published === y.published && x.protocol === y.protocol && x.mode === y.mode;
+}
+
+/** A string is split like a shell would ("npm run start" → ["npm", "run", "start"]); a list is taken as is. */
+function readCommand(ctx: SpecContext, path: Path, value: unknown): string[] | null {
+  if (value === undefined || value === null) return null;
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value !== 'string') return null;
+  const split = splitShellWords(value);
+  if ('error' in split) {
+    ctx.problems.error(path, `can't be split into words: ${split.error}; fix the quoting or write it as a list`);
+    return null;
+  }
+  return split.words;
+}
+
+/** The older service-level cpus / mem_limit / mem_reservation, where deploy.resources doesn't say. */
+function mergeLegacyResources(ctx: SpecContext, path: Path, service: Record<string, unknown>, limits: Resources, reservations: Resources): void {
+  const legacy = [
+    ['cpus', limits, 'nanoCpus', 'limits.cpus'],
+    ['mem_limit', limits, 'memoryBytes', 'limits.memory'],
+    ['mem_reservation', reservations, 'memoryBytes', 'reservations.memory'],
+  ] as const;
+  for (const [key, target, field, deployKey] of legacy) {
+    if (service[key] === undefined) continue;
+    const read = field === 'nanoCpus' ? readNanoCpus : readBytes;
+    const value = read(ctx.problems, [...path, key], service[key]);
+    if (value === undefined) continue;
+    if (target[field] !== null && target[field] !== value) {
+      ctx.problems.error([...path, key], `\`${key}\` and \`deploy.resources.${deployKey}\` disagree: set it once`, { at: 'key' });
+    } else target[field] = value === 0 ? null : value;
+  }
+}
+
+function checkReservations(ctx: SpecContext, path: Path, limits: Resources, reservations: Resources): void {
+  if (limits.nanoCpus !== null && reservations.nanoCpus !== null && reservations.nanoCpus > limits.nanoCpus) {
+    ctx.problems.error([...path, 'reservations', 'cpus'], `reserves ${reservations.nanoCpus / 1e9} CPUs, more than the limit of ${limits.nanoCpus / 1e9}: a reservation can't exceed its limit`);
+  }
+  if (limits.memoryBytes !== null && reservations.memoryBytes !== null && reservations.memoryBytes > limits.memoryBytes) {
+    ctx.problems.error([...path, 'reservations', 'memory'], `reserves ${reservations.memoryBytes} bytes, more than the limit of ${limits.memoryBytes}: a reservation can't exceed its limit`);
+  }
+}
+
+function readNetworks(ctx: SpecContext, path: Path, value: unknown): string[] {
+  const names: { name: string; path: Path }[] = [];
+  if (Array.isArray(value)) value.forEach((n, i) => typeof n === 'string' && names.push({ name: n, path: [...path, i] }));
+  else if (isDict(value)) {
+    for (const [name, options] of Object.entries(value)) {
+      names.push({ name, path: [...path, name] });
+      const keys = isDict(options) ? Object.keys(options).filter((k) => !k.startsWith('x-')) : [];
+      if (keys.length > 0) {
+        ctx.problems.error([...path, name, keys[0]!], `per-network options (${keys.join(', ')}) are not supported yet: services are reached by their own name; list just the network`, { at: 'key' });
+      }
+    }
+  }
+  const out: string[] = [];
+  for (const { name, path: p } of names) {
+    if (ctx.declared.networks.has(name)) out.push(name);
+    // Compose's implicit `default` network is what Baton's own network is: nothing to join.
+    else if (name !== 'default') {
+      ctx.problems.error(p, `network \`${name}\` is not declared: add it under the top-level \`networks:\` key${didYouMean(name, ctx.declared.networks)}`, { at: isDict(value) ? 'key' : 'value' });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,134 @@
+// Service volumes: "name:/path[:ro]", "/host/path:/path", "./relative:/path", "/path" (anonymous),
+// the long form (type volume | bind | tmpfs), and `tmpfs:`.
+import { resolve } from 'node:path';
+import type { VolumeMount } from '../../../../shared/stack.ts';
+import type { Path } from './problems.ts';
+import type { SpecContext } from './spec-context.ts';
+import { didYouMean } from './suggest.ts';
+import { isDict, readBool } from './values.ts';
+
+export function readVolumes(ctx: SpecContext, path: Path, value: unknown): VolumeMount[] {
+  if (!Array.isArray(value)) return [];
+  const out: VolumeMount[] = [];
+  value.forEach((item, i) => {
+    const mount = typeof item === 'string' ? readShortVolume(ctx, [...path, i], item) : isDict(item) ? readLongVolume(ctx, [...path, i], item) : null;
+    if (mount) out.push(mount);
+  });
+  return out;
+}
+
+/** `tmpfs: /run` or a list of paths. */
+export function readTmpfs(ctx: SpecContext, path: Path, value: unknown): VolumeMount[] {
+  const items = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
+  const out: VolumeMount[] = [];
+  items.forEach((item, i) => {
+    if (typeof item !== 'string') return;
+    const itemPath = typeof value === 'string' ? path : [...path, i];
+    const [target = '', options] = item.split(':', 2);
+    if (options !== undefined) {
+      ctx.problems.error(itemPath, `tmpfs options ("${options}") are not supported yet: write just the path`);
+    } else if (checkTarget(ctx, itemPath, target)) {
+      out.push({ type: 'tmpfs', source: null, target, readOnly: false });
+    }
+  });
+  return out;
+}
+
+function readShortVolume(ctx: SpecContext, path: Path, text: string): VolumeMount | null {
+  const parts = text.split(':');
+  if (parts.length > 3) {
+    ctx.problems.error(path, `"${text}" is not a volume: write "name:/path", "/host/path:/path" or "./dir:/path", with ":ro" for read-only`);
+    return null;
+  }
+  if (parts.length === 1) {
+    return checkTarget(ctx, path, text) ? { type: 'volume', source: null, target: text, readOnly: false } : null;
+  }
+  const [source = '', target = '', mode] = parts;
+  let readOnly = false;
+  for (const option of mode === undefined || mode === '' ? [] : mode.split(',')) {
+    if (option === 'ro') readOnly = true;
+    else if (option === 'rw' || option === 'cached' || option === 'delegated' || option === 'consistent') continue; // the last three matter on Docker Desktop only
+    else {
+      ctx.problems.error(path, `volume option "${option}" in "${text}" is not supported${['z', 'Z', 'nocopy', 'shared', 'slave', 'private', 'rshared', 'rslave', 'rprivate'].includes(option) ? ' yet' : ''}: use "ro" or "rw"`);
+      return null;
+    }
+  }
+  if (!checkTarget(ctx, path, target)) return null;
+  if (looksLikePath(source)) {
+    const host = bindSource(ctx, path, source);
+    return host === null ? null : { type: 'bind', source: host, target, readOnly };
+  }
+  return checkDeclaredVolume(ctx, path, source) ? { type: 'volume', source, target, readOnly } : null;
+}
+
+function readLongVolume(ctx: SpecContext, path: Path, item: Record<string, unknown>): VolumeMount | null {
+  const { problems } = ctx;
+  const type = item.type;
+  if (type !== 'volume' && type !== 'bind' && type !== 'tmpfs') {
+    if (typeof type === 'string') problems.error([...path, 'type'], `volume type "${type}" is not supported: use volume, bind or tmpfs`);
+    return null;
+  }
+  let ok = true;
+  for (const options of ['bind', 'volume', 'tmpfs', 'image'] as const) {
+    if (item[options] !== undefined) {
+      problems.error([...path, options], `\`${options}\` options are not supported yet: remove them`, { at: 'key' });
+      ok = false;
+    }
+  }
+  const target = typeof item.target === 'string' ? item.target : undefined;
+  if (target === undefined) {
+    problems.error([...path, 'target'], '`target` (the path in the container) is required', { placeAt: path });
+    ok = false;
+  } else if (!checkTarget(ctx, [...path, 'target'], target)) ok = false;
+  const readOnly = item.read_only === undefined ? false : readBool(problems, [...path, 'read_only'], item.read_only);
+  if (readOnly === undefined) ok = false;
+  const source = typeof item.source === 'string' && item.source !== '' ? item.source : null;
+  let resolved: string | null = null;
+  if (type === 'tmpfs') {
+    if (source !== null) {
+      problems.error([...path, 'source'], 'a tmpfs mount has no source: remove `source`');
+      ok = false;
+    }
+  } else if (type === 'bind') {
+    if (source === null) {
+      problems.error([...path, 'source'], '`source` (the host path) is required for a bind mount', { placeAt: path });
+      ok = false;
+    } else if (!looksLikePath(source)) {
+      problems.error([...path, 'source'], `bind source "${source}" must be an absolute path or start with ./ (relative to the stack file)`);
+      ok = false;
+    } else {
+      resolved = bindSource(ctx, [...path, 'source'], source);
+      if (resolved === null) ok = false;
+    }
+  } else if (source !== null) {
+    if (checkDeclaredVolume(ctx, [...path, 'source'], source)) resolved = source;
+    else ok = false;
+  }
+  if (!ok || target === undefined || readOnly === undefined) return null;
+  return { type, source: resolved, target, readOnly };
+}
+
+function looksLikePath(source: string): boolean {
+  return source.startsWith('/') || source.startsWith('.') || source.startsWith('~');
+}
+
+/** An absolute host path, or ./relative to the stack file's folder; null (reported) otherwise. */
+function bindSource(ctx: SpecContext, path: Path, source: string): string | null {
+  if (source.startsWith('~')) {
+    ctx.problems.error(path, `bind source "${source}": "~" would be a home folder on the machine running baton, not on the hosts: write an absolute path`);
+    return null;
+  }
+  return source.startsWith('/') ? source : resolve(ctx.dir, source);
+}
+
+function checkTarget(ctx: SpecContext, path: Path, target: string): boolean {
+  if (target.startsWith('/')) return true;
+  ctx.problems.error(path, `the path in the container ("${target}") must be absolute, like /data`);
+  return false;
+}
+
+function checkDeclaredVolume(ctx: SpecContext, path: Path, name: string): boolean {
+  if (ctx.declared.volumes.has(name)) return true;
+  ctx.problems.error(path, `volume \`${name}\` is not declared: add it under the top-level \`volumes:\` key${didYouMean(name, ctx.declared.volumes)}`);
+  return false;
+}
