@@ -20,3 +20,14 @@ export function serviceSpecHash(spec: ServiceSpec): string {
   const { replicas: _replicas, autoscale: _autoscale, ...revision } = spec;
   return createHash('sha256').update(canonicalJson(revision)).digest('hex');
 }
+
+/**
+ * What a replica's container is made of: the spec less what only steers the control plane
+ * (replica count, autoscaling, how updates and rollbacks proceed). Replicas whose container hash
+ * matches the current revision's are kept across a revision change: a new update_config alone
+ * replaces nothing.
+ */
+export function containerSpecHash(spec: ServiceSpec): string {
+  const { replicas: _r, autoscale: _a, update: _u, rollback: _b, ...container } = spec;
+  return createHash('sha256').update(canonicalJson(container)).digest('hex');
+}

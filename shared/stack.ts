@@ -1,0 +1,142 @@
+// The normalized model of a stack: what a Compose file says, after validation and defaults, in
+// the one shape the scheduler, the reconciler and the renderer work with. The parser turns a
+// Compose file into this; nothing downstream reads Compose YAML.
+
+export type Protocol = 'tcp' | 'udp';
+
+export interface PortSpec {
+  /** The port inside the container. */
+  target: number;
+  /** The cluster-wide published port (answered by the ingress on every host), or null. */
+  published: number | null;
+  protocol: Protocol;
+  /** 'ingress': routing mesh through Baton's ingress; 'host': bound on the replica's own host. */
+  mode: 'ingress' | 'host';
+}
+
+export interface HealthSpec {
+  /** Docker's form: ["CMD", ...] or ["CMD-SHELL", "..."]; ["NONE"] disables the image's check. */
+  test: string[];
+  intervalMs: number;
+  timeoutMs: number;
+  retries: number;
+  startPeriodMs: number;
+}
+
+export interface Resources {
+  /** CPUs in nano-CPUs (1 CPU = 1e9), as Docker counts them; null = not set. */
+  nanoCpus: number | null;
+  memoryBytes: number | null;
+}
+
+export type ConstraintOp = '==' | '!=';
+
+export interface PlacementConstraint {
+  /** "node.hostname", "node.role", "node.labels.<key>", "engine.labels.<key>". */
+  field: string;
+  op: ConstraintOp;
+  value: string;
+  /** As written, for messages. */
+  text: string;
+}
+
+export interface Placement {
+  constraints: PlacementConstraint[];
+  /** Spread replicas over the values of these labels ("node.labels.zone"), Swarm's preferences. */
+  spreadOver: string[];
+  maxReplicasPerHost: number | null;
+}
+
+export interface UpdatePolicy {
+  parallelism: number; // 0 = all at once
+  delayMs: number;
+  failureAction: 'pause' | 'continue' | 'rollback';
+  monitorMs: number;
+  maxFailureRatio: number;
+  order: 'start-first' | 'stop-first';
+}
+
+export interface RestartPolicy {
+  condition: 'none' | 'on-failure' | 'any';
+  delayMs: number;
+  maxAttempts: number | null;
+  windowMs: number;
+}
+
+export interface FileMount {
+  /** The stack-level secret/config name. */
+  source: string;
+  /** Absolute path in the container (default /run/secrets/<source> or /<source>). */
+  target: string;
+  uid: string;
+  gid: string;
+  mode: number;
+}
+
+export interface VolumeMount {
+  type: 'volume' | 'bind' | 'tmpfs';
+  /** Volume name (stack-level, or anonymous: null), or host path for a bind. */
+  source: string | null;
+  target: string;
+  readOnly: boolean;
+}
+
+export interface AutoscalePolicy {
+  min: number;
+  max: number;
+  /** Target average CPU per replica, in percent of one CPU. */
+  cpuPercent: number | null;
+  /** Target requests per second per replica (from the ingress). */
+  requestsPerSecond: number | null;
+  tolerance: number; // e.g. 0.1: no change within ±10% of the target
+  scaleUpWindowMs: number;
+  scaleDownWindowMs: number;
+}
+
+export interface ServiceSpec {
+  stack: string;
+  name: string;
+  image: string;
+  command: string[] | null;
+  entrypoint: string[] | null;
+  environment: Record<string, string>;
+  /** Container labels (Compose `labels`). */
+  labels: Record<string, string>;
+  ports: PortSpec[];
+  healthcheck: HealthSpec | null;
+  replicas: number;
+  limits: Resources;
+  reservations: Resources;
+  placement: Placement;
+  update: UpdatePolicy;
+  rollback: UpdatePolicy;
+  restart: RestartPolicy;
+  secrets: FileMount[];
+  configs: FileMount[];
+  volumes: VolumeMount[];
+  /** Stack-level networks this service joins (Baton's own `baton` network is always joined). */
+  networks: string[];
+  stopGracePeriodMs: number;
+  autoscale: AutoscalePolicy | null;
+}
+
+export interface StackSpec {
+  name: string;
+  services: ServiceSpec[];
+  /** Stack-level declarations, by name. */
+  secrets: Record<string, { file: string | null; external: boolean }>;
+  configs: Record<string, { file: string | null; content: string | null; external: boolean }>;
+  volumes: Record<string, { driver: string; external: boolean }>;
+  networks: Record<string, { external: boolean }>;
+}
+
+/** A problem in a stack file, said where it is and what to do. */
+export interface SpecProblem {
+  file: string;
+  line: number; // 1-based; 0 when the problem has no place in the file
+  column: number; // 1-based
+  /** JSON path as dotted text: "services.web.deploy.replicas". */
+  path: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
