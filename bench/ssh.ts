@@ -14,6 +14,24 @@ import { markdownTable, ms, percentile, ratio, timeCalls, type Timed } from './s
 const CALLS = Number(process.env.BENCH_CALLS ?? 200);
 const IN_FLIGHT = 16;
 
+/**
+ * docker-modem's ssh agent leaves some ssh2 errors without a handler (e.g. when sshd's MaxStartups
+ * drops a connection): they surface as uncaught exceptions. Count them as the peer's failures
+ * while its calls run, instead of letting them end the benchmark.
+ */
+async function withStrayErrorsCounted(run: () => Promise<Timed>): Promise<Timed & { stray: number }> {
+  let stray = 0;
+  const onError = () => {
+    stray++;
+  };
+  process.on('uncaughtException', onError);
+  try {
+    return { ...(await run()), stray };
+  } finally {
+    process.off('uncaughtException', onError);
+  }
+}
+
 export async function benchSsh(): Promise<string> {
   const lab = await labUp();
   const host = lab.hosts[0]!;
@@ -23,7 +41,8 @@ export async function benchSsh(): Promise<string> {
     const answer = await plane.dispatch('host.add', { target: `root@${host.address}`, name: 'bench', identityFile: lab.keys.root, hostKey: host.hostKeyFingerprint });
     if ('error' in answer) throw new Error(answer.error.message);
     const baton = plane.hosts.link('bench').docker();
-    const peer = new Docker({ protocol: 'ssh', host: host.address, port: 22, username: 'root', sshOptions: { privateKey: readFileSync(lab.keys.root) } });
+    // a deadline per call, so a connection sshd drops (MaxStartups) fails instead of hanging
+    const peer = new Docker({ protocol: 'ssh', host: host.address, port: 22, username: 'root', timeout: 30_000, sshOptions: { privateKey: readFileSync(lab.keys.root) } });
 
     const calls = {
       'GET /version': (d: Docker) => () => d.version(),
@@ -31,14 +50,16 @@ export async function benchSsh(): Promise<string> {
     };
     const rows: string[][] = [];
     const walls: string[][] = [];
+    const notes = new Set<string>();
     for (const [name, make] of Object.entries(calls)) {
       await make(baton)(); // warm: the first channel
       for (const inFlight of [1, IN_FLIGHT]) {
         const ours: Timed = await timeCalls(make(baton), CALLS, inFlight);
-        const theirs: Timed = await timeCalls(make(peer), CALLS, inFlight);
+        const theirs = await withStrayErrorsCounted(() => timeCalls(make(peer), CALLS, inFlight));
         const mode = inFlight === 1 ? `${CALLS} sequential` : `${CALLS}, ${inFlight} in flight`;
         const [o50, o95, t50, t95] = [percentile(ours.latencies, 50), percentile(ours.latencies, 95), percentile(theirs.latencies, 50), percentile(theirs.latencies, 95)];
-        rows.push([name, mode, ms(o50), ms(o95), ms(t50), ms(t95), ratio(t50, o50), ratio(t95, o95)]);
+        rows.push([name, mode, ms(o50), ms(o95), ms(t50), ms(t95), ratio(t50, o50), ratio(t95, o95), `${ours.failures} / ${theirs.failures + theirs.stray}`]);
+        if (theirs.firstError) notes.add(`peer error: ${theirs.firstError}`);
         walls.push([name, mode, `${ms(ours.wallMs)} ms`, `${ms(theirs.wallMs)} ms`, ratio(theirs.wallMs, ours.wallMs)]);
       }
     }
@@ -46,10 +67,11 @@ export async function benchSsh(): Promise<string> {
       `ssh: Docker API over SSH to lab host ${host.name} (${host.address}); Baton's link vs dockerode protocol 'ssh' (peer), same host, same run`,
       '',
       'Latency per call (ms):',
-      markdownTable(['call', 'mode', 'baton p50', 'baton p95', 'peer p50', 'peer p95', 'p50 peer/baton', 'p95 peer/baton'], rows),
+      markdownTable(['call', 'mode', 'baton p50', 'baton p95', 'peer p50', 'peer p95', 'p50 peer/baton', 'p95 peer/baton', 'failed baton / peer'], rows),
       '',
       'Wall time for all calls:',
       markdownTable(['call', 'mode', 'baton', 'peer', 'peer/baton'], walls),
+      ...[...notes].map((n) => `note: ${n}`),
     ].join('\n');
   } finally {
     await plane.stop();

@@ -9,25 +9,34 @@ export function percentile(samples: number[], p: number): number {
 }
 
 export interface Timed {
-  latencies: number[]; // ms per call
+  latencies: number[]; // ms per successful call
+  failures: number;
+  firstError: string | null;
   wallMs: number;
 }
 
 /** Runs `calls` calls of `fn`, at most `inFlight` at a time, timing each one and the whole. */
 export async function timeCalls(fn: () => Promise<unknown>, calls: number, inFlight: number): Promise<Timed> {
   const latencies: number[] = [];
+  let failures = 0;
+  let firstError: string | null = null;
   let next = 0;
   const start = performance.now();
   const worker = async () => {
     while (next < calls) {
       next++;
       const t0 = performance.now();
-      await fn();
-      latencies.push(performance.now() - t0);
+      try {
+        await fn();
+        latencies.push(performance.now() - t0);
+      } catch (err) {
+        failures++;
+        firstError ??= err instanceof Error ? err.message : String(err);
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(inFlight, calls) }, worker));
-  return { latencies, wallMs: performance.now() - start };
+  return { latencies, failures, firstError, wallMs: performance.now() - start };
 }
 
 export function ms(value: number): string {

@@ -128,6 +128,98 @@ export const EventsListParams = z
   })
   .strict();
 
+// ---------------------------------------------------------------- stacks, services, replicas
+
+export const SpecProblemSchema = z.object({
+  file: z.string(),
+  line: z.number().int(),
+  column: z.number().int(),
+  path: z.string(),
+  message: z.string(),
+  severity: z.enum(['error', 'warning']),
+});
+
+export const StackApplyParams = z
+  .object({
+    /** The Compose file's text. */
+    source: z.string(),
+    /** Its path (for messages, and to resolve env_file, secret and config files beside it). */
+    file: z.string().min(1),
+    /** The stack's name; default: `name:` in the file, else the file's folder name. */
+    stack: z.string().optional(),
+    /** Variables for ${VAR} interpolation (the CLI sends those the file mentions). */
+    env: z.record(z.string(), z.string()).optional(),
+    /** Plan only: validate and say what would change, change nothing. */
+    dryRun: z.boolean().optional(),
+  })
+  .strict();
+export type StackApplyParams = z.input<typeof StackApplyParams>;
+
+export const ServicePlan = z.object({
+  name: z.string(),
+  action: z.enum(['create', 'update', 'unchanged', 'scale', 'remove']),
+  replicas: z.number().int(),
+  revision: z.number().int().nullable(), // the revision it will run; null when removed
+  /** Where new replicas would go now (preview; the reconciler decides when it acts). */
+  hosts: z.array(z.string()),
+  /** Why some replicas can't be placed right now, if so. */
+  pending: z.string().nullable(),
+});
+
+export const StackPlan = z.object({
+  stack: z.string(),
+  applied: z.boolean(),
+  services: z.array(ServicePlan),
+  warnings: z.array(SpecProblemSchema),
+});
+export type StackPlan = z.infer<typeof StackPlan>;
+
+export const StackSummary = z.object({
+  name: z.string(),
+  file: z.string().nullable(),
+  services: z.array(z.string()),
+  updatedAt: z.string(),
+});
+export type StackSummary = z.infer<typeof StackSummary>;
+
+export const ServiceStatus = z.object({
+  stack: z.string(),
+  name: z.string(),
+  image: z.string(),
+  revision: z.number().int(),
+  desired: z.number().int(),
+  running: z.number().int(),
+  healthy: z.number().int(), // available: running and healthy (or running without a health check)
+  pending: z.string().nullable(),
+  ports: z.array(z.string()), // "8080->80/tcp (ingress)"
+});
+export type ServiceStatus = z.infer<typeof ServiceStatus>;
+
+export const ReplicaStatus = z.object({
+  id: z.string(),
+  name: z.string(),
+  stack: z.string(),
+  service: z.string(),
+  slot: z.number().int(),
+  host: z.string(),
+  hostReady: z.boolean(),
+  state: z.string(),
+  health: z.enum(['none', 'starting', 'healthy', 'unhealthy']),
+  revision: z.number().int(),
+  current: z.boolean(), // runs the desired revision
+  createdAt: z.string(),
+});
+export type ReplicaStatus = z.infer<typeof ReplicaStatus>;
+
+/** "web" (when only one stack has it) or "shop/web". */
+export const ServiceRef = z.string().regex(/^([a-z0-9][a-z0-9_-]*\/)?[a-z0-9][a-z0-9_-]*$/, 'name a service as SERVICE or STACK/SERVICE');
+
+export const ScaleParams = z
+  .object({
+    targets: z.array(z.object({ service: ServiceRef, replicas: z.number().int().min(0).max(1000) }).strict()).min(1),
+  })
+  .strict();
+
 // ---------------------------------------------------------------- system
 
 export const SystemInfo = z.object({
@@ -152,6 +244,12 @@ export const methods = {
   'host.localEngine': { params: Empty, result: LocalEngineOffer.nullable() },
   'host.sshConfig': { params: Empty, result: z.array(SshConfigHost) },
   'events.list': { params: EventsListParams, result: z.array(BatonEvent) },
+  'stack.apply': { params: StackApplyParams, result: StackPlan },
+  'stack.list': { params: Empty, result: z.array(StackSummary) },
+  'stack.remove': { params: z.object({ name: z.string().min(1) }).strict(), result: z.object({ name: z.string(), services: z.array(z.string()) }) },
+  'service.list': { params: z.object({ stack: z.string().optional() }).strict(), result: z.array(ServiceStatus) },
+  'service.scale': { params: ScaleParams, result: z.array(ServiceStatus) },
+  'replica.list': { params: z.object({ service: ServiceRef.optional() }).strict(), result: z.array(ReplicaStatus) },
 } as const;
 
 export type Methods = typeof methods;

@@ -12,6 +12,9 @@ import type { HostLinkOptions } from './hosts/host-link.ts';
 import { findLocalEngine } from './hosts/local-engine.ts';
 import { listSshConfigHosts } from './hosts/ssh-target.ts';
 import { createLogger, type Logger } from './log.ts';
+import { Reconciler, type ReconcilerOptions } from './reconcile/reconciler.ts';
+import { StackService } from './stacks/stack-service.ts';
+import { randomBytes } from 'node:crypto';
 import { SecretBox } from './secrets/secret-box.ts';
 import { Store } from './store/store.ts';
 
@@ -26,6 +29,7 @@ export interface ControlPlaneOptions {
   /** Local Docker socket to offer as a first host. */
   localSocket?: string;
   linkOptions?: HostLinkOptions;
+  reconcilerOptions?: ReconcilerOptions;
 }
 
 export function defaultHome(): string {
@@ -41,6 +45,8 @@ export class ControlPlane {
     readonly store: Store,
     readonly events: EventLog,
     readonly hosts: HostManager,
+    readonly reconciler: Reconciler,
+    readonly stacks: StackService,
     readonly log: Logger,
     options: ControlPlaneOptions,
   ) {
@@ -63,6 +69,12 @@ export class ControlPlane {
         },
         'host.sshConfig': () => listSshConfigHosts({ home: userHome }),
         'events.list': (p) => this.events.list(p),
+        'stack.apply': (p) => this.stacks.apply(p),
+        'stack.list': () => this.stacks.list(),
+        'stack.remove': (p) => this.stacks.remove(p.name),
+        'service.list': (p) => this.stacks.services(p.stack),
+        'service.scale': (p) => this.stacks.scale(p.targets),
+        'replica.list': (p) => this.stacks.replicas(p.service),
       },
       log,
     );
@@ -77,7 +89,11 @@ export class ControlPlane {
     const events = new EventLog(store.db);
     const secrets = SecretBox.fromKeyFile(join(home, 'data.key'));
     const hosts = new HostManager({ store, events, secrets, log, ...(options.userHome ? { userHome: options.userHome } : {}), ...(options.linkOptions ? { linkOptions: options.linkOptions } : {}) });
-    const plane = new ControlPlane(home, store, events, hosts, log, options);
+    const clusterId = store.settings.get('cluster_id') ?? randomBytes(6).toString('hex');
+    store.settings.set('cluster_id', clusterId);
+    const reconciler = new Reconciler({ hosts, stacks: store.stacks, events, log, clusterId }, options.reconcilerOptions);
+    const stacks = new StackService({ store, hosts, reconciler, events, log });
+    const plane = new ControlPlane(home, store, events, hosts, reconciler, stacks, log, options);
     hosts.startAll();
     log.info({ home }, 'control plane started');
     return plane;
@@ -92,6 +108,7 @@ export class ControlPlane {
   }
 
   async stop(): Promise<void> {
+    await this.reconciler.stop();
     await this.hosts.stopAll();
     this.store.close();
     this.log.info('control plane stopped');

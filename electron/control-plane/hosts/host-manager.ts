@@ -1,5 +1,6 @@
 // The cluster's hosts: adding one (all-or-nothing: it is stored only once SSH, the host key, the
 // engine and its inventory all check out), removing one, and keeping every stored host connected.
+import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -28,12 +29,13 @@ export interface HostManagerDeps {
   linkOptions?: HostLinkOptions;
 }
 
-export class HostManager {
+export class HostManager extends EventEmitter<{ link: [HostLink]; unlink: [string] }> {
   private readonly links = new Map<string, HostLink>();
   private readonly adding = new Set<string>();
   private readonly userHome: string;
 
   constructor(private readonly deps: HostManagerDeps) {
+    super();
     this.userHome = deps.userHome ?? homedir();
   }
 
@@ -45,6 +47,10 @@ export class HostManager {
   async stopAll(): Promise<void> {
     await Promise.all([...this.links.values()].map((l) => l.stop()));
     this.links.clear();
+  }
+
+  allLinks(): HostLink[] {
+    return [...this.links.values()];
   }
 
   link(name: string): HostLink {
@@ -120,6 +126,7 @@ export class HostManager {
     const link = this.links.get(name);
     this.links.delete(name);
     await link?.stop();
+    this.emit('unlink', name);
     this.deps.store.hosts.remove(name);
     this.deps.events.append({ kind: 'host.removed', host: name, message: `${name} removed from the cluster` });
     return { name };
@@ -147,6 +154,7 @@ export class HostManager {
       this.deps.linkOptions,
     );
     this.links.set(record.name, link);
+    this.emit('link', link);
     return link;
   }
 

@@ -46,6 +46,40 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX events_host ON events (host, id);
   `,
+  // 2: stacks, their services and every service's numbered revisions; the cluster's own id
+  `
+  CREATE TABLE settings (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+  );
+  CREATE TABLE stacks (
+    name                TEXT PRIMARY KEY,
+    file                TEXT,
+    source              TEXT NOT NULL,   -- the Compose file as applied
+    declarations        TEXT NOT NULL,   -- stack-level secrets, configs, volumes, networks (JSON)
+    placement_strategy  TEXT NOT NULL DEFAULT 'spread',
+    created_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL
+  );
+  CREATE TABLE services (
+    stack           TEXT NOT NULL REFERENCES stacks (name) ON DELETE CASCADE,
+    name            TEXT NOT NULL,
+    replicas        INTEGER NOT NULL,
+    revision        INTEGER NOT NULL,   -- the desired revision
+    preferred_host  TEXT,               -- set by drag-to-scale onto a host
+    PRIMARY KEY (stack, name)
+  );
+  CREATE TABLE revisions (
+    stack           TEXT NOT NULL,
+    service         TEXT NOT NULL,
+    revision        INTEGER NOT NULL,
+    spec            TEXT NOT NULL,      -- ServiceSpec (JSON), immutable
+    spec_hash       TEXT NOT NULL,
+    container_hash  TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    PRIMARY KEY (stack, service, revision)
+  );
+  `,
 ];
 
 export function openDatabase(file: string): Database {

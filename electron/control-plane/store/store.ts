@@ -2,14 +2,19 @@
 import { openDatabase, type Database } from './database.ts';
 import { HostsRepo } from './hosts-repo.ts';
 import { KnownHostsRepo } from './known-hosts-repo.ts';
+import { SettingsRepo, StacksRepo } from './stacks-repo.ts';
 
 export class Store {
   readonly hosts: HostsRepo;
   readonly knownHosts: KnownHostsRepo;
+  readonly stacks: StacksRepo;
+  readonly settings: SettingsRepo;
 
   constructor(readonly db: Database) {
     this.hosts = new HostsRepo(db);
     this.knownHosts = new KnownHostsRepo(db);
+    this.stacks = new StacksRepo(db);
+    this.settings = new SettingsRepo(db);
   }
 
   static open(file: string): Store {

@@ -1,5 +1,5 @@
 // Terminal output: aligned tables for people, JSON for scripts.
-import type { BatonEvent, Host } from '../../../shared/api.ts';
+import type { BatonEvent, Host, ReplicaStatus, ServiceStatus, StackPlan } from '../../../shared/api.ts';
 
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -64,4 +64,35 @@ export function eventLine(e: BatonEvent): string {
   const subject = [e.host, e.stack, e.service, e.replica].filter(Boolean).join('/');
   const mark = e.severity === 'error' ? 'ERROR' : e.severity === 'warning' ? 'WARN ' : 'INFO ';
   return `${e.time}  ${mark} ${e.kind.padEnd(18)} ${subject ? subject + ': ' : ''}${e.message}`;
+}
+
+export function age(iso: string, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+export function servicesTable(services: ServiceStatus[]): string {
+  return table(
+    ['SERVICE', 'IMAGE', 'REV', 'DESIRED', 'RUNNING', 'HEALTHY', 'PORTS', 'PENDING'],
+    services.map((s) => [`${s.stack}/${s.name}`, s.image, String(s.revision), String(s.desired), String(s.running), String(s.healthy), s.ports.join(', ') || '-', s.pending ?? '']),
+  );
+}
+
+export function replicasTable(replicas: ReplicaStatus[], services: ServiceStatus[]): string {
+  const rows = replicas.map((r) => [r.name, r.host + (r.hostReady ? '' : ' (unreachable)'), r.state, r.health, `${r.revision}${r.current ? '' : ' (old)'}`, age(r.createdAt)]);
+  const pending = services.filter((s) => s.pending).map((s) => `pending ${s.stack}/${s.name}: ${s.pending}`);
+  return [rows.length ? table(['REPLICA', 'HOST', 'STATE', 'HEALTH', 'REV', 'AGE'], rows) : 'No replicas.', ...pending].join('\n');
+}
+
+export function planText(plan: StackPlan): string {
+  const lines = plan.services.map((s) => {
+    const where = s.hosts.length ? ` on ${[...new Set(s.hosts)].map((h) => `${h}×${s.hosts.filter((x) => x === h).length}`).join(', ')}` : '';
+    const rev = s.revision !== null ? ` (revision ${s.revision})` : '';
+    return `  ${s.action.padEnd(9)} ${s.name}: ${s.replicas} replica(s)${rev}${where}${s.pending ? `\n            pending: ${s.pending}` : ''}`;
+  });
+  const warnings = plan.warnings.map((w) => `  warning: ${w.file}:${w.line}:${w.column}: ${w.message}`);
+  return [`${plan.applied ? 'Applied' : 'Plan for'} stack ${plan.stack}:`, ...lines, ...warnings].join('\n');
 }

@@ -1,15 +1,15 @@
 // The `baton` command. Every command but `serve` talks to a running control plane over the local
 // socket in BATON_HOME; `serve` is that control plane.
 import { Command, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { HostAddParams } from '../../../shared/api.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { HostAddParams, ServiceStatus } from '../../../shared/api.ts';
 import { BatonError, toErrorBody } from '../../../shared/errors.ts';
 import { BATON_VERSION, defaultHome } from '../../control-plane/index.ts';
 import { createLogger } from '../../control-plane/log.ts';
 import { serve, socketPathFor } from '../serve.ts';
 import { connectSocket, type SocketClient } from '../socket-client.ts';
-import { eventLine, hostDetail, hostsTable } from './format.ts';
+import { eventLine, hostDetail, hostsTable, planText, replicasTable, servicesTable, table } from './format.ts';
 import { ask, askHidden, interactive } from './prompt.ts';
 
 const program = new Command();
@@ -174,6 +174,120 @@ host
   .action(async (name: string, opts: { json: boolean }) => {
     const removed = await withClient((c) => c.call('host.remove', { name }));
     print(opts.json, removed, () => `Removed ${removed.name}.`);
+  });
+
+// ---------------------------------------------------------------- stacks
+
+/** The variables a file mentions ($VAR, ${VAR…}), from a .env beside it and then the environment. */
+function variablesFor(text: string, file: string): Record<string, string> {
+  const names = new Set([...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!));
+  const fromDotEnv: Record<string, string> = {};
+  const dotEnv = resolve(dirname(file), '.env');
+  if (existsSync(dotEnv)) {
+    for (const line of readFileSync(dotEnv, 'utf8').split('\n')) {
+      const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+      if (m) fromDotEnv[m[1]!] = m[2]!.replace(/^(['"])(.*)\1$/, '$2');
+    }
+  }
+  const env: Record<string, string> = {};
+  for (const n of names) {
+    const v = process.env[n] ?? fromDotEnv[n];
+    if (v !== undefined) env[n] = v;
+  }
+  return env;
+}
+
+async function waitConverged(client: SocketClient, stack: string | undefined, timeoutMs: number): Promise<ServiceStatus[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const services = await client.call('service.list', stack ? { stack } : {});
+    if (services.every((s) => s.healthy === s.desired && s.running === s.desired)) return services;
+    if (Date.now() > deadline) {
+      throw new BatonError('TIMEOUT', `Not converged after ${timeoutMs / 1000} s: ${services.filter((s) => s.healthy !== s.desired).map((s) => `${s.stack}/${s.name} ${s.healthy}/${s.desired}${s.pending ? ` (${s.pending})` : ''}`).join(', ')}. See baton ps and baton events.`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+program
+  .command('apply')
+  .description('deploy a Compose file: validate, show the plan, then make it so')
+  .requiredOption('-f, --file <file>', 'the Compose file')
+  .option('-p, --project-name <name>', 'the stack name (default: name: in the file, else its folder)')
+  .option('--dry-run', 'validate and print the plan, change nothing', false)
+  .option('--wait', 'wait until every service runs its desired replicas, healthy', false)
+  .option('--timeout <seconds>', 'with --wait: how long', (v) => Number(v), 120)
+  .option('--json', 'machine-readable output', false)
+  .action(async (opts: { file: string; projectName?: string; dryRun: boolean; wait: boolean; timeout: number; json: boolean }) => {
+    const file = resolve(opts.file);
+    let source: string;
+    try {
+      source = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new BatonError('INVALID_INPUT', `Cannot read ${opts.file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`);
+    }
+    await withClient(async (client) => {
+      const plan = await client.call('stack.apply', { source, file, env: variablesFor(source, file), dryRun: opts.dryRun, ...(opts.projectName ? { stack: opts.projectName } : {}) });
+      if (!opts.wait || opts.dryRun) return print(opts.json, plan, () => planText(plan));
+      if (!opts.json) process.stdout.write(planText(plan) + '\n\nwaiting for the services…\n');
+      const services = await waitConverged(client, plan.stack, opts.timeout * 1000);
+      print(opts.json, { plan, services }, () => servicesTable(services));
+    });
+  });
+
+program
+  .command('ls')
+  .description('services: desired, running and healthy replicas')
+  .option('--stack <name>', 'only this stack')
+  .option('--json', 'machine-readable output', false)
+  .action(async (opts: { stack?: string; json: boolean }) => {
+    const services = await withClient((c) => c.call('service.list', opts.stack ? { stack: opts.stack } : {}));
+    print(opts.json, services, () => (services.length ? servicesTable(services) : 'No services. Deploy a Compose file with: baton apply -f compose.yaml'));
+  });
+
+program
+  .command('ps [service]')
+  .description('replicas: host, state, health, revision, age')
+  .option('--json', 'machine-readable output', false)
+  .action(async (service: string | undefined, opts: { json: boolean }) => {
+    const [replicas, services] = await withClient((c) => Promise.all([c.call('replica.list', service ? { service } : {}), c.call('service.list', {})]));
+    print(opts.json, replicas, () => replicasTable(replicas, services));
+  });
+
+program
+  .command('scale <service=replicas...>')
+  .description('set the replica count of services: baton scale web=5 shop/api=2')
+  .option('--wait', 'wait until they run the new count, healthy', false)
+  .option('--json', 'machine-readable output', false)
+  .action(async (pairs: string[], opts: { wait: boolean; json: boolean }) => {
+    const targets = pairs.map((pair) => {
+      const m = /^([^=]+)=(\d+)$/.exec(pair);
+      if (!m) throw new BatonError('INVALID_INPUT', `"${pair}": write SERVICE=N, e.g. web=3.`);
+      return { service: m[1]!, replicas: Number(m[2]) };
+    });
+    await withClient(async (client) => {
+      const scaled = await client.call('service.scale', { targets });
+      const services = opts.wait ? (await waitConverged(client, undefined, 120_000)).filter((s) => scaled.some((x) => x.stack === s.stack && x.name === s.name)) : scaled;
+      print(opts.json, services, () => servicesTable(services));
+    });
+  });
+
+program
+  .command('rm <stack>')
+  .description('remove a stack: its services and all their replicas')
+  .option('--json', 'machine-readable output', false)
+  .action(async (name: string, opts: { json: boolean }) => {
+    const removed = await withClient((c) => c.call('stack.remove', { name }));
+    print(opts.json, removed, () => `Removed stack ${removed.name} (${removed.services.join(', ') || 'no services'}); its replicas are being stopped.`);
+  });
+
+program
+  .command('stacks')
+  .description('list stacks')
+  .option('--json', 'machine-readable output', false)
+  .action(async (opts: { json: boolean }) => {
+    const stacks = await withClient((c) => c.call('stack.list', {}));
+    print(opts.json, stacks, () => table(['STACK', 'SERVICES', 'FILE', 'UPDATED'], stacks.map((s) => [s.name, s.services.join(','), s.file ?? '-', s.updatedAt])));
   });
 
 // ---------------------------------------------------------------- events

@@ -1,0 +1,61 @@
+// The last picture each host gave of Baton's replicas on it. A host that is lost keeps its last
+// picture (its replicas may well still run), marked by the host links' state, not erased.
+import { serviceKey, type ObservedReplica } from './replica.ts';
+
+export class ClusterState {
+  private readonly byHost = new Map<string, Map<string, ObservedReplica>>();
+  private readonly synced = new Set<string>();
+
+  /** A full listing of one host replaces what we knew of it. */
+  replaceHost(host: string, replicas: ObservedReplica[]): void {
+    this.byHost.set(host, new Map(replicas.map((r) => [r.id, r])));
+    this.synced.add(host);
+  }
+
+  /** Has this host been listed since it (re)connected? Until then its picture may be stale. */
+  isSynced(host: string): boolean {
+    return this.synced.has(host);
+  }
+
+  markStale(host: string): void {
+    this.synced.delete(host);
+  }
+
+  forgetHost(host: string): void {
+    this.byHost.delete(host);
+    this.synced.delete(host);
+  }
+
+  upsert(replica: ObservedReplica): void {
+    let map = this.byHost.get(replica.host);
+    if (!map) this.byHost.set(replica.host, (map = new Map()));
+    map.set(replica.id, replica);
+  }
+
+  remove(host: string, id: string): ObservedReplica | null {
+    const map = this.byHost.get(host);
+    const r = map?.get(id) ?? null;
+    map?.delete(id);
+    return r;
+  }
+
+  find(host: string, id: string): ObservedReplica | null {
+    return this.byHost.get(host)?.get(id) ?? null;
+  }
+
+  all(): ObservedReplica[] {
+    return [...this.byHost.values()].flatMap((m) => [...m.values()]);
+  }
+
+  onHost(host: string): ObservedReplica[] {
+    return [...(this.byHost.get(host)?.values() ?? [])];
+  }
+
+  replicasOf(stack: string, service: string): ObservedReplica[] {
+    return this.all().filter((r) => r.stack === stack && r.service === service);
+  }
+
+  serviceKeys(): Set<string> {
+    return new Set(this.all().map((r) => serviceKey(r.stack, r.service)));
+  }
+}

@@ -1,0 +1,90 @@
+// A service revision → the Docker create request for one of its replicas, pure.
+import type { ContainerCreateOptions } from 'dockerode';
+import type { ServiceSpec } from '../../../shared/stack.ts';
+import { LABEL, replicaName } from './replica.ts';
+
+/** Baton's network on every host; replicas join it so services can reach each other. */
+export const BATON_NETWORK = 'baton';
+
+const NS_PER_MS = 1_000_000;
+
+export interface ReplicaIdentity {
+  clusterId: string;
+  revision: number;
+  containerHash: string;
+  slot: number;
+  /** A few random characters, so a replacement in the same slot gets a new name. */
+  short: string;
+}
+
+function restartPolicy(spec: ServiceSpec): { Name: string; MaximumRetryCount?: number } {
+  // Docker's own restart policy keeps replicas up while no control plane is connected.
+  switch (spec.restart.condition) {
+    case 'none':
+      return { Name: 'no' };
+    case 'on-failure':
+      return spec.restart.maxAttempts ? { Name: 'on-failure', MaximumRetryCount: spec.restart.maxAttempts } : { Name: 'on-failure' };
+    case 'any':
+      return { Name: 'unless-stopped' };
+  }
+}
+
+export function containerConfig(spec: ServiceSpec, id: ReplicaIdentity): ContainerCreateOptions {
+  const exposed: Record<string, Record<string, never>> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of spec.ports) {
+    const key = `${p.target}/${p.protocol}`;
+    exposed[key] = {};
+    // Ingress ports are answered by the ingress, which targets each replica on an ephemeral host
+    // port; host-mode ports bind the published port on the replica's own host.
+    if (p.published !== null || p.mode === 'ingress') {
+      bindings[key] = [{ HostIp: '', HostPort: p.mode === 'host' && p.published !== null ? String(p.published) : '' }];
+    }
+  }
+  const health = spec.healthcheck;
+  // named volumes are per stack, as Compose names them; tmpfs and anonymous volumes have no source
+  const mounts = spec.volumes.map((v) => ({
+    Type: v.type,
+    Target: v.target,
+    ReadOnly: v.readOnly,
+    Source: v.source === null || v.type === 'tmpfs' ? '' : v.type === 'volume' ? `${spec.stack}_${v.source}` : v.source,
+  }));
+  return {
+    name: replicaName(spec.stack, spec.name, id.slot, id.revision, id.short),
+    Image: spec.image,
+    ...(spec.command ? { Cmd: spec.command } : {}),
+    ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+    Env: Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`),
+    Labels: {
+      ...spec.labels,
+      [LABEL.cluster]: id.clusterId,
+      [LABEL.stack]: spec.stack,
+      [LABEL.service]: spec.name,
+      [LABEL.slot]: String(id.slot),
+      [LABEL.revision]: String(id.revision),
+      [LABEL.specHash]: id.containerHash,
+    },
+    ExposedPorts: exposed,
+    ...(health
+      ? {
+          Healthcheck: {
+            Test: health.test,
+            Interval: Math.round(health.intervalMs * NS_PER_MS),
+            Timeout: Math.round(health.timeoutMs * NS_PER_MS),
+            Retries: health.retries,
+            StartPeriod: Math.round(health.startPeriodMs * NS_PER_MS),
+          },
+        }
+      : {}),
+    StopTimeout: Math.ceil(spec.stopGracePeriodMs / 1000),
+    HostConfig: {
+      PortBindings: bindings,
+      RestartPolicy: restartPolicy(spec),
+      ...(spec.limits.nanoCpus !== null ? { NanoCpus: spec.limits.nanoCpus } : {}),
+      ...(spec.limits.memoryBytes !== null ? { Memory: spec.limits.memoryBytes } : {}),
+      ...(spec.reservations.memoryBytes !== null ? { MemoryReservation: spec.reservations.memoryBytes } : {}),
+      Mounts: mounts,
+      NetworkMode: BATON_NETWORK,
+    },
+  };
+}

@@ -1,0 +1,130 @@
+// Carries out the reconciler's actions on the hosts, and writes each as an event. Thin on
+// purpose: every decision was taken in decide.ts.
+import { randomBytes } from 'node:crypto';
+import type Docker from 'dockerode';
+import type { EventLog } from '../events/event-log.ts';
+import type { HostManager } from '../hosts/host-manager.ts';
+import type { Logger } from '../log.ts';
+import type { DesiredService } from '../store/stacks-repo.ts';
+import type { ClusterState } from './cluster-state.ts';
+import { BATON_NETWORK, containerConfig } from './container-config.ts';
+import type { Action } from './decide.ts';
+import { refreshReplica } from './host-watch.ts';
+
+const PULL_TIMEOUT_MS = 120_000;
+
+interface DockerError extends Error {
+  statusCode?: number;
+}
+
+function statusOf(err: unknown): number | undefined {
+  return (err as DockerError).statusCode;
+}
+
+export class Executor {
+  /** Hosts where Baton's network is known to exist, per session of the link. */
+  private readonly networkReady = new WeakSet<Docker>();
+
+  constructor(
+    private readonly deps: { hosts: HostManager; state: ClusterState; events: EventLog; log: Logger; clusterId: string },
+  ) {}
+
+  async run(action: Exclude<Action, { kind: 'unplaced' }>, service: DesiredService | null, stack: string, serviceName: string): Promise<void> {
+    const link = this.deps.hosts.link(action.host);
+    const docker = link.docker();
+    const subject = { host: action.host, stack, service: serviceName };
+    switch (action.kind) {
+      case 'start': {
+        if (!service) return;
+        await this.ensureNetwork(docker);
+        await this.ensureImage(docker, service.spec.image, action.host);
+        const config = containerConfig(service.spec, {
+          clusterId: this.deps.clusterId,
+          revision: service.revision,
+          containerHash: service.containerHash,
+          slot: action.slot,
+          short: randomBytes(3).toString('hex'),
+        });
+        const container = await docker.createContainer(config);
+        try {
+          await container.start();
+        } finally {
+          const seen = await refreshReplica(link, container.id, this.deps.clusterId);
+          if (seen) this.deps.state.upsert(seen);
+        }
+        this.deps.events.append({ kind: 'replica.started', ...subject, replica: config.name ?? container.id, message: `${config.name} started on ${action.host} (${action.reason})`, data: { slot: action.slot, revision: service.revision } });
+        return;
+      }
+      case 'restart': {
+        const container = docker.getContainer(action.id);
+        try {
+          await container.start();
+        } catch (err) {
+          if (statusOf(err) !== 304) throw err; // 304: Docker's restart policy was first
+        }
+        const seen = await refreshReplica(link, action.id, this.deps.clusterId);
+        if (seen) this.deps.state.upsert(seen);
+        this.deps.events.append({ kind: 'replica.restarted', ...subject, replica: seen?.name ?? action.id.slice(0, 12), message: `${seen?.name ?? action.id.slice(0, 12)} started again on ${action.host} (${action.reason})`, data: { slot: action.slot } });
+        return;
+      }
+      case 'remove': {
+        const container = docker.getContainer(action.id);
+        const known = this.deps.state.find(action.host, action.id);
+        try {
+          if (action.graceful) await container.stop({ t: Math.ceil((service?.spec.stopGracePeriodMs ?? 10_000) / 1000) }).catch((err: unknown) => {
+            if (statusOf(err) !== 304 && statusOf(err) !== 404) throw err;
+          });
+          await container.remove({ force: true, v: false });
+        } catch (err) {
+          if (statusOf(err) !== 404) throw err;
+        }
+        this.deps.state.remove(action.host, action.id);
+        this.deps.events.append({ kind: 'replica.removed', ...subject, replica: known?.name ?? action.id.slice(0, 12), message: `${known?.name ?? action.id.slice(0, 12)} removed from ${action.host} (${action.reason})`, data: { slot: action.slot } });
+        return;
+      }
+    }
+  }
+
+  private async ensureNetwork(docker: Docker): Promise<void> {
+    if (this.networkReady.has(docker)) return;
+    try {
+      await docker.getNetwork(BATON_NETWORK).inspect();
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+      try {
+        await docker.createNetwork({ Name: BATON_NETWORK, Driver: 'bridge', Labels: { 'baton.cluster': this.deps.clusterId } });
+      } catch (createErr) {
+        if (statusOf(createErr) !== 409) throw createErr; // created meanwhile
+      }
+    }
+    this.networkReady.add(docker);
+  }
+
+  /** The image must be on the host; if it is not, try to pull it once, with a deadline. */
+  private async ensureImage(docker: Docker, image: string, host: string): Promise<void> {
+    try {
+      await docker.getImage(image).inspect();
+      return;
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+    }
+    this.deps.events.append({ kind: 'image.pulling', host, message: `pulling ${image} on ${host}` });
+    const pull = new Promise<void>((resolve, reject) => {
+      docker.pull(image, (err: Error | null, stream: NodeJS.ReadableStream) => {
+        if (err) return reject(err);
+        docker.modem.followProgress(stream, (doneErr: Error | null) => (doneErr ? reject(doneErr) : resolve()));
+      });
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`pulling ${image} took over ${PULL_TIMEOUT_MS / 1000} s`)), PULL_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([pull, deadline]);
+    } catch (err) {
+      throw new Error(`${image} is not on ${host} and could not be pulled there (${(err as Error).message}). Load it on the host (docker save | ssh HOST docker load) or push it to a registry the host reaches.`, { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,238 @@
+// The reconcile loop: for each service, compare what is desired with what the hosts show, act,
+// repeat. Driven by the hosts' event streams (HostWatch) and host state changes, with a periodic
+// resync as the safety net. Work is serialized per service and parallel across services.
+import type { EventLog } from '../events/event-log.ts';
+import type { HostLink } from '../hosts/host-link.ts';
+import type { HostManager } from '../hosts/host-manager.ts';
+import type { Logger } from '../log.ts';
+import type { HostCandidate } from '../scheduler/types.ts';
+import type { DesiredService, StacksRepo } from '../store/stacks-repo.ts';
+import { ClusterState } from './cluster-state.ts';
+import { decide, type Action, type SlotHistory } from './decide.ts';
+import { Executor } from './executor.ts';
+import { HostWatch } from './host-watch.ts';
+import { KeyedQueue } from './keyed-queue.ts';
+import { isAlive, isAvailable, serviceKey } from './replica.ts';
+
+export interface ReconcilerOptions {
+  /** How long a lost host's replicas are waited for before they are started elsewhere. */
+  hostLossGraceMs?: number;
+  resyncMs?: number;
+  /** A replica that has stayed up this long after its last restart is stable again. */
+  stableAfterMs?: number;
+  /** A host where a start failed is avoided for this service this long. */
+  failedHostCooldownMs?: number;
+}
+
+export interface ReconcilerDeps {
+  hosts: HostManager;
+  stacks: StacksRepo;
+  events: EventLog;
+  log: Logger;
+  clusterId: string;
+}
+
+function engineLabels(list: string[]): Record<string, string> {
+  return Object.fromEntries(list.map((l) => [l.slice(0, l.indexOf('=') >>> 0), l.slice(l.indexOf('=') + 1)]));
+}
+
+export class Reconciler {
+  readonly state = new ClusterState();
+  private readonly executor: Executor;
+  private readonly queue: KeyedQueue;
+  private readonly watches = new Map<string, HostWatch>();
+  private readonly lostSinceMs: Record<string, number> = {};
+  private readonly history = new Map<string, Record<number, SlotHistory>>();
+  private readonly failedHosts = new Map<string, Map<string, number>>();
+  private readonly rechecks = new Map<string, NodeJS.Timeout>();
+  private readonly lastUnplaced = new Map<string, string>();
+  private resyncTimer: NodeJS.Timeout | null = null;
+  private readonly graceMs: number;
+  private readonly stableAfterMs: number;
+  private readonly cooldownMs: number;
+  private stopped = false;
+
+  constructor(private readonly deps: ReconcilerDeps, options: ReconcilerOptions = {}) {
+    this.graceMs = options.hostLossGraceMs ?? 5000;
+    this.stableAfterMs = options.stableAfterMs ?? 30_000;
+    this.cooldownMs = options.failedHostCooldownMs ?? 30_000;
+    this.executor = new Executor({ hosts: deps.hosts, state: this.state, events: deps.events, log: deps.log, clusterId: deps.clusterId });
+    this.queue = new KeyedQueue(
+      (key) => this.reconcile(key),
+      (key, err) => deps.log.error({ service: key, err: (err as Error).message }, 'reconcile failed'),
+    );
+    const startedAt = Date.now();
+    for (const link of deps.hosts.allLinks()) this.watch(link, startedAt);
+    deps.hosts.on('link', (link) => this.watch(link, Date.now()));
+    deps.hosts.on('unlink', (name) => {
+      this.watches.get(name)?.stop();
+      this.watches.delete(name);
+      this.state.forgetHost(name);
+      delete this.lostSinceMs[name];
+      this.triggerAll();
+    });
+    this.resyncTimer = setInterval(() => void this.resyncAll(), options.resyncMs ?? 30_000);
+    this.resyncTimer.unref();
+  }
+
+  private watch(link: HostLink, lostSince: number): void {
+    // until a host has been seen, it counts as lost since now: its replicas get the grace period
+    if (link.state !== 'ready') this.lostSinceMs[link.name] = lostSince;
+    link.on('state', (state) => {
+      if (state === 'ready') delete this.lostSinceMs[link.name];
+      else this.lostSinceMs[link.name] ??= Date.now();
+      this.triggerAll();
+    });
+    this.watches.set(
+      link.name,
+      new HostWatch(link, {
+        state: this.state,
+        events: this.deps.events,
+        log: this.deps.log,
+        clusterId: this.deps.clusterId,
+        onChange: (key) => this.trigger(key),
+        onSynced: () => this.triggerAll(),
+      }),
+    );
+  }
+
+  trigger(key: string): void {
+    if (!this.stopped) this.queue.trigger(key);
+  }
+
+  /** Every desired service, and every service something still runs for. */
+  triggerAll(): void {
+    const keys = new Set(this.deps.stacks.listServices().map((s) => serviceKey(s.stack, s.name)));
+    for (const k of this.state.serviceKeys()) keys.add(k);
+    for (const k of keys) this.trigger(k);
+  }
+
+  /** Resolves when no reconcile is running (tests and the CLI's --wait use it). */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private async resyncAll(): Promise<void> {
+    await Promise.all([...this.watches.values()].map((w) => w.resync().catch(() => undefined)));
+  }
+
+  /** The hosts as the scheduler sees them: capacity, what is reserved, ports, counts. */
+  candidates(desired: DesiredService[], forService?: string): HostCandidate[] {
+    const specs = new Map(desired.map((d) => [serviceKey(d.stack, d.name), d.spec]));
+    const failed = forService ? this.failedHosts.get(forService) : undefined;
+    const now = Date.now();
+    return this.deps.hosts.list().map((h) => {
+      const alive = this.state.onHost(h.name).filter(isAlive);
+      const replicasByService: Record<string, number> = {};
+      let cpu = 0;
+      let mem = 0;
+      const ports: string[] = [];
+      for (const r of alive) {
+        const key = serviceKey(r.stack, r.service);
+        replicasByService[key] = (replicasByService[key] ?? 0) + 1;
+        const spec = specs.get(key);
+        if (!spec) continue;
+        cpu += spec.reservations.nanoCpus ?? 0;
+        mem += spec.reservations.memoryBytes ?? 0;
+        for (const p of spec.ports) if (p.mode === 'host' && p.published !== null) ports.push(`${p.protocol}/${p.published}`);
+      }
+      const cooling = (failed?.get(h.name) ?? 0) > now;
+      return {
+        name: h.name,
+        ready: h.state === 'ready' && this.state.isSynced(h.name) && !cooling,
+        hostname: h.inventory?.hostname ?? h.name,
+        labels: h.labels,
+        engineLabels: engineLabels(h.inventory?.engineLabels ?? []),
+        nanoCpus: (h.inventory?.cpus ?? 0) * 1e9,
+        memoryBytes: h.inventory?.memoryBytes ?? 0,
+        reservedNanoCpus: cpu,
+        reservedMemoryBytes: mem,
+        usedHostPorts: ports,
+        replicasByService,
+      };
+    });
+  }
+
+  private async reconcile(key: string): Promise<void> {
+    if (this.stopped) return;
+    const [stack, service] = key.split('/') as [string, string];
+    const all = this.deps.stacks.desiredServices();
+    const desired = all.find((d) => d.stack === stack && d.name === service) ?? null;
+    const replicas = this.state.replicasOf(stack, service);
+    const history = this.history.get(key) ?? {};
+    const now = Date.now();
+    // a slot that has served for a while after its last restart starts its crash count afresh
+    for (const [slot, h] of Object.entries(history)) {
+      if (now - h.lastRestartMs > this.stableAfterMs && replicas.some((r) => r.slot === Number(slot) && isAvailable(r))) delete history[Number(slot)];
+    }
+    const strategy = desired ? (this.deps.stacks.getStack(stack)?.placementStrategy ?? 'spread') : 'spread';
+    const decision = decide({
+      desired: desired ? { spec: desired.spec, revision: desired.revision, containerHash: desired.containerHash, replicas: desired.replicas, preferredHost: desired.preferredHost, strategy } : null,
+      replicas,
+      hosts: this.candidates(all, key),
+      lostSinceMs: this.lostSinceMs,
+      nowMs: now,
+      graceMs: this.graceMs,
+      history,
+    });
+    this.history.set(key, history);
+    this.scheduleRecheck(key, decision.recheckAtMs);
+
+    const runs: Promise<void>[] = [];
+    for (const action of decision.actions) {
+      if (action.kind === 'unplaced') {
+        this.reportUnplaced(key, stack, service, action);
+        continue;
+      }
+      if (action.kind === 'restart') {
+        const h = history[action.slot] ?? { crashes: 0, lastRestartMs: 0 };
+        history[action.slot] = { crashes: h.crashes + 1, lastRestartMs: now };
+      }
+      runs.push(
+        this.executor.run(action, desired, stack, service).catch((err: Error) => {
+          this.deps.events.append({ kind: `replica.${action.kind}-failed`, severity: 'error', host: action.host, stack, service, message: `could not ${action.kind} a replica of ${key} on ${action.host}: ${err.message}` });
+          if (action.kind === 'start') {
+            const failed = this.failedHosts.get(key) ?? new Map<string, number>();
+            failed.set(action.host, Date.now() + this.cooldownMs);
+            this.failedHosts.set(key, failed);
+            this.scheduleRecheck(key, Date.now() + 1000);
+          }
+        }),
+      );
+    }
+    if (decision.actions.every((a) => a.kind !== 'unplaced')) this.lastUnplaced.delete(key);
+    await Promise.all(runs);
+  }
+
+  private reportUnplaced(key: string, stack: string, service: string, action: Extract<Action, { kind: 'unplaced' }>): void {
+    const message = `${action.slots.length} replica(s) of ${key} can't be placed: ${action.reason}`;
+    if (this.lastUnplaced.get(key) === message) return; // said already; say again only when it changes
+    this.lastUnplaced.set(key, message);
+    this.deps.events.append({ kind: 'service.unplaced', severity: 'warning', stack, service, message, data: { slots: action.slots } });
+  }
+
+  /** Why replicas of a service are pending, if they are. */
+  pendingReason(key: string): string | null {
+    return this.lastUnplaced.get(key) ?? null;
+  }
+
+  private scheduleRecheck(key: string, at: number | null): void {
+    if (at === null || this.stopped) return;
+    const existing = this.rechecks.get(key);
+    if (existing) clearTimeout(existing);
+    const timer = setTimeout(() => {
+      this.rechecks.delete(key);
+      this.trigger(key);
+    }, Math.max(0, at - Date.now()) + 5);
+    timer.unref();
+    this.rechecks.set(key, timer);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    for (const t of this.rechecks.values()) clearTimeout(t);
+    for (const w of this.watches.values()) w.stop();
+    await this.queue.idle();
+  }
+}

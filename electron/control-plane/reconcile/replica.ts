@@ -1,0 +1,105 @@
+// A replica as the hosts show it. Labels make the hosts the truth about what runs: after any
+// restart the control plane rebuilds this picture from them, never from memory.
+import { z } from 'zod';
+
+export const LABEL = {
+  cluster: 'baton.cluster',
+  stack: 'baton.stack',
+  service: 'baton.service',
+  slot: 'baton.slot',
+  revision: 'baton.revision',
+  specHash: 'baton.spec-hash',
+} as const;
+
+export type ReplicaHealth = 'none' | 'starting' | 'healthy' | 'unhealthy';
+
+export interface ObservedReplica {
+  id: string;
+  name: string;
+  host: string;
+  stack: string;
+  service: string;
+  slot: number;
+  revision: number;
+  containerHash: string;
+  /** Docker's state: created, running, restarting, exited, dead, paused, removing. */
+  state: string;
+  health: ReplicaHealth;
+  exitCode: number | null;
+  /** Unix ms when Docker created it (from the list); used to tell newer from older. */
+  createdMs: number;
+  /** Host ports Docker bound for it: "tcp/8080" → 32768. */
+  ports: { containerPort: number; protocol: string; hostPort: number }[];
+}
+
+export function serviceKey(stack: string, service: string): string {
+  return `${stack}/${service}`;
+}
+
+export function replicaName(stack: string, service: string, slot: number, revision: number, short: string): string {
+  return `${stack}_${service}.${slot}.${revision}-${short}`;
+}
+
+// What `GET /containers/json` gives that we rely on; anything else is ignored.
+const ListedContainer = z.object({
+  Id: z.string(),
+  Names: z.array(z.string()),
+  State: z.string(),
+  Status: z.string(),
+  Created: z.number(),
+  Labels: z.record(z.string(), z.string()).nullable(),
+  Ports: z
+    .array(z.object({ PrivatePort: z.number(), PublicPort: z.number().optional(), Type: z.string() }))
+    .nullable()
+    .optional(),
+});
+
+function healthFromStatus(status: string): ReplicaHealth {
+  if (status.includes('(healthy)')) return 'healthy';
+  if (status.includes('(unhealthy)')) return 'unhealthy';
+  if (status.includes('(health: starting)')) return 'starting';
+  return 'none';
+}
+
+/**
+ * A listed container → an ObservedReplica, or null when it is not a Baton replica of this cluster.
+ * Containers with Baton's stack/service/slot labels but no cluster label are adopted.
+ */
+export function replicaFromListed(host: string, raw: unknown, clusterId: string): ObservedReplica | null {
+  const parsed = ListedContainer.safeParse(raw);
+  if (!parsed.success) return null;
+  const c = parsed.data;
+  const labels = c.Labels ?? {};
+  const stack = labels[LABEL.stack];
+  const service = labels[LABEL.service];
+  const slot = Number(labels[LABEL.slot]);
+  if (!stack || !service || !Number.isInteger(slot) || slot < 1) return null;
+  const cluster = labels[LABEL.cluster];
+  if (cluster !== undefined && cluster !== clusterId) return null; // another Baton's
+  const exit = /^Exited \((\d+)\)/.exec(c.Status);
+  return {
+    id: c.Id,
+    name: (c.Names[0] ?? '').replace(/^\//, ''),
+    host,
+    stack,
+    service,
+    slot,
+    revision: Number(labels[LABEL.revision] ?? 0) || 0,
+    containerHash: labels[LABEL.specHash] ?? '',
+    state: c.State,
+    health: c.State === 'running' ? healthFromStatus(c.Status) : 'none',
+    exitCode: exit ? Number(exit[1]) : null,
+    createdMs: c.Created * 1000,
+    ports: (c.Ports ?? []).filter((p) => p.PublicPort !== undefined).map((p) => ({ containerPort: p.PrivatePort, protocol: p.Type, hostPort: p.PublicPort! })),
+  };
+}
+
+/** Running and healthy, or running with no health check: it can take traffic. */
+export function isAvailable(r: ObservedReplica): boolean {
+  return r.state === 'running' && (r.health === 'healthy' || r.health === 'none');
+}
+
+/** Up, or on its way up: worth keeping. */
+export function isAlive(r: ObservedReplica): boolean {
+  return (r.state === 'running' || r.state === 'restarting') && r.health !== 'unhealthy';
+}
