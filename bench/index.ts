@@ -1,9 +1,11 @@
 // `npm run bench [-- NAME…]`: runs the named benchmarks (all when none is named) against the lab,
 // printing for each our figure, the peer's on the same hosts in the same run, and the ratio.
+import { benchHeal } from './heal.ts';
 import { benchSsh } from './ssh.ts';
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   ssh: benchSsh,
+  heal: benchHeal,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -51,7 +51,7 @@ export interface HostLossFigures {
   nodeDownMs: number; // link down → the managers list the node as Down
   recoveredMs: number; // link down → all replicas available again on the other hosts
   reviveReadyMs: number; // link up → every node Ready and every manager reachable
-  reviveLeaderlessMs: number; // of that, how long the swarm had no leader (node ls failing)
+  reviveNoLeaderMs: number; // of that, how long the swarm had no leader (node ls failing or held)
   staleStoppedMs: number; // link up → the replicas left on the revived host stopped
 }
 
@@ -102,24 +102,25 @@ function allHealthy(rows: NodeRow[], count: number): boolean {
   return rows.length === count && ok.length === count;
 }
 
-// Polls `docker node ls` on `via` until the rows satisfy `done`; ms from the call. failingMs: how
-// long `node ls` failed meanwhile (a manager answers "the swarm does not have a leader" while
-// there is none), to the poll interval.
-async function waitNodes(via: LabHost, done: (rows: NodeRow[]) => boolean, timeoutMs: number, what: string): Promise<{ ms: number; failingMs: number }> {
+// A `node ls` slower than this is waiting for a leader (it answers in tens of ms otherwise).
+const SLOW_NODE_LS_MS = 1000;
+
+// Polls `docker node ls` on `via` until the rows satisfy `done`; ms from the call. stalledMs: time
+// spent in polls that failed or hung, i.e. while the swarm had no leader: a manager then either
+// answers "the swarm does not have a leader" or holds the request until there is one.
+async function waitNodes(via: LabHost, done: (rows: NodeRow[]) => boolean, timeoutMs: number, what: string): Promise<{ ms: number; stalledMs: number }> {
   const start = performance.now();
   let last: NodeRow[] | string = [];
-  let failingMs = 0;
+  let stalledMs = 0;
   while (performance.now() - start < timeoutMs) {
     const polled = performance.now();
-    try {
-      last = await nodes(via);
-      if (done(last)) return { ms: performance.now() - start, failingMs };
-      await sleep(100);
-    } catch (e) {
-      last = (e as Error).message;
-      await sleep(100);
-      failingMs += performance.now() - polled;
-    }
+    const answer = await nodes(via).catch((e: Error) => e.message);
+    const took = performance.now() - polled;
+    if (typeof answer === 'string' || took > SLOW_NODE_LS_MS) stalledMs += took;
+    last = answer;
+    if (typeof answer !== 'string' && done(answer)) return { ms: performance.now() - start, stalledMs };
+    await sleep(100);
+    if (typeof answer === 'string') stalledMs += 100;
   }
   throw new Error(`swarm: ${what} not reached within ${timeoutMs} ms; last node ls on ${via.name}: ${JSON.stringify(last)}`);
 }
@@ -289,8 +290,8 @@ async function loseLink(lost: LabHost, rest: LabHost[], replicas: number): Promi
 // Link up; then, timed from it: every node Ready and manager reachable, and the replicas that ran on
 // through the partition on the revived host stopped (Swarm shuts them down once the node is back).
 // The revived manager comes back with a higher raft term (it kept calling elections alone), which
-// deposes the leader: reviveLeaderlessMs shows what that costs.
-async function revive(lab: LabInfo, lost: LabHost, via: LabHost): Promise<Pick<HostLossFigures, 'reviveReadyMs' | 'reviveLeaderlessMs' | 'staleStoppedMs'>> {
+// deposes the leader: reviveNoLeaderMs shows what that costs.
+async function revive(lab: LabInfo, lost: LabHost, via: LabHost): Promise<Pick<HostLossFigures, 'reviveReadyMs' | 'reviveNoLeaderMs' | 'staleStoppedMs'>> {
   const start = performance.now();
   const since = () => performance.now() - start;
   await reviveHost(lost.name);
@@ -298,7 +299,7 @@ async function revive(lab: LabInfo, lost: LabHost, via: LabHost): Promise<Pick<H
     waitNodes(via, (rows) => allHealthy(rows, lab.hosts.length), 120_000, 'every node Ready after the revival').then((r) => ({ ...r, ms: since() })),
     waitUntil([lost], SWARM_LABEL, (s) => runningCount(s) === 0, 120_000, 100).then(since),
   ]);
-  return { reviveReadyMs: ready.ms, reviveLeaderlessMs: ready.failingMs, staleStoppedMs };
+  return { reviveReadyMs: ready.ms, reviveNoLeaderMs: ready.stalledMs, staleStoppedMs };
 }
 
 // ---------------------------------------------------------------- (c) scale
@@ -371,7 +372,7 @@ export function formatSwarmFigures(f: SwarmFigures): string {
     row('node listed Down', (b) => sec(b.hostLoss.nodeDownMs)),
     row('6 available on the others', (b) => sec(b.hostLoss.recoveredMs)),
     row('revived: all nodes Ready', (b) => sec(b.hostLoss.reviveReadyMs)),
-    row('  of which without a leader', (b) => sec(b.hostLoss.reviveLeaderlessMs)),
+    row('  of which without a leader', (b) => sec(b.hostLoss.reviveNoLeaderMs)),
     row('revived: stale replicas stopped', (b) => sec(b.hostLoss.staleStoppedMs)),
   ]);
   const scale = markdownTable(['scale', 'time'], [
