@@ -12,6 +12,7 @@ import { call, expectError, startTestPlane, type TestPlane } from './helpers.ts'
 
 let lab: LabInfo;
 let t: TestPlane;
+let clusterId: string | null = null;
 const dir = mkdtempSync(join(tmpdir(), 'baton-stacks-'));
 
 const HEALTH = `    healthcheck:
@@ -31,11 +32,16 @@ async function apply(file: string, extra: Record<string, unknown> = {}): Promise
   return call(t.plane, 'stack.apply', { source: readFileSync(file, 'utf8'), file, ...extra });
 }
 
-/** Containers of a service on the given hosts, as Docker itself lists them. */
+/** Containers of a service on the given hosts, as Docker itself lists them (this cluster's, and adopted ones). */
 async function dockerPs(hosts: LabHost[], service: string): Promise<{ host: string; id: string; status: string }[]> {
   const rows = await Promise.all(
     hosts.map(async (h) => {
-      const out = await dockerCli(h, ['ps', '-a', '--no-trunc', '--filter', `label=baton.service=${service}`, '--format', '{{.ID}} {{.Status}}']);
+      const out = await dockerCli(h, ['ps', '-a', '--no-trunc', '--filter', `label=baton.service=${service}`, '--format', `{{.ID}} {{.Label "baton.cluster"}} {{.Status}}`]);
+      const mine = out.stdout.split('\n').filter((line) => {
+        const [, owner] = line.split(' ');
+        return owner === clusterId || owner === '';
+      });
+      out.stdout = mine.map((line) => line.replace(/^(\S+) \S* /, '$1 ')).join('\n');
       return out.stdout.split('\n').filter(Boolean).map((line) => ({ host: h.name, id: line.slice(0, line.indexOf(' ')), status: line.slice(line.indexOf(' ') + 1) }));
     }),
   );
@@ -63,6 +69,7 @@ async function service(name: string): Promise<ServiceStatus> {
 before(async () => {
   lab = readLab();
   t = await startTestPlane();
+  clusterId = t.plane.store.settings.get('cluster_id');
   for (const [i, h] of lab.hosts.entries()) {
     await call(t.plane, 'host.add', { target: `root@${h.address}`, name: `h${i + 1}`, identityFile: lab.keys.root, hostKey: h.hostKeyFingerprint });
   }
@@ -76,7 +83,7 @@ after(async () => {
 
 describe('bad stack files change nothing', () => {
   const cases: [string, string, RegExp][] = [
-    ['malformed YAML', 'services:\n  web:\n    image: [unclosed\n', /:3:\d+/],
+    ['malformed YAML', 'services:\n  web:\n    image: [unclosed\n', /bad\.yaml:\d+:\d+: error: YAML syntax/],
     ['an image no host has and none can pull', `name: bad\nservices:\n  web:\n    image: baton-test/does-not-exist:1\n`, /on no host.*could not pull/s],
     ['impossible placement', `name: bad\nservices:\n  web:\n    image: baton-test/web:1\n    deploy:\n      placement:\n        constraints: ["node.hostname == nowhere"]\n`, /can't run on any host.*node\.hostname == nowhere/s],
     ['reservations larger than any host', `name: bad\nservices:\n  web:\n    image: baton-test/web:1\n    deploy:\n      resources:\n        reservations:\n          cpus: "64"\n`, /needs 64 CPUs/],

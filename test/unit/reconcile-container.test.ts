@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { containerConfig } from '../../electron/control-plane/reconcile/container-config.ts';
-import { isAvailable, replicaFromListed } from '../../electron/control-plane/reconcile/replica.ts';
+import { isAvailable, replicaFromInspect, replicaFromListed } from '../../electron/control-plane/reconcile/replica.ts';
 import { parseStackFile } from '../../electron/control-plane/stacks/spec/parse-stack.ts';
 
 const parsed = parseStackFile({
@@ -67,4 +67,25 @@ test("another cluster's replicas are not ours; unlabelled look-alikes of ours ar
   assert.ok(replicaFromListed('h1', listed(noCluster), 'c1'));
   assert.equal(replicaFromListed('h1', listed({ 'baton.stack': 'shop' }), 'c1'), null, 'no service/slot: not a replica');
   assert.equal(replicaFromListed('h1', { nonsense: true }, 'c1'), null);
+});
+
+test('an inspected container becomes the same replica, with its live state', () => {
+  const inspected = {
+    Id: 'abc123',
+    Name: '/shop_web.1.1-aaaaaa',
+    Created: '2026-11-22T03:00:00.5Z',
+    State: { Status: 'exited', ExitCode: 137, Health: { Status: 'unhealthy' } },
+    Config: { Labels: LABELS },
+    NetworkSettings: { Ports: { '80/tcp': [{ HostPort: '32768' }], '81/tcp': null } },
+  };
+  const r = replicaFromInspect('h1', inspected, 'c1');
+  assert.ok(r);
+  assert.equal(r.state, 'exited');
+  assert.equal(r.exitCode, 137);
+  assert.equal(r.health, 'none');
+  assert.equal(r.name, 'shop_web.1.1-aaaaaa');
+  assert.deepEqual(r.ports, [{ containerPort: 80, protocol: 'tcp', hostPort: 32768 }]);
+  const up = replicaFromInspect('h1', { ...inspected, State: { Status: 'running', Health: { Status: 'healthy' } } }, 'c1');
+  assert.equal(up?.health, 'healthy');
+  assert.equal(up?.exitCode, null);
 });

@@ -6,7 +6,7 @@ import type { EventLog } from '../events/event-log.ts';
 import type { HostLink } from '../hosts/host-link.ts';
 import type { Logger } from '../log.ts';
 import type { ClusterState } from './cluster-state.ts';
-import { LABEL, replicaFromListed, serviceKey, type ObservedReplica } from './replica.ts';
+import { LABEL, replicaFromInspect, replicaFromListed, serviceKey, type ObservedReplica } from './replica.ts';
 
 interface DockerEvent {
   Type?: string;
@@ -31,9 +31,14 @@ export async function listReplicas(link: HostLink, clusterId: string): Promise<O
   return listed.map((c) => replicaFromListed(link.name, c, clusterId)).filter((r): r is ObservedReplica => r !== null);
 }
 
+/** One container as it is now (inspect, not the list: see replicaFromInspect); null when gone. */
 export async function refreshReplica(link: HostLink, id: string, clusterId: string): Promise<ObservedReplica | null> {
-  const listed = await link.docker().listContainers({ all: true, filters: { id: [id] } });
-  return listed.length ? replicaFromListed(link.name, listed[0], clusterId) : null;
+  try {
+    return replicaFromInspect(link.name, await link.docker().getContainer(id).inspect(), clusterId);
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return null;
+    throw err;
+  }
 }
 
 export class HostWatch {

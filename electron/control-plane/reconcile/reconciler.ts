@@ -155,6 +155,14 @@ export class Reconciler {
 
   private async reconcile(key: string): Promise<void> {
     if (this.stopped) return;
+    const now0 = Date.now();
+    // A host not yet listed since it (re)connected, or since start-up, may hold replicas of this
+    // service: deciding without them would duplicate. Wait for its picture, or for its grace to end.
+    const blind = this.deps.hosts.allLinks().filter((l) => !this.state.isSynced(l.name) && now0 - (this.lostSinceMs[l.name] ?? now0) < this.graceMs);
+    if (blind.length > 0) {
+      this.scheduleRecheck(key, Math.min(...blind.map((l) => (this.lostSinceMs[l.name] ?? now0) + this.graceMs)));
+      return;
+    }
     const [stack, service] = key.split('/') as [string, string];
     const all = this.deps.stacks.desiredServices();
     const desired = all.find((d) => d.stack === stack && d.name === service) ?? null;
@@ -177,6 +185,9 @@ export class Reconciler {
     });
     this.history.set(key, history);
     this.scheduleRecheck(key, decision.recheckAtMs);
+    if (decision.actions.length > 0 || this.deps.log.isLevelEnabled('trace')) {
+      this.deps.log.debug({ service: key, replicas: replicas.map((r) => `${r.slot}@${r.host}:${r.state}/${r.health}`), actions: decision.actions.map((a) => `${a.kind}${'slot' in a ? ` ${a.slot}` : ''}`), recheckAtMs: decision.recheckAtMs }, 'reconcile');
+    }
 
     const runs: Promise<void>[] = [];
     for (const action of decision.actions) {

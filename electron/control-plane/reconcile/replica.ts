@@ -94,6 +94,46 @@ export function replicaFromListed(host: string, raw: unknown, clusterId: string)
   };
 }
 
+// What `GET /containers/{id}/json` gives that we rely on. Unlike the list (served from a view
+// Docker updates a moment later), inspect reads the container itself: right after a `die` event
+// the list may still say "running", inspect says "exited".
+const InspectedContainer = z.object({
+  Id: z.string(),
+  Name: z.string(),
+  Created: z.string(),
+  State: z.object({
+    Status: z.string(),
+    ExitCode: z.number().optional(),
+    Health: z.object({ Status: z.string() }).nullable().optional(),
+  }),
+  Config: z.object({ Labels: z.record(z.string(), z.string()).nullable() }),
+  NetworkSettings: z
+    .object({ Ports: z.record(z.string(), z.array(z.object({ HostPort: z.string() })).nullable()).nullable().optional() })
+    .optional(),
+});
+
+export function replicaFromInspect(host: string, raw: unknown, clusterId: string): ObservedReplica | null {
+  const parsed = InspectedContainer.safeParse(raw);
+  if (!parsed.success) return null;
+  const c = parsed.data;
+  const ports: ObservedReplica['ports'] = [];
+  for (const [key, bindings] of Object.entries(c.NetworkSettings?.Ports ?? {})) {
+    const [port, protocol] = key.split('/');
+    for (const b of bindings ?? []) if (b.HostPort) ports.push({ containerPort: Number(port), protocol: protocol ?? 'tcp', hostPort: Number(b.HostPort) });
+  }
+  const health = c.State.Health?.Status;
+  const status =
+    c.State.Status === 'running'
+      ? `Up${health === 'healthy' ? ' (healthy)' : health === 'unhealthy' ? ' (unhealthy)' : health === 'starting' ? ' (health: starting)' : ''}`
+      : `Exited (${c.State.ExitCode ?? 0})`;
+  const replica = replicaFromListed(
+    host,
+    { Id: c.Id, Names: [c.Name], State: c.State.Status, Status: status, Created: Math.floor(Date.parse(c.Created) / 1000), Labels: c.Config.Labels, Ports: [] },
+    clusterId,
+  );
+  return replica && { ...replica, ports, exitCode: c.State.Status === 'running' ? null : (c.State.ExitCode ?? null) };
+}
+
 /** Running and healthy, or running with no health check: it can take traffic. */
 export function isAvailable(r: ObservedReplica): boolean {
   return r.state === 'running' && (r.health === 'healthy' || r.health === 'none');
