@@ -3,33 +3,9 @@ import assert from 'node:assert/strict';
 import { crashBackoffMs, decide, type DecideInput, type DesiredState } from '../../electron/control-plane/reconcile/decide.ts';
 import type { ObservedReplica } from '../../electron/control-plane/reconcile/replica.ts';
 import type { HostCandidate } from '../../electron/control-plane/scheduler/types.ts';
-import type { ServiceSpec } from '../../shared/stack.ts';
+import { serviceSpec } from './fixtures/service-spec.ts';
 
-const policy = { parallelism: 1, delayMs: 0, failureAction: 'pause' as const, monitorMs: 5000, maxFailureRatio: 0, order: 'start-first' as const };
-const spec: ServiceSpec = {
-  stack: 'shop',
-  name: 'web',
-  image: 'web:1',
-  command: null,
-  entrypoint: null,
-  environment: {},
-  labels: {},
-  ports: [],
-  healthcheck: null,
-  replicas: 3,
-  limits: { nanoCpus: null, memoryBytes: null },
-  reservations: { nanoCpus: null, memoryBytes: null },
-  placement: { constraints: [], spreadOver: [], maxReplicasPerHost: null },
-  update: policy,
-  rollback: policy,
-  restart: { condition: 'any', delayMs: 0, maxAttempts: null, windowMs: 0 },
-  secrets: [],
-  configs: [],
-  volumes: [],
-  networks: [],
-  stopGracePeriodMs: 10_000,
-  autoscale: null,
-};
+const spec = serviceSpec({ replicas: 3 });
 
 const desired = (replicas = 3, containerHash = 'h1', extra: Partial<DesiredState> = {}): DesiredState => ({ spec: { ...spec, replicas }, revision: 1, containerHash, replicas, preferredHost: null, strategy: 'spread', ...extra });
 

@@ -3,39 +3,13 @@ import assert from 'node:assert/strict';
 import { placeReplicas } from '../../electron/control-plane/scheduler/place-replicas.ts';
 import type { HostCandidate, PlacementRequest } from '../../electron/control-plane/scheduler/types.ts';
 import type { PlacementConstraint, PortSpec, ServiceSpec } from '../../shared/stack.ts';
+import { serviceSpec } from './fixtures/service-spec.ts';
 
 const CPU = 1e9;
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
 
-function service(over: Partial<ServiceSpec> = {}): ServiceSpec {
-  const update = { parallelism: 1, delayMs: 0, failureAction: 'pause', monitorMs: 5000, maxFailureRatio: 0, order: 'start-first' } as const;
-  return {
-    stack: 'shop',
-    name: 'web',
-    image: 'web:1',
-    command: null,
-    entrypoint: null,
-    environment: {},
-    labels: {},
-    ports: [],
-    healthcheck: null,
-    replicas: 1,
-    limits: { nanoCpus: null, memoryBytes: null },
-    reservations: { nanoCpus: null, memoryBytes: null },
-    placement: { constraints: [], spreadOver: [], maxReplicasPerHost: null },
-    update,
-    rollback: update,
-    restart: { condition: 'any', delayMs: 5000, maxAttempts: null, windowMs: 0 },
-    secrets: [],
-    configs: [],
-    volumes: [],
-    networks: [],
-    stopGracePeriodMs: 10_000,
-    autoscale: null,
-    ...over,
-  };
-}
+const service = serviceSpec;
 
 function host(name: string, over: Partial<HostCandidate> = {}): HostCandidate {
   return {
