@@ -47,13 +47,14 @@ if (labFiles.length > 0) {
     process.stderr.write(
       '\nThe integration tests need root: they build a lab of real hosts (network namespaces, each with its own sshd and dockerd).\n' +
         'Run `sudo npm test`, or `npm run test:unit` for the unit tests alone. On Debian the lab installs what it needs\n' +
-        '(docker.io openssh-server iproute2 iptables haproxy busybox-static chromium) when run as root.\n',
+        '(docker.io openssh-server iproute2 iptables haproxy busybox-static) when run as root.\n',
     );
     process.exit(1);
   }
   const { labUp, labDown } = await import('./lab/lab.ts');
   const started = Date.now();
-  await labUp();
+  // fresh: engines without leftovers of earlier runs (a few seconds; reusing saves little)
+  await labUp({ fresh: true });
   process.stdout.write(`lab up in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   try {
     ok = runNodeTests(labFiles, 'integration and browser tests (lab hosts)') && ok;
