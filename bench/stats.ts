@@ -15,8 +15,17 @@ export interface Timed {
   wallMs: number;
 }
 
+/** Fails after `ms`: a call that never answers counts as a failure instead of stalling the run. */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 /** Runs `calls` calls of `fn`, at most `inFlight` at a time, timing each one and the whole. */
-export async function timeCalls(fn: () => Promise<unknown>, calls: number, inFlight: number): Promise<Timed> {
+export async function timeCalls(fn: () => Promise<unknown>, calls: number, inFlight: number, deadlineMs = 20_000): Promise<Timed> {
   const latencies: number[] = [];
   let failures = 0;
   let firstError: string | null = null;
@@ -27,7 +36,7 @@ export async function timeCalls(fn: () => Promise<unknown>, calls: number, inFli
       next++;
       const t0 = performance.now();
       try {
-        await fn();
+        await withDeadline(fn(), deadlineMs);
         latencies.push(performance.now() - t0);
       } catch (err) {
         failures++;

@@ -32,8 +32,14 @@ export interface ReconcilerDeps {
   clusterId: string;
 }
 
+/** Docker reports engine labels as "key=value" strings; a label without "=" has an empty value. */
 function engineLabels(list: string[]): Record<string, string> {
-  return Object.fromEntries(list.map((l) => [l.slice(0, l.indexOf('=') >>> 0), l.slice(l.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    list.map((label) => {
+      const eq = label.indexOf('=');
+      return eq < 0 ? [label, ''] : [label.slice(0, eq), label.slice(eq + 1)];
+    }),
+  );
 }
 
 export class Reconciler {
