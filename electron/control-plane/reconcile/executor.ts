@@ -10,6 +10,7 @@ import type { ClusterState } from './cluster-state.ts';
 import { BATON_NETWORK, containerConfig } from './container-config.ts';
 import type { Action } from './decide.ts';
 import { refreshReplica } from './host-watch.ts';
+import type { HostLink } from '../hosts/host-link.ts';
 
 const PULL_TIMEOUT_MS = 120_000;
 
@@ -21,9 +22,32 @@ function statusOf(err: unknown): number | undefined {
   return (err as DockerError).statusCode;
 }
 
+/** At most `limit` tasks at a time; the rest wait their turn, in order. */
+class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    while (this.active >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+// Container starts per host at once. On the lab's engines a start takes about 1.7 s alone and
+// they overlap well (30 over 3 hosts: 8.7 s unbounded, 11.4 s three at a time, 18 s one at a
+// time), so the bound only keeps a scale to hundreds from flooding an engine.
+const STARTS_PER_HOST = Number(process.env.BATON_STARTS_PER_HOST ?? 16);
+
 export class Executor {
   /** Hosts where Baton's network is known to exist, per session of the link. */
   private readonly networkReady = new WeakSet<Docker>();
+  private readonly startSlots = new Map<string, Semaphore>();
 
   constructor(
     private readonly deps: { hosts: HostManager; state: ClusterState; events: EventLog; log: Logger; clusterId: string },
@@ -36,23 +60,9 @@ export class Executor {
     switch (action.kind) {
       case 'start': {
         if (!service) return;
-        await this.ensureNetwork(docker);
-        await this.ensureImage(docker, service.spec.image, action.host);
-        const config = containerConfig(service.spec, {
-          clusterId: this.deps.clusterId,
-          revision: service.revision,
-          containerHash: service.containerHash,
-          slot: action.slot,
-          short: randomBytes(3).toString('hex'),
-        });
-        const container = await docker.createContainer(config);
-        try {
-          await container.start();
-        } finally {
-          const seen = await refreshReplica(link, container.id, this.deps.clusterId);
-          if (seen) this.deps.state.upsert(seen);
-        }
-        this.deps.events.append({ kind: 'replica.started', ...subject, replica: config.name ?? container.id, message: `${config.name} started on ${action.host} (${action.reason})`, data: { slot: action.slot, revision: service.revision } });
+        let slots = this.startSlots.get(action.host);
+        if (!slots) this.startSlots.set(action.host, (slots = new Semaphore(STARTS_PER_HOST)));
+        await slots.run(() => this.start(action, service, link, subject));
         return;
       }
       case 'restart': {
@@ -83,6 +93,27 @@ export class Executor {
         return;
       }
     }
+  }
+
+  private async start(action: Extract<Action, { kind: 'start' }>, service: DesiredService, link: HostLink, subject: { host: string; stack: string; service: string }): Promise<void> {
+    const docker = link.docker();
+    await this.ensureNetwork(docker);
+    await this.ensureImage(docker, service.spec.image, action.host);
+    const config = containerConfig(service.spec, {
+      clusterId: this.deps.clusterId,
+      revision: service.revision,
+      containerHash: service.containerHash,
+      slot: action.slot,
+      short: randomBytes(3).toString('hex'),
+    });
+    const container = await docker.createContainer(config);
+    try {
+      await container.start();
+    } finally {
+      const seen = await refreshReplica(link, container.id, this.deps.clusterId);
+      if (seen) this.deps.state.upsert(seen);
+    }
+    this.deps.events.append({ kind: 'replica.started', ...subject, replica: config.name ?? container.id, message: `${config.name} started on ${action.host} (${action.reason})`, data: { slot: action.slot, revision: service.revision } });
   }
 
   private async ensureNetwork(docker: Docker): Promise<void> {
