@@ -48,6 +48,8 @@ export class Executor {
   /** Hosts where Baton's network is known to exist, per session of the link. */
   private readonly networkReady = new WeakSet<Docker>();
   private readonly startSlots = new Map<string, Semaphore>();
+  /** Images known to be on a host, per session of the link. */
+  private readonly imagesSeen = new WeakMap<Docker, Set<string>>();
 
   constructor(
     private readonly deps: { hosts: HostManager; state: ClusterState; events: EventLog; log: Logger; clusterId: string },
@@ -106,7 +108,10 @@ export class Executor {
       slot: action.slot,
       short: randomBytes(3).toString('hex'),
     });
-    const container = await docker.createContainer(config);
+    const container = await docker.createContainer(config).catch((err: unknown) => {
+      if (statusOf(err) === 404) this.imagesSeen.get(docker)?.delete(service.spec.image); // removed meanwhile: look again next time
+      throw err;
+    });
     try {
       await container.start();
     } finally {
@@ -133,8 +138,12 @@ export class Executor {
 
   /** The image must be on the host; if it is not, try to pull it once, with a deadline. */
   private async ensureImage(docker: Docker, image: string, host: string): Promise<void> {
+    const known = this.imagesSeen.get(docker) ?? new Set<string>();
+    this.imagesSeen.set(docker, known);
+    if (known.has(image)) return; // seen on this host in this session: a start that lacks it fails clearly anyway
     try {
       await docker.getImage(image).inspect();
+      known.add(image);
       return;
     } catch (err) {
       if (statusOf(err) !== 404) throw err;

@@ -119,8 +119,10 @@ export class HostWatch {
       this.deps.events.append({ kind: 'replica.exited', severity: 'warning', host: this.link.name, stack, service, replica: attrs['name'] ?? id.slice(0, 12), message: `${attrs['name'] ?? id.slice(0, 12)} exited${exit !== undefined ? ` with code ${exit}` : ''}` });
     } else if (action.startsWith('health_status: unhealthy')) {
       this.deps.events.append({ kind: 'replica.unhealthy', severity: 'warning', host: this.link.name, stack, service, replica: attrs['name'] ?? id.slice(0, 12), message: `${attrs['name'] ?? id.slice(0, 12)} failed its health check` });
-    } else if (!['start', 'create', 'stop', 'kill', 'restart', 'oom', 'pause', 'unpause'].includes(action) && !action.startsWith('health_status')) {
-      return; // exec_*, attach, … change nothing we track
+    } else if (!['start', 'stop', 'restart', 'oom', 'pause', 'unpause'].includes(action) && !action.startsWith('health_status')) {
+      // create: a created container is not running yet, its start follows; kill: its die follows;
+      // exec_*, attach, …: change nothing we track
+      return;
     }
     try {
       const replica = await refreshReplica(this.link, id, this.deps.clusterId);
