@@ -4,7 +4,7 @@
 //   --keep-lab   leave the lab up afterwards (for re-running one file by hand)
 //   FILTER...    only test files whose path contains one of these words
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -22,7 +22,7 @@ function testFiles(dir: string): string[] {
       else if (entry.endsWith('.test.ts')) out.push(relative(root, path));
     }
   };
-  walk(join(root, dir));
+  if (existsSync(join(root, dir))) walk(join(root, dir));
   return out.filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)));
 }
 
