@@ -41,8 +41,9 @@ export async function benchSsh(): Promise<string> {
     const answer = await plane.dispatch('host.add', { target: `root@${host.address}`, name: 'bench', identityFile: lab.keys.root, hostKey: host.hostKeyFingerprint });
     if ('error' in answer) throw new Error(answer.error.message);
     const baton = plane.hosts.link('bench').docker();
-    // a deadline per call, so a connection sshd drops (MaxStartups) fails instead of hanging
-    const peer = new Docker({ protocol: 'ssh', host: host.address, port: 22, username: 'root', timeout: 30_000, sshOptions: { privateKey: readFileSync(lab.keys.root) } });
+    // No `timeout` option: docker-modem's ssh agent hands http a channel without setTimeout, and
+    // the request then throws. timeCalls puts a deadline on every call instead.
+    const peer = new Docker({ protocol: 'ssh', host: host.address, port: 22, username: 'root', sshOptions: { privateKey: readFileSync(lab.keys.root) } });
 
     const calls = {
       'GET /version': (d: Docker) => () => d.version(),
