@@ -11,6 +11,7 @@ import { BATON_NETWORK, containerConfig } from './container-config.ts';
 import type { Action } from './decide.ts';
 import { refreshReplica } from './host-watch.ts';
 import type { HostLink } from '../hosts/host-link.ts';
+import { pullErrorText, pullImage } from '../hosts/pull-image.ts';
 
 const PULL_TIMEOUT_MS = 120_000;
 
@@ -149,22 +150,10 @@ export class Executor {
       if (statusOf(err) !== 404) throw err;
     }
     this.deps.events.append({ kind: 'image.pulling', host, message: `pulling ${image} on ${host}` });
-    const pull = new Promise<void>((resolve, reject) => {
-      docker.pull(image, (err: Error | null, stream: NodeJS.ReadableStream) => {
-        if (err) return reject(err);
-        docker.modem.followProgress(stream, (doneErr: Error | null) => (doneErr ? reject(doneErr) : resolve()));
-      });
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`pulling ${image} took over ${PULL_TIMEOUT_MS / 1000} s`)), PULL_TIMEOUT_MS);
-    });
     try {
-      await Promise.race([pull, deadline]);
+      await pullImage(docker, image, PULL_TIMEOUT_MS);
     } catch (err) {
-      throw new Error(`${image} is not on ${host} and could not be pulled there (${(err as Error).message}). Load it on the host (docker save | ssh HOST docker load) or push it to a registry the host reaches.`, { cause: err });
-    } finally {
-      clearTimeout(timer);
+      throw new Error(`${image} is not on ${host} and could not be pulled there (${pullErrorText(err)}). Load it on the host (docker save | ssh HOST docker load) or push it to a registry the host reaches.`, { cause: err });
     }
   }
 }

@@ -8,6 +8,7 @@ import { BatonError } from '../../../shared/errors.ts';
 import type { ServiceSpec, SpecProblem } from '../../../shared/stack.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { HostManager } from '../hosts/host-manager.ts';
+import { pullErrorText, pullImage } from '../hosts/pull-image.ts';
 import type { Logger } from '../log.ts';
 import type { Reconciler } from '../reconcile/reconciler.ts';
 import { isAvailable, serviceKey } from '../reconcile/replica.ts';
@@ -240,18 +241,9 @@ export class StackService {
 
   /** null when the pull worked, else why it did not. */
   private tryPull(docker: Docker, image: string): Promise<string | null> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve('no answer within 60 s'), 60_000);
-      docker.pull(image, (err: Error | null, stream: NodeJS.ReadableStream) => {
-        if (err) {
-          clearTimeout(timer);
-          return resolve(err.message.replace(/^\(HTTP code \d+\) [a-z ]+ - /, ''));
-        }
-        docker.modem.followProgress(stream, (doneErr: Error | null) => {
-          clearTimeout(timer);
-          resolve(doneErr ? doneErr.message : null);
-        });
-      });
-    });
+    return pullImage(docker, image, 60_000).then(
+      () => null,
+      (err: unknown) => pullErrorText(err),
+    );
   }
 }
