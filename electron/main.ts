@@ -1,7 +1,7 @@
 // The Electron main process, kept thin: one window, the menu, session hardening and the IPC
 // wiring to the control plane. Everything it decides is in ./window/ (pure, tested without Electron).
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
-import type { IpcMainInvokeEvent, WebContents } from 'electron';
+import type { IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -9,8 +9,17 @@ import { pathToFileURL } from 'node:url';
 import { toErrorBody, type Envelope } from '../shared/errors.ts';
 import { ControlPlane } from './control-plane/index.ts';
 import { createLogger } from './control-plane/log.ts';
+import { openWireConnection, type WireConnection } from './server/wire.ts';
 import { buildAppMenuTemplate } from './window/app-menu.ts';
-import { CHANNEL_ATTACH_TOKEN, CHANNEL_CALL, CHANNEL_EVENT } from './window/bridge.ts';
+import {
+  CHANNEL_ATTACH_TOKEN,
+  CHANNEL_CALL,
+  CHANNEL_EVENT,
+  CHANNEL_STREAM_MESSAGE,
+  CHANNEL_STREAM_REQUEST,
+  type StreamRequest,
+  type StreamResponse,
+} from './window/bridge.ts';
 import { contentSecurityPolicy } from './window/content-security-policy.ts';
 import { LaunchError, parseDesktopSettings, resolveLaunchMode, type LaunchMode } from './window/launch-mode.ts';
 import { installNavigationGuard, isTrustedSender } from './window/navigation-guard.ts';
@@ -84,6 +93,53 @@ function wireIpc(mode: LaunchMode, page: RendererPage): void {
   ipcMain.handle(CHANNEL_ATTACH_TOKEN, (event): string | null => {
     if (!trusted(event)) return null;
     return mode.kind === 'attach' ? mode.token : null;
+  });
+
+  wireStreams(page);
+}
+
+function isStreamRequest(value: unknown): value is StreamRequest {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  return typeof r['id'] === 'number' && (typeof r['stream'] === 'string' || r['cancel'] === true);
+}
+
+/**
+ * Streams (logs) for each page: the wire protocol's stream messages over IPC, one wire connection
+ * per webContents. A page that reloads, navigates away, crashes or closes has its streams cancelled.
+ */
+function wireStreams(page: RendererPage): void {
+  const connections = new Map<WebContents, WireConnection>();
+  const watched = new WeakSet<WebContents>();
+  const drop = (contents: WebContents): void => {
+    connections.get(contents)?.close();
+    connections.delete(contents);
+  };
+  const reply = (contents: WebContents, message: StreamResponse): void => {
+    if (!contents.isDestroyed()) contents.send(CHANNEL_STREAM_MESSAGE, message);
+  };
+
+  ipcMain.on(CHANNEL_STREAM_REQUEST, (event: IpcMainEvent, request: unknown) => {
+    if (!isTrustedSender(event.senderFrame?.url, page.appUrl) || !isStreamRequest(request)) return;
+    const contents = event.sender;
+    let wire = connections.get(contents);
+    if (wire === undefined) {
+      if (controlPlane === null) {
+        if ('stream' in request) reply(contents, { id: request.id, error: { code: 'UNAVAILABLE', message: 'This window is attached to a remote control plane; streams go over its WebSocket.' } });
+        return;
+      }
+      wire = openWireConnection(controlPlane, (message) => reply(contents, message as StreamResponse));
+      connections.set(contents, wire);
+      if (!watched.has(contents)) {
+        watched.add(contents);
+        contents.once('destroyed', () => drop(contents));
+        contents.on('render-process-gone', () => drop(contents));
+        contents.on('did-start-navigation', (details) => {
+          if (details.isMainFrame && !details.isSameDocument) drop(contents);
+        });
+      }
+    }
+    wire.receive(request);
   });
 }
 

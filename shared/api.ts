@@ -3,7 +3,12 @@
 // (over an authenticated WebSocket). Every request is validated against these schemas on the
 // control-plane side; the types below are what both sides compile against.
 import { z } from 'zod';
-import type { ErrorBody } from './errors.ts';
+import type { BatonError, ErrorBody } from './errors.ts';
+
+// In a page (the renderer) zod must not probe `new Function` when it builds these schemas: the
+// app's Content-Security-Policy forbids eval and reports the probe as a violation. The control
+// plane (Node) keeps zod's faster compiled parsers.
+if (typeof document !== 'undefined') z.config({ jitless: true });
 
 // ---------------------------------------------------------------- hosts
 
@@ -192,6 +197,10 @@ export const ServiceStatus = z.object({
   healthy: z.number().int(), // available: running and healthy (or running without a health check)
   pending: z.string().nullable(),
   ports: z.array(z.string()), // "8080->80/tcp (ingress)"
+  /** Where a person asked new replicas to go (drag-to-scale onto a host); null when nowhere. */
+  preferredHost: z.string().nullable(),
+  /** What one replica reserves (deploy.resources.reservations); null when not set. */
+  reservation: z.object({ nanoCpus: z.number().nullable(), memoryBytes: z.number().nullable() }),
 });
 export type ServiceStatus = z.infer<typeof ServiceStatus>;
 
@@ -216,9 +225,127 @@ export const ServiceRef = z.string().regex(/^([a-z0-9][a-z0-9_-]*\/)?[a-z0-9][a-
 
 export const ScaleParams = z
   .object({
-    targets: z.array(z.object({ service: ServiceRef, replicas: z.number().int().min(0).max(1000) }).strict()).min(1),
+    targets: z
+      .array(
+        z
+          .object({
+            service: ServiceRef,
+            replicas: z.number().int().min(0).max(1000),
+            /**
+             * Drag-to-scale onto a host: new replicas go to this host while it can take them (a
+             * preference, kept with the service; the scheduler still refuses an infeasible host).
+             * null clears it; absent leaves it as it is.
+             */
+            preferHost: HostName.nullable().optional(),
+          })
+          .strict(),
+      )
+      .min(1),
   })
   .strict();
+
+export const ReplicaRef = z
+  .object({
+    /** The replica's container name ("shop_web.3.2-a1b2c3") or id (full or at least 12 characters). */
+    replica: z.string().min(1),
+  })
+  .strict();
+
+export const ServiceDetail = z.object({
+  status: ServiceStatus,
+  /**
+   * The desired revision's normalized spec (shared/stack.ts ServiceSpec). Secrets and configs are
+   * there by name only; environment values are replaced by "[hidden]" (the names stay).
+   */
+  spec: z.record(z.string(), z.unknown()),
+  file: z.string().nullable(),
+  /** The revisions kept (the newest 10), oldest first. */
+  revisions: z.array(z.object({ revision: z.number().int(), createdAt: z.string() })),
+  /** The service's newest 50 events (its replicas' included), oldest first. */
+  events: z.array(z.lazy(() => BatonEvent)),
+});
+export type ServiceDetail = z.infer<typeof ServiceDetail>;
+
+/** A replica as its host shows it now (a live inspect); UNAVAILABLE when the host can't be reached. */
+export const ReplicaDetail = z.object({
+  replica: ReplicaStatus,
+  image: z.string(),
+  labels: Labels,
+  /** Environment variable names only: values may hold secrets. */
+  envNames: z.array(z.string()),
+  ports: z.array(z.string()), // "32768->8080/tcp"
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  exitCode: z.number().int().nullable(),
+  restartCount: z.number().int(),
+  /** The replica's newest 50 events, oldest first. */
+  events: z.array(z.lazy(() => BatonEvent)),
+});
+export type ReplicaDetail = z.infer<typeof ReplicaDetail>;
+
+// ---------------------------------------------------------------- the whole cluster in one answer
+
+/**
+ * What the scheduler counts on a host: its replicas that hold their reservation (running or
+ * restarting, not unhealthy), and the sum of those reservations. Capacity is in `Host.inventory`.
+ */
+export const HostUsage = z.object({
+  host: HostName,
+  replicas: z.number().int(),
+  /** Sum of the reservations of the replicas on it (nano-CPUs, bytes). */
+  nanoCpusReserved: z.number(),
+  memoryBytesReserved: z.number(),
+});
+export type HostUsage = z.infer<typeof HostUsage>;
+
+/**
+ * Hosts, services and replicas as one consistent picture, for the topology. Clients fetch it
+ * when they connect and again when an event says something changed (no polling): every change it
+ * shows is followed by a `host.*`, `service.*` or `replica.*` event (replica.started, .exited,
+ * .restarted, .removed, .healthy, .unhealthy, host.ready, .unreachable, .synced, service.scaled, …),
+ * written after the change, so a client that fetches on an event with an id above `lastEventId`
+ * sees it.
+ */
+export const ClusterSnapshot = z.object({
+  /** The newest event this picture includes. */
+  lastEventId: z.number().int(),
+  hosts: z.array(Host),
+  usage: z.array(HostUsage),
+  services: z.array(ServiceStatus),
+  replicas: z.array(ReplicaStatus),
+});
+export type ClusterSnapshot = z.infer<typeof ClusterSnapshot>;
+
+// ---------------------------------------------------------------- logs (a stream, not a call)
+
+export const LogsParams = z
+  .object({
+    /** One replica (container name or id)… */
+    replica: z.string().min(1).optional(),
+    /** …or every replica of a service. */
+    service: ServiceRef.optional(),
+    /** Lines from the end to start with (default 200). */
+    tail: z.number().int().min(0).max(10_000).optional(),
+    /**
+     * Keep streaming new lines until cancelled (default true). A replica restarted in place is read
+     * on where it stopped; for a service, replicas that start later join (from the moment the
+     * stream opened).
+     */
+    follow: z.boolean().optional(),
+  })
+  .strict()
+  .refine((p) => (p.replica === undefined) !== (p.service === undefined), 'name either a replica or a service');
+export type LogsParams = z.input<typeof LogsParams>;
+
+/** A chunk is an array of these, at most 500, in time order (a service's replicas merged). */
+export const LogLine = z.object({
+  replica: z.string(), // container name
+  host: z.string(),
+  stream: z.enum(['stdout', 'stderr']),
+  time: z.string(), // ISO 8601 with nanoseconds, as Docker stamped it
+  text: z.string(), // one line, without its newline
+});
+export type LogLine = z.infer<typeof LogLine>;
 
 // ---------------------------------------------------------------- system
 
@@ -250,7 +377,37 @@ export const methods = {
   'service.list': { params: z.object({ stack: z.string().optional() }).strict(), result: z.array(ServiceStatus) },
   'service.scale': { params: ScaleParams, result: z.array(ServiceStatus) },
   'replica.list': { params: z.object({ service: ServiceRef.optional() }).strict(), result: z.array(ReplicaStatus) },
+  'service.inspect': { params: z.object({ service: ServiceRef }).strict(), result: ServiceDetail },
+  'replica.inspect': { params: ReplicaRef, result: ReplicaDetail },
+  /** Removes this one replica and lowers the service's desired count by one (drag a replica out). */
+  'replica.remove': { params: ReplicaRef, result: ServiceStatus },
+  'cluster.snapshot': { params: Empty, result: ClusterSnapshot },
 } as const;
+
+/** Streams: a request answered by any number of chunks until it ends or is cancelled. */
+export const streams = {
+  logs: { params: LogsParams, chunk: z.array(LogLine) },
+} as const;
+
+export type Streams = typeof streams;
+export type StreamName = keyof Streams;
+export type StreamParams<S extends StreamName> = z.input<Streams[S]['params']>;
+export type StreamChunk<S extends StreamName> = z.output<Streams[S]['chunk']>;
+
+export function isStreamName(value: unknown): value is StreamName {
+  return typeof value === 'string' && Object.hasOwn(streams, value);
+}
+
+export interface StreamHandlers<S extends StreamName> {
+  chunk(chunk: StreamChunk<S>): void;
+  /**
+   * Called once, never before `stream` returned: null when the stream ended by itself (not
+   * following, or the one replica followed was removed), else why it stopped: UNAVAILABLE when
+   * the connection dropped or a host it read from went away (the message names the host; open it
+   * again to resume), NOT_FOUND, INVALID_INPUT, …
+   */
+  end(error: BatonError | null): void;
+}
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
@@ -266,6 +423,8 @@ export interface BatonApi {
   call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>>;
   /** Events as they happen. `after` replays stored events with a greater id first. Returns unsubscribe. */
   subscribe(listener: (event: BatonEvent) => void, options?: { after?: number }): () => void;
+  /** Opens a stream (e.g. logs). Returns cancel; after cancel no handler is called. */
+  stream<S extends StreamName>(name: S, params: StreamParams<S>, handlers: StreamHandlers<S>): () => void;
 }
 
 // ---------------------------------------------------------------- the wire (socket and WebSocket)
@@ -280,6 +439,9 @@ export interface BatonApi {
 //   with a greater id, then every new event as `{ event }`. A second subscribe replaces the first.
 //   `{ id, unsubscribe: true }` ends it. `lastEventId` lets a client that saw nothing yet resume
 //   without a gap after a reconnect.
+// - Streams: `{ id, stream: NAME, params }` is answered by any number of `{ id, chunk }`, then
+//   `{ id, end: true }` (it ended by itself) or `{ id, error }`. `{ id, cancel: true }` stops it;
+//   no answer follows a cancel. Closing the connection cancels its streams.
 // - `events.list` returns the newest `limit` events with an id greater than `after`, oldest first.
 
 export const WS_CLOSE_UNAUTHORIZED = 4401;
@@ -294,6 +456,8 @@ export type WireRequest =
   | { id: number; method: MethodName; params: unknown }
   | { id: number; subscribe: { after?: number } }
   | { id: number; unsubscribe: true }
+  | { id: number; stream: StreamName; params: unknown }
+  | { id: number; cancel: true }
   | { auth: string };
 
 /** server → client */
@@ -301,4 +465,6 @@ export type WireResponse =
   | { id: number; result: unknown }
   | { id: number; error: ErrorBody }
   | { event: BatonEvent }
+  | { id: number; chunk: unknown }
+  | { id: number; end: true }
   | { authed: true };

@@ -47,7 +47,7 @@ if (labFiles.length > 0) {
     process.stderr.write(
       '\nThe integration tests need root: they build a lab of real hosts (network namespaces, each with its own sshd and dockerd).\n' +
         'Run `sudo npm test`, or `npm run test:unit` for the unit tests alone. On Debian the lab installs what it needs\n' +
-        '(docker.io openssh-server iproute2 iptables haproxy busybox-static) when run as root.\n',
+        '(docker.io openssh-server iproute2 iptables haproxy busybox-static chromium fonts-liberation) when run as root.\n',
     );
     process.exit(1);
   }

@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import type { BatonEvent } from '../../shared/api.ts';
 import type { Envelope } from '../../shared/errors.ts';
 import { createDispatcher, type Dispatch } from './api/dispatcher.ts';
+import { createStreamOpener, type OpenStream, type StreamHandlersOnTheWire } from './api/stream-opener.ts';
 import { EventLog } from './events/event-log.ts';
 import { HostManager } from './hosts/host-manager.ts';
 import type { HostLinkOptions } from './hosts/host-link.ts';
 import { findLocalEngine } from './hosts/local-engine.ts';
 import { listSshConfigHosts } from './hosts/ssh-target.ts';
 import { createLogger, type Logger } from './log.ts';
+import { LogStreams } from './logs/log-streams.ts';
 import { Reconciler, type ReconcilerOptions } from './reconcile/reconciler.ts';
 import { StackService } from './stacks/stack-service.ts';
 import { randomBytes } from 'node:crypto';
@@ -38,6 +40,7 @@ export function defaultHome(): string {
 
 export class ControlPlane {
   readonly dispatch: Dispatch;
+  private readonly openStream: OpenStream;
   private readonly startedAt = new Date().toISOString();
 
   private constructor(
@@ -75,9 +78,30 @@ export class ControlPlane {
         'service.list': (p) => this.stacks.services(p.stack),
         'service.scale': (p) => this.stacks.scale(p.targets),
         'replica.list': (p) => this.stacks.replicas(p.service),
+        'service.inspect': (p) => this.stacks.inspectService(p.service),
+        'replica.inspect': (p) => this.stacks.inspectReplica(p.replica),
+        'replica.remove': (p) => this.stacks.removeReplica(p.replica),
+        'cluster.snapshot': () => this.stacks.snapshot(),
       },
       log,
     );
+    const logs = new LogStreams({
+      hosts,
+      state: reconciler.state,
+      events,
+      log,
+      resolveService: (ref) => stacks.resolve(ref),
+      resolveReplica: (ref) => stacks.resolveReplica(ref),
+    });
+    this.openStream = createStreamOpener({ logs: (p, sink) => logs.open(p, sink) }, log);
+  }
+
+  /**
+   * Opens a stream of shared/api.ts `streams` (e.g. logs), checked as `dispatch` checks requests.
+   * Returns cancel; after it, no handler is called. `end` comes once, never before this returns.
+   */
+  stream(name: string, params: unknown, handlers: StreamHandlersOnTheWire): () => void {
+    return this.openStream(name, params, handlers);
   }
 
   static async start(options: ControlPlaneOptions = {}): Promise<ControlPlane> {

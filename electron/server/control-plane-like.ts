@@ -1,11 +1,22 @@
-// What a transport needs of the control plane: dispatch and the event stream. Keeping it this
-// narrow lets the servers be tested and reused without the whole control plane behind them.
+// What a transport needs of the control plane: dispatch, the event stream and streams. Keeping it
+// this narrow lets the servers be tested and reused without the whole control plane behind them.
 import type { BatonEvent } from '../../shared/api.ts';
-import type { Envelope } from '../../shared/errors.ts';
+import type { Envelope, ErrorBody } from '../../shared/errors.ts';
+
+export interface StreamHandlersOnTheWire {
+  chunk(chunk: unknown): void;
+  /** Once: null when the stream ended by itself, else why it stopped. */
+  end(error: ErrorBody | null): void;
+}
 
 export interface ControlPlaneLike {
   dispatch(method: string, params: unknown): Promise<Envelope<unknown>>;
   subscribe(listener: (event: BatonEvent) => void, opts?: { after?: number }): () => void;
   /** The id of the newest stored event (0 when there is none). */
   lastEventId(): number;
+  /**
+   * Opens a stream (shared/api.ts `streams`); returns cancel. `end` never comes before it returns.
+   * Optional: a stand-in control plane without streams (a benchmark's) has its stream requests refused.
+   */
+  stream?(name: string, params: unknown, handlers: StreamHandlersOnTheWire): () => void;
 }

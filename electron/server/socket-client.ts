@@ -1,4 +1,5 @@
-// The CLI's end of the local transport: typed calls and the event stream over the Unix socket.
+// The CLI's end of the local transport: typed calls, the event stream and streams (logs) over the
+// Unix socket.
 import net from 'node:net';
 import type { BatonApi, BatonEvent, MethodName, Params, Result, WireResponse } from '../../shared/api.ts';
 import { BatonError } from '../../shared/errors.ts';
@@ -21,9 +22,15 @@ export function connectSocket(path: string): Promise<SocketClient> {
   });
 }
 
+interface OpenStream {
+  chunk(chunk: unknown): void;
+  end(error: BatonError | null): void;
+}
+
 function clientOver(socket: net.Socket): SocketClient {
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const streams = new Map<number, OpenStream>();
   const listeners = new Set<(event: BatonEvent) => void>();
   let buffered = '';
 
@@ -40,17 +47,29 @@ function clientOver(socket: net.Socket): SocketClient {
       if ('event' in message) {
         for (const l of listeners) l(message.event);
       } else if ('id' in message) {
+        const stream = streams.get(message.id);
+        if (stream) {
+          if ('chunk' in message) stream.chunk(message.chunk);
+          else if ('end' in message || 'error' in message) {
+            streams.delete(message.id);
+            stream.end('error' in message ? BatonError.fromBody(message.error) : null);
+          }
+          continue;
+        }
         const waiter = pending.get(message.id);
         pending.delete(message.id);
         if (!waiter) continue;
         if ('error' in message) waiter.reject(BatonError.fromBody(message.error));
-        else waiter.resolve(message.result);
+        else if ('result' in message) waiter.resolve(message.result);
       }
     }
   });
   socket.on('close', () => {
-    for (const waiter of pending.values()) waiter.reject(new BatonError('UNAVAILABLE', 'The control plane closed the connection.'));
+    const lost = new BatonError('UNAVAILABLE', 'The control plane closed the connection.');
+    for (const waiter of pending.values()) waiter.reject(lost);
     pending.clear();
+    for (const stream of streams.values()) stream.end(lost);
+    streams.clear();
   });
 
   const request = (message: Record<string, unknown>): Promise<unknown> =>
@@ -70,6 +89,22 @@ function clientOver(socket: net.Socket): SocketClient {
       return () => {
         listeners.delete(listener);
         if (listeners.size === 0 && !socket.destroyed) void request({ unsubscribe: true });
+      };
+    },
+    stream(name, params, handlers) {
+      const id = nextId++;
+      if (socket.destroyed) {
+        let cancelled = false;
+        queueMicrotask(() => cancelled || handlers.end(new BatonError('UNAVAILABLE', 'The connection to the control plane is closed.')));
+        return () => {
+          cancelled = true;
+        };
+      }
+      streams.set(id, { chunk: (chunk) => handlers.chunk(chunk as Parameters<typeof handlers.chunk>[0]), end: (error) => handlers.end(error) });
+      write({ id, stream: name, params });
+      return () => {
+        if (!streams.delete(id)) return;
+        if (!socket.destroyed) write({ id, cancel: true });
       };
     },
     close() {

@@ -1,13 +1,13 @@
 // One client connection speaking the wire protocol of shared/api.ts, whatever carries it
-// (Unix socket lines or WebSocket messages): requests answered with envelopes, and an event
-// subscription pushed as it happens.
+// (Unix socket lines, WebSocket messages, Electron IPC for streams): requests answered with
+// envelopes, an event subscription pushed as it happens, and streams of chunks.
 import type { BatonEvent, WireResponse } from '../../shared/api.ts';
 import type { ControlPlaneLike } from './control-plane-like.ts';
 
 export interface WireConnection {
   /** Feed one decoded message from the client. */
   receive(message: unknown): void;
-  /** The transport closed: drop the subscription. */
+  /** The transport closed: drop the subscription, cancel the streams. */
   close(): void;
 }
 
@@ -17,6 +17,36 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 export function openWireConnection(plane: ControlPlaneLike, send: (message: WireResponse) => void): WireConnection {
   let unsubscribe: (() => void) | null = null;
+  const streams = new Map<number, () => void>();
+  let closed = false;
+
+  const openStream = (id: number, name: unknown, params: unknown): void => {
+    if (streams.has(id)) {
+      send({ id, error: { code: 'INVALID_INPUT', message: `A stream with id ${id} is open on this connection already; give each stream its own id.` } });
+      return;
+    }
+    if (typeof name !== 'string') {
+      send({ id, error: { code: 'INVALID_INPUT', message: 'A stream request names its stream (e.g. "stream": "logs").' } });
+      return;
+    }
+    if (!plane.stream) {
+      send({ id, error: { code: 'UNAVAILABLE', message: 'This server has no streams.' } });
+      return;
+    }
+    let ended = false;
+    const cancel = plane.stream(name, params, {
+      chunk: (chunk) => {
+        if (!ended && !closed) send({ id, chunk });
+      },
+      end: (error) => {
+        if (ended) return;
+        ended = true;
+        streams.delete(id);
+        if (!closed) send(error ? { id, error } : { id, end: true });
+      },
+    });
+    if (!ended) streams.set(id, cancel);
+  };
 
   return {
     receive(message) {
@@ -39,15 +69,29 @@ export function openWireConnection(plane: ControlPlaneLike, send: (message: Wire
         send({ id, result: { subscribed: false, lastEventId: plane.lastEventId() } });
         return;
       }
+      if ('stream' in message) {
+        openStream(id, message['stream'], message['params']);
+        return;
+      }
+      if ('cancel' in message) {
+        // no answer follows a cancel, not even for an id that is not open (it may have just ended)
+        const cancel = streams.get(id);
+        streams.delete(id);
+        cancel?.();
+        return;
+      }
       if (typeof message['method'] !== 'string') {
-        send({ id, error: { code: 'INVALID_INPUT', message: 'A request needs a "method" (e.g. "host.list").' } });
+        send({ id, error: { code: 'INVALID_INPUT', message: 'A request needs a "method" (e.g. "host.list"), "stream", "subscribe" or "cancel".' } });
         return;
       }
       void plane.dispatch(message['method'], message['params']).then((envelope) => send({ id, ...envelope }));
     },
     close() {
+      closed = true;
       unsubscribe?.();
       unsubscribe = null;
+      for (const cancel of streams.values()) cancel();
+      streams.clear();
     },
   };
 }

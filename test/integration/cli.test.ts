@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
-import { readLab, type LabInfo } from '../lab/lab.ts';
+import { dockerCli, readLab, type LabInfo } from '../lab/lab.ts';
 
 const run = promisify(execFile);
 let lab: LabInfo;
@@ -118,4 +118,62 @@ test('the WebSocket answers only after the right token', async () => {
   assert.equal(answer.id, 7);
   assert.deepEqual(answer.result.map((h) => h.name), ['web-1']);
   good.ws.close();
+});
+
+test('logs: a service merged with each line prefixed by its replica, a replica alone, -f until interrupted', async () => {
+  const file = join(home, 'chat.yaml');
+  writeFileSync(
+    file,
+    `name: chat
+services:
+  talker:
+    image: baton-test/web:1
+    command: ["sh", "-c", "trap 'exit 0' TERM; i=0; while true; do echo \\"line $$i\\"; echo \\"err $$i\\" >&2; i=$$((i+1)); sleep 0.2; done"]
+    stop_grace_period: 1s
+    deploy:
+      replicas: 2
+`,
+  );
+  const applied = await baton('apply', '-f', file, '--wait', '--timeout', '60');
+  assert.equal(applied.code, 0, applied.stderr);
+  // two replicas started at once on one host made Baton's network once, not twice (Docker allows
+  // duplicate names, then refuses every container that names it)
+  const networks = await dockerCli(lab.hosts[0]!, ['network', 'ls', '-q', '--filter', 'name=^baton$']);
+  assert.equal(networks.stdout.trim().split('\n').filter(Boolean).length, 1);
+  await new Promise((r) => setTimeout(r, 1200));
+  const ls = JSON.parse((await baton('ls', '--json')).stdout) as { name: string; preferredHost: string | null; reservation: unknown }[];
+  assert.deepEqual(ls.map((s) => [s.name, s.preferredHost, s.reservation]), [['talker', null, { nanoCpus: null, memoryBytes: null }]]);
+  const ps = JSON.parse((await baton('ps', 'talker', '--json')).stdout) as { name: string }[];
+  assert.equal(ps.length, 2);
+
+  const merged = await baton('logs', '--tail', '2', 'talker');
+  assert.equal(merged.code, 0, merged.stderr);
+  const width = Math.max(...ps.map((r) => r.name.length));
+  const out = merged.stdout.trim().split('\n');
+  assert.ok(out.length >= 2 && out.every((l) => /^chat_talker\.\d+\.1-[0-9a-f]{6} *\| line \d+$/.test(l)), merged.stdout);
+  assert.ok(out.every((l) => l.indexOf('|') === width + 1), 'prefixes padded to one width');
+  assert.deepEqual(new Set(out.map((l) => l.slice(0, l.indexOf(' ')))), new Set(ps.map((r) => r.name)), 'both replicas');
+  assert.match(merged.stderr, /^chat_talker\.\d+\.1-[0-9a-f]{6} *\| err \d+$/m, 'stderr lines on stderr');
+
+  const one = await baton('logs', '--tail', '4', '--timestamps', ps[0]!.name);
+  assert.equal(one.code, 0, one.stderr);
+  const lines = [...one.stdout.trim().split('\n'), ...one.stderr.trim().split('\n')];
+  assert.equal(lines.length, 4);
+  assert.ok(lines.every((l) => /^\d{4}-\d\d-\d\dT[\d:.]+Z (line|err) \d+$/.test(l)), lines.join('\n'));
+
+  const missing = await baton('logs', 'nope');
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no replica nope.*baton ps/);
+
+  const follow = spawn(process.execPath, ['bin/baton.mjs', 'logs', '-f', '--tail', '0', 'talker'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let followed = '';
+  follow.stdout!.on('data', (d: Buffer) => (followed += d.toString()));
+  const deadline = Date.now() + 15_000;
+  while (followed.split('\n').filter(Boolean).length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(followed.split('\n').filter(Boolean).length >= 6, `new lines while following: ${followed}`);
+  const exited = new Promise<number | null>((r) => follow.once('exit', (code) => r(code)));
+  follow.kill('SIGINT');
+  assert.equal(await exited, 0, 'interrupted cleanly');
+
+  assert.equal((await baton('rm', 'chat')).code, 0);
 });

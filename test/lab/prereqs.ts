@@ -5,7 +5,7 @@ import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { run, tryRun } from './exec.ts';
 
-const PACKAGES = 'docker.io openssh-server iproute2 haproxy busybox-static iptables';
+const PACKAGES = 'docker.io openssh-server iproute2 haproxy busybox-static iptables chromium fonts-liberation';
 export const INSTALL_HINT = `apt-get install ${PACKAGES}`;
 
 // binary → Debian package providing it
@@ -28,6 +28,7 @@ const BINARIES: Record<string, string> = {
   usermod: 'passwd',
   ldd: 'libc-bin',
   umount: 'mount',
+  chromium: 'chromium', // the browser tests (Playwright drives Debian's Chromium)
 };
 
 // Throws unless root; makes sure the sbin directories are on PATH for what follows.
@@ -71,6 +72,8 @@ async function missingPackages(): Promise<string[]> {
   for (const [binary, pkg] of Object.entries(BINARIES)) if (!(await onPath(binary))) missing.add(pkg);
   if (!(await access('/usr/sbin/sshd').then(() => true, () => false))) missing.add('openssh-server');
   if (!missing.has('busybox-static') && !(await busyboxIsStatic())) missing.add('busybox-static');
+  // without a text font, Chromium's screenshots show boxes instead of words
+  if (!(await access('/usr/share/fonts/truetype/liberation').then(() => true, () => false))) missing.add('fonts-liberation');
   return [...missing];
 }
 

@@ -39,3 +39,17 @@ test('a throwing subscriber does not stop the others nor the writer', () => {
   assert.doesNotThrow(() => log.append({ kind: 'x', message: 'ok' }));
   assert.deepEqual(seen, ['ok']);
 });
+
+test('events by stack, service and replica (its name or short id), newest `limit`, oldest first', () => {
+  const log = new EventLog(openDatabase(':memory:'));
+  log.append({ kind: 'service.scaled', stack: 'shop', service: 'web', message: 'web 1' });
+  log.append({ kind: 'replica.exited', stack: 'shop', service: 'web', replica: 'shop_web.1.1-aaa', message: 'web 2' });
+  log.append({ kind: 'replica.exited', stack: 'shop', service: 'api', replica: 'shop_api.1.1-bbb', message: 'api 1' });
+  log.append({ kind: 'replica.removed', stack: 'other', service: 'web', replica: '0123456789ab', message: 'other web' });
+  log.append({ kind: 'replica.started', stack: 'shop', service: 'web', replica: 'shop_web.1.1-aaa', message: 'web 3' });
+  assert.deepEqual(log.list({ stack: 'shop', service: 'web' }).map((e) => e.message), ['web 1', 'web 2', 'web 3']);
+  assert.deepEqual(log.list({ stack: 'shop', service: 'web', limit: 2 }).map((e) => e.message), ['web 2', 'web 3']);
+  assert.deepEqual(log.list({ service: 'web' }).map((e) => e.message), ['web 1', 'web 2', 'other web', 'web 3']);
+  assert.deepEqual(log.list({ replica: ['shop_web.1.1-aaa', '0123456789ab'] }).map((e) => e.message), ['web 2', 'other web', 'web 3']);
+  assert.deepEqual(log.list({ replica: 'shop_api.1.1-bbb' }).map((e) => e.message), ['api 1']);
+});

@@ -2,7 +2,7 @@
 // event replay, theme choice and formatting.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BatonEvent, Host, MethodName, Params, Result } from '../../shared/api.ts';
+import type { BatonEvent, Host, MethodName, Params, Result, StreamHandlers, StreamName, StreamParams } from '../../shared/api.ts';
 import { BatonError } from '../../shared/errors.ts';
 import { subscribeWithReplay } from '../../renderer/src/api/event-replay.ts';
 import { IpcClient } from '../../renderer/src/api/ipc-client.ts';
@@ -56,6 +56,15 @@ class FakeTransport implements Transport {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+  /** No streams here: each ends at once, as a transport without a control plane does. */
+  stream<S extends StreamName>(name: S, _params: StreamParams<S>, handlers: StreamHandlers<S>): () => void {
+    this.calls.push(`stream:${name}`);
+    let open = true;
+    queueMicrotask(() => open && handlers.end(new BatonError('UNAVAILABLE', 'no streams in this test')));
+    return () => {
+      open = false;
+    };
+  }
   emit(e: BatonEvent): void {
     for (const listener of this.listeners) listener(e);
   }
@@ -92,6 +101,7 @@ test('IPC client: unwraps the envelope; an error envelope becomes a BatonError',
         ? { result: { version: '0.1.0', home: '/h', startedAt: 'x', hosts: 0, hostsReady: 0 } }
         : { error: { code: 'NOT_FOUND', message: 'No host named "x".' } },
     subscribe: () => () => {},
+    openStream: () => () => {},
     attachToken: async () => null,
   });
   assert.equal((await api.call('system.info', {})).version, '0.1.0');

@@ -16,6 +16,17 @@ export type EventInput = {
 
 type Listener = (event: BatonEvent) => void;
 
+export interface EventFilter {
+  /** Only events with an id greater than this. */
+  after?: number;
+  limit?: number;
+  host?: string;
+  stack?: string;
+  service?: string;
+  /** A replica's name, or several names it went by (its container name and short id). */
+  replica?: string | string[];
+}
+
 interface EventRow {
   id: number;
   time: string;
@@ -68,17 +79,24 @@ export class EventLog {
     return event;
   }
 
-  list(options: { after?: number; limit?: number; host?: string } = {}): BatonEvent[] {
+  list(options: EventFilter = {}): BatonEvent[] {
     const limit = options.limit ?? 1000;
-    const after = options.after ?? 0;
+    const where = ['id > ?'];
+    const args: (string | number)[] = [options.after ?? 0];
+    for (const column of ['host', 'stack', 'service'] as const) {
+      const value = options[column];
+      if (value === undefined) continue;
+      where.push(`${column} = ?`);
+      args.push(value);
+    }
+    if (options.replica !== undefined) {
+      // events name a replica by its container name, or by its short id when the name was unknown
+      const names = [...new Set(typeof options.replica === 'string' ? [options.replica] : options.replica)];
+      where.push(`replica IN (${names.map(() => '?').join(', ')})`);
+      args.push(...names);
+    }
     // the newest `limit` events after `after`, returned oldest first
-    const rows = (
-      options.host === undefined
-        ? this.db.prepare('SELECT * FROM events WHERE id > ? ORDER BY id DESC LIMIT ?').all(after, limit)
-        : this.db
-            .prepare('SELECT * FROM events WHERE id > ? AND host = ? ORDER BY id DESC LIMIT ?')
-            .all(after, options.host, limit)
-    ) as EventRow[];
+    const rows = this.db.prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...args, limit) as EventRow[];
     return rows.reverse().map((r) => ({ ...r, data: r.data === null ? null : (JSON.parse(r.data) as Record<string, unknown>) }));
   }
 

@@ -76,6 +76,11 @@ export class HostLink extends EventEmitter<{ state: [HostState, string | null]; 
     return this.readySession().streams;
   }
 
+  /** How many long streams the current connection can carry at once. */
+  streamCapacity(): number {
+    return this.readySession().streamCapacity;
+  }
+
   private readySession(): HostSession {
     if (!this.session || this.session.isClosed) {
       throw new BatonError('HOST_UNREACHABLE', `Host ${this.name} is ${this.currentState}${this.currentReason ? `: ${this.currentReason}` : ''}.`, { host: this.name });

@@ -32,6 +32,8 @@ export class HostSession extends EventEmitter<{ lost: [string] }> {
   readonly docker: Docker;
   /** For long-lived streams: events, logs, stats, attach. */
   readonly streams: Docker;
+  /** How many long streams can be open at once (the stream pool's size). */
+  readonly streamCapacity: number;
   private readonly requestAgent: http.Agent | null;
   private readonly streamAgent: http.Agent | null;
   private ended = false;
@@ -44,6 +46,7 @@ export class HostSession extends EventEmitter<{ lost: [string] }> {
     super();
     this.requestAgent = agents?.requests ?? null;
     this.streamAgent = agents?.streams ?? null;
+    this.streamCapacity = endpoint.via === 'local' ? Infinity : POOLS[endpoint.via].streams;
     if (endpoint.via === 'local') {
       this.docker = new Docker({ socketPath: endpoint.socketPath });
       this.streams = this.docker;

@@ -2,9 +2,28 @@
 // picture (its replicas may well still run), marked by the host links' state, not erased.
 import { serviceKey, type ObservedReplica } from './replica.ts';
 
+export type ExecutorAction = 'start' | 'remove';
+
 export class ClusterState {
   private readonly byHost = new Map<string, Map<string, ObservedReplica>>();
   private readonly synced = new Set<string>();
+  private readonly acting = new Map<string, ExecutorAction>();
+
+  /**
+   * The executor is starting or removing this container and announces that itself, so the host
+   * watch does not say the same change a second time.
+   */
+  beginAction(id: string, what: ExecutorAction): void {
+    this.acting.set(id, what);
+  }
+
+  endAction(id: string): void {
+    this.acting.delete(id);
+  }
+
+  actionOn(id: string): ExecutorAction | null {
+    return this.acting.get(id) ?? null;
+  }
 
   /** A full listing of one host replaces what we knew of it. */
   replaceHost(host: string, replicas: ObservedReplica[]): void {
@@ -53,6 +72,28 @@ export class ClusterState {
 
   replicasOf(stack: string, service: string): ObservedReplica[] {
     return this.all().filter((r) => r.stack === stack && r.service === service);
+  }
+
+  /** Every replica, grouped by "stack/service". */
+  byService(): Map<string, ObservedReplica[]> {
+    const groups = new Map<string, ObservedReplica[]>();
+    for (const r of this.all()) {
+      const key = serviceKey(r.stack, r.service);
+      const group = groups.get(key);
+      if (group) group.push(r);
+      else groups.set(key, [r]);
+    }
+    return groups;
+  }
+
+  /** A replica by its container name, its full id, or an id prefix of at least 12 characters. */
+  findByRef(ref: string): ObservedReplica | null {
+    const all = this.all();
+    const exact = all.find((r) => r.name === ref || r.id === ref);
+    if (exact) return exact;
+    if (ref.length < 12 || !/^[0-9a-f]+$/.test(ref)) return null;
+    const byPrefix = all.filter((r) => r.id.startsWith(ref));
+    return byPrefix.length === 1 ? byPrefix[0]! : null;
   }
 
   serviceKeys(): Set<string> {

@@ -2,11 +2,14 @@
 // the list of actions that closes the gap. The same input always gives the same actions, and
 // once the hosts match the desire it gives none (idempotent).
 //
-// Replicas fill numbered slots 1..replicas. Per slot it keeps the one best replica and removes the
-// rest; a slot with no good replica gets one: an exited replica is started again in place (at
-// once the first time, with growing backoff when it keeps crashing), an unhealthy one is replaced,
-// one on a lost host is replaced elsewhere after the grace period, and a replica of an older
-// revision is replaced start-first, `update.parallelism` slots at a time.
+// Every replica has a numbered slot, its identity across restarts and replacements. A service has
+// exactly `replicas` slots, chosen among those that exist (chooseSlots): the ones that serve are kept
+// whatever their numbers, so removing the replica of slot 2 out of 1..3 leaves slots 1 and 3 as
+// they are; only a missing slot gets a new number, the lowest free one. Per kept slot it keeps the
+// one best replica and removes the rest; a slot with no good replica gets one: an exited replica
+// is started again in place (at once the first time, with growing backoff when it keeps crashing),
+// an unhealthy one is replaced, one on a lost host is replaced elsewhere after the grace period,
+// and a replica of an older revision is replaced start-first, `update.parallelism` slots at a time.
 import type { ServiceSpec } from '../../../shared/stack.ts';
 import { placeReplicas } from '../scheduler/place-replicas.ts';
 import type { HostCandidate } from '../scheduler/types.ts';
@@ -72,6 +75,46 @@ function byPreference(a: ObservedReplica, b: ObservedReplica, current: string): 
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+export interface SlotChoiceInput {
+  replicas: ObservedReplica[];
+  wanted: number;
+  /** Hosts whose replicas can be acted on now. */
+  ready: ReadonlySet<string>;
+  /** When each not-ready host was lost (ms). */
+  lostSinceMs: Record<string, number>;
+  nowMs: number;
+  graceMs: number;
+}
+
+export interface SlotChoice {
+  /** Existing slots the service keeps, best first. */
+  kept: number[];
+  /** Slots to fill with new replicas: the lowest numbers no replica has. */
+  added: number[];
+}
+
+/**
+ * Which slots make up the service: `wanted` of the slots that exist, those that serve first (a
+ * live replica on a ready host, then one on a host lost less than the grace period ago, then one
+ * that can be started again in place), lower numbers first among equals. When fewer exist, the
+ * lowest unused numbers are added. Pure and stable: the same replicas give the same choice.
+ */
+export function chooseSlots(input: SlotChoiceInput): SlotChoice {
+  const { ready, nowMs, graceMs } = input;
+  const wanted = Math.max(0, input.wanted);
+  const tierOf = new Map<number, number>();
+  for (const r of input.replicas) {
+    const inGrace = !ready.has(r.host) && nowMs - (input.lostSinceMs[r.host] ?? nowMs) < graceMs;
+    const tier = ready.has(r.host) && isAlive(r) ? 0 : inGrace && isAlive(r) ? 1 : ready.has(r.host) && (r.state === 'exited' || r.state === 'created') ? 2 : 3;
+    tierOf.set(r.slot, Math.min(tier, tierOf.get(r.slot) ?? 3));
+  }
+  const existing = [...tierOf.keys()].sort((a, b) => tierOf.get(a)! - tierOf.get(b)! || a - b);
+  const kept = existing.slice(0, wanted);
+  const added: number[] = [];
+  for (let slot = 1; kept.length + added.length < wanted; slot++) if (!tierOf.has(slot)) added.push(slot);
+  return { kept, added };
+}
+
 export function decide(input: DecideInput): Decision {
   const { desired, hosts, nowMs, graceMs } = input;
   const ready = new Set(hosts.filter((h) => h.ready).map((h) => h.name));
@@ -88,9 +131,11 @@ export function decide(input: DecideInput): Decision {
   const bySlot = new Map<number, ObservedReplica[]>();
   for (const r of input.replicas) bySlot.set(r.slot, [...(bySlot.get(r.slot) ?? []), r]);
 
-  // Slots beyond the count (scale down, or a removed service): everything there goes.
+  const choice = chooseSlots({ replicas: input.replicas, wanted, ready, lostSinceMs: input.lostSinceMs, nowMs, graceMs });
+  const kept = new Set(choice.kept);
+  // Slots the service no longer has (scale down, or a removed service): everything there goes.
   for (const [slot, rs] of bySlot) {
-    if (slot <= wanted) continue;
+    if (kept.has(slot)) continue;
     for (const r of rs) if (ready.has(r.host)) remove(r, desired ? `scaled to ${wanted}` : 'the service was removed');
   }
   if (!desired) return { actions, recheckAtMs: null };
@@ -99,7 +144,7 @@ export function decide(input: DecideInput): Decision {
   let updating = 0; // slots replacing an older revision right now
   const staleSlots: { slot: number; keep: ObservedReplica }[] = [];
 
-  for (let slot = 1; slot <= wanted; slot++) {
+  for (const slot of [...choice.kept, ...choice.added].sort((a, b) => a - b)) {
     const rs = [...(bySlot.get(slot) ?? [])].sort((a, b) => byPreference(a, b, current));
     const onReady = rs.filter((r) => ready.has(r.host));
     // A replica on a host lost less than the grace period ago still counts: the host may be back.

@@ -6,7 +6,7 @@ import type { EventLog } from '../events/event-log.ts';
 import type { HostManager } from '../hosts/host-manager.ts';
 import type { Logger } from '../log.ts';
 import type { DesiredService } from '../store/stacks-repo.ts';
-import type { ClusterState } from './cluster-state.ts';
+import type { ClusterState, ExecutorAction } from './cluster-state.ts';
 import { BATON_NETWORK, containerConfig } from './container-config.ts';
 import type { Action } from './decide.ts';
 import { refreshReplica } from './host-watch.ts';
@@ -46,8 +46,8 @@ class Semaphore {
 const STARTS_PER_HOST = Number(process.env.BATON_STARTS_PER_HOST ?? 16);
 
 export class Executor {
-  /** Hosts where Baton's network is known to exist, per session of the link. */
-  private readonly networkReady = new WeakSet<Docker>();
+  /** Baton's network on a host, made sure of once per session of the link (one check at a time). */
+  private readonly networkReady = new WeakMap<Docker, Promise<void>>();
   private readonly startSlots = new Map<string, Semaphore>();
   /** Images known to be on a host, per session of the link. */
   private readonly imagesSeen = new WeakMap<Docker, Set<string>>();
@@ -68,33 +68,43 @@ export class Executor {
         await slots.run(() => this.start(action, service, link, subject));
         return;
       }
-      case 'restart': {
-        const container = docker.getContainer(action.id);
-        try {
-          await container.start();
-        } catch (err) {
-          if (statusOf(err) !== 304) throw err; // 304: Docker's restart policy was first
-        }
-        const seen = await refreshReplica(link, action.id, this.deps.clusterId);
-        if (seen) this.deps.state.upsert(seen);
-        this.deps.events.append({ kind: 'replica.restarted', ...subject, replica: seen?.name ?? action.id.slice(0, 12), message: `${seen?.name ?? action.id.slice(0, 12)} started again on ${action.host} (${action.reason})`, data: { slot: action.slot } });
-        return;
-      }
-      case 'remove': {
-        const container = docker.getContainer(action.id);
-        const known = this.deps.state.find(action.host, action.id);
-        try {
-          if (action.graceful) await container.stop({ t: Math.ceil((service?.spec.stopGracePeriodMs ?? 10_000) / 1000) }).catch((err: unknown) => {
-            if (statusOf(err) !== 304 && statusOf(err) !== 404) throw err;
-          });
-          await container.remove({ force: true, v: false });
-        } catch (err) {
-          if (statusOf(err) !== 404) throw err;
-        }
-        this.deps.state.remove(action.host, action.id);
-        this.deps.events.append({ kind: 'replica.removed', ...subject, replica: known?.name ?? action.id.slice(0, 12), message: `${known?.name ?? action.id.slice(0, 12)} removed from ${action.host} (${action.reason})`, data: { slot: action.slot } });
-        return;
-      }
+      case 'restart':
+        return this.acting(action.id, 'start', async () => {
+          const container = docker.getContainer(action.id);
+          try {
+            await container.start();
+          } catch (err) {
+            if (statusOf(err) !== 304) throw err; // 304: Docker's restart policy was first
+          }
+          const seen = await refreshReplica(link, action.id, this.deps.clusterId);
+          if (seen) this.deps.state.upsert(seen);
+          this.deps.events.append({ kind: 'replica.restarted', ...subject, replica: seen?.name ?? action.id.slice(0, 12), message: `${seen?.name ?? action.id.slice(0, 12)} started again on ${action.host} (${action.reason})`, data: { slot: action.slot } });
+        });
+      case 'remove':
+        return this.acting(action.id, 'remove', async () => {
+          const container = docker.getContainer(action.id);
+          const known = this.deps.state.find(action.host, action.id);
+          try {
+            if (action.graceful) await container.stop({ t: Math.ceil((service?.spec.stopGracePeriodMs ?? 10_000) / 1000) }).catch((err: unknown) => {
+              if (statusOf(err) !== 304 && statusOf(err) !== 404) throw err;
+            });
+            await container.remove({ force: true, v: false });
+          } catch (err) {
+            if (statusOf(err) !== 404) throw err;
+          }
+          this.deps.state.remove(action.host, action.id);
+          this.deps.events.append({ kind: 'replica.removed', ...subject, replica: known?.name ?? action.id.slice(0, 12), message: `${known?.name ?? action.id.slice(0, 12)} removed from ${action.host} (${action.reason})`, data: { slot: action.slot } });
+        });
+    }
+  }
+
+  /** While the executor acts on a container, the host watch leaves announcing it to the executor. */
+  private async acting<T>(id: string, what: ExecutorAction, work: () => Promise<T>): Promise<T> {
+    this.deps.state.beginAction(id, what);
+    try {
+      return await work();
+    } finally {
+      this.deps.state.endAction(id);
     }
   }
 
@@ -111,30 +121,50 @@ export class Executor {
     });
     const container = await docker.createContainer(config).catch((err: unknown) => {
       if (statusOf(err) === 404) this.imagesSeen.get(docker)?.delete(service.spec.image); // removed meanwhile: look again next time
+      if (/ambiguous/.test((err as Error).message)) this.networkReady.delete(docker); // a duplicate network appeared: clean up next time
       throw err;
     });
-    try {
-      await container.start();
-    } finally {
-      const seen = await refreshReplica(link, container.id, this.deps.clusterId);
-      if (seen) this.deps.state.upsert(seen);
-    }
-    this.deps.events.append({ kind: 'replica.started', ...subject, replica: config.name ?? container.id, message: `${config.name} started on ${action.host} (${action.reason})`, data: { slot: action.slot, revision: service.revision } });
+    await this.acting(container.id, 'start', async () => {
+      try {
+        await container.start();
+      } finally {
+        const seen = await refreshReplica(link, container.id, this.deps.clusterId);
+        if (seen) this.deps.state.upsert(seen);
+      }
+      this.deps.events.append({ kind: 'replica.started', ...subject, replica: config.name ?? container.id, message: `${config.name} started on ${action.host} (${action.reason})`, data: { slot: action.slot, revision: service.revision } });
+    });
   }
 
-  private async ensureNetwork(docker: Docker): Promise<void> {
-    if (this.networkReady.has(docker)) return;
-    try {
-      await docker.getNetwork(BATON_NETWORK).inspect();
-    } catch (err) {
-      if (statusOf(err) !== 404) throw err;
-      try {
-        await docker.createNetwork({ Name: BATON_NETWORK, Driver: 'bridge', Labels: { 'baton.cluster': this.deps.clusterId } });
-      } catch (createErr) {
-        if (statusOf(createErr) !== 409) throw createErr; // created meanwhile
-      }
+  private ensureNetwork(docker: Docker): Promise<void> {
+    let ready = this.networkReady.get(docker);
+    if (!ready) {
+      ready = this.makeNetwork(docker).catch((err: unknown) => {
+        this.networkReady.delete(docker);
+        throw err;
+      });
+      this.networkReady.set(docker, ready);
     }
-    this.networkReady.add(docker);
+    return ready;
+  }
+
+  /**
+   * Docker lets two networks share a name, and then refuses every container that names it
+   * ("network baton is ambiguous"). So: starts on one host wait for one check, and duplicates
+   * that two control planes made at once are removed (the one with containers, else the oldest,
+   * stays).
+   */
+  private async makeNetwork(docker: Docker): Promise<void> {
+    const named = (await docker.listNetworks({ filters: { name: [BATON_NETWORK] } })).filter((n) => n.Name === BATON_NETWORK);
+    if (named.length === 0) {
+      await docker.createNetwork({ Name: BATON_NETWORK, Driver: 'bridge', Labels: { 'baton.cluster': this.deps.clusterId } });
+      return;
+    }
+    if (named.length === 1) return;
+    const details = await Promise.all(named.map((n) => docker.getNetwork(n.Id).inspect() as Promise<{ Id: string; Created: string; Containers?: Record<string, unknown> }>));
+    details.sort((a, b) => Object.keys(b.Containers ?? {}).length - Object.keys(a.Containers ?? {}).length || Date.parse(a.Created) - Date.parse(b.Created));
+    for (const extra of details.slice(1)) {
+      await docker.getNetwork(extra.Id).remove().catch((err: unknown) => this.deps.log.warn({ network: extra.Id, err: (err as Error).message }, 'could not remove a duplicate of Baton\'s network'));
+    }
   }
 
   /** The image must be on the host; if it is not, try to pull it once, with a deadline. */

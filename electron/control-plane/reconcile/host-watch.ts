@@ -26,6 +26,39 @@ export interface HostWatchDeps {
   onSynced: (host: string) => void;
 }
 
+const TRACKED_ACTIONS = new Set(['start', 'die', 'stop', 'restart', 'oom', 'pause', 'unpause']);
+
+/**
+ * What a Docker event changed, as one of Baton's events, or null when nothing a client shows
+ * changed (a second "stop" after "die", a health status that was already known).
+ */
+export function announcement(
+  action: string,
+  was: ObservedReplica | null,
+  now: ObservedReplica | null,
+  attrs: Record<string, string>,
+): { kind: string; severity: 'info' | 'warning'; message: string } | null {
+  if (action === 'die') {
+    const exit = attrs['exitCode'];
+    return { kind: 'replica.exited', severity: 'warning', message: `exited${exit !== undefined ? ` with code ${exit}` : ''}` };
+  }
+  if (action.startsWith('health_status')) {
+    if (!now || now.state !== 'running' || was?.health === now.health) return null;
+    if (now.health === 'healthy') return { kind: 'replica.healthy', severity: 'info', message: 'passes its health check' };
+    if (now.health === 'unhealthy') return { kind: 'replica.unhealthy', severity: 'warning', message: 'failed its health check' };
+    return null;
+  }
+  if (action === 'oom') return { kind: 'replica.oom', severity: 'warning', message: 'ran out of memory' };
+  if (!now || (was && was.state === now.state)) return null;
+  if (action === 'start' && now.state === 'running') {
+    return was
+      ? { kind: 'replica.restarted', severity: 'info', message: `is running again (was ${was.state}; started by Docker's restart policy or by hand)` }
+      : { kind: 'replica.started', severity: 'info', message: 'started outside Baton; it counts as a replica of its service' };
+  }
+  if (was && (action === 'pause' || action === 'unpause')) return { kind: `replica.${action}d`, severity: 'info', message: `is ${now.state} (was ${was.state})` };
+  return null; // stop and restart follow a die and a start, which said it
+}
+
 export async function listReplicas(link: HostLink, clusterId: string): Promise<ObservedReplica[]> {
   const listed = await link.docker().listContainers({ all: true, filters: { label: [LABEL.stack] } });
   return listed.map((c) => replicaFromListed(link.name, c, clusterId)).filter((r): r is ObservedReplica => r !== null);
@@ -74,11 +107,34 @@ export class HostWatch {
   async resync(): Promise<void> {
     if (this.link.state !== 'ready') return;
     const replicas = await listReplicas(this.link, this.deps.clusterId);
-    const before = new Set(this.deps.state.onHost(this.link.name).map((r) => serviceKey(r.stack, r.service)));
+    const known = this.deps.state.onHost(this.link.name);
+    const firstSync = !this.deps.state.isSynced(this.link.name);
+    const before = new Set(known.map((r) => serviceKey(r.stack, r.service)));
     this.deps.state.replaceHost(this.link.name, replicas);
+    this.announceResync(known, replicas, firstSync);
     for (const r of replicas) before.add(serviceKey(r.stack, r.service));
     this.deps.onSynced(this.link.name);
     for (const key of before) this.deps.onChange(key);
+  }
+
+  /** A listing that differs from what the events had told is said once, so clients look again. */
+  private announceResync(known: ObservedReplica[], listed: ObservedReplica[], firstSync: boolean): void {
+    const was = new Map(known.map((r) => [r.id, r]));
+    let added = 0;
+    let changed = 0;
+    for (const r of listed) {
+      const k = was.get(r.id);
+      was.delete(r.id);
+      if (!k) added++;
+      else if (k.state !== r.state || k.health !== r.health) changed++;
+    }
+    const gone = was.size;
+    if (added + changed + gone === 0) return;
+    const host = this.link.name;
+    const message = firstSync
+      ? `${host}: ${listed.length} replica(s) listed${added + changed + gone > 0 && known.length > 0 ? ` (${added} new, ${gone} gone, ${changed} changed while it was away)` : ''}`
+      : `${host}: the listing differed from the events seen (${added} new, ${gone} gone, ${changed} changed)`;
+    this.deps.events.append({ kind: 'host.synced', host, message, data: { replicas: listed.length, added, gone, changed } });
   }
 
   private consume(stream: IncomingMessage): void {
@@ -109,27 +165,37 @@ export class HostWatch {
     if (!id || !stack || !service) return;
     const key = serviceKey(stack, service);
     const action = event.Action ?? '';
+    const name = attrs['name'] ?? id.slice(0, 12);
+    const subject = { host: this.link.name, stack, service, replica: name };
+    // The executor announces the starts and removals it makes itself; checked at arrival and again
+    // after the inspect. Everything else (a crash right after a start, health) is said here.
+    const saidByExecutor = () => {
+      const doing = this.deps.state.actionOn(id);
+      return doing === 'remove' || (doing === 'start' && action === 'start');
+    };
+    const byExecutor = saidByExecutor();
     if (action === 'destroy') {
-      this.deps.state.remove(this.link.name, id);
+      const was = this.deps.state.remove(this.link.name, id);
+      if (was && !byExecutor) this.deps.events.append({ kind: 'replica.removed', ...subject, message: `${name} was removed from ${this.link.name} outside Baton` });
       this.deps.onChange(key);
       return;
     }
-    if (action === 'die') {
-      const exit = attrs['exitCode'];
-      this.deps.events.append({ kind: 'replica.exited', severity: 'warning', host: this.link.name, stack, service, replica: attrs['name'] ?? id.slice(0, 12), message: `${attrs['name'] ?? id.slice(0, 12)} exited${exit !== undefined ? ` with code ${exit}` : ''}` });
-    } else if (action.startsWith('health_status: unhealthy')) {
-      this.deps.events.append({ kind: 'replica.unhealthy', severity: 'warning', host: this.link.name, stack, service, replica: attrs['name'] ?? id.slice(0, 12), message: `${attrs['name'] ?? id.slice(0, 12)} failed its health check` });
-    } else if (!['start', 'stop', 'restart', 'oom', 'pause', 'unpause'].includes(action) && !action.startsWith('health_status')) {
-      // create: a created container is not running yet, its start follows; kill: its die follows;
-      // exec_*, attach, …: change nothing we track
-      return;
-    }
+    // create: a created container is not running yet, its start follows; kill: its die follows;
+    // exec_* (every health check), attach, …: change nothing we track
+    if (!TRACKED_ACTIONS.has(action) && !action.startsWith('health_status')) return;
+    let now: ObservedReplica | null;
     try {
-      const replica = await refreshReplica(this.link, id, this.deps.clusterId);
-      if (replica) this.deps.state.upsert(replica);
-      else this.deps.state.remove(this.link.name, id);
+      now = await refreshReplica(this.link, id, this.deps.clusterId);
     } catch {
       return; // the host went away; its state change triggers what follows
+    }
+    const was = this.deps.state.find(this.link.name, id);
+    if (now) this.deps.state.upsert(now);
+    else this.deps.state.remove(this.link.name, id);
+    // Events go out after the picture changed, so a client that looks again on an event sees it.
+    if (!byExecutor && !saidByExecutor()) {
+      const said = announcement(action, was, now, attrs);
+      if (said) this.deps.events.append({ ...said, ...subject, message: `${name} ${said.message}` });
     }
     this.deps.onChange(key);
   }

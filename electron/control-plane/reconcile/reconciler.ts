@@ -8,11 +8,12 @@ import type { Logger } from '../log.ts';
 import type { HostCandidate } from '../scheduler/types.ts';
 import type { DesiredService, StacksRepo } from '../store/stacks-repo.ts';
 import { ClusterState } from './cluster-state.ts';
-import { decide, type Action, type SlotHistory } from './decide.ts';
+import { BatonError } from '../../../shared/errors.ts';
+import { chooseSlots, decide, type Action, type SlotHistory } from './decide.ts';
 import { Executor } from './executor.ts';
 import { HostWatch } from './host-watch.ts';
 import { KeyedQueue } from './keyed-queue.ts';
-import { isAlive, isAvailable, serviceKey } from './replica.ts';
+import { isAlive, isAvailable, serviceKey, type ObservedReplica } from './replica.ts';
 
 export interface ReconcilerOptions {
   /** How long a lost host's replicas are waited for before they are started elsewhere. */
@@ -100,6 +101,11 @@ export class Reconciler {
         onSynced: () => this.triggerAll(),
       }),
     );
+  }
+
+  /** This cluster's id, in every replica's `baton.cluster` label. */
+  get clusterId(): string {
+    return this.deps.clusterId;
   }
 
   trigger(key: string): void {
@@ -217,8 +223,71 @@ export class Reconciler {
         }),
       );
     }
-    if (decision.actions.every((a) => a.kind !== 'unplaced')) this.lastUnplaced.delete(key);
+    if (decision.actions.every((a) => a.kind !== 'unplaced') && this.lastUnplaced.delete(key) && desired) {
+      this.deps.events.append({ kind: 'service.placed', stack, service, message: `every replica of ${key} can be placed again` });
+    }
     await Promise.all(runs);
+  }
+
+  /** Hosts whose replicas can be acted on: connected, and listed since they connected. */
+  private readyHosts(): Set<string> {
+    return new Set(this.deps.hosts.allLinks().filter((l) => l.state === 'ready' && this.state.isSynced(l.name)).map((l) => l.name));
+  }
+
+  /** The replicas that make up a service now (those in its chosen slots): what `baton ls` counts. */
+  servingReplicas(service: { replicas: number }, replicas: ObservedReplica[]): ObservedReplica[] {
+    const { kept } = chooseSlots({ replicas, wanted: service.replicas, ready: this.readyHosts(), lostSinceMs: this.lostSinceMs, nowMs: Date.now(), graceMs: this.graceMs });
+    const slots = new Set(kept);
+    return replicas.filter((r) => slots.has(r.slot));
+  }
+
+  /**
+   * Removes one replica for good (graceful stop, then remove) and lowers its service's count by
+   * one, as one step of that service's queue. No reconcile runs in between, so none sees the count
+   * lowered with the replica still there (it would remove another one) or the replica gone with the
+   * count not yet lowered (it would start a new one). A stand-in of the same slot (the new
+   * replica of an update under way) goes with it. A replica the service no longer counts (scaled
+   * away already) is removed without lowering the count.
+   */
+  removeReplica(target: ObservedReplica): Promise<{ stack: string; service: string; replicas: number }> {
+    const { stack, service } = target;
+    const key = serviceKey(stack, service);
+    return this.queue.exclusive(key, async () => {
+      if (this.stopped) throw new BatonError('UNAVAILABLE', 'The control plane is stopping; nothing was removed.');
+      const replica = this.state.find(target.host, target.id);
+      if (!replica) throw new BatonError('NOT_FOUND', `${target.name} is gone already. See the replicas with: baton ps ${key}`, { replica: target.name });
+      const desired = this.deps.stacks.desiredServices().find((d) => d.stack === stack && d.name === service);
+      if (!desired) throw new BatonError('NOT_FOUND', `${replica.name} belongs to ${key}, which is no longer deployed: Baton is removing its replicas already.`, { replica: replica.name });
+      const ready = this.readyHosts();
+      if (!ready.has(replica.host)) {
+        const link = this.deps.hosts.allLinks().find((l) => l.name === replica.host);
+        throw new BatonError(
+          'UNAVAILABLE',
+          `Host ${replica.host} is ${link?.state ?? 'gone'}${link?.reason ? ` (${link.reason})` : ''}: ${replica.name} can't be removed now. Try again when the host is ready (baton host ls), or lower the count with: baton scale ${key}=${Math.max(0, desired.replicas - 1)}`,
+          { replica: replica.name, host: replica.host },
+        );
+      }
+      const replicas = this.state.replicasOf(stack, service);
+      const { kept } = chooseSlots({ replicas, wanted: desired.replicas, ready, lostSinceMs: this.lostSinceMs, nowMs: Date.now(), graceMs: this.graceMs });
+      const counted = kept.includes(replica.slot);
+      const reason = 'removed on request';
+      const removal = (r: ObservedReplica) => ({ kind: 'remove' as const, slot: r.slot, id: r.id, host: r.host, reason, graceful: r.state === 'running' });
+      try {
+        await this.executor.run(removal(replica), desired, stack, service);
+      } catch (err) {
+        throw new BatonError('DOCKER_ERROR', `Could not remove ${replica.name} from ${replica.host}: ${(err as Error).message}. Nothing else was changed.`, { replica: replica.name, host: replica.host });
+      }
+      const standIns = counted ? replicas.filter((r) => r.slot === replica.slot && r.id !== replica.id && ready.has(r.host)) : [];
+      for (const result of await Promise.allSettled(standIns.map((r) => this.executor.run(removal(r), desired, stack, service)))) {
+        if (result.status === 'rejected') this.deps.log.warn({ service: key, err: (result.reason as Error).message }, 'could not remove a stand-in of a removed replica');
+      }
+      if (!counted) return { stack, service, replicas: desired.replicas };
+      const replicasNow = Math.max(0, desired.replicas - 1);
+      this.deps.stacks.setReplicas(stack, service, replicasNow);
+      delete this.history.get(key)?.[replica.slot];
+      this.deps.events.append({ kind: 'service.scaled', stack, service, message: `${key} scaled to ${replicasNow} (${replica.name} removed)`, data: { replicas: replicasNow, removed: replica.name } });
+      return { stack, service, replicas: replicasNow };
+    });
   }
 
   private reportUnplaced(key: string, stack: string, service: string, action: Extract<Action, { kind: 'unplaced' }>): void {

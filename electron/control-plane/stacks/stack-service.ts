@@ -3,7 +3,7 @@
 // and `baton ps` print. The reconciler does the work on the hosts.
 import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
-import type { ReplicaStatus, ServiceStatus, StackApplyParams, StackPlan, StackSummary } from '../../../shared/api.ts';
+import type { ClusterSnapshot, Host, ReplicaDetail, ReplicaStatus, ServiceDetail, ServiceStatus, StackApplyParams, StackPlan, StackSummary } from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
 import type { ServiceSpec, SpecProblem } from '../../../shared/stack.ts';
 import type { EventLog } from '../events/event-log.ts';
@@ -11,12 +11,26 @@ import type { HostManager } from '../hosts/host-manager.ts';
 import { pullErrorText, pullImage } from '../hosts/pull-image.ts';
 import type { Logger } from '../log.ts';
 import type { Reconciler } from '../reconcile/reconciler.ts';
-import { isAvailable, serviceKey } from '../reconcile/replica.ts';
+import { isAvailable, replicaFromInspect, serviceKey, type ObservedReplica } from '../reconcile/replica.ts';
 import { placeReplicas } from '../scheduler/place-replicas.ts';
 import type { HostCandidate } from '../scheduler/types.ts';
+import type { DesiredService } from '../store/stacks-repo.ts';
 import type { Store } from '../store/store.ts';
+import { replicaDetail, replicaStatus, specForClients } from './inspect.ts';
 import { parseStackFile } from './spec/parse-stack.ts';
 import { containerSpecHash, serviceSpecHash } from './spec/spec-hash.ts';
+
+const INSPECT_TIMEOUT_MS = 10_000;
+
+function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export function formatProblem(p: SpecProblem): string {
   const where = p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file;
@@ -139,62 +153,145 @@ export class StackService {
     return { stack: matches[0]!.stack, name: matches[0]!.name };
   }
 
-  scale(targets: { service: string; replicas: number }[]): ServiceStatus[] {
-    const resolved = targets.map((t) => ({ ...this.resolve(t.service), replicas: t.replicas }));
+  scale(targets: { service: string; replicas: number; preferHost?: string | null | undefined }[]): ServiceStatus[] {
+    const resolved = targets.map((t) => ({ ...this.resolve(t.service), replicas: t.replicas, preferHost: t.preferHost }));
+    const known = new Set(this.deps.hosts.list().map((h) => h.name));
+    for (const t of resolved) {
+      if (typeof t.preferHost === 'string' && !known.has(t.preferHost)) {
+        throw new BatonError('NOT_FOUND', `Can't prefer host ${t.preferHost} for ${t.stack}/${t.name}: there is no host named ${t.preferHost}. See the hosts with: baton host ls (add it first with baton host add). Nothing was scaled.`, { host: t.preferHost, service: `${t.stack}/${t.name}` });
+      }
+    }
     const { stacks } = this.deps.store;
     this.deps.store.transaction(() => {
-      for (const t of resolved) stacks.setReplicas(t.stack, t.name, t.replicas);
+      for (const t of resolved) {
+        stacks.setReplicas(t.stack, t.name, t.replicas);
+        if (t.preferHost !== undefined) stacks.setPreferredHost(t.stack, t.name, t.preferHost);
+      }
     });
     for (const t of resolved) {
-      this.deps.events.append({ kind: 'service.scaled', stack: t.stack, service: t.name, message: `${t.stack}/${t.name} scaled to ${t.replicas}` });
+      const where = t.preferHost === undefined ? '' : t.preferHost === null ? ', no preferred host' : `, new replicas preferably on ${t.preferHost}`;
+      this.deps.events.append({ kind: 'service.scaled', stack: t.stack, service: t.name, message: `${t.stack}/${t.name} scaled to ${t.replicas}${where}`, data: { replicas: t.replicas, ...(t.preferHost !== undefined ? { preferHost: t.preferHost } : {}) } });
       this.deps.reconciler.trigger(serviceKey(t.stack, t.name));
     }
     return this.services().filter((s) => resolved.some((t) => t.stack === s.stack && t.name === s.name));
   }
 
   services(stackName?: string): ServiceStatus[] {
-    const { stacks } = this.deps.store;
-    return stacks.desiredServices().flatMap((d) => {
-      if (stackName !== undefined && d.stack !== stackName) return [];
-      const replicas = this.deps.reconciler.state.replicasOf(d.stack, d.name).filter((r) => r.slot <= d.replicas);
-      return [
-        {
-          stack: d.stack,
-          name: d.name,
-          image: d.spec.image,
-          revision: d.revision,
-          desired: d.replicas,
-          running: replicas.filter((r) => r.state === 'running').length,
-          healthy: replicas.filter((r) => isAvailable(r) && r.containerHash === d.containerHash).length,
-          pending: this.deps.reconciler.pendingReason(serviceKey(d.stack, d.name)),
-          ports: d.spec.ports.map((p) => `${p.published ?? '-'}->${p.target}/${p.protocol} (${p.mode})`),
-        },
-      ];
+    const desired = this.deps.store.stacks.desiredServices().filter((d) => stackName === undefined || d.stack === stackName);
+    return this.statuses(desired, this.deps.reconciler.state.byService());
+  }
+
+  private statuses(desired: DesiredService[], byService: Map<string, ObservedReplica[]>): ServiceStatus[] {
+    return desired.map((d) => {
+      const key = serviceKey(d.stack, d.name);
+      const replicas = this.deps.reconciler.servingReplicas(d, byService.get(key) ?? []);
+      return {
+        stack: d.stack,
+        name: d.name,
+        image: d.spec.image,
+        revision: d.revision,
+        desired: d.replicas,
+        running: replicas.filter((r) => r.state === 'running').length,
+        healthy: replicas.filter((r) => isAvailable(r) && r.containerHash === d.containerHash).length,
+        pending: this.deps.reconciler.pendingReason(key),
+        ports: d.spec.ports.map((p) => `${p.published ?? '-'}->${p.target}/${p.protocol} (${p.mode})`),
+        preferredHost: d.preferredHost,
+        reservation: { nanoCpus: d.spec.reservations.nanoCpus, memoryBytes: d.spec.reservations.memoryBytes },
+      };
     });
   }
 
   replicas(ref?: string): ReplicaStatus[] {
     const only = ref ? this.resolve(ref) : null;
-    const desired = new Map(this.deps.store.stacks.desiredServices().map((d) => [serviceKey(d.stack, d.name), d]));
-    const ready = new Set(this.deps.hosts.list().filter((h) => h.state === 'ready').map((h) => h.name));
-    return this.deps.reconciler.state
-      .all()
-      .filter((r) => !only || (r.stack === only.stack && r.service === only.name))
-      .sort((a, b) => a.stack.localeCompare(b.stack) || a.service.localeCompare(b.service) || a.slot - b.slot || a.createdMs - b.createdMs)
-      .map((r) => ({
-        id: r.id,
-        name: r.name,
-        stack: r.stack,
-        service: r.service,
-        slot: r.slot,
-        host: r.host,
-        hostReady: ready.has(r.host),
-        state: r.state,
-        health: r.health,
-        revision: r.revision,
-        current: desired.get(serviceKey(r.stack, r.service))?.containerHash === r.containerHash,
-        createdAt: new Date(r.createdMs).toISOString(),
-      }));
+    const all = this.deps.reconciler.state.all().filter((r) => !only || (r.stack === only.stack && r.service === only.name));
+    return this.replicaStatuses(all, this.deps.store.stacks.desiredServices(), this.deps.hosts.list());
+  }
+
+  private replicaStatuses(replicas: ObservedReplica[], desired: DesiredService[], hosts: Host[]): ReplicaStatus[] {
+    const current = new Map(desired.map((d) => [serviceKey(d.stack, d.name), d.containerHash]));
+    const ready = new Set(hosts.filter((h) => h.state === 'ready').map((h) => h.name));
+    return [...replicas]
+      .sort((a, b) => byText(a.stack, b.stack) || byText(a.service, b.service) || a.slot - b.slot || a.createdMs - b.createdMs)
+      .map((r) => replicaStatus(r, ready.has(r.host), current.get(serviceKey(r.stack, r.service)) === r.containerHash));
+  }
+
+  /** A replica by container name or id (at least 12 characters), among those the hosts show. */
+  resolveReplica(ref: string): ObservedReplica {
+    const found = this.deps.reconciler.state.findByRef(ref);
+    if (!found) {
+      throw new BatonError('NOT_FOUND', `There is no replica ${ref}. Name one by its container name or id (12 characters or more); see the replicas with: baton ps`, { replica: ref });
+    }
+    return found;
+  }
+
+  /** Removes one replica and lowers its service's count by one (drag a replica off the topology). */
+  async removeReplica(ref: string): Promise<ServiceStatus> {
+    const done = await this.deps.reconciler.removeReplica(this.resolveReplica(ref));
+    const status = this.services(done.stack).find((s) => s.name === done.service);
+    if (!status) throw new BatonError('NOT_FOUND', `${done.stack}/${done.service} is no longer deployed.`);
+    return status;
+  }
+
+  inspectService(ref: string): ServiceDetail {
+    const { stack, name } = this.resolve(ref);
+    const { stacks } = this.deps.store;
+    const status = this.services(stack).find((s) => s.name === name);
+    const record = stacks.getService(stack, name);
+    const revision = record ? stacks.getRevision(stack, name, record.revision) : null;
+    if (!status || !revision) throw new BatonError('NOT_FOUND', `There is no service ${ref}. See the services with: baton ls`, { service: ref });
+    return {
+      status,
+      spec: specForClients(revision.spec),
+      file: stacks.getStack(stack)?.file ?? null,
+      revisions: stacks.listRevisions(stack, name).map((r) => ({ revision: r.revision, createdAt: r.createdAt })),
+      events: this.deps.events.list({ stack, service: name, limit: 50 }),
+    };
+  }
+
+  /** A replica as its host shows it right now (a live inspect over the host's link). */
+  async inspectReplica(ref: string): Promise<ReplicaDetail> {
+    const known = this.resolveReplica(ref);
+    const host = this.deps.hosts.list().find((h) => h.name === known.host);
+    const unavailable = (why: string) =>
+      new BatonError('UNAVAILABLE', `Can't inspect ${known.name} on ${known.host} now: ${why}. Last known: ${known.state}${known.health !== 'none' ? `, ${known.health}` : ''}. Try again when the host is ready (baton host ls).`, { replica: known.name, host: known.host });
+    const link = this.deps.hosts.allLinks().find((l) => l.name === known.host);
+    const hostDown = () => unavailable(`host ${known.host} is ${host?.state ?? 'not in the cluster'}${host?.stateReason ? ` (${host.stateReason})` : ''}`);
+    if (!link || link.state !== 'ready') throw hostDown();
+    let raw: unknown;
+    try {
+      raw = await withDeadline(link.docker().getContainer(known.id).inspect(), INSPECT_TIMEOUT_MS, `no answer from ${known.host} within ${INSPECT_TIMEOUT_MS / 1000} s`);
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) throw new BatonError('NOT_FOUND', `${known.name} is gone from ${known.host}. See the replicas with: baton ps`, { replica: known.name });
+      if (err instanceof BatonError && err.code === 'HOST_UNREACHABLE') throw hostDown();
+      throw unavailable((err as Error).message);
+    }
+    const live = replicaFromInspect(known.host, raw, this.deps.reconciler.clusterId) ?? known;
+    const desired = this.deps.store.stacks.desiredServices().find((d) => d.stack === known.stack && d.name === known.service);
+    const status = replicaStatus(live, host?.state === 'ready', desired?.containerHash === live.containerHash);
+    const names = [known.name, known.id.slice(0, 12)];
+    return replicaDetail(raw, status, this.deps.events.list({ replica: names, limit: 50 }));
+  }
+
+  /** Hosts, their usage, services and replicas as one picture, and the newest event it includes. */
+  snapshot(): ClusterSnapshot {
+    // read first: anything that changes after this has a greater id, so a client never misses it
+    const lastEventId = this.deps.events.lastId();
+    const desired = this.deps.store.stacks.desiredServices();
+    const hosts = this.deps.hosts.list();
+    const replicas = this.deps.reconciler.state.all();
+    const usage = this.deps.reconciler.candidates(desired).map((c) => ({
+      host: c.name,
+      replicas: Object.values(c.replicasByService).reduce((sum, n) => sum + n, 0),
+      nanoCpusReserved: c.reservedNanoCpus,
+      memoryBytesReserved: c.reservedMemoryBytes,
+    }));
+    return {
+      lastEventId,
+      hosts,
+      usage,
+      services: this.statuses(desired, this.deps.reconciler.state.byService()),
+      replicas: this.replicaStatuses(replicas, desired, hosts),
+    };
   }
 
   private emptyCandidates(): HostCandidate[] {

@@ -80,6 +80,11 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (stack, service, revision)
   );
   `,
+  // 3: events by service and by replica, for service.inspect and replica.inspect
+  `
+  CREATE INDEX events_service ON events (stack, service, id);
+  CREATE INDEX events_replica ON events (replica, id);
+  `,
 ];
 
 export function openDatabase(file: string): Database {

@@ -76,7 +76,15 @@ function revisionFromRow(r: RevisionRow): RevisionRecord {
 }
 
 export class StacksRepo {
+  /** Revisions are immutable: each is read and parsed once ("stack/service/revision" → record). */
+  private readonly revisions = new Map<string, RevisionRecord>();
+
   constructor(private readonly db: Database) {}
+
+  private forgetRevisions(stack: string, service?: string): void {
+    const prefix = service === undefined ? `${stack}/` : `${stack}/${service}/`;
+    for (const key of this.revisions.keys()) if (key.startsWith(prefix)) this.revisions.delete(key);
+  }
 
   listStacks(): StackRecord[] {
     return (this.db.prepare('SELECT * FROM stacks ORDER BY name').all() as StackRow[]).map(stackFromRow);
@@ -99,6 +107,7 @@ export class StacksRepo {
   }
 
   removeStack(name: string): void {
+    this.forgetRevisions(name);
     this.db.prepare('DELETE FROM revisions WHERE stack = ?').run(name);
     this.db.prepare('DELETE FROM stacks WHERE name = ?').run(name);
   }
@@ -127,7 +136,12 @@ export class StacksRepo {
     this.db.prepare('UPDATE services SET replicas = ? WHERE stack = ? AND name = ?').run(replicas, stack, name);
   }
 
+  setPreferredHost(stack: string, name: string, host: string | null): void {
+    this.db.prepare('UPDATE services SET preferred_host = ? WHERE stack = ? AND name = ?').run(host, stack, name);
+  }
+
   removeService(stack: string, name: string): void {
+    this.forgetRevisions(stack, name);
     this.db.prepare('DELETE FROM services WHERE stack = ? AND name = ?').run(stack, name);
     this.db.prepare('DELETE FROM revisions WHERE stack = ? AND service = ?').run(stack, name);
   }
@@ -138,8 +152,14 @@ export class StacksRepo {
   }
 
   getRevision(stack: string, service: string, revision: number): RevisionRecord | null {
+    const key = `${stack}/${service}/${revision}`;
+    const cached = this.revisions.get(key);
+    if (cached) return cached;
     const row = this.db.prepare('SELECT * FROM revisions WHERE stack = ? AND service = ? AND revision = ?').get(stack, service, revision) as RevisionRow | undefined;
-    return row ? revisionFromRow(row) : null;
+    if (!row) return null;
+    const record = revisionFromRow(row);
+    this.revisions.set(key, record);
+    return record;
   }
 
   listRevisions(stack: string, service: string): RevisionRecord[] {
@@ -154,6 +174,7 @@ export class StacksRepo {
       .prepare('INSERT INTO revisions (stack, service, revision, spec, spec_hash, container_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(rev.stack, rev.service, revision, JSON.stringify(rev.spec), rev.specHash, rev.containerHash, rev.createdAt);
     this.db.prepare('DELETE FROM revisions WHERE stack = ? AND service = ? AND revision <= ?').run(rev.stack, rev.service, revision - REVISIONS_KEPT);
+    this.revisions.delete(`${rev.stack}/${rev.service}/${revision - REVISIONS_KEPT}`);
     return revision;
   }
 

@@ -290,6 +290,51 @@ program
     print(opts.json, stacks, () => table(['STACK', 'SERVICES', 'FILE', 'UPDATED'], stacks.map((s) => [s.name, s.services.join(','), s.file ?? '-', s.updatedAt])));
   });
 
+// ---------------------------------------------------------------- logs
+
+program
+  .command('logs <replica-or-service>')
+  .description("a replica's log, or every replica's of a service merged, each line prefixed with its replica")
+  .option('-f, --follow', 'keep printing new lines (and replicas that start later)', false)
+  .option('--tail <n>', 'lines from the end of each log to start with', '200')
+  .option('-t, --timestamps', 'show when each line was written', false)
+  .option('--json', 'one JSON object per line', false)
+  .action(async (target: string, opts: { follow: boolean; tail: string; timestamps: boolean; json: boolean }) => {
+    const tail = Number(opts.tail);
+    if (!/^\d+$/.test(opts.tail) || tail > 10_000) throw new BatonError('INVALID_INPUT', `--tail ${opts.tail}: give a number of lines from 0 to 10000, e.g. --tail 50.`);
+    const client = await connectSocket(socketPathFor(home()));
+    try {
+      const services = await client.call('service.list', {});
+      const isService = services.some((s) => s.name === target || `${s.stack}/${s.name}` === target);
+      const width = isService ? Math.max(0, ...(await client.call('replica.list', { service: target })).map((r) => r.name.length)) : 0;
+      await new Promise<void>((resolvePromise, reject) => {
+        const cancel = client.stream('logs', { ...(isService ? { service: target } : { replica: target }), tail, follow: opts.follow }, {
+          chunk(lines) {
+            for (const line of lines) {
+              if (opts.json) {
+                process.stdout.write(JSON.stringify(line) + '\n');
+                continue;
+              }
+              const prefix = isService ? `${line.replica.padEnd(width)} | ` : '';
+              const time = opts.timestamps ? `${line.time} ` : '';
+              (line.stream === 'stderr' ? process.stderr : process.stdout).write(`${prefix}${time}${line.text}\n`);
+            }
+          },
+          end: (error) => (error ? reject(error) : resolvePromise()),
+        });
+        const stop = () => {
+          cancel();
+          resolvePromise();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        process.stdout.once('error', stop); // e.g. piped into head, which has seen enough
+      });
+    } finally {
+      client.close();
+    }
+  });
+
 // ---------------------------------------------------------------- events
 
 program

@@ -1,5 +1,5 @@
 // BatonApi over the preload's bridge (Electron IPC to the embedded control plane).
-import type { BatonEvent, MethodName, Params, Result } from '../../../shared/api.ts';
+import type { BatonEvent, MethodName, Params, Result, StreamChunk, StreamHandlers, StreamName, StreamParams } from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
 import type { BatonBridge } from '../../../electron/window/bridge.ts';
 import { subscribeWithReplay } from './event-replay.ts';
@@ -35,6 +35,33 @@ export class IpcClient implements Transport {
       listener,
       options?.after,
     );
+  }
+
+  stream<S extends StreamName>(name: S, params: StreamParams<S>, handlers: StreamHandlers<S>): () => void {
+    let done = false;
+    const end = (error: BatonError | null): void => {
+      if (done) return;
+      done = true;
+      handlers.end(error);
+    };
+    let close: () => void;
+    try {
+      close = this.bridge.openStream(name, params, (message) => {
+        if (done) return;
+        if ('chunk' in message) handlers.chunk(message.chunk as StreamChunk<S>); // checked by the control plane
+        else end('error' in message ? errorFromWire(message.error) : null);
+      });
+    } catch (err) {
+      queueMicrotask(() => end(new BatonError('UNAVAILABLE', `The app's control plane did not take the stream: ${err instanceof Error ? err.message : String(err)}`)));
+      return () => {
+        done = true;
+      };
+    }
+    return () => {
+      if (done) return;
+      done = true;
+      close();
+    };
   }
 
   connection(): ConnectionState {

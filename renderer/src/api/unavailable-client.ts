@@ -1,5 +1,5 @@
 // The page was opened with nothing to talk to (a browser without ?ws=, or no preload).
-import type { BatonEvent, MethodName, Params, Result } from '../../../shared/api.ts';
+import type { BatonEvent, MethodName, Params, Result, StreamHandlers, StreamName, StreamParams } from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
 import type { ConnectionState, Transport } from './transport.ts';
 
@@ -17,6 +17,17 @@ export class UnavailableClient implements Transport {
 
   subscribe(_listener: (event: BatonEvent) => void): () => void {
     return () => {};
+  }
+
+  /** Ends at once (right after returning) with UNAVAILABLE. */
+  stream<S extends StreamName>(_name: S, _params: StreamParams<S>, handlers: StreamHandlers<S>): () => void {
+    let cancelled = false;
+    queueMicrotask(() => {
+      if (!cancelled) handlers.end(new BatonError('UNAVAILABLE', this.state.reason ?? 'Not connected to a control plane.'));
+    });
+    return () => {
+      cancelled = true;
+    };
   }
 
   connection(): ConnectionState {

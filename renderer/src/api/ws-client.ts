@@ -1,7 +1,19 @@
 // BatonApi over an authenticated WebSocket (shared/api.ts, "the wire"): a desktop app attached
 // to a remote `baton serve`, and the browser end-to-end tests. Reconnects with backoff and
-// resubscribes from the last event it saw, so the event stream has no gap across a drop.
-import { WS_CLOSE_UNAUTHORIZED, type BatonEvent, type MethodName, type Params, type Result, type WireRequest } from '../../../shared/api.ts';
+// resubscribes from the last event it saw, so the event stream has no gap across a drop. An open
+// stream (logs) does not survive a drop: it ends with UNAVAILABLE, and the view offers to resume.
+import {
+  WS_CLOSE_UNAUTHORIZED,
+  type BatonEvent,
+  type MethodName,
+  type Params,
+  type Result,
+  type StreamChunk,
+  type StreamHandlers,
+  type StreamName,
+  type StreamParams,
+  type WireRequest,
+} from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
 import { subscribeWithReplay } from './event-replay.ts';
 import type { ConnectionState, Transport } from './transport.ts';
@@ -44,6 +56,11 @@ interface Queued {
   timer: ReturnType<typeof setTimeout>;
 }
 
+interface OpenStream {
+  chunk(chunk: unknown): void;
+  end(error: BatonError | null): void;
+}
+
 export class WsClient implements Transport {
   readonly kind = 'ws';
   private readonly WebSocketCtor: WebSocketConstructor;
@@ -59,6 +76,7 @@ export class WsClient implements Transport {
   private nextId = 1;
   private readonly inFlight = new Map<number, InFlight>();
   private readonly queued = new Set<Queued>();
+  private readonly streams = new Map<number, OpenStream>();
 
   private readonly eventListeners = new Set<(event: BatonEvent) => void>();
   private serverSubscription: number | null = null;
@@ -112,6 +130,58 @@ export class WsClient implements Transport {
       listener,
       options?.after,
     );
+  }
+
+  stream<S extends StreamName>(name: S, params: StreamParams<S>, handlers: StreamHandlers<S>): () => void {
+    const id = this.nextId++;
+    let done = false;
+    let queued: Queued | null = null;
+    const open: OpenStream = {
+      chunk: (chunk) => {
+        if (!done) handlers.chunk(chunk as StreamChunk<S>); // the control plane checked it against the contract
+      },
+      end: (error) => {
+        if (done) return;
+        done = true;
+        this.streams.delete(id);
+        handlers.end(error);
+      },
+    };
+    const begin = (): void => {
+      queued = null;
+      if (done) return;
+      this.streams.set(id, open);
+      this.send({ id, stream: name, params });
+    };
+    const refuse = (error: BatonError): void => {
+      queueMicrotask(() => open.end(error));
+    };
+    if (this.closed) refuse(new BatonError('UNAVAILABLE', 'This connection was closed.'));
+    else if (this.state.status === 'unauthorized') refuse(new BatonError('UNAUTHORIZED', this.state.reason ?? 'The control plane refused the token.'));
+    else if (this.isReady()) begin();
+    else {
+      const waiting: Queued = {
+        send: begin,
+        reject: (error) => open.end(error),
+        timer: setTimeout(() => {
+          this.queued.delete(waiting);
+          open.end(new BatonError('UNAVAILABLE', `Not connected to the control plane at ${this.options.url}.`));
+        }, this.connectWaitMs),
+      };
+      queued = waiting;
+      this.queued.add(waiting);
+    }
+    return () => {
+      if (done) return;
+      done = true;
+      const waiting: Queued | null = queued;
+      if (waiting !== null) {
+        clearTimeout(waiting.timer);
+        this.queued.delete(waiting);
+        return;
+      }
+      if (this.streams.delete(id) && this.isReady()) this.send({ id, cancel: true });
+    };
   }
 
   // ------------------------------------------------------------ Transport
@@ -198,6 +268,13 @@ export class WsClient implements Transport {
 
     const id = message['id'];
     if (typeof id !== 'number') return;
+    const stream = this.streams.get(id);
+    if (stream !== undefined) {
+      if ('chunk' in message) stream.chunk(message['chunk']);
+      else if ('error' in message) stream.end(errorFromWire(message['error']));
+      else if (message['end'] === true) stream.end(null);
+      return;
+    }
     const waiting = this.inFlight.get(id);
     if (waiting === undefined) return;
     this.inFlight.delete(id);
@@ -235,6 +312,8 @@ export class WsClient implements Transport {
     if (!wasAuthed && UNAUTHORIZED_CLOSE_CODES.has(code)) {
       return this.onUnauthorized(reason !== '' ? reason : 'The control plane refused the token.');
     }
+    // Streams do not survive the drop: they end, and whoever showed them may open them again.
+    this.endStreams(new BatonError('UNAVAILABLE', 'The connection to the control plane was lost; the stream stopped. Open it again to resume.'));
     // A request in flight may or may not have been carried out: fail it rather than send it twice.
     for (const [id, waiting] of this.inFlight) {
       this.inFlight.delete(id);
@@ -261,7 +340,13 @@ export class WsClient implements Transport {
     }, delay);
   }
 
+  private endStreams(error: BatonError): void {
+    for (const stream of [...this.streams.values()]) stream.end(error);
+    this.streams.clear();
+  }
+
   private failAll(error: BatonError): void {
+    this.endStreams(error);
     for (const [id, waiting] of this.inFlight) {
       this.inFlight.delete(id);
       waiting.reject(error);

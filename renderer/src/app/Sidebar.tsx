@@ -1,15 +1,26 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { SystemInfo } from '../../../shared/api.ts';
-import { useApi, useConnection, useHosts } from '../state/app-state.tsx';
+import { useApi, useCluster, useConnection, useHosts } from '../state/app-state.tsx';
 import { cx } from '../ui/cx.ts';
 import { Icon } from '../ui/icons.tsx';
+import { clusterAttention } from '../views/topology/model.ts';
 import { VIEWS, type ViewId } from './views.tsx';
 
-export function Sidebar({ current, onNavigate }: { current: ViewId; onNavigate: (id: ViewId) => void }) {
+export function Sidebar({ current, onNavigate, onShowShortcuts }: { current: ViewId; onNavigate: (id: ViewId) => void; onShowShortcuts: () => void }) {
   const { hosts } = useHosts();
+  const { cluster } = useCluster();
+  const attention = useMemo(() => clusterAttention(cluster), [cluster]);
   const troubled = hosts.filter((host) => host.state === 'unreachable').length;
-  const badges: Partial<Record<ViewId, { text: string; alert: boolean }>> = {
-    hosts: hosts.length > 0 ? { text: String(hosts.length), alert: troubled > 0 } : undefined,
+  const badges: Partial<Record<ViewId, { text: string; alert: boolean; title: string }>> = {
+    topology:
+      attention.unconverged > 0
+        ? {
+            text: String(attention.unconverged),
+            alert: attention.troubled,
+            title: `${attention.unconverged} ${attention.unconverged === 1 ? 'service has' : 'services have'} not reached what was asked yet`,
+          }
+        : undefined,
+    hosts: hosts.length > 0 ? { text: String(hosts.length), alert: troubled > 0, title: troubled > 0 ? `${troubled} unreachable` : `${hosts.length} hosts` } : undefined,
   };
 
   return (
@@ -39,6 +50,7 @@ export function Sidebar({ current, onNavigate }: { current: ViewId; onNavigate: 
               <span className="flex-1">{view.title}</span>
               {badge !== undefined && (
                 <span
+                  title={badge.title}
                   className={cx(
                     'rounded-full px-1.5 text-[11px] tabular-nums',
                     badge.alert
@@ -53,6 +65,14 @@ export function Sidebar({ current, onNavigate }: { current: ViewId; onNavigate: 
           );
         })}
       </nav>
+      <button
+        type="button"
+        onClick={onShowShortcuts}
+        className="mx-2 mt-auto mb-2 flex items-center gap-2 rounded-md px-2.5 py-1.5 text-left text-[11px] text-zinc-500 hover:bg-zinc-200/60 hover:text-zinc-800 dark:text-zinc-500 dark:hover:bg-zinc-800/60 dark:hover:text-zinc-200"
+      >
+        <kbd className="rounded border border-zinc-300 bg-white px-1 font-sans text-[10px] text-zinc-600 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-400">?</kbd>
+        Keyboard shortcuts
+      </button>
       <ControlPlaneFooter />
     </aside>
   );
@@ -75,7 +95,7 @@ function ControlPlaneFooter() {
   }, [api, connection.status]);
 
   return (
-    <div className="mt-auto border-t border-zinc-200 px-4 py-3 text-[11px] leading-relaxed text-zinc-500 dark:border-zinc-800 dark:text-zinc-500">
+    <div className="border-t border-zinc-200 px-4 py-3 text-[11px] leading-relaxed text-zinc-500 dark:border-zinc-800 dark:text-zinc-500">
       <p className="font-medium text-zinc-600 dark:text-zinc-400">Control plane</p>
       <p className="truncate" title={api.kind === 'ipc' ? 'Runs inside this app' : connection.endpoint}>
         {api.kind === 'ipc' ? 'In this app' : api.kind === 'ws' ? connection.endpoint : 'Not connected'}

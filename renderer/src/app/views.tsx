@@ -3,6 +3,9 @@ import type { ReactNode } from 'react';
 import type { IconName } from '../ui/icons.tsx';
 import { EventsView } from '../views/events/EventsView.tsx';
 import { HostsView } from '../views/hosts/HostsView.tsx';
+import { LogsView } from '../views/logs/LogsView.tsx';
+import { StacksView } from '../views/stacks/StacksView.tsx';
+import { TopologyView } from '../views/topology/TopologyView.tsx';
 
 export interface ViewDefinition {
   id: string;
@@ -12,13 +15,16 @@ export interface ViewDefinition {
 }
 
 export const VIEWS = [
+  { id: 'topology', title: 'Topology', icon: 'network', render: () => <TopologyView /> },
   { id: 'hosts', title: 'Hosts', icon: 'server', render: () => <HostsView /> },
+  { id: 'stacks', title: 'Stacks', icon: 'layers', render: () => <StacksView /> },
+  { id: 'logs', title: 'Logs', icon: 'terminal', render: () => <LogsView /> },
   { id: 'events', title: 'Events', icon: 'activity', render: () => <EventsView /> },
 ] as const satisfies readonly ViewDefinition[];
 
 export type ViewId = (typeof VIEWS)[number]['id'];
 
-export const DEFAULT_VIEW: ViewId = 'hosts';
+export const DEFAULT_VIEW: ViewId = 'topology';
 
 export function findView(id: string): ViewDefinition | undefined {
   return VIEWS.find((view) => view.id === id);

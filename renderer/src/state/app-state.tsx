@@ -1,6 +1,7 @@
 // One transport and one set of stores for the whole app, so switching views never refetches.
 import { createContext, useContext, useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react';
 import type { ConnectionState, Transport } from '../api/transport.ts';
+import { ClusterStore, type ClusterState } from './cluster-store.ts';
 import { connectionStore } from './connection-store.ts';
 import { EventsStore, type EventsSnapshot } from './events-store.ts';
 import { HostsStore, type HostsSnapshot } from './hosts-store.ts';
@@ -8,6 +9,7 @@ import { HostsStore, type HostsSnapshot } from './hosts-store.ts';
 interface AppState {
   api: Transport;
   hosts: HostsStore;
+  cluster: ClusterStore;
   events: EventsStore;
   connection: ReturnType<typeof connectionStore>;
 }
@@ -19,6 +21,7 @@ export function AppStateProvider({ api, children }: { api: Transport; children: 
     () => ({
       api,
       hosts: new HostsStore(api),
+      cluster: new ClusterStore(api),
       events: new EventsStore(api, (flush) => requestAnimationFrame(flush)),
       connection: connectionStore(api),
     }),
@@ -26,9 +29,11 @@ export function AppStateProvider({ api, children }: { api: Transport; children: 
   );
   useEffect(() => {
     const stopHosts = state.hosts.start();
+    const stopCluster = state.cluster.start();
     const stopEvents = state.events.start();
     return () => {
       stopHosts();
+      stopCluster();
       stopEvents();
     };
   }, [state]);
@@ -49,6 +54,12 @@ export function useHosts(): HostsSnapshot & { refresh: () => Promise<void> } {
   const { hosts } = useAppState();
   const snapshot = useSyncExternalStore(hosts.subscribe, hosts.getSnapshot);
   return { ...snapshot, refresh: () => hosts.refresh() };
+}
+
+export function useCluster(): ClusterState & { refresh: () => Promise<void> } {
+  const { cluster } = useAppState();
+  const state = useSyncExternalStore(cluster.subscribe, cluster.getSnapshot);
+  return { ...state, refresh: () => cluster.refresh() };
 }
 
 export function useEvents(): EventsSnapshot {

@@ -1,5 +1,5 @@
-// How to add a host, until the add-host wizard exists: this machine's engine in one click when
-// there is one, else the CLI command.
+// The short ways to a first host: this machine's engine in one click when there is one, and the
+// CLI command for those who live in a terminal. The full flow is AddHostWizard.
 import { useEffect, useState } from 'react';
 import type { LocalEngineOffer } from '../../../../shared/api.ts';
 import { BatonError, toErrorBody } from '../../../../shared/errors.ts';

@@ -1,17 +1,28 @@
 import { useState } from 'react';
-import { useConnection, useHosts } from '../../state/app-state.tsx';
+import { useCluster, useConnection, useHosts } from '../../state/app-state.tsx';
 import { Button, Spinner } from '../../ui/Button.tsx';
 import { ErrorNote } from '../../ui/ErrorNote.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { CliInstructions, LocalEngineCard, useLocalEngineOffer } from './AddHostPanel.tsx';
+import { AddHostWizard } from './AddHostWizard.tsx';
 import { summarizeHosts } from './format.ts';
 import { HostsTable } from './HostsTable.tsx';
 
 export function HostsView() {
+  const [adding, setAdding] = useState(false);
+  return (
+    <>
+      <HostsContent onAdd={() => setAdding(true)} />
+      {adding && <AddHostWizard onClose={() => setAdding(false)} />}
+    </>
+  );
+}
+
+function HostsContent({ onAdd }: { onAdd: () => void }) {
   const { hosts, status, error, refresh } = useHosts();
+  const { cluster } = useCluster();
   const connection = useConnection();
   const offer = useLocalEngineOffer();
-  const [adding, setAdding] = useState(false);
   const connected = connection.status === 'connected';
 
   if (hosts.length === 0) {
@@ -39,14 +50,21 @@ export function HostsView() {
         </p>
         <div className="mt-7 flex w-full flex-col gap-5">
           {offer !== null && !offer.alreadyAdded && <LocalEngineCard offer={offer} />}
-          <CliInstructions />
+          <div className="flex flex-col items-center gap-2">
+            <Button variant="primary" icon="plus" data-testid="add-host" onClick={onAdd}>
+              Add a host over SSH
+            </Button>
+            <p className="text-xs text-zinc-500 dark:text-zinc-500">An address, an alias from ~/.ssh/config, or a Docker socket.</p>
+          </div>
+          <div className="mt-2 border-t border-zinc-200 pt-5 dark:border-zinc-800">
+            <CliInstructions />
+          </div>
         </div>
       </div>
     );
   }
 
   const summary = summarizeHosts(hosts);
-  const showOffer = offer !== null && !offer.alreadyAdded;
   return (
     <div className="px-6 py-5">
       <div className="mb-4 flex items-center justify-between gap-4">
@@ -56,18 +74,12 @@ export function HostsView() {
           {summary.unreachable > 0 && <Stat value={summary.unreachable} label="unreachable" dot="bg-red-500" />}
           {summary.other > 0 && <Stat value={summary.other} label="other" dot="bg-amber-500" />}
         </div>
-        <Button variant={adding ? 'secondary' : 'primary'} icon={adding ? undefined : 'plus'} onClick={() => setAdding(!adding)}>
-          {adding ? 'Close' : 'Add host'}
+        <Button variant="primary" icon="plus" data-testid="add-host" disabled={!connected} onClick={onAdd}>
+          Add host
         </Button>
       </div>
-      {adding && (
-        <div className="mb-5 flex flex-col gap-4 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
-          {showOffer && <LocalEngineCard offer={offer} />}
-          <CliInstructions />
-        </div>
-      )}
       {error !== null && connected && <ErrorNote error={error} title="Could not refresh the hosts" className="mb-4" />}
-      <HostsTable hosts={hosts} />
+      <HostsTable hosts={hosts} usage={cluster.usage} />
     </div>
   );
 }

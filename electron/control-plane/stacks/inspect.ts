@@ -1,0 +1,87 @@
+// What service.inspect and replica.inspect show a client, pure: a revision's spec with nothing
+// sensitive in it, and a replica's live Docker inspect reduced to what the contract names.
+import { z } from 'zod';
+import type { BatonEvent, ReplicaDetail, ReplicaStatus } from '../../../shared/api.ts';
+import type { ServiceSpec } from '../../../shared/stack.ts';
+import type { ObservedReplica } from '../reconcile/replica.ts';
+
+/** What environment values are shown as: they may hold passwords (from env_file, ${VAR}, …). */
+export const HIDDEN_VALUE = '[hidden]';
+
+/**
+ * A revision's spec as clients may see it. Secrets and configs are already references by name;
+ * environment values are hidden (names kept), since Compose files carry passwords there too.
+ */
+export function specForClients(spec: ServiceSpec): Record<string, unknown> {
+  const environment = Object.fromEntries(Object.keys(spec.environment).map((name) => [name, HIDDEN_VALUE]));
+  return { ...spec, environment };
+}
+
+export function replicaStatus(r: ObservedReplica, hostReady: boolean, current: boolean): ReplicaStatus {
+  return {
+    id: r.id,
+    name: r.name,
+    stack: r.stack,
+    service: r.service,
+    slot: r.slot,
+    host: r.host,
+    hostReady,
+    state: r.state,
+    health: r.health,
+    revision: r.revision,
+    current,
+    createdAt: new Date(r.createdMs).toISOString(),
+  };
+}
+
+// The part of `GET /containers/{id}/json` the detail relies on.
+const Inspected = z.object({
+  Config: z.object({
+    Image: z.string(),
+    Env: z.array(z.string()).nullable().optional(),
+    Labels: z.record(z.string(), z.string()).nullable().optional(),
+  }),
+  State: z.object({
+    Status: z.string(),
+    StartedAt: z.string().optional(),
+    FinishedAt: z.string().optional(),
+    ExitCode: z.number().int().optional(),
+  }),
+  RestartCount: z.number().int().optional(),
+  NetworkSettings: z
+    .object({ Ports: z.record(z.string(), z.array(z.object({ HostPort: z.string() })).nullable()).nullable().optional() })
+    .nullable()
+    .optional(),
+});
+
+/** Docker says "0001-01-01T00:00:00Z" for a time that never happened. */
+function dockerTime(value: string | undefined): string | null {
+  if (!value || value.startsWith('0001-')) return null;
+  return value;
+}
+
+export function replicaDetail(raw: unknown, replica: ReplicaStatus, events: BatonEvent[]): ReplicaDetail {
+  const parsed = Inspected.safeParse(raw);
+  if (!parsed.success) {
+    throw new Error(`the Docker engine on ${replica.host} described ${replica.name} in a shape Baton does not know (${parsed.error.issues[0]?.message ?? 'unexpected'})`);
+  }
+  const c = parsed.data;
+  const ports: string[] = [];
+  for (const [key, bindings] of Object.entries(c.NetworkSettings?.Ports ?? {})) {
+    for (const b of bindings ?? []) if (b.HostPort) ports.push(`${b.HostPort}->${key}`);
+  }
+  const running = c.State.Status === 'running';
+  return {
+    replica,
+    image: c.Config.Image,
+    labels: c.Config.Labels ?? {},
+    // names only: the values may be secrets
+    envNames: (c.Config.Env ?? []).map((e) => (e.includes('=') ? e.slice(0, e.indexOf('=')) : e)),
+    ports: [...new Set(ports)],
+    startedAt: dockerTime(c.State.StartedAt),
+    finishedAt: running ? null : dockerTime(c.State.FinishedAt),
+    exitCode: running ? null : (c.State.ExitCode ?? null),
+    restartCount: c.RestartCount ?? 0,
+    events,
+  };
+}

@@ -1,0 +1,362 @@
+// The desktop app end to end: the real renderer in Debian's Chromium, over the WebSocket
+// transport, against a real `baton serve` driving the lab's hosts. One story, in order, as a
+// person would live it: add a host (confirming its fingerprint), apply a stack, drag to scale,
+// slide back, kill a replica and watch it come back; and what goes wrong on the way (a host
+// that refuses, an invalid stack, the control plane going away).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { dockerCli, labUp, type LabHost } from '../lab/lab.ts';
+import { ROOT, cleanup, ensureBuilt, eventually, keepFailureEvidence, launchChromium, openPage, screenshot, startServe, type PageWatch, type Served } from './harness.ts';
+
+
+const STACK = `name: shop
+services:
+  web:
+    image: baton-test/web:1
+    ports:
+      - "18080:8080"
+    healthcheck:
+      test: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:8080/health || exit 1"]
+      interval: 1s
+      timeout: 2s
+      retries: 2
+    deploy:
+      replicas: 2
+      resources:
+        reservations:
+          cpus: "0.1"
+          memory: 32M
+  ticker:
+    image: baton-test/web:1
+    command: ["sh", "-c", "i=0; while true; do echo tick $$i; i=$$((i+1)); sleep 0.5; done"]
+    deploy:
+      replicas: 1
+`;
+
+// Line 6 says replicas is "two": a type error the parser reports at that line.
+const INVALID_STACK = `name: broken
+services:
+  api:
+    image: baton-test/web:1
+    deploy:
+      replicas: two
+`;
+
+let served: Served;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let watch: PageWatch;
+let hosts: LabHost[];
+let KEY: string;
+
+function baton(args: string[]): string {
+  const result = spawnSync(process.execPath, [`${ROOT}/bin/baton.mjs`, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, BATON_HOME: served.home, HOME: served.userHome },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (result.status !== 0) throw new Error(`baton ${args.join(' ')} failed (${result.status}):\n${result.stdout}${result.stderr}`);
+  return result.stdout;
+}
+
+/** Containers of shop/web on every lab host, with their health as Docker sees it. */
+async function webContainers(): Promise<{ host: string; name: string; status: string }[]> {
+  const all = await Promise.all(
+    hosts.map(async (host) => {
+      const out = await dockerCli(host, ['ps', '--filter', 'label=baton.stack=shop', '--filter', 'label=baton.service=web', '--format', '{{.Names}}\t{{.Status}}']);
+      return out.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [name, status] = line.split('\t');
+          return { host: host.name, name: name!, status: status! };
+        });
+    }),
+  );
+  return all.flat();
+}
+
+async function healthyWebContainers(): Promise<number> {
+  return (await webContainers()).filter((c) => c.status.includes('(healthy)')).length;
+}
+
+function chips(service = 'shop/web'): Locator {
+  return page.locator(`[data-testid="replica"][data-service="${service}"]`);
+}
+
+async function go(view: string): Promise<void> {
+  await page.evaluate((v) => {
+    window.location.hash = `/${v}`;
+  }, view);
+}
+
+/** Drags from the centre of one element to the centre of another with real pointer events. */
+async function drag(from: Locator, to: Locator): Promise<void> {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  assert.ok(a && b, 'both ends of the drag are on screen');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  // several steps, as a hand would: drop targets react to pointermove, not to teleports
+  await page.mouse.move(a.x + a.width / 2 + 8, a.y + a.height / 2 + 8, { steps: 4 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
+
+async function expectCount(locator: Locator, n: number, what: string, timeoutMs = 60_000): Promise<void> {
+  await eventually(`${what} (${n})`, async () => ((await locator.count()) === n ? true : undefined), timeoutMs, async () => `saw ${await locator.count()}`);
+}
+
+async function expectWebConverged(n: number): Promise<void> {
+  await eventually(`${n} healthy shop/web containers in docker ps on the hosts`, async () => ((await healthyWebContainers()) === n && (await webContainers()).length === n ? true : undefined), 90_000, async () => JSON.stringify(await webContainers()));
+  await expectCount(page.locator('[data-testid="replica"][data-service="shop/web"][data-health="healthy"]'), n, 'healthy shop/web chips in the topology');
+  await expectCount(chips(), n, 'shop/web chips in the topology');
+  await expectCount(page.locator('[data-testid="scale-pending"][data-service="shop/web"]'), 0, 'no pending marker on shop/web');
+}
+
+describe('the desktop app in Chromium', { timeout: 15 * 60_000 }, () => {
+  before(async () => {
+    const lab = await labUp();
+    hosts = lab.hosts.slice(0, 3);
+    KEY = lab.keys.root;
+    ensureBuilt();
+    served = await startServe();
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+    ({ page, watch } = await openPage(context, served.url));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await served?.stop();
+    if (served) cleanup(served);
+  });
+
+  // Every step leaves evidence when it fails.
+  async function step(name: string, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      await keepFailureEvidence(page, served, name);
+      throw err;
+    }
+  }
+
+  it('is served under a strict Content-Security-Policy that Chromium enforces', () =>
+    step('csp', async () => {
+      const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+      assert.match(csp ?? '', /script-src 'self'(;|$)/);
+      assert.doesNotMatch(csp ?? '', /unsafe-inline|unsafe-eval/);
+      // an injected inline script does not run, and Chromium reports the violation
+      const ran = await page.evaluate(async () => {
+        const script = document.createElement('script');
+        script.textContent = 'window.__injected = true';
+        document.body.append(script);
+        await new Promise((r) => setTimeout(r, 100));
+        return (window as unknown as { __injected?: boolean }).__injected === true;
+      });
+      assert.equal(ran, false, 'an inline script ran');
+      // (eval is refused by the same policy, but Playwright's evaluate runs outside it, so it is not checked from here)
+      await eventually('the violation report', async () => (watch.cspViolations.some((v) => v.startsWith('script-src')) ? true : undefined), 5_000);
+      watch.cspViolations.length = 0; // the ones we caused on purpose
+    }));
+
+  it('tells a new user what to do first', () =>
+    step('empty', async () => {
+      await go('topology');
+      await page.getByText(/add a host/i).first().waitFor();
+      await screenshot(page, 'topology-empty');
+    }));
+
+  it('adds a host with the wizard, after showing its host key fingerprint to confirm', () =>
+    step('add-host', async () => {
+      await go('hosts');
+      await page.getByTestId('add-host').first().click();
+      const dialog = page.getByRole('dialog', { name: 'Add a host' });
+      await dialog.getByLabel('Address').fill(`root@${hosts[0]!.address}`);
+      await dialog.getByLabel('Name').fill('lab-1');
+      await dialog.getByLabel('Key file', { exact: true }).check().catch(async () => dialog.getByRole('radio', { name: 'Key file' }).check());
+      await dialog.getByRole('textbox', { name: 'Key file' }).fill(KEY);
+      await dialog.getByRole('button', { name: 'Connect' }).click();
+      const fingerprint = dialog.getByTestId('host-key-fingerprint');
+      await fingerprint.waitFor({ timeout: 30_000 });
+      assert.equal((await fingerprint.textContent())?.trim(), hosts[0]!.hostKeyFingerprint);
+      await screenshot(page, 'add-host-fingerprint');
+      await dialog.getByRole('button', { name: 'Trust and add' }).click();
+      await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+      const row = page.locator('[data-testid="host-row"][data-host="lab-1"]');
+      await row.getByText(/ready/i).first().waitFor({ timeout: 30_000 });
+    }));
+
+  it('shows the real cause when a host refuses the connection', () =>
+    step('host-refused', async () => {
+      await page.getByTestId('add-host').first().click();
+      const dialog = page.getByRole('dialog', { name: 'Add a host' });
+      await dialog.getByLabel('Address').fill(`root@${hosts[1]!.address}:2`);
+      await dialog.getByLabel('Name').fill('nowhere');
+      await dialog.getByRole('radio', { name: 'Key file' }).check();
+      await dialog.getByRole('textbox', { name: 'Key file' }).fill(KEY);
+      await dialog.getByRole('button', { name: 'Connect' }).click();
+      const alert = dialog.getByRole('alert');
+      await alert.waitFor({ timeout: 30_000 });
+      assert.match((await alert.textContent()) ?? '', /refused/i);
+      await screenshot(page, 'add-host-refused');
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      assert.equal(await page.locator('[data-testid="host-row"][data-host="nowhere"]').count(), 0, 'a refused host was added');
+    }));
+
+  it('shows every host with its state and reservations', () =>
+    step('hosts', async () => {
+      // the other two hosts through the CLI, on the same control plane: the page updates by itself
+      for (const [i, host] of hosts.slice(1).entries()) baton(['host', 'add', `root@${host.address}`, '--name', `lab-${i + 2}`, '-i', KEY, '--trust-new-host-key']);
+      for (const name of ['lab-1', 'lab-2', 'lab-3']) await page.locator(`[data-testid="host-row"][data-host="${name}"]`).getByText(/ready/i).first().waitFor({ timeout: 30_000 });
+      await page.locator('[data-testid="host-row"][data-host="lab-1"] [data-testid="cpu-bar"]').waitFor();
+      await screenshot(page, 'hosts');
+    }));
+
+  it('shows an invalid stack\'s errors at their line and applies nothing', () =>
+    step('stack-invalid', async () => {
+      await go('stacks');
+      await page.getByLabel('Compose file', { exact: true }).fill(INVALID_STACK);
+      await page.getByRole('button', { name: 'Plan' }).click();
+      const problem = page.locator('[data-testid="spec-problem"][data-line="6"]');
+      await problem.waitFor({ timeout: 15_000 });
+      assert.match((await problem.textContent()) ?? '', /replicas/);
+      await page.locator('[data-testid="problem-line"][data-line="6"]').waitFor();
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await problem.waitFor();
+      await screenshot(page, 'stack-errors');
+      assert.equal(JSON.parse(baton(['stacks', '--json'])).length, 0, 'an invalid stack was stored');
+    }));
+
+  it('plans and applies a stack with 2 replicas', () =>
+    step('stack-apply', async () => {
+      await page.getByLabel('Compose file', { exact: true }).fill(STACK);
+      await page.getByRole('button', { name: 'Plan' }).click();
+      await page.locator('[data-testid="plan-row"][data-service="web"][data-action="create"]').waitFor({ timeout: 15_000 });
+      await screenshot(page, 'stack-plan');
+      assert.equal(JSON.parse(baton(['stacks', '--json'])).length, 0, 'plan applied something');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.locator('[data-testid="stack-row"][data-stack="shop"]').waitFor({ timeout: 15_000 });
+      await go('topology');
+      await expectWebConverged(2);
+      await screenshot(page, 'topology');
+    }));
+
+  it('drags the service onto hosts to scale it to 5, and the hosts run 5 healthy replicas', () =>
+    step('drag-to-scale', async () => {
+      const service = page.locator('[data-testid="service-node"][data-service="shop/web"]');
+      for (const [i, target] of ['lab-2', 'lab-3', 'lab-3'].entries()) {
+        await drag(service, page.locator(`[data-testid="host-group"][data-host="${target}"]`));
+        await expectCount(chips(), 3 + i, 'shop/web replicas after a drop', 30_000);
+      }
+      await expectWebConverged(5);
+      // the drops asked for those hosts: the replicas went there
+      const onLab3 = await page.locator('[data-testid="host-group"][data-host="lab-3"] [data-testid="replica"][data-service="shop/web"]').count();
+      assert.ok(onLab3 >= 2, `lab-3 runs ${onLab3} shop/web replicas after two drops onto it`);
+      await screenshot(page, 'topology-scaled');
+    }));
+
+  it('scales back to 3 with the slider', () =>
+    step('slider', async () => {
+      const slider = page.locator('[data-testid="scale-slider"][data-service="shop/web"]').first();
+      await slider.fill('3');
+      await expectWebConverged(3);
+    }));
+
+  it('shows a replica killed with docker kill come back', () =>
+    step('kill', async () => {
+      const chip = chips().first();
+      const name = (await chip.getAttribute('data-replica'))!;
+      const hostName = (await chip.getAttribute('data-host'))!;
+      const labHost = hosts[Number(hostName.replace('lab-', '')) - 1]!;
+      // record every state the chip of that replica shows from now on
+      // (a string, not a function: tsx's name helpers don't exist in the page)
+      await page.evaluate(`(() => {
+        const seen = [];
+        window.__seen = seen;
+        const record = () => {
+          const el = document.querySelector('[data-testid="replica"][data-replica="${name}"]');
+          const state = el ? el.getAttribute('data-state') + '/' + el.getAttribute('data-health') : 'gone';
+          if (seen[seen.length - 1] !== state) seen.push(state);
+        };
+        new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state', 'data-health'] });
+        record();
+      })()`);
+      const killed = await dockerCli(labHost, ['kill', name]);
+      assert.equal(killed.code, 0, killed.stderr);
+      await eventually('the killed replica shown as down', async () => ((await page.evaluate(() => (window as unknown as { __seen: string[] }).__seen)).some((s) => !s.startsWith('running')) ? true : undefined), 30_000, async () => JSON.stringify(await page.evaluate(() => (window as unknown as { __seen: string[] }).__seen)));
+      await expectWebConverged(3);
+      const seen = await page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
+      assert.equal(seen[0], 'running/healthy', `states seen: ${seen.join(' → ')}`);
+      assert.ok(['running/healthy', 'gone'].includes(seen.at(-1)!), `states seen: ${seen.join(' → ')}`);
+    }));
+
+  it('drags a replica out of its host to remove it', () =>
+    step('drag-out', async () => {
+      const chip = chips().first();
+      const name = (await chip.getAttribute('data-replica'))!;
+      const a = await chip.boundingBox();
+      assert.ok(a);
+      await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(a.x + 10, a.y + 10, { steps: 3 });
+      const zone = page.getByTestId('remove-zone');
+      await zone.waitFor();
+      const z = (await zone.boundingBox())!;
+      await page.mouse.move(z.x + z.width / 2, z.y + z.height / 2, { steps: 10 });
+      await page.mouse.up();
+      await expectWebConverged(2);
+      assert.equal(await page.locator(`[data-testid="replica"][data-replica="${name}"]`).count(), 0, 'the dragged replica is still shown');
+      assert.ok(!(await webContainers()).some((c) => c.name === name), 'the dragged replica still runs');
+    }));
+
+  it('follows the logs of a service', () =>
+    step('logs', async () => {
+      await go('logs');
+      await page.getByLabel('Logs of').selectOption({ label: 'shop/ticker' });
+      await eventually('ticker lines', async () => ((await page.getByTestId('log-line').filter({ hasText: /tick \d+/ }).count()) >= 3 ? true : undefined), 30_000);
+      await screenshot(page, 'logs');
+    }));
+
+  it('keeps an events timeline', () =>
+    step('events', async () => {
+      await go('events');
+      await page.getByText(/scaled/).first().waitFor();
+      await screenshot(page, 'events');
+    }));
+
+  it('shows a lost control plane, disables its controls, and reconnects by itself', () =>
+    step('reconnect', async () => {
+      await go('topology');
+      const slider = page.locator('[data-testid="scale-slider"][data-service="shop/web"]').first();
+      await slider.waitFor();
+      const port = served.port;
+      await served.stop();
+      await page.getByText(/reconnect/i).first().waitFor({ timeout: 15_000 });
+      await eventually('the slider disabled', async () => ((await slider.isDisabled()) ? true : undefined), 10_000);
+      await screenshot(page, 'connection-lost');
+      served = await startServe({ home: served.home, userHome: served.userHome, port });
+      await eventually('the slider enabled again', async () => ((await slider.isEnabled()) ? true : undefined), 30_000);
+      await expectWebConverged(2);
+    }));
+
+  it('has a dark theme', () =>
+    step('dark', async () => {
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await go('topology');
+      await expectWebConverged(2);
+      await screenshot(page, 'topology-dark');
+    }));
+
+  it('reported no CSP violations and no errors along the way', () => {
+    assert.deepEqual(watch.cspViolations, []);
+    // a stopped control plane makes the browser log failed WebSocket connections; nothing else is expected
+    assert.deepEqual(watch.errors.filter((e) => !/WebSocket connection to .* failed|ERR_CONNECTION_REFUSED/.test(e)), []);
+  });
+});
