@@ -1,9 +1,9 @@
 // The selected host, service or replica, inspected: fetched when selected, fetched again when an
-// event about it arrives or the connection comes back (no polling). Fetches asked for while one
-// runs collapse into one more.
+// event about it arrives or the connection comes back (LiveQuery; no polling).
 import type { BatonEvent, HostDetail, ReplicaDetail, ServiceDetail } from '../../../../shared/api.ts';
-import { BatonError, toErrorBody } from '../../../../shared/errors.ts';
-import type { Transport } from '../../api/transport.ts';
+import type { BatonError } from '../../../../shared/errors.ts';
+import { asBatonError } from '../../state/baton-error.ts';
+import { LiveQuery, type LiveApi } from '../../state/live-query.ts';
 
 export type Selection = { kind: 'host'; name: string } | { kind: 'service'; key: string } | { kind: 'replica'; name: string };
 
@@ -37,69 +37,27 @@ export interface InspectState {
   error: BatonError | null;
 }
 
-type InspectApi = Pick<Transport, 'call' | 'subscribe' | 'onConnectionChange' | 'connection'>;
-
-export class InspectLoader {
-  private state: InspectState = { status: 'loading', inspected: null, error: null };
-  private readonly listeners = new Set<() => void>();
-  private fetching = false;
-  private again = false;
-  private stopped = false;
-
+export class InspectLoader extends LiveQuery<InspectState> {
   constructor(
-    private readonly api: InspectApi,
+    api: LiveApi,
     readonly selection: Selection,
-  ) {}
-
-  start(): () => void {
-    let connected = this.api.connection().status === 'connected';
-    const stopEvents = this.api.subscribe((event) => {
-      const host = this.state.inspected?.kind === 'replica' ? this.state.inspected.detail.replica.host : null;
-      if (eventConcerns(this.selection, event, host)) void this.refresh();
-    });
-    const stopConnection = this.api.onConnectionChange((state) => {
-      const now = state.status === 'connected';
-      if (now && !connected) void this.refresh();
-      connected = now;
-    });
-    void this.refresh();
-    return () => {
-      this.stopped = true;
-      stopEvents();
-      stopConnection();
-    };
+  ) {
+    super(api, { status: 'loading', inspected: null, error: null });
   }
 
-  getSnapshot = (): InspectState => this.state;
+  protected concerns(event: BatonEvent): boolean {
+    const host = this.state.inspected?.kind === 'replica' ? this.state.inspected.detail.replica.host : null;
+    return eventConcerns(this.selection, event, host);
+  }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
-
-  async refresh(): Promise<void> {
-    if (this.fetching) {
-      this.again = true;
-      return;
-    }
-    this.fetching = true;
+  protected async load(): Promise<void> {
     try {
-      do {
-        this.again = false;
-        try {
-          const inspected = await this.fetch();
-          if (!this.stopped) this.set({ status: 'ready', inspected, error: null });
-        } catch (err) {
-          const error = err instanceof BatonError ? err : BatonError.fromBody(toErrorBody(err));
-          // A selection that no longer exists says so instead of showing what it was.
-          const gone = error.code === 'NOT_FOUND';
-          if (!this.stopped) this.set({ status: 'error', inspected: gone ? null : this.state.inspected, error });
-        }
-      } while (this.again && !this.stopped);
-    } finally {
-      this.fetching = false;
+      this.set({ status: 'ready', inspected: await this.fetch(), error: null });
+    } catch (err) {
+      const error = asBatonError(err);
+      // A selection that no longer exists says so instead of showing what it was.
+      const gone = error.code === 'NOT_FOUND';
+      this.set({ status: 'error', inspected: gone ? null : this.state.inspected, error });
     }
   }
 
@@ -113,10 +71,5 @@ export class InspectLoader {
       case 'replica':
         return { kind: 'replica', detail: await this.api.call('replica.inspect', { replica: selection.name }) };
     }
-  }
-
-  private set(next: InspectState): void {
-    this.state = next;
-    for (const listener of [...this.listeners]) listener();
   }
 }
