@@ -1,7 +1,7 @@
 // The list of keyboard shortcuts (`?`). Esc, the close button or a click outside closes it; focus
 // goes back where it was.
 import { Fragment, useEffect, useRef } from 'react';
-import { Glyph } from '../ui/glyphs.tsx';
+import { Icon } from '../ui/icons.tsx';
 import { SHORTCUT_GROUPS } from './shortcuts.ts';
 
 export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
@@ -36,7 +36,7 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
         className="w-full max-w-lg overflow-hidden rounded-xl border border-zinc-200 bg-white text-zinc-900 shadow-2xl dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
       >
         <div className="flex items-center gap-2.5 border-b border-zinc-200 px-5 py-3.5 dark:border-zinc-800">
-          <Glyph name="keyboard" className="size-4 text-zinc-500" />
+          <Icon name="keyboard" className="size-4 text-zinc-500" />
           <h2 className="text-[15px] font-semibold tracking-tight">Keyboard shortcuts</h2>
           <button
             ref={closeRef}
@@ -45,7 +45,7 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
             title="Close (Esc)"
             className="ml-auto rounded p-1 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
           >
-            <Glyph name="close" className="size-4" />
+            <Icon name="close" className="size-4" />
             <span className="sr-only">Close</span>
           </button>
         </div>

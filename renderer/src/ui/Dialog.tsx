@@ -3,7 +3,7 @@
 // marked data-autofocus gets the focus when it opens.
 import { useLayoutEffect, useRef, type ReactNode } from 'react';
 import { cx } from './cx.ts';
-import { ExtraIcon } from './more-icons.tsx';
+import { Icon } from './icons.tsx';
 
 export interface DialogProps {
   /** The accessible name (aria-label) and the visible title. */
@@ -64,7 +64,7 @@ export function Dialog({ label, description, onClose, children, notice, footer, 
           onClick={onClose}
           className="-mt-0.5 -mr-1.5 rounded-md p-1.5 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700 dark:hover:bg-zinc-800 dark:hover:text-zinc-200"
         >
-          <ExtraIcon name="close" className="size-4" />
+          <Icon name="close" className="size-4" />
           <span className="sr-only">Close</span>
         </button>
       </div>

@@ -14,7 +14,6 @@ import { Dialog } from '../../ui/Dialog.tsx';
 import { ErrorNote } from '../../ui/ErrorNote.tsx';
 import { TextField } from '../../ui/Field.tsx';
 import { Icon } from '../../ui/icons.tsx';
-import { ExtraIcon } from '../../ui/more-icons.tsx';
 import { useLocalEngineOffer } from './AddHostPanel.tsx';
 import {
   addHostParams,
@@ -429,7 +428,7 @@ function HostKeyCheck({ verify }: { verify: KeyToVerify }) {
             changed ? 'bg-red-100 text-red-600 dark:bg-red-500/15 dark:text-red-300' : 'bg-amber-100 text-amber-700 dark:bg-amber-500/15 dark:text-amber-300',
           )}
         >
-          {changed ? <Icon name="alert" className="size-5" /> : <ExtraIcon name="shield" className="size-5" />}
+          {changed ? <Icon name="alert" className="size-5" /> : <Icon name="shield" className="size-5" />}
         </div>
         <div className="text-[13px] leading-relaxed">
           {changed ? (

@@ -8,7 +8,6 @@ import { cx } from '../../ui/cx.ts';
 import { EmptyState } from '../../ui/EmptyState.tsx';
 import { INPUT_CLASS } from '../../ui/Field.tsx';
 import { Icon } from '../../ui/icons.tsx';
-import { ExtraIcon } from '../../ui/more-icons.tsx';
 import { LogList } from './LogList.tsx';
 import {
   describeTarget,
@@ -129,7 +128,7 @@ export function LogsView() {
               : 'border-zinc-300 bg-white text-zinc-700 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800',
           )}
         >
-          <ExtraIcon name="arrowDown" className="size-4" />
+          <Icon name="arrowDown" className="size-4" />
           Follow
         </button>
         <label className="relative w-56">
@@ -145,7 +144,7 @@ export function LogsView() {
           />
         </label>
         <Button variant="ghost" onClick={stream.clear} disabled={stream.buffer.size === 0} title="Clear the lines shown (the stream goes on)">
-          <ExtraIcon name="eraser" className="size-4" />
+          <Icon name="eraser" className="size-4" />
           Clear
         </Button>
         {target !== null && <StreamBadge status={stream.status} lines={stream.buffer.size} />}

@@ -9,7 +9,6 @@ import { Button, Spinner } from '../../ui/Button.tsx';
 import { cx } from '../../ui/cx.ts';
 import { ErrorNote } from '../../ui/ErrorNote.tsx';
 import { Icon } from '../../ui/icons.tsx';
-import { ExtraIcon } from '../../ui/more-icons.tsx';
 import { formatAge, serviceTone, TONE_LABEL, type ServiceTone } from './format.ts';
 
 export function StackList({
@@ -89,7 +88,7 @@ function StackCard({
   return (
     <section data-testid="stack-row" data-stack={stack.name} className="overflow-hidden rounded-lg border border-zinc-200 dark:border-zinc-800">
       <header className="flex min-h-12 items-center gap-3 border-b border-zinc-200 bg-zinc-50/80 px-4 py-2 dark:border-zinc-800 dark:bg-zinc-900/50">
-        <ExtraIcon name="file" className="size-4 shrink-0 text-zinc-400" />
+        <Icon name="file" className="size-4 shrink-0 text-zinc-400" />
         <h3 className="text-[13px] font-semibold">{stack.name}</h3>
         <span className="min-w-0 truncate text-xs text-zinc-500 dark:text-zinc-400">
           {stack.file !== null && <span className="font-mono">{stack.file.replace(/^.*[/\\]/, '')}</span>}
@@ -117,7 +116,7 @@ function StackCard({
             </>
           ) : (
             <Button variant="ghost" disabled={!connected} onClick={() => setConfirming(true)} aria-label={`Remove ${stack.name}`}>
-              <ExtraIcon name="trash" className="size-4" />
+              <Icon name="trash" className="size-4" />
               Remove
             </Button>
           )}

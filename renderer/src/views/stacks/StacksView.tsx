@@ -10,7 +10,6 @@ import { cx } from '../../ui/cx.ts';
 import { ErrorNote } from '../../ui/ErrorNote.tsx';
 import { TextAreaField, TextField } from '../../ui/Field.tsx';
 import { Icon } from '../../ui/icons.tsx';
-import { ExtraIcon } from '../../ui/more-icons.tsx';
 import {
   composeName,
   defaultStackName,
@@ -200,7 +199,7 @@ function DeploySection({ connected, onApplied }: { connected: boolean; onApplied
             onChange={openFile}
             className="sr-only"
           />
-          <ExtraIcon name="upload" className="size-4" />
+          <Icon name="upload" className="size-4" />
           Open a file
         </label>
         <Button icon="plus" onClick={insertExample} disabled={draft.busy !== null}>
@@ -214,7 +213,7 @@ function DeploySection({ connected, onApplied }: { connected: boolean; onApplied
             setFileProblem(null);
           }}
         >
-          <ExtraIcon name="eraser" className="size-4" />
+          <Icon name="eraser" className="size-4" />
           Clear
         </Button>
       </div>
@@ -227,7 +226,7 @@ function DeploySection({ connected, onApplied }: { connected: boolean; onApplied
       <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="flex min-w-0 flex-col">
           <div className="mb-1.5 flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
-            <ExtraIcon name="file" className="size-3.5" />
+            <Icon name="file" className="size-3.5" />
             <span className="font-mono">{draft.fileName}</span>
             {draft.source !== '' && <span className="ml-auto tabular-nums">{draft.source.split('\n').length} lines</span>}
           </div>
@@ -245,7 +244,7 @@ function DeploySection({ connected, onApplied }: { connected: boolean; onApplied
                 </p>
                 <div className="pointer-events-auto mt-4 flex justify-center gap-2">
                   <Button onClick={() => fileInput.current?.click()}>
-                    <ExtraIcon name="upload" className="size-4" />
+                    <Icon name="upload" className="size-4" />
                     Open a file
                   </Button>
                   <Button icon="plus" onClick={insertExample}>

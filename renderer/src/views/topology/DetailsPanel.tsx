@@ -8,7 +8,6 @@ import { useApi } from '../../state/app-state.tsx';
 import { Button, Spinner } from '../../ui/Button.tsx';
 import { cx } from '../../ui/cx.ts';
 import { ErrorNote } from '../../ui/ErrorNote.tsx';
-import { Glyph } from '../../ui/glyphs.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { formatEventTime } from '../events/format.ts';
 import { formatArch, formatBytes, hostAddress } from '../hosts/format.ts';
@@ -60,7 +59,7 @@ export function DetailsPanel(props: DetailsPanelProps) {
           title="Close (Esc)"
           className="ml-auto rounded p-1 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
         >
-          <Glyph name="close" className="size-4" />
+          <Icon name="close" className="size-4" />
           <span className="sr-only">Close details</span>
         </button>
       </div>

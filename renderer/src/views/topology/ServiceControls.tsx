@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Spinner } from '../../ui/Button.tsx';
 import { cx } from '../../ui/cx.ts';
 import { ErrorNote } from '../../ui/ErrorNote.tsx';
-import { Glyph } from '../../ui/glyphs.tsx';
+import { Icon } from '../../ui/icons.tsx';
 import { clampReplicas, MAX_REPLICAS, sliderMax } from './drag.ts';
 import type { Convergence } from './model.ts';
 import type { ServiceAction } from './scale-actions.ts';
@@ -46,7 +46,7 @@ export function ServiceControls({ service, convergence, action, disabled, onScal
             className="absolute top-1.5 right-1.5 rounded p-1 text-red-700/70 hover:bg-red-100 hover:text-red-900 dark:text-red-300/70 dark:hover:bg-red-900/40"
             title="Dismiss"
           >
-            <Glyph name="close" className="size-3.5" />
+            <Icon name="close" className="size-3.5" />
             <span className="sr-only">Dismiss</span>
           </button>
         </div>

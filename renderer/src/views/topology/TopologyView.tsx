@@ -8,7 +8,6 @@ import { Button, Spinner } from '../../ui/Button.tsx';
 import { CopyCommand } from '../../ui/CopyCommand.tsx';
 import { cx } from '../../ui/cx.ts';
 import { ErrorNote } from '../../ui/ErrorNote.tsx';
-import { Glyph } from '../../ui/glyphs.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { isTypingTarget } from '../../ui/keyboard.ts';
 import { DetailsPanel } from './DetailsPanel.tsx';
@@ -353,7 +352,7 @@ function RemoveZone({ replica }: { replica: string }) {
         'dark:border-red-500/40 dark:bg-red-950/90 dark:text-red-200 dark:data-armed:border-red-400 dark:data-armed:bg-red-900/80',
       )}
     >
-      <Glyph name="trash" className="size-6" />
+      <Icon name="trash" className="size-6" />
       <p className="text-[13px] font-medium">Drop here to remove</p>
       <p className="max-w-full truncate font-mono text-[12px]">{replica}</p>
       <p className="text-[11px] opacity-75">Dropping it anywhere outside the hosts removes it too; its service keeps one replica fewer.</p>
