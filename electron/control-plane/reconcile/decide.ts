@@ -224,7 +224,7 @@ export function decide(input: DecideInput): Decision {
     });
     const unplacedSlots = needNew.slice(placement.hosts.length).map((n) => n.slot);
     if (unplacedSlots.length > 0) {
-      actions.push({ kind: 'unplaced', slots: unplacedSlots, reason: placement.summary ?? 'no host can take it' });
+      actions.push({ kind: 'unplaced', slots: unplacedSlots, reason: placement.summary ?? `${unplacedSlots.length} of ${needNew.length} new replicas can't be placed: no host can take them` });
     }
   }
   return { actions, recheckAtMs };

@@ -291,7 +291,7 @@ export class Reconciler {
   }
 
   private reportUnplaced(key: string, stack: string, service: string, action: Extract<Action, { kind: 'unplaced' }>): void {
-    const message = `${action.slots.length} replica(s) of ${key} can't be placed: ${action.reason}`;
+    const message = action.reason; // the scheduler's summary: how many can't be placed, and each host's reason
     if (this.lastUnplaced.get(key) === message) return; // said already; say again only when it changes
     this.lastUnplaced.set(key, message);
     this.deps.events.append({ kind: 'service.unplaced', severity: 'warning', stack, service, message, data: { slots: action.slots } });
