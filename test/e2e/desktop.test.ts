@@ -5,12 +5,13 @@
 // that refuses, an invalid stack, the control plane going away).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { dockerCli, labUp, type LabHost } from '../lab/lab.ts';
-import { ROOT, cleanup, ensureBuilt, eventually, keepFailureEvidence, launchChromium, openPage, screenshot, startServe, type PageWatch, type Served } from './harness.ts';
+import { ROOT, cleanup, ensureBuilt, eventually, keepFailureEvidence, launchChromium, openPage, screenshot, SCREENSHOTS, startServe, type PageWatch, type Served } from './harness.ts';
 
 
 const STACK = `name: shop
@@ -38,6 +39,18 @@ services:
 `;
 
 // Line 6 says replicas is "two": a type error the parser reports at that line.
+// Two replicas, one host allowed, at most one per host: one runs, one can't be placed.
+const heavyStack = (hostname: string): string => `name: heavy
+services:
+  batch:
+    image: baton-test/web:1
+    deploy:
+      replicas: 2
+      placement:
+        constraints: ["node.hostname == ${hostname}"]
+        max_replicas_per_node: 1
+`;
+
 const INVALID_STACK = `name: broken
 services:
   api:
@@ -333,6 +346,64 @@ describe('the desktop app in Chromium', { timeout: 15 * 60_000 }, () => {
       await expectWebConverged(2);
       assert.equal(await page.locator(`[data-testid="replica"][data-replica="${name}"]`).count(), 0, 'the dragged replica is still shown');
       assert.ok(!(await webContainers()).some((c) => c.name === name), 'the dragged replica still runs');
+    }));
+
+  it('says why a replica can\'t be placed, and shows a refused action\'s error where it was asked', () =>
+    step('refused', async () => {
+      // a service the hosts can take only half of: the pending marker says why, in the scheduler's words
+      const file = join(served.userHome, 'heavy.yaml');
+      writeFileSync(file, heavyStack(hosts[0]!.hostname));
+      baton(['apply', '-f', file]);
+      const pending = page.locator('[data-testid="scale-pending"][data-service="heavy/batch"]');
+      await pending.waitFor({ timeout: 30_000 });
+      await eventually('the reason heavy/batch is not placed', async () => (/max 1 per host/.test((await pending.textContent()) ?? '') ? true : undefined), 30_000, async () => (await pending.textContent()) ?? '');
+      await screenshot(page, 'topology-pending');
+
+      // A second window whose event stream is held back (the control plane's answers still
+      // arrive), so it keeps showing a service that the CLI removes meanwhile: its scale request
+      // is refused by the control plane, and the error shows at that service's controls.
+      let holding = false;
+      let release = (): void => undefined;
+      const lagging = await context.newPage();
+      await lagging.routeWebSocket(/\/api$/, (ws) => {
+        const server = ws.connectToServer();
+        const held: string[] = [];
+        ws.onMessage((m) => server.send(m));
+        server.onMessage((m) => {
+          const text = typeof m === 'string' ? m : m.toString();
+          if (holding && text.startsWith('{"event"')) held.push(text);
+          else ws.send(text);
+        });
+        release = () => {
+          holding = false;
+          for (const text of held.splice(0)) ws.send(text);
+        };
+      });
+      try {
+        await lagging.goto(served.url);
+        await lagging.evaluate(() => {
+          window.location.hash = '/topology';
+        });
+        const add = lagging.getByRole('button', { name: 'Add a replica of heavy/batch' });
+        await add.waitFor({ timeout: 30_000 });
+        holding = true;
+        baton(['rm', 'heavy']);
+        await add.click();
+        const alert = lagging.getByRole('alert').filter({ hasText: 'heavy/batch' });
+        await alert.waitFor({ timeout: 15_000 });
+        const text = (await alert.textContent()) ?? '';
+        assert.match(text, /Could not scale heavy\/batch to 3/);
+        assert.match(text, /baton ls/, 'the error says what to do');
+        assert.match(text, /NOT_FOUND/);
+        await lagging.screenshot({ path: join(SCREENSHOTS, 'scale-refused.png') });
+        // the held events arrive: the removed service leaves the screen, its error with it
+        release();
+        await expectCount(lagging.locator('[data-testid="service-node"][data-service="heavy/batch"]'), 0, 'heavy/batch nodes in the lagging window once its events arrive');
+        assert.equal(await alert.count(), 0, 'the error of a removed service is still shown');
+      } finally {
+        await lagging.close();
+      }
+      await expectCount(page.locator('[data-testid="service-node"][data-service="heavy/batch"]'), 0, 'heavy/batch nodes after baton rm');
     }));
 
   it('follows the logs of a service', () =>
