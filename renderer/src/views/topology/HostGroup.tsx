@@ -6,10 +6,11 @@
 import { memo } from 'react';
 import type { HostState, ReplicaStatus } from '../../../../shared/api.ts';
 import { cx } from '../../ui/cx.ts';
+import { Meter } from '../../ui/Meter.tsx';
 import { formatBytes } from '../hosts/format.ts';
 import { chipOffset, type ChipMetrics, type GroupBox } from './layout.ts';
 import { CHIP_LOOK, SQUARE_LOOK } from './looks.ts';
-import { formatCpus, hostCapacity, LOOK_LABELS, replicaDimmed, replicaLook, replicaServiceKey, type HostNode } from './model.ts';
+import { formatCpus, hostCapacity, reservedText, LOOK_LABELS, replicaDimmed, replicaLook, replicaServiceKey, type HostNode } from './model.ts';
 
 const STATE: Record<HostState, { label: string; dot: string; border: string; text: string }> = {
   ready: { label: 'Ready', dot: 'bg-emerald-500', border: 'border-zinc-200 dark:border-zinc-800', text: 'text-zinc-500 dark:text-zinc-400' },
@@ -123,34 +124,15 @@ function CapacityBars({ node }: { node: HostNode }) {
   return (
     <div className="mt-2 grid grid-cols-[2rem_1fr_auto] items-center gap-x-2 gap-y-1 text-[11px] leading-4 text-zinc-500 dark:text-zinc-400">
       <span>CPU</span>
-      <Meter value={capacity.cpu} label={`CPU reserved on ${node.host.name}`} />
+      <Meter percent={(capacity.cpu ?? 0) * 100} valueText={reservedText(capacity.cpu)} label={`CPU reserved on ${node.host.name}`} />
       <span className="text-right tabular-nums">
         {inv === null ? '—' : `${formatCpus(capacity.cpusReserved)} / ${inv.cpus}`}
       </span>
       <span>Mem</span>
-      <Meter value={capacity.memory} label={`Memory reserved on ${node.host.name}`} />
+      <Meter percent={(capacity.memory ?? 0) * 100} valueText={reservedText(capacity.memory)} label={`Memory reserved on ${node.host.name}`} />
       <span className="text-right tabular-nums">
         {inv === null ? '—' : `${formatBytes(capacity.memoryReserved)} / ${formatBytes(inv.memoryBytes)}`}
       </span>
-    </div>
-  );
-}
-
-export function Meter({ value, label }: { value: number | null; label: string }) {
-  const percent = value === null ? 0 : Math.round(value * 100);
-  return (
-    <div
-      role="meter"
-      aria-label={label}
-      aria-valuemin={0}
-      aria-valuemax={100}
-      aria-valuenow={percent}
-      className="h-1.5 rounded-full bg-zinc-100 dark:bg-zinc-800"
-    >
-      <div
-        className={cx('h-full rounded-full', percent >= 95 ? 'bg-red-500' : percent >= 80 ? 'bg-amber-500' : 'bg-indigo-500 dark:bg-indigo-400')}
-        style={{ width: `${percent}%` }}
-      />
     </div>
   );
 }

@@ -294,6 +294,11 @@ export function hostCapacity(node: Pick<HostNode, 'host' | 'usage'>): Capacity {
   };
 }
 
+/** A reservation bar's value in words: "40 % reserved", or "capacity unknown". */
+export function reservedText(fraction: number | null): string {
+  return fraction === null ? 'capacity unknown' : `${Math.round(fraction * 100)} % reserved`;
+}
+
 /** 2 → "2", 0.5 → "0.5", 1.25 → "1.25". */
 export function formatCpus(cpus: number): string {
   return String(Math.round(cpus * 100) / 100);
