@@ -3,6 +3,7 @@ import { useCluster, useConnection, useHosts } from '../../state/app-state.tsx';
 import { Button, Spinner } from '../../ui/Button.tsx';
 import { ErrorNote } from '../../ui/ErrorNote.tsx';
 import { Icon } from '../../ui/icons.tsx';
+import { WaitingForControlPlane } from '../../ui/WaitingForControlPlane.tsx';
 import { CliInstructions, LocalEngineCard, useLocalEngineOffer } from './AddHostPanel.tsx';
 import { AddHostWizard } from './AddHostWizard.tsx';
 import { summarizeHosts } from './format.ts';
@@ -26,7 +27,7 @@ function HostsContent({ onAdd }: { onAdd: () => void }) {
   const connected = connection.status === 'connected';
 
   if (hosts.length === 0) {
-    if (!connected) return <Waiting />;
+    if (!connected) return <WaitingForControlPlane what="Your hosts" />;
     if (status === 'loading') return <Loading />;
     if (status === 'error' && error !== null) {
       return (
@@ -102,16 +103,3 @@ function Loading() {
   );
 }
 
-function Waiting() {
-  return (
-    <div className="mx-auto flex max-w-md flex-col items-center px-6 py-20 text-center">
-      <div className="flex size-12 items-center justify-center rounded-xl bg-zinc-100 text-zinc-400 dark:bg-zinc-800/80 dark:text-zinc-500">
-        <Icon name="plugOff" className="size-6" />
-      </div>
-      <h2 className="mt-4 text-base font-semibold tracking-tight">Waiting for the control plane</h2>
-      <p className="mt-1.5 text-[13px] leading-relaxed text-zinc-600 dark:text-zinc-400">
-        Your hosts appear here as soon as Baton is connected to its control plane.
-      </p>
-    </div>
-  );
-}

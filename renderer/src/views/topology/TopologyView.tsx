@@ -9,6 +9,7 @@ import { CopyCommand } from '../../ui/CopyCommand.tsx';
 import { cx } from '../../ui/cx.ts';
 import { ErrorNote } from '../../ui/ErrorNote.tsx';
 import { Icon } from '../../ui/icons.tsx';
+import { WaitingForControlPlane } from '../../ui/WaitingForControlPlane.tsx';
 import { isTypingTarget } from '../../ui/keyboard.ts';
 import { DetailsPanel } from './DetailsPanel.tsx';
 import { DragController } from './drag-controller.ts';
@@ -36,7 +37,7 @@ export function TopologyView() {
         </div>
       );
     }
-    if (!connected) return <Waiting />;
+    if (!connected) return <WaitingForControlPlane what="Your hosts, services and replicas" />;
     if (status === 'error' && error !== null) {
       return (
         <div className="mx-auto max-w-xl px-6 py-12">
@@ -386,16 +387,3 @@ function NoHosts() {
   );
 }
 
-function Waiting() {
-  return (
-    <div className="mx-auto flex max-w-md flex-col items-center px-6 py-20 text-center">
-      <div className="flex size-12 items-center justify-center rounded-xl bg-zinc-100 text-zinc-400 dark:bg-zinc-800/80 dark:text-zinc-500">
-        <Icon name="plugOff" className="size-6" />
-      </div>
-      <h2 className="mt-4 text-base font-semibold tracking-tight">Waiting for the control plane</h2>
-      <p className="mt-1.5 text-[13px] leading-relaxed text-zinc-600 dark:text-zinc-400">
-        Your hosts, services and replicas appear here as soon as Baton is connected to its control plane.
-      </p>
-    </div>
-  );
-}
