@@ -294,6 +294,40 @@ describe('the desktop app in Chromium', { timeout: 15 * 60_000 }, () => {
       await screenshot(page, 'topology-scaled');
     }));
 
+  it('shows the details of a selected replica and of a selected service', () =>
+    step('details', async () => {
+      const chip = page.locator('[data-testid="host-group"][data-host="lab-3"] [data-testid="replica"][data-service="shop/web"]').first();
+      const name = (await chip.getAttribute('data-replica'))!;
+      await chip.click();
+      const details = page.getByTestId('details');
+      await details.getByRole('heading', { name }).waitFor({ timeout: 15_000 });
+      // the labels are the container's own, read from its host
+      await details.getByText('baton.service=web').waitFor({ timeout: 15_000 });
+      await details.getByText('baton.stack=shop').waitFor();
+      await details.getByText('Recent events').waitFor();
+      await screenshot(page, 'details-replica');
+      await page.locator('[data-testid="service-node"][data-service="shop/web"] [data-select="service"]').click();
+      await details.getByText('baton-test/web:1').first().waitFor({ timeout: 15_000 });
+      await page.keyboard.press('Escape');
+      await details.waitFor({ state: 'detached', timeout: 5_000 });
+    }));
+
+  it('drags the count handle down by one', () =>
+    step('count-handle', async () => {
+      const handle = page.locator('[data-testid="count-handle"][data-service="shop/web"]');
+      assert.equal(await handle.getAttribute('data-count'), '5');
+      const box = (await handle.boundingBox())!;
+      const x = box.x + box.width / 2;
+      const y = box.y + box.height / 2;
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x - 8, y, { steps: 3 });
+      await page.mouse.move(x - 21, y, { steps: 6 }); // one step of 14 px to the left: 5 → 4
+      await page.mouse.up();
+      await expectWebConverged(4);
+      assert.equal(await handle.getAttribute('data-count'), '4');
+    }));
+
   it('scales back to 3 with the slider', () =>
     step('slider', async () => {
       const slider = page.locator('[data-testid="scale-slider"][data-service="shop/web"]').first();
