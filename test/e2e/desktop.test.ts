@@ -464,9 +464,11 @@ describe('the desktop app in Chromium', { timeout: 15 * 60_000 }, () => {
       await served.stop();
       await page.getByText(/reconnect/i).first().waitFor({ timeout: 15_000 });
       await eventually('the slider disabled', async () => ((await slider.isDisabled()) ? true : undefined), 10_000);
+      await page.getByTestId('stale-picture').waitFor({ timeout: 10_000 });
       await screenshot(page, 'connection-lost');
       served = await startServe({ home: served.home, userHome: served.userHome, port });
       await eventually('the slider enabled again', async () => ((await slider.isEnabled()) ? true : undefined), 30_000);
+      await page.getByTestId('stale-picture').waitFor({ state: 'detached', timeout: 10_000 });
       await expectWebConverged(2);
     }));
 

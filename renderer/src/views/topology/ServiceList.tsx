@@ -37,10 +37,11 @@ export function ServiceList(props: ServiceListProps) {
     <div
       ref={scrollRef}
       onScroll={onScroll}
+      data-stale={connected ? undefined : ''}
       className={cx(
         // wider while empty, so the getting-started command fits
         total === 0 ? 'w-96' : 'w-72',
-        'shrink-0 overflow-y-auto border-r border-zinc-200 bg-zinc-50/60 dark:border-zinc-800 dark:bg-zinc-900/30',
+        'shrink-0 overflow-y-auto border-r border-zinc-200 bg-zinc-50/60 data-stale:saturate-0 dark:border-zinc-800 dark:bg-zinc-900/30',
       )}
     >
       <div className="relative px-3 pt-3 pb-6">

@@ -211,6 +211,7 @@ function Workspace({ model, connected, refreshError }: { model: TopologyModel; c
         model={model}
         filterText={filterText}
         onFilter={setFilterText}
+        connected={connected}
         refreshError={connected ? refreshError : null}
       />
       <div className="flex min-h-0 flex-1">
@@ -229,7 +230,7 @@ function Workspace({ model, connected, refreshError }: { model: TopologyModel; c
             onRendered={onServicesRendered}
             onScroll={onScroll}
           />
-          <div ref={hostsRef} onScroll={onScroll} className="relative min-w-0 flex-1 overflow-auto bg-zinc-50/40 dark:bg-zinc-950">
+          <div ref={hostsRef} onScroll={onScroll} data-stale={connected ? undefined : ''} className="relative min-w-0 flex-1 overflow-auto bg-zinc-50/40 transition-[filter,opacity] data-stale:opacity-60 data-stale:saturate-0 dark:bg-zinc-950">
             <div ref={canvasRef} data-hosts-canvas="" className="relative" style={{ height: layout?.height ?? 0 }}>
               {layout !== null &&
                 filtered.hosts.map((node) => {
@@ -293,7 +294,7 @@ function linkedService(selection: Selection | null, model: TopologyModel): strin
   return replica === undefined ? null : replicaServiceKey(replica);
 }
 
-function Toolbar({ model, filterText, onFilter, refreshError }: { model: TopologyModel; filterText: string; onFilter: (text: string) => void; refreshError: BatonError | null }) {
+function Toolbar({ model, filterText, onFilter, connected, refreshError }: { model: TopologyModel; filterText: string; onFilter: (text: string) => void; connected: boolean; refreshError: BatonError | null }) {
   const ready = model.hosts.filter((h) => h.host.state === 'ready').length;
   return (
     <div className="flex h-12 shrink-0 items-center gap-4 border-b border-zinc-200 px-4 dark:border-zinc-800">
@@ -321,6 +322,12 @@ function Toolbar({ model, filterText, onFilter, refreshError }: { model: Topolog
         {model.services.length === 1 ? 'service' : 'services'} · <b className="font-semibold text-zinc-800 dark:text-zinc-200">{model.replicasByName.size}</b>{' '}
         {model.replicasByName.size === 1 ? 'replica' : 'replicas'}
       </p>
+      {!connected && (
+        <p data-testid="stale-picture" className="flex min-w-0 items-center gap-1.5 text-[12px] text-amber-700 dark:text-amber-300">
+          <Icon name="plugOff" className="size-3.5 shrink-0" />
+          <span className="truncate">The last picture before the connection was lost: not live, controls off until it is back</span>
+        </p>
+      )}
       {refreshError !== null && (
         <p className="flex min-w-0 items-center gap-1.5 text-[12px] text-red-700 dark:text-red-300" title={refreshError.message}>
           <Icon name="alert" className="size-3.5 shrink-0" />
