@@ -5,7 +5,7 @@
 // that refuses, an invalid stack, the control plane going away).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { after, before, describe, it } from 'node:test';
@@ -206,13 +206,21 @@ describe('the desktop app in Chromium', { timeout: 15 * 60_000 }, () => {
 
   it('adds a host with the wizard, after showing its host key fingerprint to confirm', () =>
     step('add-host', async () => {
+      // the person's ~/.ssh/config names the host: the wizard offers the alias, and picking it
+      // brings its key; the control plane applies HostName and User
+      mkdirSync(join(served.userHome, '.ssh'), { recursive: true, mode: 0o700 });
+      writeFileSync(join(served.userHome, '.ssh', 'config'), `Host lab-one\n  HostName ${hosts[0]!.address}\n  User root\n  IdentityFile ${KEY}\n`, { mode: 0o600 });
       await go('hosts');
       await page.getByTestId('add-host').first().click();
       const dialog = page.getByRole('dialog', { name: 'Add a host' });
-      await dialog.getByLabel('Address').fill(`root@${hosts[0]!.address}`);
+      await dialog.getByLabel('Address').fill('lab-o');
+      const suggestion = dialog.getByRole('button', { name: /lab-one/ });
+      await suggestion.waitFor({ timeout: 15_000 });
+      assert.match((await suggestion.textContent()) ?? '', new RegExp(`root@${hosts[0]!.address.replaceAll('.', '\\.')}`));
+      await suggestion.click();
+      assert.equal(await dialog.getByLabel('Address').inputValue(), 'lab-one');
+      assert.equal(await dialog.getByRole('textbox', { name: 'Key file' }).inputValue(), KEY);
       await dialog.getByLabel('Name').fill('lab-1');
-      await dialog.getByLabel('Key file', { exact: true }).check().catch(async () => dialog.getByRole('radio', { name: 'Key file' }).check());
-      await dialog.getByRole('textbox', { name: 'Key file' }).fill(KEY);
       await dialog.getByRole('button', { name: 'Connect' }).click();
       const fingerprint = dialog.getByTestId('host-key-fingerprint');
       await fingerprint.waitFor({ timeout: 30_000 });
@@ -222,6 +230,7 @@ describe('the desktop app in Chromium', { timeout: 15 * 60_000 }, () => {
       await dialog.waitFor({ state: 'detached', timeout: 30_000 });
       const row = page.locator('[data-testid="host-row"][data-host="lab-1"]');
       await row.getByText(/ready/i).first().waitFor({ timeout: 30_000 });
+      await row.getByText(`root@${hosts[0]!.address}`).waitFor();
     }));
 
   it('shows the real cause when a host refuses the connection', () =>
