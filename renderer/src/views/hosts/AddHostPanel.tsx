@@ -2,7 +2,8 @@
 // CLI command for those who live in a terminal. The full flow is AddHostWizard.
 import { useEffect, useState } from 'react';
 import type { LocalEngineOffer } from '../../../../shared/api.ts';
-import { BatonError, toErrorBody } from '../../../../shared/errors.ts';
+import type { BatonError } from '../../../../shared/errors.ts';
+import { asBatonError } from '../../state/baton-error.ts';
 import { useApi, useConnection, useHosts } from '../../state/app-state.tsx';
 import { Button } from '../../ui/Button.tsx';
 import { CopyCommand } from '../../ui/CopyCommand.tsx';
@@ -44,7 +45,7 @@ export function LocalEngineCard({ offer }: { offer: LocalEngineOffer }) {
       await api.call('host.add', { target: `unix://${offer.socketPath}` });
       await refresh();
     } catch (err) {
-      setError(err instanceof BatonError ? err : BatonError.fromBody(toErrorBody(err)));
+      setError(asBatonError(err));
     } finally {
       setBusy(false);
     }

@@ -3,7 +3,8 @@
 // plane: the screen shows "→ N" beside the real count until a snapshot confirms it. One request
 // per service at a time; asking again while one is in flight sends only the latest count after it.
 import type { BatonApi } from '../../../../shared/api.ts';
-import { BatonError, toErrorBody } from '../../../../shared/errors.ts';
+import type { BatonError } from '../../../../shared/errors.ts';
+import { asBatonError } from '../../state/baton-error.ts';
 import type { ScaleRequest } from './model.ts';
 import { serviceKey } from './model.ts';
 
@@ -22,10 +23,6 @@ interface Options {
 }
 
 const NO_ACTION: ServiceAction = { request: null, error: null };
-
-function asBatonError(err: unknown): BatonError {
-  return err instanceof BatonError ? err : BatonError.fromBody(toErrorBody(err));
-}
 
 export class ScaleActions {
   private actions: ServiceActions = new Map();
