@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { dockerCli, labUp, type LabHost } from '../lab/lab.ts';
-import { ROOT, cleanup, ensureBuilt, eventually, keepFailureEvidence, launchChromium, openPage, screenshot, SCREENSHOTS, startServe, type PageWatch, type Served } from './harness.ts';
+import { ROOT, cleanup, ensureBuilt, eventually, keepFailureEvidence, launchChromium, openPage, screenshot, startServe, type PageWatch, type Served } from './harness.ts';
 
 
 const STACK = `name: shop
@@ -438,7 +438,7 @@ describe('the desktop app in Chromium', { timeout: 15 * 60_000 }, () => {
         assert.match(text, /Could not scale heavy\/batch to 3/);
         assert.match(text, /baton ls/, 'the error says what to do');
         assert.match(text, /NOT_FOUND/);
-        await lagging.screenshot({ path: join(SCREENSHOTS, 'scale-refused.png') });
+        await screenshot(lagging, 'scale-refused');
         // the held events arrive: the removed service leaves the screen, its error with it
         release();
         await expectCount(lagging.locator('[data-testid="service-node"][data-service="heavy/batch"]'), 0, 'heavy/batch nodes in the lagging window once its events arrive');
