@@ -1,8 +1,8 @@
 // The Electron main process, kept thin: one window, the menu, session hardening and the IPC
 // wiring to the control plane. Everything it decides is in ./window/ (pure, tested without Electron).
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell } from 'electron';
 import type { IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,7 +21,7 @@ import {
   type StreamResponse,
 } from './window/bridge.ts';
 import { contentSecurityPolicy } from './window/content-security-policy.ts';
-import { LaunchError, parseDesktopSettings, resolveLaunchMode, type LaunchMode } from './window/launch-mode.ts';
+import { LaunchError, parseDesktopSettings, resolveLaunchMode, withAttachToken, type LaunchMode } from './window/launch-mode.ts';
 import { installNavigationGuard, isTrustedSender } from './window/navigation-guard.ts';
 import { isPermissionGranted } from './window/permissions.ts';
 import { buildWindowOptions } from './window/window-options.ts';
@@ -51,12 +51,44 @@ function rendererPage(mode: LaunchMode): RendererPage {
   return { loadUrl: url.href, appUrl };
 }
 
+const settingsPath = (): string => path.join(app.getPath('userData'), 'settings.json');
+
 async function readSettings(): Promise<string | null> {
   try {
-    return await readFile(path.join(app.getPath('userData'), 'settings.json'), 'utf8');
+    return await readFile(settingsPath(), 'utf8');
   } catch {
     return null;
   }
+}
+
+/** A real keyring only: on Linux without one, safeStorage's 'basic_text' is no protection. */
+function keyringAvailable(): boolean {
+  if (!safeStorage.isEncryptionAvailable()) return false;
+  return process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text';
+}
+
+function unsealToken(sealed: string): string | null {
+  try {
+    return keyringAvailable() ? safeStorage.decryptString(Buffer.from(sealed, 'base64')) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Saves an attach token given by BATON_TOKEN, sealed by the keyring; written whole (temp file, rename). */
+async function rememberAttachToken(url: string, token: string, current: string | null): Promise<void> {
+  if (!keyringAvailable()) {
+    log.warn({ url }, 'no system keyring: the attach token is not saved; set BATON_TOKEN at each start');
+    return;
+  }
+  const next = withAttachToken(current, url, safeStorage.encryptString(token).toString('base64'));
+  if (next === null) {
+    log.warn({ file: settingsPath() }, 'settings.json is not a JSON object; left as it is, the attach token is not saved');
+    return;
+  }
+  const temp = `${settingsPath()}.${process.pid}.tmp`;
+  await writeFile(temp, next, { mode: 0o600 });
+  await rename(temp, settingsPath());
 }
 
 function hardenSession(mode: LaunchMode): void {
@@ -168,13 +200,18 @@ function showWindow(page: RendererPage): void {
 }
 
 async function start(): Promise<void> {
+  const settingsText = await readSettings();
   const mode = resolveLaunchMode({
     argv: process.argv,
     env: process.env,
     homedir: homedir(),
-    settings: parseDesktopSettings(await readSettings()),
+    settings: parseDesktopSettings(settingsText),
+    unseal: unsealToken,
   });
   delete process.env['BATON_TOKEN']; // read once; nothing this process starts needs it
+  if (mode.kind === 'attach' && mode.remember) {
+    await rememberAttachToken(mode.url, mode.token, settingsText).catch((err: unknown) => log.warn({ err: toErrorBody(err).message }, 'could not save the attach token'));
+  }
   const page = rendererPage(mode);
 
   hardenSession(mode);

@@ -1,11 +1,13 @@
 // How the app was asked to run: with its own control plane (embedded), or attached to a
-// remote `baton serve` reached over a loopback WebSocket. Pure: main.ts passes argv, env and
-// the saved settings in.
+// remote `baton serve` reached over a loopback WebSocket. Pure: main.ts passes argv, env, the
+// saved settings and the OS keyring's unseal (Electron safeStorage) in. Attach tokens are saved
+// sealed by that keyring, never as plain text.
 import { z } from 'zod';
 
 export type LaunchMode =
   | { kind: 'embedded'; home: string }
-  | { kind: 'attach'; url: string; token: string };
+  /** `remember`: the token came from BATON_TOKEN and is not saved (sealed) for this URL yet. */
+  | { kind: 'attach'; url: string; token: string; remember: boolean };
 
 export class LaunchError extends Error {
   override readonly name = 'LaunchError';
@@ -13,8 +15,8 @@ export class LaunchError extends Error {
 
 /** userData/settings.json. Only what this module reads; unknown keys are kept by whoever writes it. */
 export const DesktopSettings = z.object({
-  /** Tokens of remote `baton serve` endpoints, by WebSocket URL. */
-  attachTokens: z.record(z.string(), z.string()).optional(),
+  /** Tokens of remote `baton serve` endpoints, by WebSocket URL, sealed by the OS keyring (base64). */
+  attachTokens: z.record(z.string(), z.object({ sealed: z.string().min(1) })).optional(),
 });
 export type DesktopSettings = z.infer<typeof DesktopSettings>;
 
@@ -23,6 +25,8 @@ export interface LaunchInput {
   env: Readonly<Record<string, string | undefined>>;
   homedir: string;
   settings: DesktopSettings;
+  /** Opens a sealed token; null when this keyring can't (another user or machine, a reset keyring). */
+  unseal: (sealed: string) => string | null;
 }
 
 export function resolveLaunchMode(input: LaunchInput): LaunchMode {
@@ -32,13 +36,36 @@ export function resolveLaunchMode(input: LaunchInput): LaunchMode {
     return { kind: 'embedded', home: home !== undefined && home !== '' ? home : `${input.homedir}/.baton` };
   }
   const url = normalizeAttachUrl(attach);
-  const token = nonEmpty(input.env['BATON_TOKEN']) ?? nonEmpty(input.settings.attachTokens?.[url]);
+  const given = nonEmpty(input.env['BATON_TOKEN']);
+  if (given !== undefined) return { kind: 'attach', url, token: given, remember: true };
+  const saved = input.settings.attachTokens?.[url];
+  const where = 'set BATON_TOKEN to the token in that server\'s $BATON_HOME/ws-token (Baton then saves it sealed for next time)';
+  if (saved === undefined) throw new LaunchError(`--attach ${url} needs the token of that baton serve: ${where}.`);
+  const token = nonEmpty(input.unseal(saved.sealed) ?? undefined);
   if (token === undefined) {
-    throw new LaunchError(
-      `--attach ${url} needs the token of that baton serve: set BATON_TOKEN (it is printed by \`baton serve\`).`,
-    );
+    throw new LaunchError(`The saved token for ${url} can't be opened by this system's keyring (was it reset, or is this another user?): ${where}.`);
   }
-  return { kind: 'attach', url, token };
+  return { kind: 'attach', url, token, remember: false };
+}
+
+/**
+ * settings.json with `sealed` saved as the token of `url`, every other key kept as it was.
+ * null when the present file is not a JSON object: it is left alone rather than overwritten.
+ */
+export function withAttachToken(text: string | null, url: string, sealed: string): string | null {
+  let settings: Record<string, unknown> = {};
+  if (text !== null) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+      settings = parsed as Record<string, unknown>;
+    } catch {
+      return null;
+    }
+  }
+  const tokens = settings['attachTokens'];
+  const kept = typeof tokens === 'object' && tokens !== null && !Array.isArray(tokens) ? tokens : {};
+  return `${JSON.stringify({ ...settings, attachTokens: { ...kept, [url]: { sealed } } }, null, 2)}\n`;
 }
 
 /** Parses settings.json text; a missing or broken file means no settings (the app still starts). */

@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import type { WebContents } from 'electron';
 import { buildAppMenuTemplate } from '../../electron/window/app-menu.ts';
 import { contentSecurityPolicy, RENDERER_META_CSP } from '../../electron/window/content-security-policy.ts';
-import { LaunchError, parseDesktopSettings, resolveLaunchMode } from '../../electron/window/launch-mode.ts';
+import { LaunchError, parseDesktopSettings, resolveLaunchMode, withAttachToken } from '../../electron/window/launch-mode.ts';
+import { SecretBox } from '../../electron/control-plane/secrets/secret-box.ts';
 import {
   installNavigationGuard,
   isAllowedNavigation,
@@ -168,37 +170,63 @@ test('menu: developer tools only in development', () => {
   assert.ok(roles(false).includes('reload'));
 });
 
+// A stand-in for the OS keyring with real sealing: one machine's key opens what it sealed, another's does not.
+const keyring = SecretBox.fromKey(randomBytes(32));
+const otherKeyring = SecretBox.fromKey(randomBytes(32));
+const unsealWith = (box: SecretBox) => (sealed: string): string | null => {
+  try {
+    return box.open(sealed);
+  } catch {
+    return null;
+  }
+};
+const unseal = unsealWith(keyring);
+
 test('launch: embedded by default, in BATON_HOME or ~/.baton', () => {
-  const base = { argv: ['/usr/bin/baton-desktop'], homedir: '/home/ada', settings: {} };
+  const base = { argv: ['/usr/bin/baton-desktop'], homedir: '/home/ada', settings: {}, unseal };
   assert.deepEqual(resolveLaunchMode({ ...base, env: {} }), { kind: 'embedded', home: '/home/ada/.baton' });
   assert.deepEqual(resolveLaunchMode({ ...base, env: { BATON_HOME: '/srv/baton' } }), { kind: 'embedded', home: '/srv/baton' });
 });
 
-test('launch: --attach with a token from the environment or the saved settings', () => {
-  const base = { homedir: '/home/ada', settings: {} };
+test('launch: --attach with a token from the environment (to remember) or saved sealed', () => {
+  const base = { homedir: '/home/ada', settings: {}, unseal };
   assert.deepEqual(
     resolveLaunchMode({ ...base, argv: ['electron', '.', '--attach', 'ws://127.0.0.1:7420'], env: { BATON_TOKEN: 't0k' } }),
-    { kind: 'attach', url: 'ws://127.0.0.1:7420/', token: 't0k' },
+    { kind: 'attach', url: 'ws://127.0.0.1:7420/', token: 't0k', remember: true },
   );
-  assert.deepEqual(
-    resolveLaunchMode({
-      ...base,
-      argv: ['baton-desktop', '--attach=ws://127.0.0.1:7420'],
-      env: {},
-      settings: parseDesktopSettings(JSON.stringify({ attachTokens: { 'ws://127.0.0.1:7420/': 'saved' } })),
-    }),
-    { kind: 'attach', url: 'ws://127.0.0.1:7420/', token: 'saved' },
+  const saved = withAttachToken(null, 'ws://127.0.0.1:7420/', keyring.seal('saved-token'));
+  assert.ok(saved !== null);
+  assert.doesNotMatch(saved, /saved-token/, 'the token is in settings.json as plain text');
+  const attach = { ...base, argv: ['baton-desktop', '--attach=ws://127.0.0.1:7420'], env: {}, settings: parseDesktopSettings(saved) };
+  assert.deepEqual(resolveLaunchMode(attach), { kind: 'attach', url: 'ws://127.0.0.1:7420/', token: 'saved-token', remember: false });
+  // BATON_TOKEN wins over the saved one (a server's token was rotated), and is remembered again
+  assert.deepEqual(resolveLaunchMode({ ...attach, env: { BATON_TOKEN: 'new' } }), { kind: 'attach', url: 'ws://127.0.0.1:7420/', token: 'new', remember: true });
+  // another keyring can't open it: the error says so and what to do, without the sealed value
+  assert.throws(
+    () => resolveLaunchMode({ ...attach, unseal: unsealWith(otherKeyring) }),
+    (err: Error) => err instanceof LaunchError && /keyring/.test(err.message) && /BATON_TOKEN/.test(err.message) && !err.message.includes(JSON.parse(saved).attachTokens['ws://127.0.0.1:7420/'].sealed),
   );
 });
 
 test('launch: --attach refuses what the renderer could not reach, and says what to do', () => {
   const attempt = (argv: string[], env: Record<string, string> = { BATON_TOKEN: 't' }) => () =>
-    resolveLaunchMode({ argv, env, homedir: '/h', settings: {} });
+    resolveLaunchMode({ argv, env, homedir: '/h', settings: {}, unseal });
   assert.throws(attempt(['x', '--attach']), LaunchError);
   assert.throws(attempt(['x', '--attach', 'ws://10.0.0.5:7420']), /ssh -L/);
   assert.throws(attempt(['x', '--attach', 'http://127.0.0.1:7420']), LaunchError);
   assert.throws(attempt(['x', '--attach', 'ws://127.0.0.1']), LaunchError);
   assert.throws(attempt(['x', '--attach', 'ws://127.0.0.1:7420'], {}), /BATON_TOKEN/);
+});
+
+test('settings: saving a token keeps every other key and token, and never overwrites a file it cannot read', () => {
+  const before = JSON.stringify({ theme: 'dark', attachTokens: { 'ws://127.0.0.1:1/': { sealed: 'a' } } });
+  const after = JSON.parse(withAttachToken(before, 'ws://127.0.0.1:2/', 'b')!);
+  assert.deepEqual(after, { theme: 'dark', attachTokens: { 'ws://127.0.0.1:1/': { sealed: 'a' }, 'ws://127.0.0.1:2/': { sealed: 'b' } } });
+  assert.deepEqual(JSON.parse(withAttachToken(JSON.stringify(after), 'ws://127.0.0.1:2/', 'c')!).attachTokens['ws://127.0.0.1:2/'], { sealed: 'c' });
+  assert.equal(withAttachToken('{not json', 'ws://127.0.0.1:2/', 'b'), null);
+  assert.equal(withAttachToken('[1]', 'ws://127.0.0.1:2/', 'b'), null);
+  // a plain-text token (not sealed) is not taken
+  assert.deepEqual(parseDesktopSettings(JSON.stringify({ attachTokens: { 'ws://127.0.0.1:1/': 'plain' } })), {});
 });
 
 test('settings: a missing or broken file means no settings', () => {
