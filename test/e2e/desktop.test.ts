@@ -449,9 +449,15 @@ describe('the desktop app in Chromium', { timeout: 15 * 60_000 }, () => {
       await expectCount(page.locator('[data-testid="service-node"][data-service="heavy/batch"]'), 0, 'heavy/batch nodes after baton rm');
     }));
 
-  it('follows the logs of a service', () =>
+  it('follows the logs of a replica, from its details, and of a service', () =>
     step('logs', async () => {
-      await go('logs');
+      await go('topology');
+      const ticker = chips('shop/ticker').first();
+      const name = (await ticker.getAttribute('data-replica'))!;
+      await ticker.click();
+      await page.getByTestId('details').getByRole('link', { name: 'Logs' }).click();
+      await eventually('the logs view on that replica', async () => ((await page.getByLabel('Logs of').inputValue()) === `replica:${name}` ? true : undefined), 15_000);
+      await eventually('ticker lines of that replica', async () => ((await page.getByTestId('log-line').filter({ hasText: /tick \d+/ }).count()) >= 2 ? true : undefined), 30_000);
       await page.getByLabel('Logs of').selectOption({ label: 'shop/ticker' });
       await eventually('ticker lines', async () => ((await page.getByTestId('log-line').filter({ hasText: /tick \d+/ }).count()) >= 3 ? true : undefined), 30_000);
       await screenshot(page, 'logs');

@@ -9,6 +9,7 @@ import { Button, Spinner } from '../../ui/Button.tsx';
 import { cx } from '../../ui/cx.ts';
 import { ErrorNote } from '../../ui/ErrorNote.tsx';
 import { Icon } from '../../ui/icons.tsx';
+import { hashOfTarget } from '../logs/log-target.ts';
 import { formatAge, serviceTone, TONE_LABEL, type ServiceTone } from './format.ts';
 
 export function StackList({
@@ -194,7 +195,7 @@ function ServiceRow({ service }: { service: ServiceStatus }) {
       <div className="flex items-center gap-1">
         <span className="sr-only">{TONE_LABEL[tone]}</span>
         <a
-          href={`#/logs/${service.stack}/${service.name}`}
+          href={hashOfTarget({ kind: 'service', stack: service.stack, service: service.name })}
           className="inline-flex h-7 items-center gap-1 rounded-md px-2 text-xs font-medium text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
           title={`Logs of ${service.stack}/${service.name}`}
         >

@@ -10,6 +10,7 @@ import { cx } from '../../ui/cx.ts';
 import { ErrorNote } from '../../ui/ErrorNote.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { formatEventTime } from '../events/format.ts';
+import { describeTarget, hashOfTarget, type LogTarget } from '../logs/log-target.ts';
 import { formatArch, formatBytes, hostAddress } from '../hosts/format.ts';
 import { HostStateBadge } from '../hosts/HostStateBadge.tsx';
 import { formatAgo, specLabels, specSummary } from './format.ts';
@@ -112,6 +113,21 @@ function DetailsBody(props: DetailsPanelProps & { state: InspectState; onRetry: 
   }
 }
 
+/** To the logs view, following this service's or replica's log. */
+function LogsLink({ target }: { target: LogTarget }) {
+  const what = describeTarget(target);
+  return (
+    <a
+      href={hashOfTarget(target)}
+      title={`Logs of ${what}`}
+      className="ml-auto inline-flex h-6 items-center gap-1 rounded-md px-1.5 text-[12px] font-medium text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
+    >
+      <Icon name="terminal" className="size-3.5" />
+      Logs
+    </a>
+  );
+}
+
 // ---------------------------------------------------------------- host
 
 function HostDetails({ detail, model, onSelect }: DetailsPanelProps & { detail: HostDetail }) {
@@ -206,7 +222,10 @@ function ServiceDetails({ detail, model, action, connected, onSelect, onScale, o
     <div className="flex flex-col gap-5">
       <div>
         <p className="text-[12px] text-zinc-500 dark:text-zinc-400">{status.stack}</p>
-        <h2 className="text-[15px] font-semibold tracking-tight">{status.name}</h2>
+        <div className="flex items-center gap-2">
+          <h2 className="text-[15px] font-semibold tracking-tight">{status.name}</h2>
+          <LogsLink target={{ kind: 'service', stack: status.stack, service: status.name }} />
+        </div>
         <p className="mt-0.5 font-mono text-[12px] break-all text-zinc-600 select-text dark:text-zinc-400">{status.image}</p>
       </div>
 
@@ -305,10 +324,13 @@ function ReplicaDetails({ detail, model, onSelect }: DetailsPanelProps & { detai
     <div className="flex flex-col gap-5">
       <div>
         <h2 className="font-mono text-[14px] font-semibold break-all select-text">{replica.name}</h2>
-        <span className={cx('mt-1.5 inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-[12px] ring-1 ring-inset', CHIP_LOOK[look].body)}>
-          <span className={cx('size-1.5 rounded-full', CHIP_LOOK[look].dot)} />
-          {LOOK_LABELS[look]}
-        </span>
+        <div className="mt-1.5 flex items-center gap-2">
+          <span className={cx('inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-[12px] ring-1 ring-inset', CHIP_LOOK[look].body)}>
+            <span className={cx('size-1.5 rounded-full', CHIP_LOOK[look].dot)} />
+            {LOOK_LABELS[look]}
+          </span>
+          <LogsLink target={{ kind: 'replica', name: replica.name }} />
+        </div>
       </div>
       <Section title="Replica">
         <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-1.5 text-[12px]">
