@@ -463,9 +463,17 @@ describe('the desktop app in Chromium', { timeout: 15 * 60_000 }, () => {
       await screenshot(page, 'logs');
     }));
 
-  it('keeps an events timeline', () =>
+  it('keeps an events timeline, reached and explained by keyboard', () =>
     step('events', async () => {
-      await go('events');
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.keyboard.press('?');
+      const help = page.getByRole('dialog', { name: /keyboard shortcuts/i });
+      await help.waitFor({ timeout: 5_000 });
+      await page.keyboard.press('Escape');
+      await help.waitFor({ state: 'detached', timeout: 5_000 });
+      await page.keyboard.press('g');
+      await page.keyboard.press('e');
+      await page.waitForURL(/#\/events$/, { timeout: 5_000 });
       await page.getByText(/scaled/).first().waitFor();
       await screenshot(page, 'events');
     }));
