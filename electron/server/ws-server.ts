@@ -85,7 +85,11 @@ export async function listenOnWebSocket(plane: ControlPlaneLike, options: WebSoc
       if (wire) return wire.receive(message);
       const token = typeof message === 'object' && message !== null ? (message as { auth?: unknown }).auth : undefined;
       if (!sameToken(token, options.token)) {
-        send({ id: -1, error: { code: 'UNAUTHORIZED', message: 'Send {"auth": TOKEN} first, with the token of this baton serve (in BATON_HOME/ws-token).' } });
+        const why =
+          typeof token === 'string'
+            ? 'That token is not this baton serve\'s: use the contents of its BATON_HOME/ws-token, on the machine it runs on.'
+            : 'Send {"auth": TOKEN} first, with the token of this baton serve (in BATON_HOME/ws-token).';
+        send({ id: -1, error: { code: 'UNAUTHORIZED', message: why } });
         socket.close(WS_CLOSE_UNAUTHORIZED, 'bad token');
         return;
       }

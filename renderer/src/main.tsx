@@ -9,7 +9,7 @@ import './styles.css';
 applyInitialTheme();
 
 const bridge = window.baton;
-const transport = createTransport(planTransport(window.location.search, bridge !== undefined), bridge);
+const transport = createTransport(planTransport(window.location.search, bridge !== undefined, window.location), bridge, undefined, window.sessionStorage);
 
 const container = document.getElementById('root');
 if (container === null) throw new Error('index.html has no #root');

@@ -5,7 +5,7 @@
 // that refuses, an invalid stack, the control plane going away).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { after, before, describe, it } from 'node:test';
@@ -493,6 +493,33 @@ describe('the desktop app in Chromium', { timeout: 15 * 60_000 }, () => {
       await eventually('the slider enabled again', async () => ((await slider.isEnabled()) ? true : undefined), 30_000);
       await page.getByTestId('stale-picture').waitFor({ state: 'detached', timeout: 10_000 });
       await expectWebConverged(2);
+    }));
+
+  it('asks a person opening the served UI to sign in with the token, and keeps it for the tab', () =>
+    step('sign-in', async () => {
+      const plain = await context.newPage();
+      try {
+        await plain.goto(`http://127.0.0.1:${served.port}/#/topology`);
+        const token = plain.getByLabel('Token');
+        await token.waitFor({ timeout: 15_000 });
+        await plain.getByText(/Sign in to the control plane/).waitFor();
+        await screenshot(plain, 'sign-in');
+        // a wrong token is refused by the server, and the form asks again
+        await token.fill('not-the-token');
+        await plain.getByRole('button', { name: 'Sign in' }).click();
+        await plain.getByText(/That token is not this baton serve's/).waitFor({ timeout: 15_000 });
+        await eventually('the form back after a refused token', async () => ((await token.isVisible()) ? true : undefined), 15_000);
+        await token.fill(readFileSync(join(served.home, 'ws-token'), 'utf8'));
+        await plain.getByRole('button', { name: 'Sign in' }).click();
+        await plain.locator('[data-testid="service-node"][data-service="shop/web"]').waitFor({ timeout: 15_000 });
+        assert.doesNotMatch(plain.url(), /token/, 'the token is in the address bar');
+        // a reload in the same tab stays signed in
+        await plain.reload();
+        await plain.locator('[data-testid="service-node"][data-service="shop/web"]').waitFor({ timeout: 15_000 });
+        assert.equal(await token.count(), 0);
+      } finally {
+        await plain.close();
+      }
     }));
 
   it('has a dark theme', () =>

@@ -92,6 +92,11 @@ test('transport plan: ?ws= for browser tests, ?attach= for the app, else IPC, el
   assert.deepEqual(planTransport('', true), { kind: 'ipc' });
   assert.equal(planTransport('', false).kind, 'none');
   assert.equal(planTransport('?ws=http://example.com', false).kind, 'none');
+  // a page served by `baton serve --ui`: that server's /api, a person signs in
+  assert.deepEqual(planTransport('', false, { protocol: 'http:', host: '127.0.0.1:7420' }), { kind: 'served', url: 'ws://127.0.0.1:7420/api' });
+  assert.deepEqual(planTransport('', false, { protocol: 'https:', host: 'baton.example:443' }), { kind: 'served', url: 'wss://baton.example:443/api' });
+  assert.equal(planTransport('', false, { protocol: 'file:', host: '' }).kind, 'none');
+  assert.deepEqual(planTransport('', true, { protocol: 'http:', host: 'localhost:5173' }), { kind: 'ipc' }, 'the app on its dev server still uses IPC');
 });
 
 test('IPC client: unwraps the envelope; an error envelope becomes a BatonError', async () => {

@@ -8,6 +8,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { BatonEvent } from '../../shared/api.ts';
 import { BatonError } from '../../shared/errors.ts';
 import type { ConnectionStatus } from '../../renderer/src/api/transport.ts';
+import { sessionTokenStore } from '../../renderer/src/api/token-store.ts';
 import { WsClient } from '../../renderer/src/api/ws-client.ts';
 
 const TOKEN = 'test-token-0123456789';
@@ -169,6 +170,36 @@ test('a refused token: UNAUTHORIZED, no retry loop, calls fail at once', async (
   await assert.rejects(api.call('system.info', {}), (err: unknown) => err instanceof BatonError && err.code === 'UNAUTHORIZED');
   await new Promise((resolve) => setTimeout(resolve, 150));
   assert.equal(server.connections(), 1, 'it does not hammer the server with a token it refused');
+});
+
+test('a person signs in: with no token kept it waits without connecting; a refused one is forgotten; a good one is kept', async (t) => {
+  const server = await startServer();
+  const storage = new Map<string, string>();
+  const store = sessionTokenStore({ getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v), removeItem: (k) => void storage.delete(k) }, server.url);
+  const api = new WsClient({ url: server.url, token: store, WebSocket, backoff: { initialMs: 20, maxMs: 100 }, connectWaitMs: 2000 });
+  t.after(async () => {
+    api.close();
+    await server.close();
+  });
+
+  await until('asked to sign in', () => api.connection().status === 'unauthorized');
+  assert.match(api.connection().reason ?? '', /ws-token/, 'it says where the token is');
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  assert.equal(server.connections(), 0, 'no connection is made without a token');
+
+  assert.ok(api.signIn !== undefined);
+  api.signIn('wrong-token');
+  await until('the wrong token refused', () => server.connections() === 1 && api.connection().status === 'unauthorized' && /not valid/.test(api.connection().reason ?? ''));
+  assert.equal(store.load(), null, 'a refused token is not kept');
+
+  api.signIn(`  ${TOKEN}\n`); // pasted with white space around it
+  await until('connected', () => api.connection().status === 'connected');
+  assert.equal(store.load(), TOKEN);
+  assert.deepEqual(server.firstMessages.at(-1), { auth: TOKEN });
+  assert.ok((await api.call('system.info', {})) !== null);
+  const given = client(server.url);
+  assert.equal(given.signIn, undefined, 'a client given its token asks no person');
+  given.close();
 });
 
 test('events are delivered; after a drop the client reconnects and resubscribes from the last event', async (t) => {

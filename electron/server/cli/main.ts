@@ -68,7 +68,7 @@ program
     process.stderr.write(`Baton ${BATON_VERSION} serving ${serving.socketPath}\n`);
     if (serving.ws) {
       process.stderr.write(`WebSocket API on ${serving.ws.url} (token in ${serving.tokenFile})\n`);
-      if (opts.ui) process.stderr.write(`UI on http://${serving.ws.url.slice('ws://'.length).replace(/\/api$/, '')}/\n`);
+      if (opts.ui) process.stderr.write(`UI on http://${serving.ws.url.slice('ws://'.length).replace(/\/api$/, '')}/ (sign in with the token in ${serving.tokenFile})\n`);
     }
     const stop = async () => {
       await serving.stop();

@@ -1,9 +1,12 @@
 // Which transport this page uses, from its URL:
 //   ?ws=ws://127.0.0.1:PORT&token=…  browser tests (a token in a URL is acceptable there only)
 //   ?attach=ws://127.0.0.1:PORT      the desktop app attached to a remote serve; token from the preload
-//   (nothing)                        the desktop app's own control plane, over IPC
+//   (nothing), in the desktop app    its own control plane, over IPC
+//   (nothing), served over http(s)   `baton serve --ui`: the same server's /api; a person signs in
+//                                    with the token (kept in the tab's session storage)
 import type { BatonBridge } from '../../../electron/window/bridge.ts';
 import { IpcClient } from './ipc-client.ts';
+import { sessionTokenStore, type StorageLike } from './token-store.ts';
 import type { Transport } from './transport.ts';
 import { UnavailableClient } from './unavailable-client.ts';
 import { WsClient, type WebSocketConstructor } from './ws-client.ts';
@@ -11,10 +14,17 @@ import { WsClient, type WebSocketConstructor } from './ws-client.ts';
 export type TransportPlan =
   | { kind: 'ws'; url: string; token: string }
   | { kind: 'attach'; url: string }
+  | { kind: 'served'; url: string }
   | { kind: 'ipc' }
   | { kind: 'none'; reason: string };
 
-export function planTransport(search: string, hasBridge: boolean): TransportPlan {
+/** Where the page was loaded from (window.location), for a page served by `baton serve --ui`. */
+export interface PageOrigin {
+  protocol: string;
+  host: string;
+}
+
+export function planTransport(search: string, hasBridge: boolean, origin?: PageOrigin): TransportPlan {
   const query = new URLSearchParams(search);
   const ws = query.get('ws');
   if (ws !== null) {
@@ -28,6 +38,9 @@ export function planTransport(search: string, hasBridge: boolean): TransportPlan
     return { kind: 'attach', url: attach };
   }
   if (hasBridge) return { kind: 'ipc' };
+  if (origin !== undefined && (origin.protocol === 'http:' || origin.protocol === 'https:')) {
+    return { kind: 'served', url: `${origin.protocol === 'https:' ? 'wss' : 'ws'}://${origin.host}/api` };
+  }
   return {
     kind: 'none',
     reason: 'Open this page from the Baton app, or add ?ws=ws://127.0.0.1:PORT&token=TOKEN to reach a baton serve.',
@@ -38,6 +51,7 @@ export function createTransport(
   plan: TransportPlan,
   bridge: BatonBridge | undefined,
   WebSocketImpl?: WebSocketConstructor,
+  storage?: StorageLike,
 ): Transport {
   const ws = WebSocketImpl === undefined ? {} : { WebSocket: WebSocketImpl };
   switch (plan.kind) {
@@ -54,6 +68,9 @@ export function createTransport(
         },
         ...ws,
       });
+    case 'served':
+      if (storage === undefined) return new UnavailableClient('This page needs session storage to keep the token you sign in with.');
+      return new WsClient({ url: plan.url, token: sessionTokenStore(storage, plan.url), ...ws });
     case 'ipc':
       if (bridge === undefined) return new UnavailableClient('The Baton bridge is missing.');
       return new IpcClient(bridge);

@@ -26,5 +26,7 @@ export interface Transport extends BatonApi {
   onConnectionChange(listener: (state: ConnectionState) => void): () => void;
   /** Skip the backoff wait (or retry after a refused token). */
   reconnectNow(): void;
+  /** Present when a person gives the token (a page served by `baton serve --ui`): keep it and connect. */
+  readonly signIn?: ((token: string) => void) | undefined;
   close(): void;
 }

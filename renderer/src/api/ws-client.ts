@@ -30,16 +30,33 @@ export interface WebSocketLike {
 }
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
+/** Where a token a person typed is kept (the browser's session storage): see token-store.ts. */
+export interface TokenStore {
+  load(): string | null;
+  save(token: string): void;
+  forget(): void;
+}
+
 export interface WsClientOptions {
   url: string;
-  /** The serve's token, or a function that fetches it (asked again before every connection). */
-  token: string | (() => Promise<string>);
+  /**
+   * The serve's token; a function that fetches it (asked again before every connection); or a
+   * store, for a page a person signs in to: with none stored the client waits, 'unauthorized',
+   * for signIn(), and a token the serve refuses is forgotten.
+   */
+  token: string | (() => Promise<string>) | TokenStore;
   /** Defaults to the browser's WebSocket. */
   WebSocket?: WebSocketConstructor;
   /** Delay before the first retry, doubled each failure up to maxMs. */
   backoff?: { initialMs?: number; maxMs?: number };
   /** How long a call made while disconnected waits for the connection before failing. */
   connectWaitMs?: number;
+}
+
+const SIGN_IN_REASON = 'Its token is the contents of $BATON_HOME/ws-token on the machine it runs on.';
+
+function isTokenStore(token: WsClientOptions['token']): token is TokenStore {
+  return typeof token === 'object' && token !== null;
 }
 
 // A serve that refuses the token says so before `authed` and closes with this code.
@@ -83,6 +100,8 @@ export class WsClient implements Transport {
   private lastEventId: number | null = null;
 
   private state: ConnectionState;
+  /** Present only when a person can give the token (a page served by `baton serve --ui`). */
+  readonly signIn: ((token: string) => void) | undefined;
   private readonly stateListeners = new Set<(state: ConnectionState) => void>();
 
   constructor(private readonly options: WsClientOptions) {
@@ -93,6 +112,13 @@ export class WsClient implements Transport {
     this.maxBackoffMs = options.backoff?.maxMs ?? 15_000;
     this.connectWaitMs = options.connectWaitMs ?? 15_000;
     this.state = { status: 'connecting', endpoint: options.url, retryAt: null, reason: null };
+    const store = options.token;
+    this.signIn = isTokenStore(store)
+      ? (token: string): void => {
+          store.save(token.trim());
+          this.reconnectNow();
+        }
+      : undefined;
     void this.connect();
   }
 
@@ -225,7 +251,17 @@ export class WsClient implements Transport {
     if (this.closed) return;
     let token: string;
     try {
-      token = typeof this.options.token === 'string' ? this.options.token : await this.options.token();
+      const source = this.options.token;
+      if (isTokenStore(source)) {
+        const stored = source.load();
+        if (stored === null || stored === '') {
+          this.setState({ status: 'unauthorized', retryAt: null, reason: SIGN_IN_REASON });
+          return;
+        }
+        token = stored;
+      } else {
+        token = typeof source === 'string' ? source : await source();
+      }
     } catch (err) {
       this.scheduleReconnect(`Could not get the token: ${err instanceof Error ? err.message : String(err)}`);
       return;
@@ -295,6 +331,7 @@ export class WsClient implements Transport {
   }
 
   private onUnauthorized(reason: string): void {
+    if (isTokenStore(this.options.token)) this.options.token.forget(); // ask the person again
     const socket = this.socket;
     this.socket = null;
     this.authed = false;

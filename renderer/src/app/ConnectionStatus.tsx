@@ -45,7 +45,7 @@ export function ConnectionBanner() {
       title = seconds > 0 ? `No connection to the control plane. Retrying in ${seconds} s.` : 'No connection to the control plane. Retrying…';
       break;
     case 'unauthorized':
-      title = 'The control plane refused this app’s token.';
+      title = api.signIn !== undefined ? `Sign in to the control plane at ${connection.endpoint}.` : 'The control plane refused this app’s token.';
       break;
     case 'unavailable':
       title = 'Not connected to a control plane.';
@@ -69,12 +69,48 @@ export function ConnectionBanner() {
           <span className="ml-1.5 opacity-80">{connection.reason}</span>
         )}
       </div>
-      {(connection.status === 'reconnecting' || connection.status === 'unauthorized') && (
-        <Button variant="secondary" icon="refresh" busy={connecting} onClick={() => api.reconnectNow()} className="h-7">
-          Retry now
-        </Button>
+      {connection.status === 'unauthorized' && api.signIn !== undefined ? (
+        <SignInForm onSignIn={api.signIn} />
+      ) : (
+        (connection.status === 'reconnecting' || connection.status === 'unauthorized') && (
+          <Button variant="secondary" icon="refresh" busy={connecting} onClick={() => api.reconnectNow()} className="h-7">
+            Retry now
+          </Button>
+        )
       )}
     </div>
+  );
+}
+
+/** The token of a `baton serve`, typed or pasted by a person; nothing is sent anywhere but that server. */
+function SignInForm({ onSignIn }: { onSignIn: (token: string) => void }) {
+  const [token, setToken] = useState('');
+  return (
+    <form
+      className="flex shrink-0 items-center gap-2"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (token.trim() !== '') onSignIn(token);
+        setToken('');
+      }}
+    >
+      <label className="sr-only" htmlFor="baton-token">
+        Token
+      </label>
+      <input
+        id="baton-token"
+        type="password"
+        autoComplete="off"
+        spellCheck={false}
+        value={token}
+        onChange={(e) => setToken(e.target.value)}
+        placeholder="Token"
+        className="h-7 w-56 rounded-md border border-red-200 bg-white px-2 font-mono text-[12px] text-zinc-900 focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/20 focus:outline-none dark:border-red-900/60 dark:bg-zinc-900 dark:text-zinc-100"
+      />
+      <Button variant="primary" type="submit" disabled={token.trim() === ''} className="h-7">
+        Sign in
+      </Button>
+    </form>
   );
 }
 
