@@ -26,6 +26,10 @@ interface UiFigures {
   dragWorstFrameMs: number;
   dragSlowFramesPct: number; // frames that took over 20 ms
   idleRequests: number;
+  /** JS heap in use after a garbage collection, once the drag and its events are over. */
+  heapMb: number;
+  /** DOM nodes in the page at that point. */
+  domNodes: number;
   dropReachedControlPlane: boolean;
 }
 
@@ -116,6 +120,12 @@ async function measure(page: Page, cluster: SyntheticCluster, surface: Surface, 
   clearInterval(churn);
   await page.waitForTimeout(500);
   const dropReachedControlPlane = (cluster.calls.get('service.scale') ?? 0) > scaleCallsBefore;
+  // memory once everything has settled: the heap after a full collection, and the DOM's size
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = await cdp.send('Runtime.getHeapUsage');
+  const domNodes = (await page.evaluate('document.getElementsByTagName("*").length')) as number;
+  await cdp.detach();
   const gaps = frames.slice(1).map((t, i) => t - frames[i]!);
   const seconds = (frames.at(-1)! - frames[0]!) / 1000;
   const figures: UiFigures = {
@@ -126,6 +136,8 @@ async function measure(page: Page, cluster: SyntheticCluster, surface: Surface, 
     dragWorstFrameMs: Math.max(...gaps),
     dragSlowFramesPct: (100 * gaps.filter((g) => g > 20).length) / gaps.length,
     idleRequests,
+    heapMb: heap.usedSize / 2 ** 20,
+    domNodes,
     dropReachedControlPlane,
   };
   log(`${surface.name}: drag ${figures.dragFps.toFixed(1)} fps over ${seconds.toFixed(1)} s, worst frame ${figures.dragWorstFrameMs.toFixed(0)} ms; drop reached the control plane: ${dropReachedControlPlane}`);
@@ -187,6 +199,8 @@ export async function benchUi(): Promise<string> {
     ['event → on screen, p95', `${ours.latencyP95Ms.toFixed(0)} ms`, `${peer.latencyP95Ms.toFixed(0)} ms`, r(peer.latencyP95Ms, ours.latencyP95Ms), '< 100 ms'],
     ['first full picture (page load → 1,000 replicas drawn)', `${ours.firstPictureMs} ms`, `${peer.firstPictureMs} ms`, r(peer.firstPictureMs, ours.firstPictureMs), ''],
     ['requests while idle for 3 s (polling)', String(ours.idleRequests), String(peer.idleRequests), '', '0'],
+    ['JS heap in use after GC', `${ours.heapMb.toFixed(1)} MiB`, `${peer.heapMb.toFixed(1)} MiB`, r(peer.heapMb, ours.heapMb), ''],
+    ['DOM elements', String(ours.domNodes), String(peer.domNodes), r(peer.domNodes, ours.domNodes), ''],
   ];
   const verdict = ours.dragFps >= 50 && ours.latencyP95Ms < 100 && ours.idleRequests === 0 && ours.dropReachedControlPlane ? 'meets the target' : 'MISSES the target';
   return [
