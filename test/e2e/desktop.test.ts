@@ -263,7 +263,10 @@ describe('the desktop app in Chromium', { timeout: 15 * 60_000 }, () => {
   it('shows an invalid stack\'s errors at their line and applies nothing', () =>
     step('stack-invalid', async () => {
       await go('stacks');
-      await page.getByLabel('Compose file', { exact: true }).fill(INVALID_STACK);
+      // opened from a file, as a person would pick it
+      await page.getByLabel('Open a Compose file').first().setInputFiles({ name: 'broken.yaml', mimeType: 'application/yaml', buffer: Buffer.from(INVALID_STACK) });
+      await eventually('the opened file in the editor', async () => ((await page.getByLabel('Compose file', { exact: true }).inputValue()) === INVALID_STACK ? true : undefined), 10_000);
+      await page.getByText('broken.yaml').first().waitFor();
       await page.getByRole('button', { name: 'Plan' }).click();
       const problem = page.locator('[data-testid="spec-problem"][data-line="6"]');
       await problem.waitFor({ timeout: 15_000 });
