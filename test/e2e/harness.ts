@@ -1,15 +1,19 @@
 // What the browser tests stand on: the built renderer, a real `baton serve --ws --ui` (its own
 // BATON_HOME and HOME, so no state or ~/.ssh of the person running the tests leaks in), and
-// Debian's Chromium driven by playwright-core. Screenshots go to docs/screenshots (the README
-// shows them) and to test-results/ for failures.
+// Debian's Chromium driven by playwright-core. Screenshots of every view go to SCREENSHOTS, and
+// of a failing step to test-results/e2e.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+/**
+ * Where each run keeps its screenshots of every view: test-results/screenshots (not tracked).
+ * `BATON_SCREENSHOTS=docs/screenshots npm test -- e2e` refreshes the ones the README shows.
+ */
+export const SCREENSHOTS = resolve(ROOT, process.env['BATON_SCREENSHOTS'] ?? join('test-results', 'screenshots'));
 export const CHROMIUM = process.env['BATON_CHROMIUM'] ?? '/usr/bin/chromium';
 
 function newestMtime(dir: string): number {
@@ -139,7 +143,7 @@ export async function openPage(context: BrowserContext, url: string): Promise<{ 
   return { page, watch };
 }
 
-/** Saves a screenshot of the page as docs/screenshots/NAME.png. */
+/** Saves a screenshot of the page as SCREENSHOTS/NAME.png. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
