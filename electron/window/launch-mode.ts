@@ -6,7 +6,7 @@ import { z } from 'zod';
 
 export type LaunchMode =
   | { kind: 'embedded'; home: string }
-  /** `remember`: the token came from BATON_TOKEN and is not saved (sealed) for this URL yet. */
+  /** `remember`: the token came from BATON_TOKEN, to be saved (sealed) for this URL. */
   | { kind: 'attach'; url: string; token: string; remember: boolean };
 
 export class LaunchError extends Error {
