@@ -13,10 +13,10 @@ import { formatEventTime } from '../events/format.ts';
 import { describeTarget, hashOfTarget, type LogTarget } from '../logs/log-target.ts';
 import { formatArch, formatBytes, hostAddress } from '../hosts/format.ts';
 import { HostStateBadge } from '../hosts/HostStateBadge.tsx';
+import { ReservationMeter } from './HostGroup.tsx';
 import { formatAgo, specLabels, specSummary } from './format.ts';
-import { Meter } from '../../ui/Meter.tsx';
 import { CHIP_LOOK } from './looks.ts';
-import { convergence, formatCpus, hostCapacity, LOOK_LABELS, reservedText, replicaLook, type TopologyModel } from './model.ts';
+import { convergence, formatCpus, hostCapacity, LOOK_LABELS, replicaLook, type TopologyModel } from './model.ts';
 import { InspectLoader, selectionId, type InspectState, type Selection } from './inspect.ts';
 import type { ServiceAction } from './scale-actions.ts';
 import { ServiceControls } from './ServiceControls.tsx';
@@ -156,12 +156,12 @@ function HostDetails({ detail, model, onSelect }: DetailsPanelProps & { detail: 
         <Section title="Reserved">
           <div className="grid grid-cols-[3rem_1fr_auto] items-center gap-x-3 gap-y-2 text-[12px]">
             <span className="text-zinc-500">CPU</span>
-            <Meter percent={(capacity.cpu ?? 0) * 100} valueText={reservedText(capacity.cpu)} label={`CPU reserved on ${host.name}`} />
+            <ReservationMeter fraction={capacity.cpu} label={`CPU reserved on ${host.name}`} />
             <span className="tabular-nums">
               {formatCpus(capacity.cpusReserved)} of {inv.cpus}
             </span>
             <span className="text-zinc-500">Memory</span>
-            <Meter percent={(capacity.memory ?? 0) * 100} valueText={reservedText(capacity.memory)} label={`Memory reserved on ${host.name}`} />
+            <ReservationMeter fraction={capacity.memory} label={`Memory reserved on ${host.name}`} />
             <span className="tabular-nums">
               {formatBytes(capacity.memoryReserved)} of {formatBytes(inv.memoryBytes)}
             </span>

@@ -124,17 +124,22 @@ function CapacityBars({ node }: { node: HostNode }) {
   return (
     <div className="mt-2 grid grid-cols-[2rem_1fr_auto] items-center gap-x-2 gap-y-1 text-[11px] leading-4 text-zinc-500 dark:text-zinc-400">
       <span>CPU</span>
-      <Meter percent={(capacity.cpu ?? 0) * 100} valueText={reservedText(capacity.cpu)} label={`CPU reserved on ${node.host.name}`} />
+      <ReservationMeter fraction={capacity.cpu} label={`CPU reserved on ${node.host.name}`} />
       <span className="text-right tabular-nums">
         {inv === null ? '—' : `${formatCpus(capacity.cpusReserved)} / ${inv.cpus}`}
       </span>
       <span>Mem</span>
-      <Meter percent={(capacity.memory ?? 0) * 100} valueText={reservedText(capacity.memory)} label={`Memory reserved on ${node.host.name}`} />
+      <ReservationMeter fraction={capacity.memory} label={`Memory reserved on ${node.host.name}`} />
       <span className="text-right tabular-nums">
         {inv === null ? '—' : `${formatBytes(capacity.memoryReserved)} / ${formatBytes(inv.memoryBytes)}`}
       </span>
     </div>
   );
+}
+
+/** How much of a host's CPU or memory is reserved (a fraction; null while its capacity is unknown). */
+export function ReservationMeter({ fraction, label }: { fraction: number | null; label: string }) {
+  return <Meter percent={(fraction ?? 0) * 100} valueText={reservedText(fraction)} label={label} />;
 }
 
 function Chip({ replica, position, chip, dim, selected }: { replica: ReplicaStatus; position: { x: number; y: number }; chip: ChipMetrics; dim: boolean; selected: boolean }) {
