@@ -10,6 +10,7 @@ import { removeShimSockets, startDockerd } from './dockerd.ts';
 import { run, tryRun, type RunResult } from './exec.ts';
 import { buildImageArchives, imagesPresent, loadImages } from './images.ts';
 import {
+  ALT_SSH_PORT,
   BRIDGE,
   ENCRYPTED_KEY_PASSPHRASE,
   IMAGES,
@@ -49,6 +50,7 @@ export interface LabHost {
   address: string;
   hostname: string; // what `hostname` and `docker info` say on that host
   sshPort: number;
+  altSshPort: number; // the same sshd on a second port
   dockerSocket: string; // the engine's socket path, valid in the root namespace too
   hostKeyFingerprint: string; // 'SHA256:…' as `ssh-keygen -l` prints it
 }
@@ -93,6 +95,7 @@ const hostSchema = z.object({
   address: z.string(),
   hostname: z.string(),
   sshPort: z.number().int(),
+  altSshPort: z.number().int(),
   dockerSocket: z.string(),
   hostKeyFingerprint: z.string().startsWith('SHA256:'),
 });
@@ -287,6 +290,7 @@ async function describeHost(h: HostLayout): Promise<LabHost> {
     address: h.address,
     hostname: h.name,
     sshPort: SSH_PORT,
+    altSshPort: ALT_SSH_PORT,
     dockerSocket: h.dockerSocket,
     hostKeyFingerprint: await fingerprint(`${h.hostKey}.pub`),
   };

@@ -2,14 +2,28 @@
 // name, so every operation can find a host's pieces without extra bookkeeping.
 import { join } from 'node:path';
 
-export const PREFIX = 'baton-lab';
-export const BRIDGE = 'baton-lab-br';
-export const SUBNET = '10.213.0.0/24';
-export const BRIDGE_ADDRESS = '10.213.0.1';
-export const BARE_HOST = 'baton-lab-bare';
-export const BARE_ADDRESS = '10.213.0.10';
+// BATON_LAB_ID=K (1-9) makes a second, independent lab beside the first: its own names
+// (baton-labK-N), subnet (10.213.K.0/24), bridge and folders, so lab suites that don't share
+// hosts can run at once. Unset or 0: the default lab.
+export const LAB_ID = labId();
+export const PREFIX = LAB_ID === 0 ? 'baton-lab' : `baton-lab${LAB_ID}`;
+export const BRIDGE = `${PREFIX}-br`;
+export const SUBNET = `10.213.${LAB_ID}.0/24`;
+export const BRIDGE_ADDRESS = `10.213.${LAB_ID}.1`;
+export const BARE_HOST = `${PREFIX}-bare`;
+export const BARE_ADDRESS = `10.213.${LAB_ID}.10`;
+
+function labId(): number {
+  const raw = process.env['BATON_LAB_ID'];
+  if (raw === undefined || raw === '') return 0;
+  const id = Number(raw);
+  if (!Number.isInteger(id) || id < 0 || id > 9) throw new Error(`BATON_LAB_ID=${raw}: write a lab number from 0 to 9`);
+  return id;
+}
 export const MAX_HOSTS = 50;
 export const SSH_PORT = 22;
+/** Every host's sshd also listens here, for what differs on a port other than 22 (known_hosts' [host]:port). */
+export const ALT_SSH_PORT = 2222;
 export const NO_DOCKER_USER = 'batonlab';
 export const ENCRYPTED_KEY_PASSPHRASE = 'baton-lab-passphrase';
 
@@ -28,7 +42,7 @@ export interface LabDirs {
 export function labDirs(): LabDirs {
   const base = process.env['BATON_LAB_DIR'];
   if (base) return { state: join(base, 'state'), run: join(base, 'run') };
-  return { state: '/var/lib/baton-lab', run: '/run/baton-lab' };
+  return { state: `/var/lib/${PREFIX}`, run: `/run/${PREFIX}` };
 }
 
 export function stateFile(dirs: LabDirs = labDirs()): string {
@@ -75,7 +89,7 @@ export function hostName(index: number): string {
 }
 
 export function hostAddress(index: number): string {
-  return `10.213.0.${10 + index}`;
+  return `10.213.${LAB_ID}.${10 + index}`;
 }
 
 export function hostLayout(name: string, address: string, docker: boolean, dirs: LabDirs = labDirs()): HostLayout {

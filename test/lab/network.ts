@@ -69,7 +69,7 @@ export async function labNetnsNames(): Promise<string[]> {
   return out.stdout
     .split('\n')
     .map((line) => line.split(' ')[0] ?? '')
-    .filter((name) => name.startsWith(PREFIX));
+    .filter((name) => name.startsWith(`${PREFIX}-`));
 }
 
 async function labLinkNames(): Promise<string[]> {
@@ -77,7 +77,7 @@ async function labLinkNames(): Promise<string[]> {
   return out.stdout
     .split('\n')
     .map((line) => line.split(': ')[1]?.split('@')[0] ?? '')
-    .filter((name) => name.startsWith(PREFIX));
+    .filter((name) => name.startsWith(`${PREFIX}-`));
 }
 
 // Deletes every lab namespace, veth and the bridge; missing pieces are fine.

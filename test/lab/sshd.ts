@@ -3,7 +3,7 @@
 import { access, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { run, spawnDaemon, tryRun } from './exec.ts';
-import { ENCRYPTED_KEY_PASSPHRASE, NO_DOCKER_USER, SSH_PORT, keyPaths, type HostLayout, type LabDirs } from './layout.ts';
+import { ENCRYPTED_KEY_PASSPHRASE, NO_DOCKER_USER, SSH_PORT, ALT_SSH_PORT, keyPaths, type HostLayout, type LabDirs } from './layout.ts';
 import { isAlive, readPidFile, stopPid } from './processes.ts';
 import { sshGreets, waitReady } from './probes.ts';
 
@@ -73,6 +73,7 @@ function sshdConfig(h: HostLayout, dirs: LabDirs, usePam: boolean): string {
   return [
     `# baton-lab sshd for ${h.name}; generated, rewritten on every start`,
     `ListenAddress ${h.address}:${SSH_PORT}`,
+    `ListenAddress ${h.address}:${ALT_SSH_PORT}`,
     `HostKey ${h.hostKey}`,
     `PidFile ${h.sshdPidFile}`,
     `AuthorizedKeysFile ${keyPaths(dirs).authorizedDir}/%u`,
