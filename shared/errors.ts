@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'KEY_UNREADABLE', // the private key file is missing, unreadable or not a key
   'HOST_KEY_UNKNOWN', // first contact: the host key must be confirmed
   'HOST_KEY_CHANGED', // the host key differs from the remembered one
+  'HOST_KEY_REVOKED', // the host key is marked @revoked in known_hosts: never accepted
   'DOCKER_NOT_FOUND', // the host has no Docker engine where we looked
   'DOCKER_PERMISSION', // the SSH user may not use the Docker socket
   'DOCKER_ERROR', // the engine answered with an error

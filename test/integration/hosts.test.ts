@@ -77,7 +77,7 @@ describe('adding a host', () => {
 
   test('nothing listening, and nobody at the address, are HOST_UNREACHABLE with the cause', async () => {
     const h3 = lab.hosts[2]!;
-    await expectError(call(t.plane, 'host.add', { target: `root@${h3.address}:2222`, identityFile: lab.keys.root, trustNewHostKey: true }), 'HOST_UNREACHABLE', /refused the connection/);
+    await expectError(call(t.plane, 'host.add', { target: `root@${h3.address}:2223`, identityFile: lab.keys.root, trustNewHostKey: true }), 'HOST_UNREACHABLE', /refused the connection/);
     const nobody = lab.subnet.replace(/\.\d+\/\d+$/, '.250');
     await expectError(call(t.plane, 'host.add', { target: `root@${nobody}`, identityFile: lab.keys.root, trustNewHostKey: true }), 'HOST_UNREACHABLE', /No route|timed out|did not complete/);
   });

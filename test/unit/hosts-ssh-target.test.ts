@@ -46,6 +46,7 @@ Match exec "touch /tmp/baton-match-exec-ran"
 
 Host db
   HostName db.example.net
+  HostKeyAlias db-prod
 `;
 
 test('resolveSshTarget applies ~/.ssh/config: HostName, User, Port, IdentityFile with ~ expanded', () => {
@@ -56,6 +57,13 @@ test('resolveSshTarget applies ~/.ssh/config: HostName, User, Port, IdentityFile
   assert.equal(r.port, 2200);
   assert.equal(r.alias, 'web-1');
   assert.deepEqual(r.identityFiles, [join(home, '.ssh', 'web_key')]);
+  assert.equal(r.hostKeyAlias, null);
+});
+
+test('HostKeyAlias is read: known_hosts is searched under it', () => {
+  const r = resolveSshTarget({ kind: 'ssh', user: null, host: 'db', port: null }, { home: fakeHome(CONFIG) });
+  assert.equal(r.address, 'db.example.net');
+  assert.equal(r.hostKeyAlias, 'db-prod');
 });
 
 test('what the person typed wins over ~/.ssh/config', () => {

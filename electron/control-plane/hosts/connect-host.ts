@@ -4,6 +4,7 @@
 import { BatonError } from '../../../shared/errors.ts';
 import type { HostInventory, SshEndpoint } from '../../../shared/api.ts';
 import { probeDocker, type DockerEndpoint } from './docker-probe.ts';
+import { orderHostKeyAlgorithms } from './host-key-algorithms.ts';
 import { describeKey, type HostKeyVerdict, type PresentedKey } from './host-key.ts';
 import { HostSession } from './host-session.ts';
 import { inventoryFrom } from './inventory.ts';
@@ -17,6 +18,8 @@ export interface ConnectSpec {
   auth: SshAuth;
   /** e.g. "key ~/.ssh/id_ed25519, agent": said when authentication fails. */
   authSummary: string;
+  /** Key types already known for the host: the host is asked for a key of these types first. */
+  knownKeyTypes?: string[] | undefined;
 }
 
 export interface Connected {
@@ -47,6 +50,7 @@ export async function connectHost(spec: ConnectSpec, checkHostKey: (key: Present
     ssh = await SshLink.connect({
       endpoint,
       auth: spec.auth,
+      hostKeyAlgorithms: orderHostKeyAlgorithms(spec.knownKeyTypes ?? []),
       verifyHostKey: (blob) => {
         presented = describeKey(blob);
         verdict = checkHostKey(presented);
@@ -108,24 +112,47 @@ function localEngineError(err: unknown, socketPath: string): BatonError {
 function hostKeyError(verdict: Exclude<HostKeyVerdict, { accept: true }>, presented: PresentedKey, endpoint: SshEndpoint): BatonError {
   const hostPort = `${endpoint.address}:${endpoint.port}`;
   const details = { endpoint: hostPort, keyType: presented.keyType, fingerprint: presented.fingerprint };
+  const { keyType, fingerprint } = presented;
   switch (verdict.problem) {
     case 'unknown':
       return new BatonError(
         'HOST_KEY_UNKNOWN',
-        `${hostPort} is new to this machine. Its ${presented.keyType} key is ${presented.fingerprint}. Compare it with the host's own (ssh-keygen -lf /etc/ssh/ssh_host_${presented.keyType.replace(/^ssh-/, '')}_key.pub on the host), then confirm, or pass --host-key ${presented.fingerprint}.`,
+        `${hostPort} is new to this machine. Its ${keyType} key is ${fingerprint}. Compare it with the host's own (ssh-keygen -lf /etc/ssh/ssh_host_${keyType.replace(/^ssh-/, '')}_key.pub on the host), then confirm, or pass --host-key ${fingerprint}.`,
         details,
       );
-    case 'changed':
+    case 'changed': {
+      const { expected } = verdict;
+      const more = { ...details, expected: expected.fingerprint, expectedKeyType: expected.keyType, knownAt: expected.where };
+      if (expected.keyType !== null && expected.keyType !== keyType) {
+        return new BatonError(
+          'HOST_KEY_CHANGED',
+          `${hostPort} offers only a ${keyType} key (${fingerprint}), but a key of another type is known for it: ${expected.keyType} ${expected.fingerprint} (${expected.where}). Baton asked for the ${expected.keyType} key first and the host has none now: it was reconfigured, or someone is intercepting the connection. Check the keys on the host (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub); if ${fingerprint} is one of them, add it with --host-key ${fingerprint}.`,
+          more,
+        );
+      }
       return new BatonError(
         'HOST_KEY_CHANGED',
-        `The host key of ${hostPort} has CHANGED: expected ${verdict.expected}, the host now shows ${presented.fingerprint}. This can mean someone is intercepting the connection. If the host was reinstalled and you have checked the new key on it, re-add it with --host-key ${presented.fingerprint}.`,
-        { ...details, expected: verdict.expected },
+        `The host key of ${hostPort} has CHANGED: expected ${expected.fingerprint} (${expected.where}), the host now shows ${fingerprint}. This can mean someone is intercepting the connection. If the host was reinstalled and you have checked the new key on it, re-add it with --host-key ${fingerprint}.`,
+        more,
       );
+    }
     case 'pin-mismatch':
       return new BatonError(
         'HOST_KEY_CHANGED',
-        `${hostPort} shows the key ${presented.fingerprint}, not the ${verdict.expected} you gave. Check the fingerprint on the host; nothing was added.`,
+        `${hostPort} shows the ${keyType} key ${fingerprint}, not the ${verdict.expected} you gave. Check the fingerprint on the host; nothing was added.`,
         { ...details, expected: verdict.expected },
+      );
+    case 'revoked':
+      return new BatonError(
+        'HOST_KEY_REVOKED',
+        `The ${keyType} key ${fingerprint} that ${hostPort} shows is REVOKED: ${verdict.revoked.where} marks it @revoked. Baton never accepts a revoked key, not with --host-key nor --trust-new-host-key. Give the host a new key, or remove that line if it is wrong.`,
+        { ...details, revokedAt: verdict.revoked.where },
+      );
+    case 'no-stored-key':
+      return new BatonError(
+        'HOST_KEY_UNKNOWN',
+        `Baton has no stored host key for ${verdict.host} (${hostPort}), so it cannot tell the host from an impostor and does not connect. The host shows the ${keyType} key ${fingerprint}. Remove the host and add it again to confirm its key: baton host rm ${verdict.host}, then baton host add.`,
+        { ...details, host: verdict.host },
       );
   }
 }

@@ -1,113 +1,117 @@
 // Host-key verification, as OpenSSH does it: a key seen before must be the same key; a new key
-// is accepted only when the person confirms it (or pinned it, or asked to trust new keys).
-import { createHash, createHmac } from 'node:crypto';
+// is accepted only when the person confirms it (or pinned it, or asked to trust new keys); a
+// revoked key never. The decisions are pure; reading ~/.ssh/known_hosts is the one effect here.
 import { existsSync, readFileSync } from 'node:fs';
+import { fingerprintOf, keyTypeOf, knowledgeOf, parseKnownHosts, type KnownHostsLine, type KnownHostsLookup } from './known-hosts.ts';
+
+export { fingerprintOf, keyTypeOf } from './known-hosts.ts';
 
 export interface PresentedKey {
   keyType: string;
   fingerprint: string;
 }
 
-/** `SHA256:<base64, no padding>` of an SSH public key blob, as `ssh-keygen -l` prints it. */
-export function fingerprintOf(keyBlob: Buffer): string {
-  return 'SHA256:' + createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '');
+/** A key known from somewhere, and where: "/home/me/.ssh/known_hosts:3", "Baton's record of 10.0.0.5:22". */
+export interface KnownKey {
+  /** Null when only the fingerprint was kept. */
+  keyType: string | null;
+  fingerprint: string;
+  where: string;
 }
 
-/** The key type is the first string of the SSH wire encoding ("ssh-ed25519", "ssh-rsa", …). */
-export function keyTypeOf(keyBlob: Buffer): string {
-  if (keyBlob.length < 4) return 'unknown';
-  const len = keyBlob.readUInt32BE(0);
-  return keyBlob.subarray(4, 4 + len).toString('ascii');
+/** What ~/.ssh/known_hosts says about one host (see known-hosts.ts for which lines count how). */
+export interface SystemKnown {
+  keys: KnownKey[];
+  fallbackKeys: KnownKey[];
+  revoked: KnownKey[];
 }
+
+export const NOTHING_KNOWN: SystemKnown = { keys: [], fallbackKeys: [], revoked: [] };
 
 export function describeKey(keyBlob: Buffer): PresentedKey {
   return { keyType: keyTypeOf(keyBlob), fingerprint: fingerprintOf(keyBlob) };
 }
 
-/** "address" for port 22, "[address]:port" otherwise: how known_hosts names an endpoint. */
-export function knownHostsName(address: string, port: number): string {
-  return port === 22 ? address : `[${address}]:${port}`;
-}
-
-function patternMatches(pattern: string, name: string): boolean {
-  if (pattern.startsWith('|1|')) {
-    const [, , salt, hash] = pattern.split('|');
-    if (!salt || !hash) return false;
-    return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
-  }
-  const re = new RegExp('^' + pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i');
-  return re.test(name);
-}
-
-/** Keys an OpenSSH known_hosts file holds for an endpoint (hashed names, patterns and negations honoured). */
-export function keysFromKnownHosts(text: string, address: string, port: number): PresentedKey[] {
-  const name = knownHostsName(address, port);
-  const keys: PresentedKey[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const fields = line.split(/\s+/);
-    if (fields[0]?.startsWith('@')) {
-      // @cert-authority lines vouch for certificates, not keys; @revoked keys are never trusted
-      continue;
-    }
-    const [patterns, keyType, keyB64] = fields;
-    if (!patterns || !keyType || !keyB64) continue;
-    let matched = false;
-    let negated = false;
-    for (const p of patterns.split(',')) {
-      if (p.startsWith('!')) {
-        if (patternMatches(p.slice(1), name)) negated = true;
-      } else if (patternMatches(p, name)) matched = true;
-    }
-    if (!matched || negated) continue;
-    keys.push({ keyType, fingerprint: fingerprintOf(Buffer.from(keyB64, 'base64')) });
-  }
-  return keys;
-}
-
-export function keysFromKnownHostsFile(file: string, address: string, port: number): PresentedKey[] {
-  if (!existsSync(file)) return [];
+/**
+ * Reads a known_hosts file for one host. A line that can't be read is skipped and told to `warn`
+ * with its file:line; the rest of the file still counts. A missing file knows nothing.
+ */
+export function readKnownHostsFile(file: string, lookup: KnownHostsLookup, warn: (where: string, message: string) => void): SystemKnown {
+  if (!existsSync(file)) return NOTHING_KNOWN;
+  let text: string;
   try {
-    return keysFromKnownHosts(readFileSync(file, 'utf8'), address, port);
-  } catch {
-    return []; // an unreadable known_hosts is as good as none: the person will be asked
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    // as ssh does with an unreadable file: go on without it (a new key is then asked about)
+    warn(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); its keys are not used`);
+    return NOTHING_KNOWN;
   }
+  const parsed = parseKnownHosts(text);
+  for (const p of parsed.problems) warn(`${file}:${p.line}`, `${p.message}; this line is skipped`);
+  const knowledge = knowledgeOf(parsed, lookup);
+  const known = (line: KnownHostsLine): KnownKey => ({ keyType: line.keyType, fingerprint: line.fingerprint, where: `${file}:${line.line}` });
+  return { keys: knowledge.keys.map(known), fallbackKeys: knowledge.fallbackKeys.map(known), revoked: knowledge.revoked.map(known) };
 }
 
 export type HostKeyVerdict =
   | { accept: true; remember: boolean; how: 'known' | 'pinned' | 'trusted-new' }
   | { accept: false; problem: 'unknown' }
-  | { accept: false; problem: 'changed'; expected: string }
-  | { accept: false; problem: 'pin-mismatch'; expected: string };
+  /** Another key is known for the host: of the same type (changed), or of another type the host no longer offers. */
+  | { accept: false; problem: 'changed'; expected: KnownKey }
+  | { accept: false; problem: 'pin-mismatch'; expected: string }
+  | { accept: false; problem: 'revoked'; revoked: KnownKey }
+  /** Reconnecting to a host whose key was never stored: nothing to check the key against. */
+  | { accept: false; problem: 'no-stored-key'; host: string };
+
+/** The key types known for a host, to ask the host for first (host-key-algorithms.ts). */
+export function knownKeyTypes(remembered: KnownKey | null, system: SystemKnown): string[] {
+  const types = [remembered, ...system.keys, ...system.fallbackKeys].map((k) => k?.keyType).filter((t): t is string => !!t);
+  return [...new Set(types)];
+}
 
 /**
- * The decision, pure. `remembered` is Baton's own memory of this endpoint; `systemKnown` is what
- * ~/.ssh/known_hosts says. A pin overrides both (the person has just said which key is right).
+ * The decision on first contact (host add), pure. `remembered` is Baton's own memory of this
+ * endpoint; `system` is what ~/.ssh/known_hosts says. Revoked beats everything; then a pin
+ * overrides the rest (the person has just said which key is right).
  */
 export function decideHostKey(input: {
   presented: PresentedKey;
-  remembered: PresentedKey | null;
-  systemKnown: PresentedKey[];
+  remembered: KnownKey | null;
+  system: SystemKnown;
   pin?: string | undefined;
   trustNew?: boolean | undefined;
 }): HostKeyVerdict {
-  const { presented, remembered, systemKnown, pin, trustNew } = input;
+  const { presented, remembered, system, pin, trustNew } = input;
+  const same = (k: KnownKey) => k.fingerprint === presented.fingerprint;
+  const revoked = system.revoked.find(same);
+  if (revoked) return { accept: false, problem: 'revoked', revoked };
   if (pin !== undefined) {
-    return presented.fingerprint === pin
-      ? { accept: true, remember: true, how: 'pinned' }
-      : { accept: false, problem: 'pin-mismatch', expected: pin };
+    return presented.fingerprint === pin ? { accept: true, remember: true, how: 'pinned' } : { accept: false, problem: 'pin-mismatch', expected: pin };
   }
   if (remembered) {
-    return remembered.fingerprint === presented.fingerprint
-      ? { accept: true, remember: false, how: 'known' }
-      : { accept: false, problem: 'changed', expected: remembered.fingerprint };
+    return same(remembered) ? { accept: true, remember: false, how: 'known' } : { accept: false, problem: 'changed', expected: remembered };
   }
-  if (systemKnown.some((k) => k.fingerprint === presented.fingerprint)) {
-    return { accept: true, remember: true, how: 'known' };
+  if (system.keys.some(same)) return { accept: true, remember: true, how: 'known' };
+  // as ssh: any other key known for the host makes this one "changed", of whatever type; the
+  // host was asked for the known types first, so a key of another type means it has none of them
+  if (system.keys.length > 0) {
+    const expected = system.keys.find((k) => k.keyType === presented.keyType) ?? system.keys[0]!;
+    return { accept: false, problem: 'changed', expected };
   }
-  const sameType = systemKnown.find((k) => k.keyType === presented.keyType);
-  if (sameType) return { accept: false, problem: 'changed', expected: sameType.fingerprint };
+  if (system.fallbackKeys.some(same)) return { accept: true, remember: true, how: 'known' };
   if (trustNew) return { accept: true, remember: true, how: 'trusted-new' };
   return { accept: false, problem: 'unknown' };
+}
+
+/**
+ * The decision on reconnect, pure: the key stored for the host is the only one accepted, and a
+ * host with no stored key is refused (fail closed) rather than trusted with whatever it shows.
+ */
+export function decideReconnectKey(input: { host: string; presented: PresentedKey; stored: KnownKey | null; revoked: KnownKey[] }): HostKeyVerdict {
+  const { host, presented, stored, revoked } = input;
+  const revokedKey = revoked.find((k) => k.fingerprint === presented.fingerprint);
+  if (revokedKey) return { accept: false, problem: 'revoked', revoked: revokedKey };
+  if (stored === null) return { accept: false, problem: 'no-stored-key', host };
+  if (stored.fingerprint === presented.fingerprint) return { accept: true, remember: false, how: 'known' };
+  return { accept: false, problem: 'changed', expected: stored };
 }

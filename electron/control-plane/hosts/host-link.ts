@@ -8,7 +8,7 @@ import type { HostInventory, HostState } from '../../../shared/api.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { Logger } from '../log.ts';
 import { connectHost, type ConnectSpec, type Connected } from './connect-host.ts';
-import type { HostKeyVerdict, PresentedKey } from './host-key.ts';
+import { decideReconnectKey, type HostKeyVerdict, type KnownKey, type PresentedKey } from './host-key.ts';
 import type { HostSession } from './host-session.ts';
 
 export interface HostLinkOptions {
@@ -22,8 +22,10 @@ export interface HostLinkDeps {
   events: EventLog;
   /** Builds the connection spec at each attempt (reads the key file, opens the sealed passphrase). */
   spec: () => ConnectSpec;
-  /** The only key accepted on reconnect is the one stored for the host. */
-  expectedFingerprint: string | null;
+  /** The only key accepted on reconnect is the one stored for the host; an SSH host without one is refused. */
+  storedKey: KnownKey | null;
+  /** Keys ~/.ssh/known_hosts marks @revoked for this host, read at each attempt: refused even if stored. */
+  revokedKeys?: () => KnownKey[];
   onInventory: (inventory: HostInventory) => void;
 }
 
@@ -128,9 +130,7 @@ export class HostLink extends EventEmitter<{ state: [HostState, string | null]; 
   }
 
   private checkKey(key: PresentedKey): HostKeyVerdict {
-    const expected = this.deps.expectedFingerprint;
-    if (expected === null || key.fingerprint === expected) return { accept: true, remember: false, how: 'known' };
-    return { accept: false, problem: 'changed', expected };
+    return decideReconnectKey({ host: this.name, presented: key, stored: this.deps.storedKey, revoked: this.deps.revokedKeys?.() ?? [] });
   }
 
   private scheduleRetry(): void {

@@ -13,7 +13,8 @@ import type { SecretBox } from '../secrets/secret-box.ts';
 import type { HostRecord } from '../store/hosts-repo.ts';
 import type { Store } from '../store/store.ts';
 import { connectHost, type ConnectSpec } from './connect-host.ts';
-import { decideHostKey, keysFromKnownHostsFile } from './host-key.ts';
+import { decideHostKey, knownKeyTypes, NOTHING_KNOWN, readKnownHostsFile, type KnownKey, type SystemKnown } from './host-key.ts';
+import { lookupNames, type KnownHostsLookup } from './known-hosts.ts';
 import { HostLink, type HostLinkOptions } from './host-link.ts';
 import { classifyKeyError } from './ssh-errors.ts';
 import type { SshAuth } from './ssh-link.ts';
@@ -70,7 +71,7 @@ export class HostManager extends EventEmitter<{ link: [HostLink]; unlink: [strin
   }
 
   async add(params: HostAddParams): Promise<Host> {
-    const draft = this.draftRecord(params);
+    const { draft, lookup } = this.draftRecord(params);
     if (this.deps.store.hosts.get(draft.name) || this.adding.has(draft.name)) {
       throw new BatonError('ALREADY_EXISTS', `A host named ${draft.name} already exists. Pick another name with --name, or remove the old one first (baton host rm ${draft.name}).`, { host: draft.name });
     }
@@ -83,16 +84,12 @@ export class HostManager extends EventEmitter<{ link: [HostLink]; unlink: [strin
 
     this.adding.add(draft.name);
     try {
-      const spec = this.connectSpec(draft, params.passphrase);
       const endpoint = draft.ssh ? `${draft.ssh.address}:${draft.ssh.port}` : '';
+      const remembered = draft.ssh ? this.rememberedKey(endpoint) : null;
+      const system = lookup ? this.systemKnown(lookup, 'warn') : NOTHING_KNOWN;
+      const spec = this.connectSpec(draft, params.passphrase, knownKeyTypes(remembered, system));
       const connected = await connectHost(spec, (presented) =>
-        decideHostKey({
-          presented,
-          remembered: this.deps.store.knownHosts.get(endpoint),
-          systemKnown: draft.ssh ? keysFromKnownHostsFile(join(this.userHome, '.ssh', 'known_hosts'), draft.ssh.address, draft.ssh.port) : [],
-          pin: params.hostKey,
-          trustNew: params.trustNewHostKey,
-        }),
+        decideHostKey({ presented, remembered, system, pin: params.hostKey, trustNew: params.trustNewHostKey }),
       );
       const now = new Date().toISOString();
       const record: HostRecord = {
@@ -141,14 +138,41 @@ export class HostManager extends EventEmitter<{ link: [HostLink]; unlink: [strin
     });
   }
 
+  /** Baton's own memory of an endpoint's key (kept across host rm / add). */
+  private rememberedKey(endpoint: string): KnownKey | null {
+    const key = this.deps.store.knownHosts.get(endpoint);
+    return key ? { keyType: key.keyType, fingerprint: key.fingerprint, where: `Baton's record of ${endpoint}` } : null;
+  }
+
+  /** What ~/.ssh/known_hosts says about a host; its unreadable lines are logged at `level`, with file:line. */
+  private systemKnown(lookup: KnownHostsLookup, level: 'warn' | 'debug'): SystemKnown {
+    return readKnownHostsFile(join(this.userHome, '.ssh', 'known_hosts'), lookup, (where, message) => this.deps.log[level]({ where }, `known_hosts ${where}: ${message}`));
+  }
+
+  /** The key a stored SSH host must show on reconnect, with its type when Baton remembered it. */
+  private storedKey(record: HostRecord): KnownKey | null {
+    if (!record.ssh || record.hostKeyFingerprint === null) return null;
+    const remembered = this.deps.store.knownHosts.get(`${record.ssh.address}:${record.ssh.port}`);
+    return {
+      keyType: remembered?.fingerprint === record.hostKeyFingerprint ? remembered.keyType : null,
+      fingerprint: record.hostKeyFingerprint,
+      where: `the key stored for host ${record.name}`,
+    };
+  }
+
   private startLink(record: HostRecord): HostLink {
+    const stored = this.storedKey(record);
+    const ssh = record.ssh;
+    // the alias it was added by is not stored: a reconnect checks @revoked lines by address
+    const lookup = ssh ? lookupNames({ address: ssh.address, port: ssh.port }) : null;
     const link = new HostLink(
       record.name,
       {
         log: this.deps.log,
         events: this.deps.events,
-        spec: () => this.connectSpec(this.deps.store.hosts.get(record.name) ?? record, undefined),
-        expectedFingerprint: record.hostKeyFingerprint,
+        spec: () => this.connectSpec(this.deps.store.hosts.get(record.name) ?? record, undefined, stored?.keyType ? [stored.keyType] : []),
+        storedKey: stored,
+        revokedKeys: () => (lookup ? this.systemKnown(lookup, 'debug').revoked : []),
         onInventory: (inventory: HostInventory) => this.deps.store.hosts.recordSeen(record.name, inventory, new Date().toISOString()),
       },
       this.deps.linkOptions,
@@ -159,11 +183,11 @@ export class HostManager extends EventEmitter<{ link: [HostLink]; unlink: [strin
   }
 
   /** What the request says, made concrete: target resolved, name chosen, auth picked. Nothing is dialled. */
-  private draftRecord(params: HostAddParams): Omit<HostRecord, 'addedAt' | 'lastSeenAt' | 'hostKeyFingerprint' | 'inventory'> {
+  private draftRecord(params: HostAddParams): { draft: Omit<HostRecord, 'addedAt' | 'lastSeenAt' | 'hostKeyFingerprint' | 'inventory'>; lookup: KnownHostsLookup | null } {
     const target = parseTarget(params.target);
     const labels = params.labels ?? {};
     if (target.kind === 'local') {
-      return { name: params.name ?? 'local', kind: 'local', ssh: null, socketPath: target.socketPath, auth: 'none', identityFile: null, passphraseSealed: null, agentSocket: null, labels };
+      return { draft: { name: params.name ?? 'local', kind: 'local', ssh: null, socketPath: target.socketPath, auth: 'none', identityFile: null, passphraseSealed: null, agentSocket: null, labels }, lookup: null };
     }
     const resolved = resolveSshTarget(target, { home: this.userHome });
     const name = params.name ?? defaultName(resolved.alias);
@@ -175,19 +199,22 @@ export class HostManager extends EventEmitter<{ link: [HostLink]; unlink: [strin
       throw new BatonError('AUTH_FAILED', `No way to log in to ${params.target}: no key file was given, ~/.ssh has no id_ed25519/id_ecdsa/id_rsa, and no SSH agent is running. Give a key with --identity FILE, or start an agent and ssh-add your key.`, { field: 'identityFile' });
     }
     return {
-      name,
-      kind: 'ssh',
-      ssh: { user: resolved.user, address: resolved.address, port: resolved.port },
-      socketPath: null,
-      auth: keyFile ? 'key' : 'agent',
-      identityFile: keyFile,
-      passphraseSealed: params.passphrase ? this.deps.secrets.seal(params.passphrase) : null,
-      agentSocket,
-      labels,
+      draft: {
+        name,
+        kind: 'ssh',
+        ssh: { user: resolved.user, address: resolved.address, port: resolved.port },
+        socketPath: null,
+        auth: keyFile ? 'key' : 'agent',
+        identityFile: keyFile,
+        passphraseSealed: params.passphrase ? this.deps.secrets.seal(params.passphrase) : null,
+        agentSocket,
+        labels,
+      },
+      lookup: lookupNames({ address: resolved.address, port: resolved.port, alias: resolved.alias, hostKeyAlias: resolved.hostKeyAlias ?? undefined }),
     };
   }
 
-  private connectSpec(record: Pick<HostRecord, 'kind' | 'ssh' | 'socketPath' | 'identityFile' | 'passphraseSealed' | 'agentSocket'>, passphrase: string | undefined): ConnectSpec {
+  private connectSpec(record: Pick<HostRecord, 'kind' | 'ssh' | 'socketPath' | 'identityFile' | 'passphraseSealed' | 'agentSocket'>, passphrase: string | undefined, knownKeyTypes: string[]): ConnectSpec {
     const auth: SshAuth = {};
     const tried: string[] = [];
     if (record.identityFile) {
@@ -200,7 +227,7 @@ export class HostManager extends EventEmitter<{ link: [HostLink]; unlink: [strin
       auth.agent = record.agentSocket;
       tried.push(`agent ${record.agentSocket}`);
     }
-    return { kind: record.kind, ssh: record.ssh, socketPath: record.socketPath, auth, authSummary: tried.join(', ') || 'nothing' };
+    return { kind: record.kind, ssh: record.ssh, socketPath: record.socketPath, auth, authSummary: tried.join(', ') || 'nothing', knownKeyTypes };
   }
 
   private toHost(record: HostRecord): Host {

@@ -4,7 +4,7 @@
 // about keepaliveInterval × (keepaliveCountMax + 1).
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import ssh2, { type Client, type ClientChannel } from 'ssh2';
+import ssh2, { type Client, type ClientChannel, type ServerHostKeyAlgorithm } from 'ssh2';
 import type { SshEndpoint } from '../../../shared/api.ts';
 
 export interface SshAuth {
@@ -18,6 +18,8 @@ export interface SshLinkOptions {
   auth: SshAuth;
   /** Called with the server's public key blob during the handshake; return false to refuse it. */
   verifyHostKey: (keyBlob: Buffer) => boolean;
+  /** Host key algorithms to offer, in order (the server shows its key of the first it has); ssh2's defaults when absent. */
+  hostKeyAlgorithms?: ServerHostKeyAlgorithm[] | undefined;
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
   readyTimeoutMs?: number;
@@ -78,6 +80,7 @@ export class SshLink extends EventEmitter<{ close: [Error | null] }> {
         agent: options.auth.agent,
         tryKeyboard: false,
         hostVerifier: (key: Buffer) => options.verifyHostKey(key),
+        ...(options.hostKeyAlgorithms ? { algorithms: { serverHostKey: options.hostKeyAlgorithms } } : {}),
         keepaliveInterval: options.keepaliveIntervalMs ?? 1000,
         keepaliveCountMax: options.keepaliveCountMax ?? 3,
         readyTimeout: options.readyTimeoutMs ?? 10_000,

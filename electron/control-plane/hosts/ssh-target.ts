@@ -48,6 +48,8 @@ export interface ResolvedSshTarget {
   address: string;
   port: number;
   identityFiles: string[]; // from ~/.ssh/config, `~` expanded, in order
+  /** HostKeyAlias from ~/.ssh/config: the one name known_hosts is searched under, when set. */
+  hostKeyAlias: string | null;
 }
 
 export function expandHome(path: string, home = homedir()): string {
@@ -81,6 +83,7 @@ export function resolveSshTarget(
   const configUser = first(computed['user']);
   const configPort = first(computed['port']);
   const identity = computed['identityfile'];
+  const hostKeyAlias = first(computed['hostkeyalias']);
   const identityFiles = (Array.isArray(identity) ? identity : identity ? [identity] : []).map((f) => expandHome(f, home));
   const port = target.port ?? (configPort ? Number(configPort) : 22);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
@@ -92,6 +95,7 @@ export function resolveSshTarget(
     address: hostName ?? target.host,
     port,
     identityFiles,
+    hostKeyAlias: hostKeyAlias ?? null,
   };
 }
 

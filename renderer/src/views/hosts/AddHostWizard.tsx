@@ -480,6 +480,8 @@ function errorTitle(error: BatonError): string {
       return 'Could not read the key';
     case 'HOST_KEY_CHANGED':
       return 'The host key does not match';
+    case 'HOST_KEY_REVOKED':
+      return 'The host key is revoked';
     case 'DOCKER_NOT_FOUND':
       return 'No Docker engine found';
     case 'DOCKER_PERMISSION':
