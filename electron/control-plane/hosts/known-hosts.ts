@@ -124,7 +124,7 @@ function parseLine(row: string, line: number): KnownHostsLine | KnownHostsProble
   at = skipBlanks(row, typeEnd);
   const keyText = row.slice(at, tokenEnd(row, at));
   if (keyText === '') return problem(`no key after the key type ${keyType}`);
-  if (!BASE64.test(keyText) || keyText.length % 4 !== 0) return problem(`the ${keyType} key is not base64`);
+  if (!BASE64.test(keyText) || keyText.length % 4 !== 0) return problem(`the key after ${keyType} is not base64`);
   const blob = Buffer.from(keyText, 'base64');
   const innerType = keyTypeOf(blob);
   if (innerType !== keyType) {
