@@ -5,8 +5,8 @@
 // The format, line by line:
 //   [@cert-authority|@revoked] hostnames keytype base64-key [comment]
 // - Blank lines and lines whose first non-blank character is `#` are comments. Leading spaces and
-//   tabs are skipped. A trailing CR is dropped (a file edited on Windows); ssh itself would fail such
-//   a line's key, but the key is plainly meant.
+//   tabs are skipped. A trailing CR is dropped (a file edited on Windows): ssh itself fails a line
+//   whose key is followed by a CR and no comment, but the key is plainly meant.
 // - `hostnames` is a comma-separated list of patterns: `*` matches any run of characters (also
 //   none), `?` exactly one, anything else itself (so `[10.0.0.5]:2222` is literal, brackets and
 //   all). A pattern prefixed by `!` negates: if a negated pattern matches, the line does not match,
