@@ -430,8 +430,15 @@ export interface BatonApi {
 // ---------------------------------------------------------------- the wire (socket and WebSocket)
 //
 // Messages are JSON: one per line on the Unix socket, one per frame on the WebSocket.
-// - WebSocket only: the first message must be `{ auth: TOKEN }`; the answer is `{ authed: true }`,
-//   or `{ id: -1, error: { code: 'UNAUTHORIZED' } }` and a close with code WS_CLOSE_UNAUTHORIZED.
+// - WebSocket only: the first message must be `{ auth: TOKEN }`, within 5 s of opening; the answer
+//   is `{ authed: true }`, or `{ id: -1, error: { code: 'UNAUTHORIZED' } }` and a close with code
+//   WS_CLOSE_UNAUTHORIZED. Any other first message is answered the same way. After wrong tokens
+//   the answer comes later (growing waits per client address and overall), so a client must wait
+//   for it rather than time out quickly. Until the answer a client may send at most 4 KiB in all
+//   (messages after the sign-in wait and are handled once it is accepted); a client that sends
+//   more is cut off. At most 16 clients may be waiting for their answer; more are refused (503)
+//   at the handshake. Handshakes whose Host is not the server's address (421) or whose Origin is a
+//   page other than the server's own UI (403) are refused; programs send no Origin.
 // - `{ id, method, params }` is answered by `{ id, result }` or `{ id, error }` (ids are the
 //   client's; answers may come out of order).
 // - One event subscription per connection: `{ id, subscribe: { after? } }` is answered by

@@ -3,6 +3,7 @@
 import net from 'node:net';
 import type { BatonApi, BatonEvent, MethodName, Params, Result, WireResponse } from '../../shared/api.ts';
 import { BatonError } from '../../shared/errors.ts';
+import { LineSplitter } from './line-splitter.ts';
 
 export interface SocketClient extends BatonApi {
   close(): void;
@@ -32,16 +33,13 @@ function clientOver(socket: net.Socket): SocketClient {
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const streams = new Map<number, OpenStream>();
   const listeners = new Set<(event: BatonEvent) => void>();
-  let buffered = '';
+  // the control plane is trusted here: no limit on an answer's size, only no rescanning of it
+  const splitter = new LineSplitter(Number.POSITIVE_INFINITY);
 
   const write = (message: object) => socket.write(JSON.stringify(message) + '\n');
   socket.setEncoding('utf8');
   socket.on('data', (chunk: string) => {
-    buffered += chunk;
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
+    for (const line of splitter.push(chunk).lines) {
       if (!line) continue;
       const message = JSON.parse(line) as WireResponse;
       if ('event' in message) {

@@ -1,27 +1,25 @@
 // The remote transport: the same wire protocol over a WebSocket (at /api), for a desktop app
-// attached to a headless `baton serve` and for browser tests. A client must send its token first;
-// nothing else is answered before that. The same HTTP server can serve the built renderer, so a
-// browser page and its API share one origin.
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// attached to a headless `baton serve` and for browsers. The same HTTP(S) server can serve the
+// built renderer, so a browser page and its API share one origin. What reaches it may come from
+// any web page the person visits (their browser can be made to send anything to 127.0.0.1), so
+// every request is checked before it is answered: its Host must be this server's (DNS
+// rebinding), a handshake's Origin this server's UI or none (host-guard.ts), and no request may
+// throw out of the handlers (a 400 or a 500, and the server goes on). A client must then sign in
+// with the token (ws-session.ts), and few may be waiting to do so at once.
 import http from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { WS_CLOSE_UNAUTHORIZED, type WireResponse } from '../../shared/api.ts';
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { AuthThrottle, throttleKey } from './auth-throttle.ts';
 import type { ControlPlaneLike } from './control-plane-like.ts';
-import { openWireConnection } from './wire.ts';
+import { hostGuard, type HostGuard } from './host-guard.ts';
+import { plainText, requestPath, SECURITY_HEADERS, serveStatic } from './static-files.ts';
+import { startSession } from './ws-session.ts';
 
-const AUTH_TIMEOUT_MS = 5000;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
+/** Sockets upgraded but not signed in yet; one more is refused with 503 until some are settled. */
+export const MAX_UNAUTHENTICATED = 16;
+/** The largest message a signed-in client may send (a stack file with everything in it). */
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 export interface WebSocketListenOptions {
   host: string;
@@ -29,103 +27,126 @@ export interface WebSocketListenOptions {
   token: string;
   /** Serve this folder (the built renderer) at `/`. */
   staticDir?: string | undefined;
+  /** Serve over TLS (wss:// and https://): the PEM certificate chain and private key. */
+  tls?: { cert: string | Buffer; key: string | Buffer } | undefined;
+  /** More Host names this server answers to (NAME or NAME:PORT), see host-guard.ts. */
+  allowHosts?: readonly string[] | undefined;
+  /** More page origins whose WebSocket handshakes are accepted, see host-guard.ts. */
+  allowOrigins?: readonly string[] | undefined;
+  /** Shared by every connection; a test may pass its own. */
+  throttle?: AuthThrottle | undefined;
 }
 
 export interface WebSocketEndpoint {
   url: string;
+  /** Where a browser opens the UI (also when no UI is served: the API's origin). */
+  uiUrl: string;
   port: number;
   close(): Promise<void>;
 }
 
-function sameToken(given: unknown, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
-function serveStatic(dir: string, req: http.IncomingMessage, res: http.ServerResponse): void {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
-  const file = normalize(join(dir, relative));
-  if (!file.startsWith(normalize(dir) + sep) || !existsSync(file) || !statSync(file).isFile()) {
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+/** Ends an upgrade request with a plain HTTP answer (the socket has not become a WebSocket). */
+function refuseUpgrade(socket: Duplex, status: number, text: string, headers: Record<string, string> = {}): void {
+  if (!socket.writable) {
+    socket.destroy();
     return;
   }
-  res.writeHead(200, {
-    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-    'x-content-type-options': 'nosniff',
-    'cache-control': 'no-cache',
-  });
-  res.end(readFileSync(file));
+  const body = `${text}\n`;
+  const lines = [
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}`,
+    'Connection: close',
+    'Content-Type: text/plain; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...Object.entries({ ...SECURITY_HEADERS, ...headers }).map(([k, v]) => `${k}: ${v}`),
+  ];
+  socket.once('finish', () => socket.destroy());
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
+}
+
+function hostRefusal(guard: HostGuard, host: string | undefined): string {
+  return `This server answers to ${guard.described.join(', ')}, not ${host === undefined ? '(no Host header)' : JSON.stringify(host)}. A page of another site can't reach it (DNS rebinding). If you reach it by another name or port (a DNS name, a proxy, a tunnel), start baton serve with --allow-host NAME[:PORT].`;
 }
 
 export async function listenOnWebSocket(plane: ControlPlaneLike, options: WebSocketListenOptions): Promise<WebSocketEndpoint> {
-  const server = http.createServer((req, res) => {
-    if (options.staticDir && req.method === 'GET') return serveStatic(options.staticDir, req, res);
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('Baton API: connect a WebSocket to /api');
-  });
-  const wss = new WebSocketServer({ server, path: '/api', maxPayload: 16 * 1024 * 1024 });
+  const host = options.host.replace(/^\[(.*)\]$/, '$1');
+  const tls = options.tls !== undefined;
+  const throttle = options.throttle ?? new AuthThrottle();
+  let guard: HostGuard | null = null; // known once the port is
+  let unauthenticated = 0;
 
-  wss.on('connection', (socket: WebSocket) => {
-    const send = (message: WireResponse) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
-    };
-    let wire: ReturnType<typeof openWireConnection> | null = null;
-    const authTimer = setTimeout(() => socket.close(WS_CLOSE_UNAUTHORIZED, 'no token'), AUTH_TIMEOUT_MS);
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    try {
+      if (guard === null) return plainText(res, 503, 'Starting; try again.');
+      if (!guard.hostAllowed(req.headers.host)) return plainText(res, 421, hostRefusal(guard, req.headers.host), { connection: 'close' });
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        return plainText(res, 405, `${req.method ?? 'That method'} is not answered here: the UI is read with GET, the API is a WebSocket at /api.`, { allow: 'GET, HEAD', connection: 'close' });
+      }
+      const target = requestPath(req.url);
+      if (!target.ok) return plainText(res, 400, target.why, { connection: 'close' });
+      if (!options.staticDir) return plainText(res, 404, 'Baton API: connect a WebSocket to /api');
+      serveStatic(options.staticDir, target.path, req.method === 'HEAD', res);
+    } catch {
+      // whatever went wrong, this request fails alone
+      if (!res.headersSent) plainText(res, 500, 'Internal error: this request failed; the server goes on.', { connection: 'close' });
+      else res.destroy();
+    }
+  };
+  const server = tls ? https.createServer({ cert: options.tls!.cert, key: options.tls!.key, minVersion: 'TLSv1.2' }, onRequest) : http.createServer(onRequest);
+  // a client that trickles its headers in holds a connection: not for long
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
 
-    socket.on('message', (data) => {
-      let message: unknown;
-      try {
-        message = JSON.parse(data.toString());
-      } catch {
-        send({ id: -1, error: { code: 'INVALID_INPUT', message: 'A message was not valid JSON.' } });
-        return;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
+
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      if (guard === null) return refuseUpgrade(socket, 503, 'Starting; try again.');
+      if (!guard.hostAllowed(req.headers.host)) return refuseUpgrade(socket, 421, hostRefusal(guard, req.headers.host));
+      const target = requestPath(req.url);
+      if (!target.ok || target.path !== '/api') return refuseUpgrade(socket, 404, 'The WebSocket API is at /api.');
+      const origin = req.headers.origin ?? req.headers['sec-websocket-origin'];
+      if (typeof origin === 'string' ? !guard.originAllowed(origin) : origin !== undefined) {
+        return refuseUpgrade(socket, 403, `A page from ${String(origin)} may not use this server's API: only its own UI may (or a program that sends no Origin). To allow another page, start baton serve with --allow-origin ORIGIN.`);
       }
-      if (wire) return wire.receive(message);
-      const token = typeof message === 'object' && message !== null ? (message as { auth?: unknown }).auth : undefined;
-      if (!sameToken(token, options.token)) {
-        const why =
-          typeof token === 'string'
-            ? 'That token is not this baton serve\'s: use the contents of its BATON_HOME/ws-token, on the machine it runs on.'
-            : 'Send {"auth": TOKEN} first, with the token of this baton serve (in BATON_HOME/ws-token).';
-        send({ id: -1, error: { code: 'UNAUTHORIZED', message: why } });
-        socket.close(WS_CLOSE_UNAUTHORIZED, 'bad token');
-        return;
+      if (unauthenticated >= MAX_UNAUTHENTICATED) {
+        return refuseUpgrade(socket, 503, `${MAX_UNAUTHENTICATED} connections are already waiting to sign in; try again in a few seconds.`, { 'retry-after': '5' });
       }
-      clearTimeout(authTimer);
-      wire = openWireConnection(plane, send);
-      send({ authed: true });
-    });
-    socket.on('close', () => {
-      clearTimeout(authTimer);
-      wire?.close();
-    });
-    socket.on('error', () => wire?.close());
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        unauthenticated++;
+        startSession(plane, ws, socket, {
+          token: options.token,
+          throttle,
+          address: throttleKey(req.socket.remoteAddress ?? 'unknown'),
+          settled: () => unauthenticated--,
+        });
+      });
+    } catch {
+      socket.destroy();
+    }
   });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => {
+    server.listen(options.port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  guard = hostGuard({ host, port, tls, allowHosts: options.allowHosts, allowOrigins: options.allowOrigins });
+  const hostForUrl = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `ws://${hostForUrl}:${port}/api`,
+    url: `${tls ? 'wss' : 'ws'}://${hostForUrl}:${port}/api`,
+    uiUrl: `${tls ? 'https' : 'http'}://${hostForUrl}:${port}/`,
     port,
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
         wss.close();
         server.close(() => resolve());
+        server.closeAllConnections();
       }),
   };
-}
-
-export function readToken(file: string): string {
-  return readFileSync(file, 'utf8').trim();
 }

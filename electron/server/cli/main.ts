@@ -7,7 +7,7 @@ import type { HostAddParams, ServiceStatus } from '../../../shared/api.ts';
 import { BatonError, toErrorBody } from '../../../shared/errors.ts';
 import { BATON_VERSION, defaultHome } from '../../control-plane/index.ts';
 import { createLogger } from '../../control-plane/log.ts';
-import { serve, socketPathFor } from '../serve.ts';
+import { serve, socketPathFor, type WsServeOptions } from '../serve.ts';
 import { connectSocket, type SocketClient } from '../socket-client.ts';
 import { eventLine, hostDetail, hostsTable, planText, replicasTable, servicesTable, table } from './format.ts';
 import { ask, askHidden, interactive } from './prompt.ts';
@@ -50,25 +50,86 @@ function parseLabels(values: string[] | undefined): Record<string, string> | und
 
 // ---------------------------------------------------------------- serve
 
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+interface ServeFlags {
+  ws?: string;
+  tokenFile?: string;
+  ui: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  insecureCleartextToken: boolean;
+  allowHost?: string[];
+  allowOrigin?: string[];
+}
+
+function wsOptions(opts: ServeFlags): WsServeOptions | undefined {
+  const wsOnly = [
+    ['--tls-cert', opts.tlsCert],
+    ['--tls-key', opts.tlsKey],
+    ['--token-file', opts.tokenFile],
+    ['--ui', opts.ui || undefined],
+    ['--insecure-cleartext-token', opts.insecureCleartextToken || undefined],
+    ['--allow-host', opts.allowHost],
+    ['--allow-origin', opts.allowOrigin],
+  ] as const;
+  if (opts.ws === undefined) {
+    const given = wsOnly.find(([, v]) => v !== undefined);
+    if (given) throw new BatonError('INVALID_INPUT', `${given[0]} is about the WebSocket: add --ws [host:]port (e.g. --ws 7420).`);
+    return undefined;
+  }
+  const m = /^(?:(.+):)?(\d+)$/.exec(opts.ws);
+  if (!m || Number(m[2]) > 65535) throw new BatonError('INVALID_INPUT', `--ws ${opts.ws}: write a port (7420) or host:port (127.0.0.1:7420, [::1]:7420).`);
+  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
+    throw new BatonError('INVALID_INPUT', `TLS needs both files: --tls-cert FILE (the certificate chain, PEM) and --tls-key FILE (its private key, PEM).`);
+  }
+  return {
+    host: (m[1] ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1'),
+    port: Number(m[2]),
+    tokenFile: opts.tokenFile,
+    ui: opts.ui,
+    tls: opts.tlsCert !== undefined && opts.tlsKey !== undefined ? { certFile: resolve(opts.tlsCert), keyFile: resolve(opts.tlsKey) } : undefined,
+    insecureCleartextToken: opts.insecureCleartextToken,
+    allowHosts: opts.allowHost,
+    allowOrigins: opts.allowOrigin,
+  };
+}
+
 program
   .command('serve')
   .description('run the control plane headless (keeps healing while the desktop app is closed)')
-  .option('--ws <[host:]port>', 'also listen for WebSocket clients (attached apps, browsers) on this address; default host 127.0.0.1')
-  .option('--token-file <file>', 'WebSocket token file (created, mode 0600, if missing)', undefined)
+  .option('--ws <[host:]port>', 'also listen for WebSocket clients (attached apps, browsers) on this address; default host 127.0.0.1. Another address needs --tls-cert/--tls-key (or --insecure-cleartext-token)')
+  .option('--token-file <file>', 'WebSocket token file: created (mode 0600, 43 random characters) if missing; refused if other users may read it or it holds fewer than 32 characters', undefined)
   .option('--ui', 'serve the built renderer on the WebSocket address (npm run build first)', false)
-  .action(async (opts: { ws?: string; tokenFile?: string; ui: boolean }) => {
-    let ws: { host: string; port: number; tokenFile: string | undefined; ui: boolean } | undefined;
-    if (opts.ws !== undefined) {
-      const m = /^(?:(.+):)?(\d+)$/.exec(opts.ws);
-      if (!m) throw new BatonError('INVALID_INPUT', `--ws ${opts.ws}: write a port (7420) or host:port (127.0.0.1:7420).`);
-      ws = { host: m[1] ?? '127.0.0.1', port: Number(m[2]), tokenFile: opts.tokenFile, ui: opts.ui };
-    }
+  .option('--tls-cert <file>', 'serve wss:// and https:// with this certificate chain (PEM); with --tls-key')
+  .option('--tls-key <file>', 'the private key (PEM) of --tls-cert')
+  .option('--insecure-cleartext-token', 'allow --ws on a non-loopback address without TLS: the token crosses the network in clear text (warned at every start)', false)
+  .option('--allow-host <host[:port]>', 'also answer requests addressed to this name (a DNS name, a proxy, a tunnel on another port); repeatable', collect)
+  .option('--allow-origin <origin>', 'also accept WebSocket handshakes from pages of this origin (e.g. http://127.0.0.1:5173, a dev server); repeatable', collect)
+  .addHelpText(
+    'after',
+    `
+Requests whose Host is not this server's address are refused (421), and WebSocket handshakes from
+pages of other origins (403): only the served UI, the desktop app and programs that send no Origin
+may connect. Before signing in a client may send only {"auth": TOKEN} (a few KiB at most); wrong
+tokens are answered ever more slowly.
+
+Examples:
+  baton serve --ws 7420 --ui                        UI and API on http://127.0.0.1:7420/
+  baton serve --ws 0.0.0.0:7420 --ui --tls-cert cert.pem --tls-key key.pem --allow-host baton.example.com
+`,
+  )
+  .action(async (opts: ServeFlags) => {
+    const ws = wsOptions(opts);
     const dir = home();
     const serving = await serve({ home: dir, ws, logger: createLogger() });
     process.stderr.write(`Baton ${BATON_VERSION} serving ${serving.socketPath}\n`);
+    for (const warning of serving.warnings) process.stderr.write(`WARNING: ${warning}\n`);
     if (serving.ws) {
       process.stderr.write(`WebSocket API on ${serving.ws.url} (token in ${serving.tokenFile})\n`);
-      if (opts.ui) process.stderr.write(`UI on http://${serving.ws.url.slice('ws://'.length).replace(/\/api$/, '')}/ (sign in with the token in ${serving.tokenFile})\n`);
+      if (opts.ui) process.stderr.write(`UI on ${serving.ws.uiUrl} (sign in with the token in ${serving.tokenFile})\n`);
     }
     const stop = async () => {
       await serving.stop();
