@@ -175,7 +175,7 @@ const keyring = SecretBox.fromKey(randomBytes(32));
 const otherKeyring = SecretBox.fromKey(randomBytes(32));
 const unsealWith = (box: SecretBox) => (sealed: string): string | null => {
   try {
-    return box.open(sealed);
+    return box.open(sealed, 'attach-token');
   } catch {
     return null;
   }
@@ -194,7 +194,7 @@ test('launch: --attach with a token from the environment (to remember) or saved 
     resolveLaunchMode({ ...base, argv: ['electron', '.', '--attach', 'ws://127.0.0.1:7420'], env: { BATON_TOKEN: 't0k' } }),
     { kind: 'attach', url: 'ws://127.0.0.1:7420/', token: 't0k', remember: true },
   );
-  const saved = withAttachToken(null, 'ws://127.0.0.1:7420/', keyring.seal('saved-token'));
+  const saved = withAttachToken(null, 'ws://127.0.0.1:7420/', keyring.seal('saved-token', 'attach-token'));
   assert.ok(saved !== null);
   assert.doesNotMatch(saved, /saved-token/, 'the token is in settings.json as plain text');
   const attach = { ...base, argv: ['baton-desktop', '--attach=ws://127.0.0.1:7420'], env: {}, settings: parseDesktopSettings(saved) };
