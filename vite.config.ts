@@ -3,17 +3,25 @@ import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import { contentSecurityPolicy, RENDERER_META_CSP } from './electron/window/content-security-policy.ts';
+import { contentSecurityPolicy, RENDERER_META_CSP, withCspMeta } from './electron/window/content-security-policy.ts';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
-/** The dev server's HMR client needs inline scripts and its own socket; a build never gets this policy. */
-function devServerCsp(): Plugin {
+/**
+ * The page's Content-Security-Policy, as a meta tag written from content-security-policy.ts (the
+ * one place it is defined): the build's strict one, or for the dev server the one its HMR client
+ * needs (inline scripts, its own socket), which a build never gets.
+ */
+function rendererCsp(): Plugin {
+  let dev = false;
   return {
-    name: 'baton-dev-csp',
-    apply: 'serve',
+    name: 'baton-csp',
+    enforce: 'pre',
+    configResolved: (config) => {
+      dev = config.command === 'serve';
+    },
     transformIndexHtml: (html) =>
-      html.replace(RENDERER_META_CSP, contentSecurityPolicy({ loopbackWebSocket: true, devServer: true })),
+      withCspMeta(html, dev ? contentSecurityPolicy({ loopbackWebSocket: true, devServer: true }) : RENDERER_META_CSP),
   };
 }
 
@@ -30,7 +38,7 @@ function noCrossorigin(): Plugin {
 export default defineConfig({
   root: here('./renderer'),
   base: './',
-  plugins: [react(), tailwindcss(), devServerCsp(), noCrossorigin()],
+  plugins: [react(), tailwindcss(), rendererCsp(), noCrossorigin()],
   build: {
     outDir: here('./dist/renderer'),
     emptyOutDir: true,

@@ -1,5 +1,5 @@
 // The Electron main process, kept thin: one window, the menu, session hardening and the IPC
-// wiring to the control plane. Everything it decides is in ./window/ (pure, tested without Electron).
+// wiring to the control plane. Everything it decides is in ./window/ and ./app/ (pure, tested without Electron).
 import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell } from 'electron';
 import type { IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
 import { readFile, rename, writeFile } from 'node:fs/promises';
@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { toErrorBody, type Envelope } from '../shared/errors.ts';
+import { hasRealKeyring, keyringKeyProvider } from './app/keyring.ts';
 import { ControlPlane } from './control-plane/index.ts';
 import { createLogger } from './control-plane/log.ts';
 import { openWireConnection, type WireConnection } from './server/wire.ts';
@@ -61,11 +62,7 @@ async function readSettings(): Promise<string | null> {
   }
 }
 
-/** A real keyring only: on Linux without one, safeStorage's 'basic_text' is no protection. */
-function keyringAvailable(): boolean {
-  if (!safeStorage.isEncryptionAvailable()) return false;
-  return process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text';
-}
+const keyringAvailable = (): boolean => hasRealKeyring(safeStorage, process.platform);
 
 function unsealToken(sealed: string): string | null {
   try {
@@ -225,7 +222,10 @@ async function start(): Promise<void> {
   );
 
   if (mode.kind === 'embedded') {
-    controlPlane = await ControlPlane.start({ home: mode.home });
+    // the data key wrapped by the keyring where there is a real one; else a 0600 file, as headless
+    const keyProvider = keyringKeyProvider(safeStorage, process.platform);
+    if (keyProvider === null) log.warn({ home: mode.home }, 'no system keyring: the data key is a plain 0600 file in BATON_HOME');
+    controlPlane = await ControlPlane.start({ home: mode.home, ...(keyProvider !== null ? { keyProvider } : {}) });
     controlPlane.subscribe((event) => {
       if (mainWindow !== null && !mainWindow.isDestroyed()) mainWindow.webContents.send(CHANNEL_EVENT, event);
     });

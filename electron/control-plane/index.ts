@@ -17,7 +17,7 @@ import { LogStreams } from './logs/log-streams.ts';
 import { Reconciler, type ReconcilerOptions } from './reconcile/reconciler.ts';
 import { StackService } from './stacks/stack-service.ts';
 import { randomBytes } from 'node:crypto';
-import { SecretBox } from './secrets/secret-box.ts';
+import { loadDataKey, type KeyProvider } from './secrets/data-key.ts';
 import { Store } from './store/store.ts';
 
 export const BATON_VERSION = '0.1.0';
@@ -32,6 +32,11 @@ export interface ControlPlaneOptions {
   localSocket?: string;
   linkOptions?: HostLinkOptions;
   reconcilerOptions?: ReconcilerOptions;
+  /**
+   * Wraps the data key (the desktop app passes the system keyring here). Without one, the key is
+   * the 0600 file data.key in `home`, as for `baton serve`. See secrets/data-key.ts.
+   */
+  keyProvider?: KeyProvider;
 }
 
 export function defaultHome(): string {
@@ -109,9 +114,13 @@ export class ControlPlane {
     mkdirSync(home, { recursive: true, mode: 0o700 });
     chmodSync(home, 0o700);
     const log = options.logger ?? createLogger({ destination: join(home, 'baton.log') });
-    const store = Store.open(join(home, 'baton.db'));
+    const dataKey = loadDataKey(home, options.keyProvider);
+    const secrets = dataKey.box;
+    const store = Store.open(join(home, 'baton.db'), secrets);
+    if (store.legacyRewrite) log.info({ ...store.legacyRewrite }, 'state file: sealed values rewritten with what they belong to; environment values and stack files sealed');
+    for (const host of store.legacyRewrite?.unopened ?? []) log.warn({ host }, 'the stored passphrase of this host does not open with the data key: remove the host and add it again');
+    if (options.keyProvider !== undefined && !dataKey.wrapped) log.info({ file: dataKey.file }, 'this home has a plain data key file (made by baton serve or an earlier Baton); it is used as it is');
     const events = new EventLog(store.db);
-    const secrets = SecretBox.fromKeyFile(join(home, 'data.key'));
     const hosts = new HostManager({ store, events, secrets, log, ...(options.userHome ? { userHome: options.userHome } : {}), ...(options.linkOptions ? { linkOptions: options.linkOptions } : {}) });
     const clusterId = store.settings.get('cluster_id') ?? randomBytes(6).toString('hex');
     store.settings.set('cluster_id', clusterId);
@@ -119,7 +128,7 @@ export class ControlPlane {
     const stacks = new StackService({ store, hosts, reconciler, events, log });
     const plane = new ControlPlane(home, store, events, hosts, reconciler, stacks, log, options);
     hosts.startAll();
-    log.info({ home }, 'control plane started');
+    log.info({ home, dataKey: dataKey.file }, 'control plane started');
     return plane;
   }
 

@@ -25,7 +25,10 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** `npm run build` unless dist/renderer is newer than every renderer and shared source file. */
+/**
+ * `npm run build` unless dist/renderer is newer than every source it is made from: renderer/,
+ * shared/, the page's policy (electron/window/) and the build's own config.
+ */
 export function ensureBuilt(): void {
   const index = join(ROOT, 'dist', 'renderer', 'index.html');
   let built = 0;
@@ -34,7 +37,12 @@ export function ensureBuilt(): void {
   } catch {
     built = 0;
   }
-  const sources = Math.max(newestMtime(join(ROOT, 'renderer')), newestMtime(join(ROOT, 'shared')));
+  const sources = Math.max(
+    newestMtime(join(ROOT, 'renderer')),
+    newestMtime(join(ROOT, 'shared')),
+    newestMtime(join(ROOT, 'electron', 'window')),
+    statSync(join(ROOT, 'vite.config.ts')).mtimeMs,
+  );
   if (built > sources) return;
   const result = spawnSync(process.execPath, [join(ROOT, 'build', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
   if (result.status !== 0) throw new Error('npm run build failed: the browser tests need the built renderer');

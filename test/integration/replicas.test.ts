@@ -3,7 +3,7 @@
 // the new replica lands there; inspect a service and a replica; the events that keep the view live.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BatonEvent, ClusterSnapshot, ReplicaDetail, ReplicaStatus, ServiceDetail, ServiceStatus } from '../../shared/api.ts';
@@ -148,6 +148,20 @@ describe('inspect', () => {
     assert.equal(detail.file, join(dir, 'drag.yaml'));
     assert.deepEqual(detail.revisions.map((r) => r.revision), [1]);
     assert.ok(detail.events.length > 0 && detail.events.every((e) => e.stack === 'drag' && e.service === 'web'));
+  });
+
+  test('at rest: the environment value is nowhere in the state file (WAL included), yet the replicas run with it', async () => {
+    const raw = ['baton.db', 'baton.db-wal', 'baton.db-shm']
+      .map((f) => join(t.home, f))
+      .filter((f) => existsSync(f))
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('');
+    assert.ok(raw.length > 0);
+    assert.ok(!raw.includes('never-shown-anywhere'), 'no environment value in clear in baton.db, -wal or -shm');
+    const r = (await replicas()).find((x) => x.host === 'h1') ?? (await replicas())[0]!;
+    const host = lab.hosts[Number(r.host.slice(1)) - 1]!;
+    const env = await dockerCli(host, ['inspect', '--format', '{{json .Config.Env}}', r.id]);
+    assert.ok((JSON.parse(env.stdout) as string[]).includes('SESSION_SECRET=never-shown-anywhere'), 'the container got the plain value');
   });
 
   test('replica.inspect: live from the host, environment names only, by name or by 12 characters of its id', async () => {

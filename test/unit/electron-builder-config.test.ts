@@ -44,6 +44,27 @@ test('electron-builder.yml: identity, files, native modules and targets', async 
   assert.ok(typeof linux['category'] === 'string');
 });
 
+test('electron-builder.yml: the packaged app\'s Electron fuses are set', async () => {
+  const config = await load();
+  const fuses = config['electronFuses'] as Record<string, unknown> | undefined;
+  assert.ok(fuses, 'electronFuses is set');
+  const expected: Record<string, boolean> = {
+    runAsNode: false, // ELECTRON_RUN_AS_NODE would turn the app into a Node interpreter
+    enableNodeOptionsEnvironmentVariable: false, // NODE_OPTIONS=--require … would inject code
+    enableNodeCliInspectArguments: false, // --inspect would open a debugger on the main process
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    enableCookieEncryption: true,
+  };
+  for (const [fuse, value] of Object.entries(expected)) assert.equal(fuses[fuse], value, `electronFuses.${fuse}`);
+  assert.equal(config['asar'], true, 'onlyLoadAppFromAsar needs the app in an asar');
+  // the names are those electron-builder maps onto @electron/fuses (its schema has no other keys)
+  const schema = JSON.parse(await readFile(new URL('node_modules/app-builder-lib/scheme.json', root), 'utf8')) as {
+    definitions: { FuseOptionsV1: { properties: Record<string, unknown> } };
+  };
+  for (const fuse of Object.keys(expected)) assert.ok(fuse in schema.definitions.FuseOptionsV1.properties, fuse);
+});
+
 test('the icons it names exist: a 512×512 PNG and the SVG it is drawn from', async () => {
   const png = await readFile(new URL('build/icon.png', root));
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import type { WebContents } from 'electron';
 import { buildAppMenuTemplate } from '../../electron/window/app-menu.ts';
-import { contentSecurityPolicy, RENDERER_META_CSP } from '../../electron/window/content-security-policy.ts';
+import { contentSecurityPolicy, metaPolicy, RENDERER_META_CSP, withCspMeta } from '../../electron/window/content-security-policy.ts';
 import { LaunchError, parseDesktopSettings, resolveLaunchMode, withAttachToken } from '../../electron/window/launch-mode.ts';
 import { SecretBox } from '../../electron/control-plane/secrets/secret-box.ts';
 import {
@@ -72,12 +72,23 @@ test('CSP: the dev server policy is the only one with inline code', () => {
   assert.doesNotMatch(RENDERER_META_CSP, /unsafe-/);
 });
 
-test('CSP: renderer/index.html carries the same policy in a meta tag, before any script', async () => {
-  const html = await readFile(new URL('../../renderer/index.html', import.meta.url), 'utf8');
+test('CSP: the built page gets the policy as its first meta tag, from this one definition', async () => {
+  const source = await readFile(new URL('../../renderer/index.html', import.meta.url), 'utf8');
+  assert.doesNotMatch(source, /<meta\s+http-equiv=["']?content-security-policy/i, 'renderer/index.html keeps no policy of its own');
+  const html = withCspMeta(source, RENDERER_META_CSP);
   const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html);
-  assert.ok(meta, 'index.html has a CSP meta tag');
+  assert.ok(meta, 'the page has a CSP meta tag');
   assert.equal(meta[1], RENDERER_META_CSP);
-  assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('<script'), 'the policy comes before scripts');
+  assert.ok(meta.index > html.indexOf('<meta charset'), 'after the charset');
+  assert.ok(meta.index < html.indexOf('<script'), 'before every script');
+  assert.ok(meta.index < html.indexOf('<link'), 'before every link');
+  assert.throws(() => withCspMeta(html, RENDERER_META_CSP), /meta tag of its own/);
+  assert.throws(() => withCspMeta('<html><script src="x.js"></script><head><meta charset="utf-8"></head></html>', RENDERER_META_CSP), /before <meta charset>/);
+});
+
+test('CSP: a meta policy leaves out what only a header can say', () => {
+  assert.equal(metaPolicy("default-src 'none'; frame-ancestors 'none'; report-uri /csp; script-src 'self'; sandbox"), "default-src 'none'; script-src 'self'");
+  assert.equal(metaPolicy(RENDERER_META_CSP), RENDERER_META_CSP);
 });
 
 test('navigation: the app page itself (any query or hash) is allowed', () => {
@@ -175,7 +186,7 @@ const keyring = SecretBox.fromKey(randomBytes(32));
 const otherKeyring = SecretBox.fromKey(randomBytes(32));
 const unsealWith = (box: SecretBox) => (sealed: string): string | null => {
   try {
-    return box.open(sealed);
+    return box.open(sealed, 'attach-token');
   } catch {
     return null;
   }
@@ -194,7 +205,7 @@ test('launch: --attach with a token from the environment (to remember) or saved 
     resolveLaunchMode({ ...base, argv: ['electron', '.', '--attach', 'ws://127.0.0.1:7420'], env: { BATON_TOKEN: 't0k' } }),
     { kind: 'attach', url: 'ws://127.0.0.1:7420/', token: 't0k', remember: true },
   );
-  const saved = withAttachToken(null, 'ws://127.0.0.1:7420/', keyring.seal('saved-token'));
+  const saved = withAttachToken(null, 'ws://127.0.0.1:7420/', keyring.seal('saved-token', 'attach-token'));
   assert.ok(saved !== null);
   assert.doesNotMatch(saved, /saved-token/, 'the token is in settings.json as plain text');
   const attach = { ...base, argv: ['baton-desktop', '--attach=ws://127.0.0.1:7420'], env: {}, settings: parseDesktopSettings(saved) };

@@ -9,7 +9,7 @@ import { BatonError } from '../../../shared/errors.ts';
 import { HOST_NAME_PATTERN, type Host, type HostAddParams, type HostInventory } from '../../../shared/api.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { Logger } from '../log.ts';
-import type { SecretBox } from '../secrets/secret-box.ts';
+import { sealedFor, type SecretBox } from '../secrets/secret-box.ts';
 import type { HostRecord } from '../store/hosts-repo.ts';
 import type { Store } from '../store/store.ts';
 import { connectHost, type ConnectSpec } from './connect-host.ts';
@@ -206,7 +206,7 @@ export class HostManager extends EventEmitter<{ link: [HostLink]; unlink: [strin
         socketPath: null,
         auth: keyFile ? 'key' : 'agent',
         identityFile: keyFile,
-        passphraseSealed: params.passphrase ? this.deps.secrets.seal(params.passphrase) : null,
+        passphraseSealed: params.passphrase ? this.deps.secrets.seal(params.passphrase, sealedFor.hostPassphrase(name)) : null,
         agentSocket,
         labels,
       },
@@ -214,11 +214,11 @@ export class HostManager extends EventEmitter<{ link: [HostLink]; unlink: [strin
     };
   }
 
-  private connectSpec(record: Pick<HostRecord, 'kind' | 'ssh' | 'socketPath' | 'identityFile' | 'passphraseSealed' | 'agentSocket'>, passphrase: string | undefined, knownKeyTypes: string[]): ConnectSpec {
+  private connectSpec(record: Pick<HostRecord, 'name' | 'kind' | 'ssh' | 'socketPath' | 'identityFile' | 'passphraseSealed' | 'agentSocket'>, passphrase: string | undefined, knownKeyTypes: string[]): ConnectSpec {
     const auth: SshAuth = {};
     const tried: string[] = [];
     if (record.identityFile) {
-      const pass = passphrase ?? (record.passphraseSealed ? this.deps.secrets.open(record.passphraseSealed) : undefined);
+      const pass = passphrase ?? (record.passphraseSealed ? this.deps.secrets.open(record.passphraseSealed, sealedFor.hostPassphrase(record.name)) : undefined);
       auth.privateKey = readPrivateKey(record.identityFile, pass);
       auth.passphrase = pass;
       tried.push(`key ${record.identityFile}`);

@@ -1,7 +1,9 @@
 // The control plane's state lives in one SQLite file under BATON_HOME. Migrations are a list of
 // SQL steps; `user_version` records how many have run, so an older file is brought forward at open.
+// The file and its -wal and -shm journals are readable by their owner only (0600): they hold sealed
+// secrets, host addresses, and the events.
 import BetterSqlite3 from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export type Database = BetterSqlite3.Database;
@@ -85,16 +87,36 @@ const MIGRATIONS: string[] = [
   CREATE INDEX events_service ON events (stack, service, id);
   CREATE INDEX events_replica ON events (replica, id);
   `,
+  // 4: sealed values say what they belong to, and environment values and stack files are sealed.
+  // That rewrite needs the data key, so it is not SQL (store/seal-legacy.ts does it once, at open,
+  // and sets sealed_format to 2); this step marks the file, so a Baton older than it refuses it.
+  `
+  INSERT INTO settings (key, value) VALUES ('sealed_format', '1') ON CONFLICT (key) DO NOTHING;
+  `,
 ];
 
+const OWNER_ONLY = 0o600;
+
 export function openDatabase(file: string): Database {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const onDisk = file !== ':memory:';
+  if (onDisk) {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    // SQLite creates the -wal and -shm files with the mode of the database file: make it 0600
+    // before SQLite opens it (a new file would otherwise be 0644 under the usual umask).
+    closeSync(openSync(file, 'a', OWNER_ONLY));
+    chmodSync(file, OWNER_ONLY);
+  }
   const db = new BetterSqlite3(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // deleted rows are zeroed, not left in the file's free space (they may have held sealed values,
+  // and in a file written by Baton 0.1.0, environment values in clear)
+  db.pragma('secure_delete = ON');
   migrate(db);
+  // journals left by an earlier Baton (0644) are tightened; new ones inherit the file's 0600
+  if (onDisk) for (const journal of [`${file}-wal`, `${file}-shm`]) if (existsSync(journal)) chmodSync(journal, OWNER_ONLY);
   return db;
 }
 

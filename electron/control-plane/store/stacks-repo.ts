@@ -1,14 +1,18 @@
 // Stacks as applied: the file, each service's desired replica count and revision, and the
-// service's numbered, immutable revisions (the newest REVISIONS_KEPT of them).
+// service's numbered, immutable revisions (the newest REVISIONS_KEPT of them). What may hold a
+// password is sealed at rest: the Compose file as applied (the `source` column, whole), and every
+// environment value of a revision's spec (sealed-spec.ts). Records read back hold plain values.
 import type { Database } from './database.ts';
 import type { ServiceSpec, StackSpec } from '../../../shared/stack.ts';
+import { sealedFor, type SecretBox } from '../secrets/secret-box.ts';
+import { openEnvironment, sealEnvironment } from './sealed-spec.ts';
 
 export const REVISIONS_KEPT = 10;
 
+/** A stack as stored, less its Compose file (sealed: read it with StacksRepo.getSource). */
 export interface StackRecord {
   name: string;
   file: string | null;
-  source: string;
   declarations: Omit<StackSpec, 'name' | 'services'>;
   placementStrategy: 'spread' | 'binpack';
   createdAt: string;
@@ -42,7 +46,6 @@ export interface DesiredService extends ServiceRecord {
 interface StackRow {
   name: string;
   file: string | null;
-  source: string;
   declarations: string;
   placement_strategy: 'spread' | 'binpack';
   created_at: string;
@@ -63,7 +66,6 @@ function stackFromRow(r: StackRow): StackRecord {
   return {
     name: r.name,
     file: r.file,
-    source: r.source,
     declarations: JSON.parse(r.declarations) as StackRecord['declarations'],
     placementStrategy: r.placement_strategy,
     createdAt: r.created_at,
@@ -71,15 +73,22 @@ function stackFromRow(r: StackRow): StackRecord {
   };
 }
 
-function revisionFromRow(r: RevisionRow): RevisionRecord {
-  return { stack: r.stack, service: r.service, revision: r.revision, spec: JSON.parse(r.spec) as ServiceSpec, specHash: r.spec_hash, containerHash: r.container_hash, createdAt: r.created_at };
-}
+/** Every column but the sealed `source`, which only getSource reads (and opens). */
+const STACK_COLUMNS = 'name, file, declarations, placement_strategy, created_at, updated_at';
 
 export class StacksRepo {
   /** Revisions are immutable: each is read and parsed once ("stack/service/revision" → record). */
   private readonly revisions = new Map<string, RevisionRecord>();
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly secrets: SecretBox,
+  ) {}
+
+  private revisionFromRow(r: RevisionRow): RevisionRecord {
+    const spec = openEnvironment(JSON.parse(r.spec) as ServiceSpec, this.secrets, r);
+    return { stack: r.stack, service: r.service, revision: r.revision, spec, specHash: r.spec_hash, containerHash: r.container_hash, createdAt: r.created_at };
+  }
 
   private forgetRevisions(stack: string, service?: string): void {
     const prefix = service === undefined ? `${stack}/` : `${stack}/${service}/`;
@@ -87,15 +96,21 @@ export class StacksRepo {
   }
 
   listStacks(): StackRecord[] {
-    return (this.db.prepare('SELECT * FROM stacks ORDER BY name').all() as StackRow[]).map(stackFromRow);
+    return (this.db.prepare(`SELECT ${STACK_COLUMNS} FROM stacks ORDER BY name`).all() as StackRow[]).map(stackFromRow);
   }
 
   getStack(name: string): StackRecord | null {
-    const row = this.db.prepare('SELECT * FROM stacks WHERE name = ?').get(name) as StackRow | undefined;
+    const row = this.db.prepare(`SELECT ${STACK_COLUMNS} FROM stacks WHERE name = ?`).get(name) as StackRow | undefined;
     return row ? stackFromRow(row) : null;
   }
 
-  upsertStack(stack: Omit<StackRecord, 'createdAt'>, now: string): void {
+  /** The Compose file as applied, opened. */
+  getSource(name: string): string | null {
+    const row = this.db.prepare('SELECT source FROM stacks WHERE name = ?').get(name) as { source: string } | undefined;
+    return row ? this.secrets.open(row.source, sealedFor.stackSource(name)) : null;
+  }
+
+  upsertStack(stack: Omit<StackRecord, 'createdAt'> & { source: string }, now: string): void {
     this.db
       .prepare(
         `INSERT INTO stacks (name, file, source, declarations, placement_strategy, created_at, updated_at)
@@ -103,7 +118,7 @@ export class StacksRepo {
          ON CONFLICT (name) DO UPDATE SET file = excluded.file, source = excluded.source,
            declarations = excluded.declarations, placement_strategy = excluded.placement_strategy, updated_at = excluded.updated_at`,
       )
-      .run({ name: stack.name, file: stack.file, source: stack.source, declarations: JSON.stringify(stack.declarations), placement_strategy: stack.placementStrategy, now });
+      .run({ name: stack.name, file: stack.file, source: this.secrets.seal(stack.source, sealedFor.stackSource(stack.name)), declarations: JSON.stringify(stack.declarations), placement_strategy: stack.placementStrategy, now });
   }
 
   removeStack(name: string): void {
@@ -148,7 +163,7 @@ export class StacksRepo {
 
   latestRevision(stack: string, service: string): RevisionRecord | null {
     const row = this.db.prepare('SELECT * FROM revisions WHERE stack = ? AND service = ? ORDER BY revision DESC LIMIT 1').get(stack, service) as RevisionRow | undefined;
-    return row ? revisionFromRow(row) : null;
+    return row ? this.revisionFromRow(row) : null;
   }
 
   getRevision(stack: string, service: string, revision: number): RevisionRecord | null {
@@ -157,13 +172,13 @@ export class StacksRepo {
     if (cached) return cached;
     const row = this.db.prepare('SELECT * FROM revisions WHERE stack = ? AND service = ? AND revision = ?').get(stack, service, revision) as RevisionRow | undefined;
     if (!row) return null;
-    const record = revisionFromRow(row);
+    const record = this.revisionFromRow(row);
     this.revisions.set(key, record);
     return record;
   }
 
   listRevisions(stack: string, service: string): RevisionRecord[] {
-    return (this.db.prepare('SELECT * FROM revisions WHERE stack = ? AND service = ? ORDER BY revision').all(stack, service) as RevisionRow[]).map(revisionFromRow);
+    return (this.db.prepare('SELECT * FROM revisions WHERE stack = ? AND service = ? ORDER BY revision').all(stack, service) as RevisionRow[]).map((r) => this.revisionFromRow(r));
   }
 
   /** Adds revision N+1 and forgets all but the newest REVISIONS_KEPT. */
@@ -172,7 +187,7 @@ export class StacksRepo {
     const revision = (latest?.revision ?? 0) + 1;
     this.db
       .prepare('INSERT INTO revisions (stack, service, revision, spec, spec_hash, container_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(rev.stack, rev.service, revision, JSON.stringify(rev.spec), rev.specHash, rev.containerHash, rev.createdAt);
+      .run(rev.stack, rev.service, revision, JSON.stringify(sealEnvironment(rev.spec, this.secrets, rev)), rev.specHash, rev.containerHash, rev.createdAt);
     this.db.prepare('DELETE FROM revisions WHERE stack = ? AND service = ? AND revision <= ?').run(rev.stack, rev.service, revision - REVISIONS_KEPT);
     this.revisions.delete(`${rev.stack}/${rev.service}/${revision - REVISIONS_KEPT}`);
     return revision;

@@ -1,7 +1,9 @@
 // The state file and its tables, opened once and handed to the parts that need them.
+import type { SecretBox } from '../secrets/secret-box.ts';
 import { openDatabase, type Database } from './database.ts';
 import { HostsRepo } from './hosts-repo.ts';
 import { KnownHostsRepo } from './known-hosts-repo.ts';
+import { sealLegacyValues, type LegacyRewrite } from './seal-legacy.ts';
 import { SettingsRepo, StacksRepo } from './stacks-repo.ts';
 
 export class Store {
@@ -10,15 +12,31 @@ export class Store {
   readonly stacks: StacksRepo;
   readonly settings: SettingsRepo;
 
-  constructor(readonly db: Database) {
+  /**
+   * What opening rewrote in a state file written by Baton 0.1.0 (null: nothing needed it). For the log.
+   */
+  readonly legacyRewrite: LegacyRewrite | null;
+
+  constructor(
+    readonly db: Database,
+    secrets: SecretBox,
+  ) {
+    this.legacyRewrite = sealLegacyValues(db, secrets);
     this.hosts = new HostsRepo(db);
     this.knownHosts = new KnownHostsRepo(db);
-    this.stacks = new StacksRepo(db);
+    this.stacks = new StacksRepo(db, secrets);
     this.settings = new SettingsRepo(db);
   }
 
-  static open(file: string): Store {
-    return new Store(openDatabase(file));
+  /** Opens (or creates) the state file; its secrets are sealed and opened with `secrets`. */
+  static open(file: string, secrets: SecretBox): Store {
+    const db = openDatabase(file);
+    try {
+      return new Store(db, secrets);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
   }
 
   /** Runs `fn` in one SQLite transaction: all of its writes land, or none. */
