@@ -160,6 +160,30 @@ export const StackApplyParams = z
   .strict();
 export type StackApplyParams = z.input<typeof StackApplyParams>;
 
+/** A host folder or file a service's replicas mount. */
+export const PlanBindMount = z.object({
+  source: z.string(), // the path on the host
+  target: z.string(), // the path in the container
+  readOnly: z.boolean(),
+  /** Why it reaches into the host (the service consented with `x-baton: { host_access: true }`), else null. */
+  hostAccess: z.string().nullable(),
+});
+export type PlanBindMount = z.infer<typeof PlanBindMount>;
+
+/**
+ * A port of a service and where it can be reached from: `ingress`, the published port on every
+ * host; `host`, the published port on the host the replica runs on; `random`, a random port on
+ * that host (a port without a published one, as Compose binds it); `internal`, Baton's network
+ * only (`expose:`), bound on no host address.
+ */
+export const PlanPort = z.object({
+  target: z.number().int(),
+  protocol: z.enum(['tcp', 'udp']),
+  published: z.number().int().nullable(),
+  reach: z.enum(['ingress', 'host', 'random', 'internal']),
+});
+export type PlanPort = z.infer<typeof PlanPort>;
+
 export const ServicePlan = z.object({
   name: z.string(),
   action: z.enum(['create', 'update', 'unchanged', 'scale', 'remove']),
@@ -169,7 +193,17 @@ export const ServicePlan = z.object({
   hosts: z.array(z.string()),
   /** Why some replicas can't be placed right now, if so. */
   pending: z.string().nullable(),
+  /** Every bind mount of the service (none when removed). */
+  binds: z.array(PlanBindMount),
+  /** Every port of the service and where it is reachable from (none when removed). */
+  ports: z.array(PlanPort),
+  /**
+   * Everything the service reaches into its host with (it consented): a bind mount ("/etc →
+   * /host-etc (ro)", also in `binds`) or a key ("`privileged`"), and why it matters.
+   */
+  hostAccess: z.array(z.object({ kind: z.enum(['bind', 'key']), what: z.string(), why: z.string() })),
 });
+export type ServicePlan = z.infer<typeof ServicePlan>;
 
 export const StackPlan = z.object({
   stack: z.string(),

@@ -76,7 +76,7 @@ const EXPECTED: StackSpec = {
         FEATURE_FLAGS: 'checkout,search',
       },
       labels: { 'com.example.team': 'payments' },
-      ports: [{ target: 3000, published: null, protocol: 'tcp', mode: 'ingress' }],
+      ports: [{ target: 3000, published: null, protocol: 'tcp', mode: 'ingress', exposeOnly: true }],
       healthcheck: { test: ['CMD-SHELL', 'curl -fsS http://localhost:3000/healthz || exit 1'], intervalMs: 15_000, timeoutMs: 30_000, retries: 3, startPeriodMs: 0 },
       replicas: 3,
       limits: { nanoCpus: 1_000_000_000, memoryBytes: 1024 ** 3 },
@@ -215,7 +215,7 @@ test('ports: short forms, ranges, udp, long form with host mode, and expose', ()
     { target: 80, published: 8000, protocol: 'tcp', mode: 'ingress' },
     { target: 81, published: 8001, protocol: 'tcp', mode: 'ingress' },
     { target: 9100, published: 9100, protocol: 'tcp', mode: 'host' },
-    { target: 9153, published: null, protocol: 'tcp', mode: 'ingress' },
+    { target: 9153, published: null, protocol: 'tcp', mode: 'ingress', exposeOnly: true },
   ]);
 });
 

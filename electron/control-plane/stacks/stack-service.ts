@@ -17,6 +17,7 @@ import type { HostCandidate } from '../scheduler/types.ts';
 import type { DesiredService } from '../store/stacks-repo.ts';
 import type { Store } from '../store/store.ts';
 import { replicaDetail, replicaStatus, specForClients } from './inspect.ts';
+import { NO_REACH, planReach } from './plan-reach.ts';
 import { parseStackFile } from './spec/parse-stack.ts';
 import { containerSpecHash, serviceSpecHash } from './spec/spec-hash.ts';
 
@@ -99,10 +100,11 @@ export class StackService {
         revision: changed ? (latest?.revision ?? 0) + 1 : latest!.revision,
         hosts: preview?.hosts ?? [],
         pending: preview && preview.unplaced > 0 ? preview.summary : null,
+        ...planReach(spec),
       });
     }
     for (const name of existing.keys()) {
-      if (!stack.services.some((s) => s.name === name)) plan.push({ name, action: 'remove', replicas: 0, revision: null, hosts: [], pending: null });
+      if (!stack.services.some((s) => s.name === name)) plan.push({ name, action: 'remove', replicas: 0, revision: null, hosts: [], pending: null, ...NO_REACH });
     }
     if (params.dryRun) return { stack: stack.name, applied: false, services: plan, warnings };
 
@@ -194,7 +196,7 @@ export class StackService {
         running: replicas.filter((r) => r.state === 'running').length,
         healthy: replicas.filter((r) => isAvailable(r) && r.containerHash === d.containerHash).length,
         pending: this.deps.reconciler.pendingReason(key),
-        ports: d.spec.ports.map((p) => `${p.published ?? '-'}->${p.target}/${p.protocol} (${p.mode})`),
+        ports: d.spec.ports.map((p) => (p.exposeOnly ? `${p.target}/${p.protocol} (internal)` : `${p.published ?? '-'}->${p.target}/${p.protocol} (${p.mode})`)),
         preferredHost: d.preferredHost,
         reservation: { nanoCpus: d.spec.reservations.nanoCpus, memoryBytes: d.spec.reservations.memoryBytes },
       };
