@@ -25,9 +25,13 @@ async function clearStaleSocket(path: string): Promise<void> {
 export async function listenOnSocket(plane: ControlPlaneLike, path: string): Promise<net.Server> {
   await clearStaleSocket(path);
   const server = net.createServer((socket) => {
-    const wire = openWireConnection(plane, (message) => {
-      if (!socket.destroyed) socket.write(JSON.stringify(message) + '\n');
-    });
+    const wire = openWireConnection(
+      plane,
+      (message) => {
+        if (!socket.destroyed) socket.write(JSON.stringify(message) + '\n');
+      },
+      { transport: 'local-socket' },
+    );
     let buffered = '';
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {

@@ -94,7 +94,7 @@ export async function listenOnWebSocket(plane: ControlPlaneLike, options: WebSoc
         return;
       }
       clearTimeout(authTimer);
-      wire = openWireConnection(plane, send);
+      wire = openWireConnection(plane, send, { transport: 'websocket' });
       send({ authed: true });
     });
     socket.on('close', () => {

@@ -8,20 +8,10 @@ import { parseStackFile, serviceSpecHash, type ParseInput } from '../../electron
 const fixtures = join(import.meta.dirname, 'fixtures', 'stacks');
 const fixture = (name: string) => readFileSync(join(fixtures, name), 'utf8');
 
-// The file is said to live in /srv/shop, so resolved paths don't depend on where the tests run.
+// The file is said to live in /srv/shop, so resolved paths don't depend on where the tests run;
+// the env file it names comes with it, as a client sends it.
 function parse(text: string, options: Partial<ParseInput> = {}) {
-  const files: Record<string, string> = { '/srv/shop/api.env': fixture('api.env') };
-  return parseStackFile({
-    text,
-    file: '/srv/shop/stack.yaml',
-    env: {},
-    readFile: (path) => {
-      const content = files[path];
-      if (content === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
-      return content;
-    },
-    ...options,
-  });
+  return parseStackFile({ text, file: '/srv/shop/stack.yaml', env: {}, files: { './api.env': fixture('api.env') }, ...options });
 }
 
 const update = { parallelism: 1, delayMs: 0, failureAction: 'pause', monitorMs: 5000, maxFailureRatio: 0, order: 'start-first' } as const;

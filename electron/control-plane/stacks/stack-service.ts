@@ -1,7 +1,6 @@
 // Stacks as a person drives them: apply a Compose file (validated, planned, then stored in one
 // transaction: a rejected file changes nothing), scale, remove, and the status views `baton ls`
 // and `baton ps` print. The reconciler does the work on the hosts.
-import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import type { ClusterSnapshot, Host, ReplicaDetail, ReplicaStatus, ServiceDetail, ServiceStatus, StackApplyParams, StackPlan, StackSummary } from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
@@ -38,9 +37,10 @@ export function formatProblem(p: SpecProblem): string {
   return `${where}: ${p.severity}: ${p.message}`;
 }
 
-function describeProblems(problems: SpecProblem[]): string {
+function describeProblems(problems: SpecProblem[], unsentFiles: string[]): string {
   const errors = problems.filter((p) => p.severity === 'error');
-  return `${errors.length} problem${errors.length === 1 ? '' : 's'} in the stack file; nothing was applied:\n${errors.map(formatProblem).join('\n')}`;
+  const unsent = unsentFiles.length === 0 ? '' : `\nThe stack names files that were not sent with it (${unsentFiles.join(', ')}): the control plane reads no file a stack names. Apply it with baton apply -f, which sends them.`;
+  return `${errors.length} problem${errors.length === 1 ? '' : 's'} in the stack file; nothing was applied:\n${errors.map(formatProblem).join('\n')}${unsent}`;
 }
 
 export class StackService {
@@ -49,16 +49,17 @@ export class StackService {
   ) {}
 
   async apply(params: StackApplyParams): Promise<StackPlan> {
+    // Whatever the transport: the files a stack names come with it, as its client read them.
     const parsed = parseStackFile({
       text: params.source,
       file: params.file,
       ...(params.stack !== undefined ? { stackName: params.stack } : {}),
       env: params.env ?? {},
-      readFile: (path) => readFileSync(path, 'utf8'),
+      files: params.files ?? {},
     });
     const warnings = parsed.problems.filter((p) => p.severity === 'warning');
     if (!parsed.stack || !parsed.baton) {
-      throw new BatonError('INVALID_INPUT', describeProblems(parsed.problems), { problems: parsed.problems });
+      throw new BatonError('INVALID_INPUT', describeProblems(parsed.problems, parsed.unsentFiles), { problems: parsed.problems, unsentFiles: parsed.unsentFiles });
     }
     const stack = parsed.stack;
     const strategy = parsed.baton.placementStrategy;
