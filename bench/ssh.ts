@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import Docker from 'dockerode';
 import { labUp } from '../test/lab/lab.ts';
+import { IN_PROCESS } from '../electron/control-plane/api/caller.ts';
 import { ControlPlane } from '../electron/control-plane/index.ts';
 import { silentLogger } from '../electron/control-plane/log.ts';
 import { mkdtempSync } from 'node:fs';
@@ -38,7 +39,7 @@ export async function benchSsh(): Promise<string> {
   const home = mkdtempSync(join(tmpdir(), 'baton-bench-'));
   const plane = await ControlPlane.start({ home, userHome: home, logger: silentLogger() });
   try {
-    const answer = await plane.dispatch('host.add', { target: `root@${host.address}`, name: 'bench', identityFile: lab.keys.root, hostKey: host.hostKeyFingerprint });
+    const answer = await plane.dispatch('host.add', { target: `root@${host.address}`, name: 'bench', identityFile: lab.keys.root, hostKey: host.hostKeyFingerprint }, IN_PROCESS);
     if ('error' in answer) throw new Error(answer.error.message);
     const baton = plane.hosts.link('bench').docker();
     // No `timeout` option: docker-modem's ssh agent hands http a channel without setTimeout, and

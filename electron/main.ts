@@ -112,7 +112,7 @@ function wireIpc(mode: LaunchMode, page: RendererPage): void {
       return { error: { code: 'UNAVAILABLE', message: 'This window is attached to a remote control plane; calls go over its WebSocket.' } };
     }
     try {
-      return await controlPlane.dispatch(method, params);
+      return await controlPlane.dispatch(method, params, { transport: 'ipc' });
     } catch (err) {
       // dispatch is not supposed to throw; if it does, the renderer still gets an envelope
       return { error: toErrorBody(err) };
@@ -157,7 +157,7 @@ function wireStreams(page: RendererPage): void {
         if ('stream' in request) reply(contents, { id: request.id, error: { code: 'UNAVAILABLE', message: 'This window is attached to a remote control plane; streams go over its WebSocket.' } });
         return;
       }
-      wire = openWireConnection(controlPlane, (message) => reply(contents, message as StreamResponse));
+      wire = openWireConnection(controlPlane, (message) => reply(contents, message as StreamResponse), { transport: 'ipc' });
       connections.set(contents, wire);
       if (!watched.has(contents)) {
         watched.add(contents);

@@ -144,12 +144,34 @@ export const SpecProblemSchema = z.object({
   severity: z.enum(['error', 'warning']),
 });
 
+/** The files a client may send with a stack: how many, and how large (in characters) each and all. */
+export const STACK_FILES_LIMITS = { count: 64, each: 1024 * 1024, total: 4 * 1024 * 1024 } as const;
+
+/**
+ * The files a stack names (env_file), read by the client that sends the stack: the path as the
+ * stack file writes it (relative to its folder, or absolute) → the file's content. The control
+ * plane reads no file a stack names; one that is not here is "not sent".
+ */
+export const StackFiles = z
+  .record(z.string().min(1).max(4096), z.string().max(STACK_FILES_LIMITS.each, `a file sent with a stack is at most ${STACK_FILES_LIMITS.each} characters`))
+  .superRefine((files, ctx) => {
+    const contents = Object.values(files);
+    if (contents.length > STACK_FILES_LIMITS.count) ctx.addIssue({ code: 'custom', message: `at most ${STACK_FILES_LIMITS.count} files can be sent with a stack (got ${contents.length})` });
+    const total = contents.reduce((sum, c) => sum + c.length, 0);
+    if (total > STACK_FILES_LIMITS.total) ctx.addIssue({ code: 'custom', message: `the files sent with a stack are at most ${STACK_FILES_LIMITS.total} characters in all (got ${total})` });
+  });
+
 export const StackApplyParams = z
   .object({
     /** The Compose file's text. */
     source: z.string(),
-    /** Its path (for messages, and to resolve env_file, secret and config files beside it). */
+    /**
+     * Its path as the client knows it: for messages, the stack's default name (its folder), and
+     * bind mounts written relative to it. Files it names are sent in `files`, never read from here.
+     */
     file: z.string().min(1),
+    /** The files the stack names (env_file), as the client read them; see StackFiles. */
+    files: StackFiles.optional(),
     /** The stack's name; default: `name:` in the file, else the file's folder name. */
     stack: z.string().optional(),
     /** Variables for ${VAR} interpolation (the CLI sends those the file mentions). */
@@ -160,6 +182,30 @@ export const StackApplyParams = z
   .strict();
 export type StackApplyParams = z.input<typeof StackApplyParams>;
 
+/** A host folder or file a service's replicas mount. */
+export const PlanBindMount = z.object({
+  source: z.string(), // the path on the host
+  target: z.string(), // the path in the container
+  readOnly: z.boolean(),
+  /** Why it reaches into the host (the service consented with `x-baton: { host_access: true }`), else null. */
+  hostAccess: z.string().nullable(),
+});
+export type PlanBindMount = z.infer<typeof PlanBindMount>;
+
+/**
+ * A port of a service and where it can be reached from: `ingress`, the published port on every
+ * host; `host`, the published port on the host the replica runs on; `random`, a random port on
+ * that host (a port without a published one, as Compose binds it); `internal`, Baton's network
+ * only (`expose:`), bound on no host address.
+ */
+export const PlanPort = z.object({
+  target: z.number().int(),
+  protocol: z.enum(['tcp', 'udp']),
+  published: z.number().int().nullable(),
+  reach: z.enum(['ingress', 'host', 'random', 'internal']),
+});
+export type PlanPort = z.infer<typeof PlanPort>;
+
 export const ServicePlan = z.object({
   name: z.string(),
   action: z.enum(['create', 'update', 'unchanged', 'scale', 'remove']),
@@ -169,7 +215,17 @@ export const ServicePlan = z.object({
   hosts: z.array(z.string()),
   /** Why some replicas can't be placed right now, if so. */
   pending: z.string().nullable(),
+  /** Every bind mount of the service (none when removed). */
+  binds: z.array(PlanBindMount),
+  /** Every port of the service and where it is reachable from (none when removed). */
+  ports: z.array(PlanPort),
+  /**
+   * Everything the service reaches into its host with (it consented): a bind mount ("/etc →
+   * /host-etc (ro)", also in `binds`) or a key ("`privileged`"), and why it matters.
+   */
+  hostAccess: z.array(z.object({ kind: z.enum(['bind', 'key']), what: z.string(), why: z.string() })),
 });
+export type ServicePlan = z.infer<typeof ServicePlan>;
 
 export const StackPlan = z.object({
   stack: z.string(),

@@ -12,6 +12,12 @@ export interface PortSpec {
   protocol: Protocol;
   /** 'ingress': routing mesh through Baton's ingress; 'host': bound on the replica's own host. */
   mode: 'ingress' | 'host';
+  /**
+   * An `expose:` entry: reachable on Baton's network only, bound on no host address (a `ports:`
+   * entry without a published port is bound on a random host port, as Compose does). Absent on
+   * every other port, so the specs stored before it existed keep their hash.
+   */
+  exposeOnly?: true;
 }
 
 export interface HealthSpec {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { killHost, reviveHost, type LabHost, type LabInfo } from '../../test/lab/lab.ts';
+import { IN_PROCESS } from '../../electron/control-plane/api/caller.ts';
 import { ControlPlane } from '../../electron/control-plane/index.ts';
 import { silentLogger } from '../../electron/control-plane/log.ts';
 import { percentile } from '../stats.ts';
@@ -47,12 +48,12 @@ export async function measureBaton(lab: LabInfo, log: (line: string) => void = (
   const file = join(home, 'bench.yaml');
   const apply = async (replicas: number) => {
     writeFileSync(file, stackYaml(replicas));
-    await must(plane.dispatch('stack.apply', { source: stackYaml(replicas), file }));
+    await must(plane.dispatch('stack.apply', { source: stackYaml(replicas), file }, IN_PROCESS));
   };
-  const scale = (replicas: number) => must(plane.dispatch('service.scale', { targets: [{ service: SERVICE, replicas }] }));
+  const scale = (replicas: number) => must(plane.dispatch('service.scale', { targets: [{ service: SERVICE, replicas }] }, IN_PROCESS));
   try {
     for (const [i, h] of lab.hosts.entries()) {
-      await must(plane.dispatch('host.add', { target: `root@${h.address}`, name: h.name, identityFile: lab.keys.root, hostKey: h.hostKeyFingerprint }));
+      await must(plane.dispatch('host.add', { target: `root@${h.address}`, name: h.name, identityFile: lab.keys.root, hostKey: h.hostKeyFingerprint }, IN_PROCESS));
       void i;
     }
 
@@ -113,7 +114,7 @@ export async function measureBaton(lab: LabInfo, log: (line: string) => void = (
     log(`baton scale: 1→30 in ${upMs.toFixed(0)} ms`);
     return { kill, hostLoss: { host: lost.name, lostReplicas, recoveredMs, surplusRemovedMs }, scale: { upMs, downStoppedMs, downGoneMs } };
   } finally {
-    await plane.dispatch('stack.remove', { name: 'bench' });
+    await plane.dispatch('stack.remove', { name: 'bench' }, IN_PROCESS);
     await waitUntil(lab.hosts, BATON_LABEL, (s) => s.replicas.length === 0, 60_000, 200).catch(() => undefined);
     await plane.stop();
     await Promise.all(lab.hosts.map(async (h) => (await observeReplicas([h], BATON_LABEL)).replicas.map((r) => engine(h).getContainer(r.id).remove({ force: true }).catch(() => undefined))));

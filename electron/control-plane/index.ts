@@ -5,12 +5,14 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { BatonEvent } from '../../shared/api.ts';
 import type { Envelope } from '../../shared/errors.ts';
+import { isRemote } from './api/caller.ts';
 import { createDispatcher, type Dispatch } from './api/dispatcher.ts';
 import { createStreamOpener, type OpenStream, type StreamHandlersOnTheWire } from './api/stream-opener.ts';
 import { EventLog } from './events/event-log.ts';
 import { HostManager } from './hosts/host-manager.ts';
 import type { HostLinkOptions } from './hosts/host-link.ts';
-import { findLocalEngine } from './hosts/local-engine.ts';
+import { DEFAULT_LOCAL_SOCKET, findLocalEngine } from './hosts/local-engine.ts';
+import { checkRemoteHostAdd } from './hosts/remote-host-add.ts';
 import { listSshConfigHosts } from './hosts/ssh-target.ts';
 import { createLogger, type Logger } from './log.ts';
 import { LogStreams } from './logs/log-streams.ts';
@@ -65,7 +67,11 @@ export class ControlPlane {
           const hosts = this.hosts.list();
           return { version: BATON_VERSION, home: this.home, startedAt: this.startedAt, hosts: hosts.length, hostsReady: hosts.filter((h) => h.state === 'ready').length };
         },
-        'host.add': (p) => this.hosts.add(p),
+        'host.add': (p, caller) => {
+          // a remote client names nothing on this machine: no key file, socket or agent of its own choosing
+          if (isRemote(caller)) checkRemoteHostAdd(p, { userHome, agentSocket: process.env.SSH_AUTH_SOCK, localSocket: options.localSocket ?? DEFAULT_LOCAL_SOCKET });
+          return this.hosts.add(p);
+        },
         'host.list': () => this.hosts.list(),
         'host.inspect': (p) => ({ host: this.hosts.get(p.name), events: this.events.list({ host: p.name, limit: 50 }) }),
         'host.remove': (p) => this.hosts.remove(p.name),

@@ -2,6 +2,7 @@
 // this narrow lets the servers be tested and reused without the whole control plane behind them.
 import type { BatonEvent } from '../../shared/api.ts';
 import type { Envelope, ErrorBody } from '../../shared/errors.ts';
+import type { Caller } from '../control-plane/api/caller.ts';
 
 export interface StreamHandlersOnTheWire {
   chunk(chunk: unknown): void;
@@ -10,7 +11,8 @@ export interface StreamHandlersOnTheWire {
 }
 
 export interface ControlPlaneLike {
-  dispatch(method: string, params: unknown): Promise<Envelope<unknown>>;
+  /** `caller`: the transport the request came over (what it may name on this machine depends on it). */
+  dispatch(method: string, params: unknown, caller: Caller): Promise<Envelope<unknown>>;
   subscribe(listener: (event: BatonEvent) => void, opts?: { after?: number }): () => void;
   /** The id of the newest stored event (0 when there is none). */
   lastEventId(): number;

@@ -46,7 +46,7 @@ export async function listenOnSocket(plane: ControlPlaneLike, path: string): Pro
     const write = (message: unknown): void => {
       if (!socket.destroyed && socket.writable) socket.write(JSON.stringify(message) + '\n');
     };
-    const wire = openWireConnection(plane, write);
+    const wire = openWireConnection(plane, write, { transport: 'local-socket' });
     const splitter = new LineSplitter(MAX_LINE);
     let refused = false;
     socket.setEncoding('utf8');

@@ -2,6 +2,7 @@
 // (Unix socket lines, WebSocket messages, Electron IPC for streams): requests answered with
 // envelopes, an event subscription pushed as it happens, and streams of chunks.
 import type { BatonEvent, WireResponse } from '../../shared/api.ts';
+import type { Caller } from '../control-plane/api/caller.ts';
 import type { ControlPlaneLike } from './control-plane-like.ts';
 
 export interface WireConnection {
@@ -15,7 +16,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function openWireConnection(plane: ControlPlaneLike, send: (message: WireResponse) => void): WireConnection {
+/** `caller`: the transport this connection is on, passed with each of its requests. */
+export function openWireConnection(plane: ControlPlaneLike, send: (message: WireResponse) => void, caller: Caller): WireConnection {
   let unsubscribe: (() => void) | null = null;
   const streams = new Map<number, () => void>();
   let closed = false;
@@ -84,7 +86,7 @@ export function openWireConnection(plane: ControlPlaneLike, send: (message: Wire
         send({ id, error: { code: 'INVALID_INPUT', message: 'A request needs a "method" (e.g. "host.list"), "stream", "subscribe" or "cancel".' } });
         return;
       }
-      void plane.dispatch(message['method'], message['params']).then((envelope) => send({ id, ...envelope }));
+      void plane.dispatch(message['method'], message['params'], caller).then((envelope) => send({ id, ...envelope }));
     },
     close() {
       closed = true;

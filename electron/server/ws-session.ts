@@ -87,7 +87,7 @@ export function startSession(plane: ControlPlaneLike, socket: WebSocket, raw: Du
     if (!right) return refuse(WRONG_TOKEN, 'bad token');
     phase = 'authed';
     settle();
-    wire = openWireConnection(plane, send);
+    wire = openWireConnection(plane, send, { transport: 'websocket' });
     send({ authed: true });
     for (const data of early.splice(0)) handle(data);
   };

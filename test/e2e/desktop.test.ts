@@ -283,6 +283,9 @@ describe('the desktop app in Chromium', { timeout: 15 * 60_000 }, () => {
       await page.getByLabel('Compose file', { exact: true }).fill(STACK);
       await page.getByRole('button', { name: 'Plan' }).click();
       await page.locator('[data-testid="plan-row"][data-service="web"][data-action="create"]').waitFor({ timeout: 15_000 });
+      // the plan says where the service's port answers from
+      const port = page.locator('[data-testid="plan-row"][data-service="web"] [data-testid="plan-port"][data-reach="ingress"]');
+      assert.equal((await port.textContent())?.trim(), '18080 on every host (ingress) → 8080/tcp');
       await screenshot(page, 'stack-plan');
       assert.equal(JSON.parse(baton(['stacks', '--json'])).length, 0, 'plan applied something');
       await page.getByRole('button', { name: 'Apply' }).click();

@@ -94,6 +94,21 @@ test('apply with errors prints each at file:line:column and applies nothing', as
   assert.equal((await baton('stacks', '--json')).stdout.trim(), '[]');
 });
 
+test('apply sends the env files a stack names from beside it, and the plan says where ports answer', async () => {
+  const file = join(home, 'withenv.yaml');
+  writeFileSync(join(home, 'withenv.env'), 'GREETING=hello\n');
+  writeFileSync(file, 'name: withenv\nservices:\n  web:\n    image: baton-test/web:1\n    env_file: ./withenv.env\n    ports: ["8088:8080"]\n    expose: ["9000"]\n');
+  const r = await baton('apply', '-f', file, '--dry-run');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /port 8088 on every host \(ingress\) → 8080\/tcp/);
+  assert.match(r.stdout, /port 9000\/tcp on Baton's network only/);
+  writeFileSync(file, 'name: withenv\nservices:\n  web:\n    image: baton-test/web:1\n    env_file: ./not-here.env\n');
+  const missing = await baton('apply', '-f', file, '--dry-run');
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /names the file \.\/not-here\.env, which does not exist/);
+  assert.equal((await baton('stacks', '--json')).stdout.trim(), '[]');
+});
+
 function wsSession(token: string): Promise<{ ws: WebSocket; first: unknown }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(wsUrl);

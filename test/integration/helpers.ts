@@ -2,6 +2,7 @@
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { IN_PROCESS } from '../../electron/control-plane/api/caller.ts';
 import { ControlPlane } from '../../electron/control-plane/index.ts';
 import { silentLogger } from '../../electron/control-plane/log.ts';
 import type { BatonEvent } from '../../shared/api.ts';
@@ -22,9 +23,9 @@ export async function startTestPlane(existing?: { home: string; userHome: string
   return { plane, home, userHome };
 }
 
-/** Calls through the same dispatcher the transports use, and unwraps the envelope. */
+/** Calls through the same dispatcher the transports use (as code in this process), and unwraps the envelope. */
 export async function call(plane: ControlPlane, method: string, params: unknown): Promise<unknown> {
-  const answer = await plane.dispatch(method, params);
+  const answer = await plane.dispatch(method, params, IN_PROCESS);
   if ('error' in answer) throw BatonError.fromBody(answer.error);
   return answer.result;
 }

@@ -14,6 +14,7 @@ import { silentLogger } from '../../electron/control-plane/log.ts';
 import type { ObservedReplica } from '../../electron/control-plane/reconcile/replica.ts';
 import { containerSpecHash, serviceSpecHash } from '../../electron/control-plane/stacks/spec/spec-hash.ts';
 import { serviceSpec } from './fixtures/service-spec.ts';
+import { IN_PROCESS } from '../../electron/control-plane/api/caller.ts';
 
 const HOSTS = 10;
 const SERVICES = 20;
@@ -23,7 +24,7 @@ const GIB = 2 ** 30;
 let plane: ControlPlane;
 
 async function call(method: string, params: unknown): Promise<unknown> {
-  const answer = await plane.dispatch(method, params);
+  const answer = await plane.dispatch(method, params, IN_PROCESS);
   if ('error' in answer) throw BatonError.fromBody(answer.error);
   return answer.result;
 }

@@ -38,6 +38,14 @@ test('a service revision becomes the Docker create request of a replica', () => 
   assert.equal(c.HostConfig?.NetworkMode, 'baton');
 });
 
+test('an expose port is bound on no host address; a port without a published one on a random host port', () => {
+  const exposed = parseStackFile({ file: '/srv/shop/compose.yaml', text: 'services:\n  api:\n    image: api:1\n    ports: ["81"]\n    expose: ["8080", "9000/udp"]\n' });
+  assert.ok(exposed.stack, JSON.stringify(exposed.problems));
+  const c = containerConfig(exposed.stack.services[0]!, { clusterId: 'c1', revision: 1, containerHash: 'abc', slot: 1, short: 'f00d01' });
+  assert.deepEqual(c.ExposedPorts, { '81/tcp': {}, '8080/tcp': {}, '9000/udp': {} });
+  assert.deepEqual(c.HostConfig?.PortBindings, { '81/tcp': [{ HostIp: '', HostPort: '' }] });
+});
+
 const listed = (labels: Record<string, string>, state = 'running', status = 'Up 3 seconds (healthy)') => ({
   Id: 'abc123',
   Names: ['/shop_web.1.1-aaaaaa'],

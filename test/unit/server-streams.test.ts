@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import type { LogLine, StreamChunk } from '../../shared/api.ts';
 import { BatonError, type ErrorBody } from '../../shared/errors.ts';
+import { IN_PROCESS } from '../../electron/control-plane/api/caller.ts';
 import { createStreamOpener } from '../../electron/control-plane/api/stream-opener.ts';
 import { silentLogger } from '../../electron/control-plane/log.ts';
 import type { ControlPlaneLike } from '../../electron/server/control-plane-like.ts';
@@ -160,7 +161,7 @@ test('socket: closing the connection cancels its streams on the server; the clie
 test('wire: no answer to a cancel; a second stream on an open id is refused', () => {
   const { plane } = standInPlane();
   const sent: unknown[] = [];
-  const wire = openWireConnection(plane, (m) => sent.push(m));
+  const wire = openWireConnection(plane, (m) => sent.push(m), IN_PROCESS);
   wire.receive({ id: 5, cancel: true });
   assert.deepEqual(sent, []);
   wire.receive({ id: 6, stream: 'logs', params: { service: 'web' } });

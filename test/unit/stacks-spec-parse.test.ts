@@ -8,20 +8,10 @@ import { parseStackFile, serviceSpecHash, type ParseInput } from '../../electron
 const fixtures = join(import.meta.dirname, 'fixtures', 'stacks');
 const fixture = (name: string) => readFileSync(join(fixtures, name), 'utf8');
 
-// The file is said to live in /srv/shop, so resolved paths don't depend on where the tests run.
+// The file is said to live in /srv/shop, so resolved paths don't depend on where the tests run;
+// the env file it names comes with it, as a client sends it.
 function parse(text: string, options: Partial<ParseInput> = {}) {
-  const files: Record<string, string> = { '/srv/shop/api.env': fixture('api.env') };
-  return parseStackFile({
-    text,
-    file: '/srv/shop/stack.yaml',
-    env: {},
-    readFile: (path) => {
-      const content = files[path];
-      if (content === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
-      return content;
-    },
-    ...options,
-  });
+  return parseStackFile({ text, file: '/srv/shop/stack.yaml', env: {}, files: { './api.env': fixture('api.env') }, ...options });
 }
 
 const update = { parallelism: 1, delayMs: 0, failureAction: 'pause', monitorMs: 5000, maxFailureRatio: 0, order: 'start-first' } as const;
@@ -76,7 +66,7 @@ const EXPECTED: StackSpec = {
         FEATURE_FLAGS: 'checkout,search',
       },
       labels: { 'com.example.team': 'payments' },
-      ports: [{ target: 3000, published: null, protocol: 'tcp', mode: 'ingress' }],
+      ports: [{ target: 3000, published: null, protocol: 'tcp', mode: 'ingress', exposeOnly: true }],
       healthcheck: { test: ['CMD-SHELL', 'curl -fsS http://localhost:3000/healthz || exit 1'], intervalMs: 15_000, timeoutMs: 30_000, retries: 3, startPeriodMs: 0 },
       replicas: 3,
       limits: { nanoCpus: 1_000_000_000, memoryBytes: 1024 ** 3 },
@@ -215,7 +205,7 @@ test('ports: short forms, ranges, udp, long form with host mode, and expose', ()
     { target: 80, published: 8000, protocol: 'tcp', mode: 'ingress' },
     { target: 81, published: 8001, protocol: 'tcp', mode: 'ingress' },
     { target: 9100, published: 9100, protocol: 'tcp', mode: 'host' },
-    { target: 9153, published: null, protocol: 'tcp', mode: 'ingress' },
+    { target: 9153, published: null, protocol: 'tcp', mode: 'ingress', exposeOnly: true },
   ]);
 });
 

@@ -4,7 +4,7 @@ import type { SpecProblem } from '../../shared/stack.ts';
 import { parseStackFile, type ParseInput } from '../../electron/control-plane/stacks/spec/parse-stack.ts';
 
 function parse(text: string, options: Partial<ParseInput> = {}) {
-  return parseStackFile({ text, file: '/srv/shop/stack.yaml', env: {}, readFile: () => '', ...options });
+  return parseStackFile({ text, file: '/srv/shop/stack.yaml', env: {}, ...options });
 }
 
 /** "line:column severity path" for each problem, to compare places at a glance. */
@@ -267,26 +267,53 @@ test('reservations above limits, and a label in Baton\'s own namespace', () => {
   assert.match(result.problems[1]!.message, /reserves 2 CPUs, more than the limit of 1/);
 });
 
-test('an env_file that does not exist is an error at its entry; one marked required: false is skipped', () => {
+test('an env_file that was not sent with the stack is an error at its entry; one marked required: false is skipped', () => {
   const text = 'services:\n  app:\n    image: x\n    env_file:\n      - ./missing.env\n      - path: ./optional.env\n        required: false\n';
-  const result = parse(text, {
-    readFile: (path) => {
-      throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
-    },
-  });
+  const result = parse(text);
   assert.deepEqual(places(result.problems), ['5:9 error services.app.env_file.0']);
-  assert.match(result.problems[0]!.message, /env file \.\/missing\.env does not exist \(looked for \/srv\/shop\/missing\.env\)/);
+  assert.match(result.problems[0]!.message, /env file \.\/missing\.env was not sent with the stack: the control plane reads no file a stack names/);
+  assert.deepEqual(result.unsentFiles, ['./missing.env']);
 });
 
-test('a problem inside an env_file is placed in that file', () => {
+test('env files are looked up by their path as written, "./a.env" and "a.env" alike; nothing is read from disk', () => {
+  const text = 'services:\n  app:\n    image: x\n    env_file: [./a.env, sub/../b.env]\n';
+  const result = parse(text, { files: { 'a.env': 'A=1', './b.env': 'B=2' } });
+  assert.deepEqual(result.problems, []);
+  assert.deepEqual(result.stack!.services[0]!.environment, { A: '1', B: '2' });
+  // a path on this machine that exists is still "not sent": the parser reads no file
+  const etc = parse('services:\n  app:\n    image: x\n    env_file: /etc/hostname\n');
+  assert.match(etc.problems[0]!.message, /env file \/etc\/hostname was not sent with the stack/);
+});
+
+test('a problem inside an env_file is placed in that file, and never quotes it', () => {
   const text = 'services:\n  app:\n    image: x\n    env_file: app.env\n';
-  const result = parse(text, { readFile: () => 'GOOD=1\nnot a line\nQUOTE="open\n' });
+  const secret = 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ';
+  const content = `GOOD=1\n-----BEGIN OPENSSH PRIVATE KEY-----\nQUOTE="open ${secret}\n`;
+  const result = parse(text, { files: { 'app.env': content } });
   assert.deepEqual(
     result.problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.severity}`),
     ['/srv/shop/app.env:2:1 error', '/srv/shop/app.env:3:1 error'],
   );
-  assert.match(result.problems[0]!.message, /"not a line" is not a KEY=VALUE line/);
+  assert.match(result.problems[0]!.message, /this line is not KEY=VALUE/);
   assert.match(result.problems[1]!.message, /opens a double quote it never closes/);
+  const said = JSON.stringify(result.problems);
+  for (const piece of ['BEGIN OPENSSH', 'PRIVATE KEY', secret.slice(0, 12), 'QUOTE', 'GOOD']) assert.ok(!said.includes(piece), `a problem quotes "${piece}"`);
+});
+
+test('interpolation problems inside an env_file say what is wrong without quoting the value', () => {
+  const text = 'services:\n  app:\n    image: x\n    env_file: app.env\n';
+  const result = parse(text, { files: { 'app.env': 'TOKEN=s3cr3t-${NOT_SET:?tell-nobody}\nOTHER=${1bad}x\nMAYBE=$UNSET_ONE\n' } });
+  assert.deepEqual(result.problems.map((p) => `${p.line} ${p.severity}`), ['1 error', '2 error', '3 warning']);
+  assert.match(result.problems[0]!.message, /needs a variable that is not set/);
+  assert.match(result.problems[1]!.message, /not a valid variable/);
+  assert.match(result.problems[2]!.message, /not set: it becomes an empty string/);
+  const said = JSON.stringify(result.problems);
+  for (const piece of ['s3cr3t', 'tell-nobody', 'NOT_SET', '1bad', 'UNSET_ONE', 'TOKEN']) assert.ok(!said.includes(piece), `a problem quotes "${piece}"`);
+});
+
+test('a stack opened without a folder (the app sends "compose.yaml") names its env files as written', () => {
+  const result = parseStackFile({ text: 'services:\n  app:\n    image: x\n    env_file: ./app.env\n', file: 'compose.yaml', stackName: 'app', files: { './app.env': 'not a line' } });
+  assert.deepEqual(result.problems.map((p) => `${p.file}:${p.line}`), ['app.env:1']);
 });
 
 test('an empty file, a list, and a file without services', () => {

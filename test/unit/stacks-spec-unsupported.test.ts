@@ -6,7 +6,7 @@ import { SCHEMA_DRAFT, SCHEMA_SERVICE_KEYS, SCHEMA_TOP_LEVEL_KEYS } from '../../
 import { SERVICE_KEY_RULES, verdictFor } from '../../electron/control-plane/stacks/spec/service-keys.ts';
 
 function parse(text: string) {
-  return parseStackFile({ text, file: '/srv/shop/stack.yaml', env: {}, readFile: () => '' });
+  return parseStackFile({ text, file: '/srv/shop/stack.yaml', env: {} });
 }
 
 function at(problems: SpecProblem[], path: string): SpecProblem {

@@ -5,19 +5,21 @@ import type { z } from 'zod';
 import { isMethodName, methods, type MethodName, type Methods, type Result } from '../../../shared/api.ts';
 import { BatonError, toErrorBody, type Envelope } from '../../../shared/errors.ts';
 import type { Logger } from '../log.ts';
+import type { Caller } from './caller.ts';
 
 export type Handlers = {
-  [M in MethodName]: (params: z.output<Methods[M]['params']>) => Promise<Result<M>> | Result<M>;
+  [M in MethodName]: (params: z.output<Methods[M]['params']>, caller: Caller) => Promise<Result<M>> | Result<M>;
 };
 
-export type Dispatch = (method: string, params: unknown) => Promise<Envelope<unknown>>;
+/** Every transport says which it is: what a request may name on this machine depends on it. */
+export type Dispatch = (method: string, params: unknown, caller: Caller) => Promise<Envelope<unknown>>;
 
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues.map((i) => `${i.path.length ? i.path.join('.') : '(the request)'}: ${i.message}`).join('; ');
 }
 
 export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
-  return async (method, params) => {
+  return async (method, params, caller) => {
     if (!isMethodName(method)) {
       return { error: { code: 'INVALID_INPUT', message: `Unknown request "${method}". This control plane knows: ${Object.keys(methods).join(', ')}.` } };
     }
@@ -33,8 +35,8 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
       };
     }
     try {
-      const handler = handlers[method] as (p: unknown) => Promise<unknown> | unknown;
-      const result = await handler(parsed.data);
+      const handler = handlers[method] as (p: unknown, c: Caller) => Promise<unknown> | unknown;
+      const result = await handler(parsed.data, caller);
       const checked = contract.result.safeParse(result);
       if (!checked.success) {
         log.error({ method, issues: checked.error.issues }, 'api: a handler broke the contract');

@@ -80,21 +80,37 @@ export async function connectHost(spec: ConnectSpec, checkHostKey: (key: Present
   } catch (err) {
     ssh.close();
     if (err instanceof BatonError) throw err;
-    throw new BatonError('DOCKER_ERROR', `The Docker engine on ${where} did not answer properly: ${(err as Error).message}. Check that it runs (docker info on the host).`);
+    const code = (err as NodeJS.ErrnoException).code;
+    // the code, not the message: an HTTP parser's message may carry what the other end sent
+    throw new BatonError('DOCKER_ERROR', `The Docker engine on ${where} did not answer properly${code ? ` (${code})` : ''}. Check that it runs (docker info on the host).`);
   }
 }
 
+/**
+ * /info and /version, checked. An error says what was wrong with an answer and never quotes it:
+ * whatever listens where an engine was expected (any socket at all) must not have its bytes
+ * handed back to the client that asked.
+ */
 async function readInventory(session: HostSession, where: string): Promise<HostInventory> {
   const [info, version] = await Promise.all([
     session.request('/info', ENGINE_TIMEOUT_MS),
     session.request('/version', ENGINE_TIMEOUT_MS),
   ]);
-  for (const answer of [info, version]) {
-    if (answer.status !== 200) {
-      throw new BatonError('DOCKER_ERROR', `The Docker engine on ${where} answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+  const notAnEngine = (why: string) => new BatonError('DOCKER_ERROR', `What answers at ${where} is not a Docker engine Baton can use: ${why}. Check that it is the engine's socket (docker info on the host).`);
+  const parsed: unknown[] = [];
+  for (const [path, answer] of [['/info', info], ['/version', version]] as const) {
+    if (answer.status !== 200) throw notAnEngine(`GET ${path} answered HTTP ${answer.status}`);
+    try {
+      parsed.push(JSON.parse(answer.body));
+    } catch {
+      throw notAnEngine(`its answer to GET ${path} is not JSON`);
     }
   }
-  return inventoryFrom(JSON.parse(info.body), JSON.parse(version.body));
+  try {
+    return inventoryFrom(parsed[0], parsed[1]);
+  } catch (err) {
+    throw notAnEngine((err as Error).message); // names the fields it lacks, not their values
+  }
 }
 
 function localEngineError(err: unknown, socketPath: string): BatonError {
@@ -103,10 +119,14 @@ function localEngineError(err: unknown, socketPath: string): BatonError {
   if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED') {
     return new BatonError('DOCKER_NOT_FOUND', `No Docker engine answers at ${socketPath}. Start Docker (e.g. systemctl start docker), or give the right socket path.`, { socketPath });
   }
+  if (e.code === 'ETIMEDOUT') {
+    return new BatonError('DOCKER_ERROR', `Nothing answered at ${socketPath} within ${ENGINE_TIMEOUT_MS / 1000} s. Check that the Docker engine runs and that this is its socket.`, { socketPath });
+  }
   if (e.code === 'EACCES') {
     return new BatonError('DOCKER_PERMISSION', `This user may not use ${socketPath}. Add it to the docker group (sudo usermod -aG docker $USER, then log in again).`, { socketPath });
   }
-  return new BatonError('DOCKER_ERROR', `The Docker engine at ${socketPath} did not answer properly: ${e.message}`, { socketPath });
+  // the code, not the message: an HTTP parser's message may carry what the socket sent
+  return new BatonError('DOCKER_ERROR', `What listens at ${socketPath} did not answer as a Docker engine does${e.code ? ` (${e.code})` : ''}. Check that it is the engine's socket.`, { socketPath });
 }
 
 function hostKeyError(verdict: Exclude<HostKeyVerdict, { accept: true }>, presented: PresentedKey, endpoint: SshEndpoint): BatonError {

@@ -38,7 +38,8 @@ export function parseProbe(stdout: string): ProbeReport {
   }
   const socket = values.get('socket');
   if (!socket || !['ok', 'missing', 'notasocket', 'denied', 'remote'].includes(socket)) {
-    throw new Error(`unexpected probe output: ${JSON.stringify(stdout.slice(0, 200))}`);
+    // said, not quoted: the output is the host's, and errors go back to clients
+    throw new Error(`unexpected probe output (${stdout.length} bytes without a socket= line)`);
   }
   return {
     dockerHost: values.get('host') ?? '',
@@ -80,8 +81,13 @@ export function chooseDockerEndpoint(report: ProbeReport, where: string): Docker
 export async function probeDocker(link: SshLink, where: string): Promise<{ endpoint: DockerEndpoint; report: ProbeReport }> {
   const result = await link.exec(PROBE, { timeoutMs: 10_000 });
   if (result.code !== 0) {
-    throw new BatonError('DOCKER_NOT_FOUND', `Could not look for Docker on ${where}: the probe exited with ${result.code} (${result.stderr.trim().slice(0, 200)}). Does the user have a POSIX shell?`);
+    throw new BatonError('DOCKER_NOT_FOUND', `Could not look for Docker on ${where}: the probe (a short POSIX sh script) exited with ${result.code}. Does the user have a POSIX shell, and may it run commands (no ForceCommand)?`);
   }
-  const report = parseProbe(result.stdout);
+  let report: ProbeReport;
+  try {
+    report = parseProbe(result.stdout);
+  } catch (err) {
+    throw new BatonError('DOCKER_NOT_FOUND', `Could not look for Docker on ${where}: ${(err as Error).message}. Does the user's login print text of its own that hides the probe's?`);
+  }
   return { endpoint: chooseDockerEndpoint(report, where), report };
 }

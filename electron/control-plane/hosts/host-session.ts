@@ -89,7 +89,7 @@ export class HostSession extends EventEmitter<{ lost: [string] }> {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', reject);
       });
-      req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer from the Docker engine within ${timeoutMs} ms`)));
+      req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no answer from the Docker engine within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
       req.on('error', reject);
     });
   }

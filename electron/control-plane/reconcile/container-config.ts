@@ -35,11 +35,12 @@ export function containerConfig(spec: ServiceSpec, id: ReplicaIdentity): Contain
   for (const p of spec.ports) {
     const key = `${p.target}/${p.protocol}`;
     exposed[key] = {};
+    // `expose:` ports are reached over Baton's network only: no host address is bound for them.
+    if (p.exposeOnly) continue;
     // Ingress ports are answered by the ingress, which targets each replica on an ephemeral host
-    // port; host-mode ports bind the published port on the replica's own host.
-    if (p.published !== null || p.mode === 'ingress') {
-      bindings[key] = [{ HostIp: '', HostPort: p.mode === 'host' && p.published !== null ? String(p.published) : '' }];
-    }
+    // port; host-mode ports bind the published port on the replica's own host; a port without a
+    // published one gets a random host port, as Compose gives it.
+    bindings[key] = [{ HostIp: '', HostPort: p.mode === 'host' && p.published !== null ? String(p.published) : '' }];
   }
   const health = spec.healthcheck;
   // named volumes are per stack, as Compose names them; tmpfs and anonymous volumes have no source

@@ -1,7 +1,6 @@
 // Stacks as a person drives them: apply a Compose file (validated, planned, then stored in one
 // transaction: a rejected file changes nothing), scale, remove, and the status views `baton ls`
 // and `baton ps` print. The reconciler does the work on the hosts.
-import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import type { ClusterSnapshot, Host, ReplicaDetail, ReplicaStatus, ServiceDetail, ServiceStatus, StackApplyParams, StackPlan, StackSummary } from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
@@ -17,6 +16,7 @@ import type { HostCandidate } from '../scheduler/types.ts';
 import type { DesiredService } from '../store/stacks-repo.ts';
 import type { Store } from '../store/store.ts';
 import { replicaDetail, replicaStatus, specForClients } from './inspect.ts';
+import { NO_REACH, planReach } from './plan-reach.ts';
 import { parseStackFile } from './spec/parse-stack.ts';
 import { containerSpecHash, serviceSpecHash } from './spec/spec-hash.ts';
 
@@ -37,9 +37,10 @@ export function formatProblem(p: SpecProblem): string {
   return `${where}: ${p.severity}: ${p.message}`;
 }
 
-function describeProblems(problems: SpecProblem[]): string {
+function describeProblems(problems: SpecProblem[], unsentFiles: string[]): string {
   const errors = problems.filter((p) => p.severity === 'error');
-  return `${errors.length} problem${errors.length === 1 ? '' : 's'} in the stack file; nothing was applied:\n${errors.map(formatProblem).join('\n')}`;
+  const unsent = unsentFiles.length === 0 ? '' : `\nThe stack names files that were not sent with it (${unsentFiles.join(', ')}): the control plane reads no file a stack names. Apply it with baton apply -f, which sends them.`;
+  return `${errors.length} problem${errors.length === 1 ? '' : 's'} in the stack file; nothing was applied:\n${errors.map(formatProblem).join('\n')}${unsent}`;
 }
 
 export class StackService {
@@ -48,16 +49,17 @@ export class StackService {
   ) {}
 
   async apply(params: StackApplyParams): Promise<StackPlan> {
+    // Whatever the transport: the files a stack names come with it, as its client read them.
     const parsed = parseStackFile({
       text: params.source,
       file: params.file,
       ...(params.stack !== undefined ? { stackName: params.stack } : {}),
       env: params.env ?? {},
-      readFile: (path) => readFileSync(path, 'utf8'),
+      files: params.files ?? {},
     });
     const warnings = parsed.problems.filter((p) => p.severity === 'warning');
     if (!parsed.stack || !parsed.baton) {
-      throw new BatonError('INVALID_INPUT', describeProblems(parsed.problems), { problems: parsed.problems });
+      throw new BatonError('INVALID_INPUT', describeProblems(parsed.problems, parsed.unsentFiles), { problems: parsed.problems, unsentFiles: parsed.unsentFiles });
     }
     const stack = parsed.stack;
     const strategy = parsed.baton.placementStrategy;
@@ -99,10 +101,11 @@ export class StackService {
         revision: changed ? (latest?.revision ?? 0) + 1 : latest!.revision,
         hosts: preview?.hosts ?? [],
         pending: preview && preview.unplaced > 0 ? preview.summary : null,
+        ...planReach(spec),
       });
     }
     for (const name of existing.keys()) {
-      if (!stack.services.some((s) => s.name === name)) plan.push({ name, action: 'remove', replicas: 0, revision: null, hosts: [], pending: null });
+      if (!stack.services.some((s) => s.name === name)) plan.push({ name, action: 'remove', replicas: 0, revision: null, hosts: [], pending: null, ...NO_REACH });
     }
     if (params.dryRun) return { stack: stack.name, applied: false, services: plan, warnings };
 
@@ -194,7 +197,7 @@ export class StackService {
         running: replicas.filter((r) => r.state === 'running').length,
         healthy: replicas.filter((r) => isAvailable(r) && r.containerHash === d.containerHash).length,
         pending: this.deps.reconciler.pendingReason(key),
-        ports: d.spec.ports.map((p) => `${p.published ?? '-'}->${p.target}/${p.protocol} (${p.mode})`),
+        ports: d.spec.ports.map((p) => (p.exposeOnly ? `${p.target}/${p.protocol} (internal)` : `${p.published ?? '-'}->${p.target}/${p.protocol} (${p.mode})`)),
         preferredHost: d.preferredHost,
         reservation: { nanoCpus: d.spec.reservations.nanoCpus, memoryBytes: d.spec.reservations.memoryBytes },
       };

@@ -1,5 +1,6 @@
 // Terminal output: aligned tables for people, JSON for scripts.
 import type { BatonEvent, Host, ReplicaStatus, ServiceStatus, StackPlan } from '../../../shared/api.ts';
+import { describePlanBind, describePlanPort } from '../../../shared/plan-text.ts';
 
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -88,10 +89,18 @@ export function replicasTable(replicas: ReplicaStatus[], services: ServiceStatus
 }
 
 export function planText(plan: StackPlan): string {
+  const indent = ' '.repeat(12);
   const lines = plan.services.map((s) => {
     const where = s.hosts.length ? ` on ${[...new Set(s.hosts)].map((h) => `${h}×${s.hosts.filter((x) => x === h).length}`).join(', ')}` : '';
     const rev = s.revision !== null ? ` (revision ${s.revision})` : '';
-    return `  ${s.action.padEnd(9)} ${s.name}: ${s.replicas} replica(s)${rev}${where}${s.pending ? `\n            pending: ${s.pending}` : ''}`;
+    const details = [
+      ...(s.pending ? [`pending: ${s.pending}`] : []),
+      ...s.ports.map((p) => `port ${describePlanPort(p)}`),
+      ...s.binds.map((b) => `bind ${describePlanBind(b)}${b.hostAccess !== null ? `  HOST ACCESS: ${b.hostAccess}` : ''}`),
+      // what reaches into the host other than a bind mount (those are marked above)
+      ...s.hostAccess.filter((h) => h.kind !== 'bind').map((h) => `HOST ACCESS: ${h.what}: ${h.why}`),
+    ];
+    return `  ${s.action.padEnd(9)} ${s.name}: ${s.replicas} replica(s)${rev}${where}${details.map((d) => `\n${indent}${d}`).join('')}`;
   });
   const warnings = plan.warnings.map((w) => `  warning: ${w.file}:${w.line}:${w.column}: ${w.message}`);
   return [`${plan.applied ? 'Applied' : 'Plan for'} stack ${plan.stack}:`, ...lines, ...warnings].join('\n');

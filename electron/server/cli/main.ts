@@ -11,6 +11,7 @@ import { serve, socketPathFor, type WsServeOptions } from '../serve.ts';
 import { connectSocket, type SocketClient } from '../socket-client.ts';
 import { eventLine, hostDetail, hostsTable, planText, replicasTable, servicesTable, table } from './format.ts';
 import { ask, askHidden, interactive } from './prompt.ts';
+import { readStackFiles } from './stack-files.ts';
 
 const program = new Command();
 program
@@ -287,8 +288,10 @@ program
     } catch (err) {
       throw new BatonError('INVALID_INPUT', `Cannot read ${opts.file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`);
     }
+    const env = variablesFor(source, file);
+    const files = readStackFiles(source, file, env);
     await withClient(async (client) => {
-      const plan = await client.call('stack.apply', { source, file, env: variablesFor(source, file), dryRun: opts.dryRun, ...(opts.projectName ? { stack: opts.projectName } : {}) });
+      const plan = await client.call('stack.apply', { source, file, env, files, dryRun: opts.dryRun, ...(opts.projectName ? { stack: opts.projectName } : {}) });
       if (!opts.wait || opts.dryRun) return print(opts.json, plan, () => planText(plan));
       if (!opts.json) process.stdout.write(planText(plan) + '\n\nwaiting for the services…\n');
       const services = await waitConverged(client, plan.stack, opts.timeout * 1000);

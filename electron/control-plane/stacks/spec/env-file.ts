@@ -1,7 +1,10 @@
 // Compose's env_file format: KEY=VALUE lines, `export` allowed, # comments, single quotes literal,
 // double quotes with escapes, both may span lines; unquoted and double-quoted values are
 // interpolated (from the keys above in the same file, then the environment).
-import { interpolate, type Lookup } from './interpolate.ts';
+// A problem says where it is (line and column) and what is wrong, and never quotes the file: an
+// env file holds secrets, and a file that is not an env file at all (a private key) must not come
+// back line by line in an error.
+import { interpolate, type InterpolationIssue, type Lookup } from './interpolate.ts';
 
 export interface EnvFileProblem {
   line: number;
@@ -34,7 +37,7 @@ export function parseEnvFile(text: string, env: Lookup): EnvFileResult {
     const m = /^(?:export\s+)?([^=\s]+)\s*(=?)[ \t]*(.*)$/.exec(body);
     const key = m?.[1] ?? '';
     if (!m || !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key) || (m[2] !== '=' && m[3] !== '')) {
-      problems.push({ line: lineNo, column: indent + 1, message: `"${body}" is not a KEY=VALUE line`, severity: 'error' });
+      problems.push({ line: lineNo, column: indent + 1, message: 'this line is not KEY=VALUE (a name of letters, digits, _ . -, not starting with a digit, then = and the value)', severity: 'error' });
       continue;
     }
     if (m[2] !== '=') {
@@ -54,12 +57,12 @@ export function parseEnvFile(text: string, env: Lookup): EnvFileResult {
         close = findClose(raw, quote);
       }
       if (close === -1) {
-        problems.push({ line: startLine, column: indent + 1, message: `the value of ${key} opens a ${quote === '"' ? 'double' : 'single'} quote it never closes`, severity: 'error' });
+        problems.push({ line: startLine, column: indent + 1, message: `this value opens a ${quote === '"' ? 'double' : 'single'} quote it never closes`, severity: 'error' });
         continue;
       }
       rest = raw.slice(close + 1).trim();
       if (rest !== '' && !rest.startsWith('#')) {
-        problems.push({ line: i + 1, column: 1, message: `unexpected text after the quoted value of ${key}: ${rest}`, severity: 'error' });
+        problems.push({ line: i + 1, column: 1, message: 'there is text after the closing quote of a value: put it inside the quotes, or start a comment with #', severity: 'error' });
         continue;
       }
       const inner = raw.slice(0, close);
@@ -70,13 +73,20 @@ export function parseEnvFile(text: string, env: Lookup): EnvFileResult {
     if (quote !== "'" && value.includes('$')) {
       const result = interpolate(value, lookup);
       value = result.value;
-      for (const issue of result.issues) problems.push({ line: lineNo, column: indent + 1, message: `${key}: ${issue.message}`, severity: issue.severity });
+      for (const issue of result.issues) problems.push({ line: lineNo, column: indent + 1, message: ISSUE_MESSAGES[issue.kind], severity: issue.severity });
     }
     seen.set(key, value);
     entries.push({ key, value });
   }
   return { entries, problems };
 }
+
+/** What an interpolation issue in a value means, without the value (the issue's own message quotes it). */
+const ISSUE_MESSAGES: Record<InterpolationIssue['kind'], string> = {
+  syntax: 'a `$` in this value is not a valid variable: write ${NAME}, ${NAME:-default}, or $$ for a literal dollar sign (or quote the value with single quotes)',
+  required: 'this value needs a variable that is not set (${NAME:?…}): set it where baton apply runs',
+  unset: 'this value uses a variable that is not set: it becomes an empty string',
+};
 
 /** Index of the closing quote in `s` (a double quote may be escaped), or -1. */
 function findClose(s: string, quote: string): number {

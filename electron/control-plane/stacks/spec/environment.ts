@@ -1,5 +1,4 @@
 // environment, env_file and labels: the key=value lists of a service.
-import { isAbsolute, resolve } from 'node:path';
 import { parseEnvFile } from './env-file.ts';
 import type { Path } from './problems.ts';
 import { lookupEnv, scalarText, type SpecContext } from './spec-context.ts';
@@ -55,15 +54,16 @@ export function readEnvFiles(ctx: SpecContext, path: Path, value: unknown): Reco
         return;
       }
     }
-    if (file === undefined) return;
-    const full = isAbsolute(file) ? file : resolve(ctx.dir, file);
-    let text: string;
-    try {
-      text = ctx.readFile(full);
-    } catch (e) {
-      const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-      if (missing && !required) return;
-      ctx.problems.error(itemPath, missing ? `env file ${file} does not exist (looked for ${full})` : `env file ${file} can't be read: ${(e as Error).message}`);
+    if (file === undefined || file === '') return;
+    const text = ctx.readFile(file, required);
+    if (text === undefined) {
+      // Optional, as Compose has it: a client that could not send it deploys without it.
+      if (!required) return;
+      ctx.problems.error(
+        itemPath,
+        `env file ${file} was not sent with the stack: the control plane reads no file a stack names, the client that applies it sends them. ` +
+          '`baton apply -f` sends the files beside the stack; the app can\'t read them from a file it opens: apply this stack with the CLI, or write these variables under `environment:`',
+      );
       return;
     }
     const raw = isDict(item) && item.format === 'raw';
@@ -77,7 +77,7 @@ export function readEnvFiles(ctx: SpecContext, path: Path, value: unknown): Reco
     const parsed = parseEnvFile(text, (name) => lookupEnv(ctx.env, name));
     for (const p of parsed.problems) {
       const report = p.severity === 'error' ? ctx.problems.error.bind(ctx.problems) : ctx.problems.warn.bind(ctx.problems);
-      report(itemPath, p.message, { elsewhere: { file: full, line: p.line, column: p.column } });
+      report(itemPath, p.message, { elsewhere: { file: ctx.clientPath(file), line: p.line, column: p.column } });
     }
     for (const { key, value: v } of parsed.entries) {
       if (v !== null) out[key] = v;

@@ -6,6 +6,8 @@ import type { DocumentLocator, YamlSource } from './yaml-source.ts';
 
 export interface InterpolationIssue {
   severity: 'error' | 'warning';
+  /** 'syntax': not a valid `$` expression; 'required': `${VAR:?…}` unset; 'unset': a variable not set. */
+  kind: 'syntax' | 'required' | 'unset';
   message: string;
   /** Where the expression starts in the input, and the expression as written. */
   offset: number;
@@ -48,7 +50,7 @@ function expand(s: string, start: number, inBraces: boolean, lookup: Lookup, iss
         out += valueOf(name, lookup, `$${name}`, i, issues);
         i += 1 + name.length;
       } else {
-        issues.push({ severity: 'error', message: 'a lone `$` is not a variable: write `$$` for a literal dollar sign', offset: i, text: '$' });
+        issues.push({ severity: 'error', kind: 'syntax', message: 'a lone `$` is not a variable: write `$$` for a literal dollar sign', offset: i, text: '$' });
         out += '$';
         i++;
       }
@@ -64,19 +66,19 @@ function expandBraced(s: string, start: number, lookup: Lookup, issues: Interpol
   const close = matchingBrace(s, start + 2);
   const text = close === -1 ? s.slice(start) : s.slice(start, close + 1);
   if (close === -1) {
-    issues.push({ severity: 'error', message: `\`${text}\` has no closing \`}\`: close it, or write \`$$\` for a literal dollar sign`, offset: start, text });
+    issues.push({ severity: 'error', kind: 'syntax', message: `\`${text}\` has no closing \`}\`: close it, or write \`$$\` for a literal dollar sign`, offset: start, text });
     return { value: '', end: s.length };
   }
   let i = start + 2 + (name?.length ?? 0);
   if (!name) {
-    issues.push({ severity: 'error', message: `\`${text}\` is not a valid variable: names are letters, digits and _, not starting with a digit`, offset: start, text });
+    issues.push({ severity: 'error', kind: 'syntax', message: `\`${text}\` is not a valid variable: names are letters, digits and _, not starting with a digit`, offset: start, text });
     return { value: '', end: close + 1 };
   }
   if (s[i] === '}') return { value: valueOf(name, lookup, text, start, issues), end: i + 1 };
 
   const op = s.startsWith(':', i) ? s.slice(i, i + 2) : s.slice(i, i + 1);
   if (![':-', '-', ':?', '?', ':+', '+'].includes(op)) {
-    issues.push({ severity: 'error', message: `\`${text}\` is not a valid substitution: use \${${name}}, \${${name}:-default} or \${${name}:?error}`, offset: start, text });
+    issues.push({ severity: 'error', kind: 'syntax', message: `\`${text}\` is not a valid substitution: use \${${name}}, \${${name}:-default} or \${${name}:?error}`, offset: start, text });
     return { value: '', end: close + 1 };
   }
   i += op.length;
@@ -103,7 +105,7 @@ function expandBraced(s: string, start: number, lookup: Lookup, issues: Interpol
       if (missing) {
         const reason = word();
         const how = op === ':?' && set ? 'is empty' : 'is not set';
-        issues.push({ severity: 'error', message: `required variable ${name} ${how}${reason ? `: ${reason}` : ''}`, offset: start, text });
+        issues.push({ severity: 'error', kind: 'required', message: `required variable ${name} ${how}${reason ? `: ${reason}` : ''}`, offset: start, text });
       }
     }
   }
@@ -113,7 +115,7 @@ function expandBraced(s: string, start: number, lookup: Lookup, issues: Interpol
 function valueOf(name: string, lookup: Lookup, text: string, offset: number, issues: InterpolationIssue[]): string {
   const value = lookup(name);
   if (value !== undefined) return value;
-  issues.push({ severity: 'warning', message: `variable ${name} is not set: using an empty string (set it, or write \${${name}:-default})`, offset, text });
+  issues.push({ severity: 'warning', kind: 'unset', message: `variable ${name} is not set: using an empty string (set it, or write \${${name}:-default})`, offset, text });
   return '';
 }
 

@@ -1,7 +1,8 @@
 // `baton apply -f stack.yaml`: a Compose file, as people write it, to a StackSpec, with every
 // problem at its line: YAML syntax, interpolation, the official Compose schema, then Baton's rules.
-import { readFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+// It reads nothing from disk: the files a stack names (env_file) come with it, as the client that
+// sent it read them (`filesNamedBy` says which they are).
+import { basename, dirname, isAbsolute, posix, resolve } from 'node:path';
 import type { ServiceSpec, SpecProblem, StackSpec } from '../../../../shared/stack.ts';
 import { composeSchemaErrors } from './compose-schema.ts';
 import { readDeclarations } from './declarations.ts';
@@ -20,10 +21,18 @@ export type { PlacementStrategy, ReplicaAmount, RolloutTuning } from './x-baton.
 
 export interface ParseInput {
   text: string; // the file's content
-  file: string; // its path, for messages
+  file: string; // its path as the client knows it, for messages
   stackName?: string; // from the CLI (-p / --name); else top-level `name:`; else the file's folder name
   env?: Record<string, string>; // for ${VAR} interpolation (the CLI passes process.env merged with a .env beside the file)
-  readFile?: (path: string) => string; // for env_file (paths relative to the file's folder); default fs
+  /** The files the stack names (env_file): path as the file writes it → content, as the client sent them. */
+  files?: Readonly<Record<string, string>>;
+}
+
+/** A file a stack names, as it writes it (after interpolation), for the client to send with it. */
+export interface NamedFile {
+  path: string;
+  /** false: `required: false`, the stack works without it. */
+  required: boolean;
 }
 
 /** What `x-baton` says that StackSpec / ServiceSpec have no field for yet. */
@@ -38,6 +47,8 @@ export interface ParseResult {
   stack: StackSpec | null; // null when any problem has severity 'error'
   problems: SpecProblem[];
   baton: BatonExtensions | null; // null with stack
+  /** Required files the stack names that were not sent with it (each is also a problem at its line). */
+  unsentFiles: string[];
 }
 
 const TOP_LEVEL_RULES: Record<string, { severity: 'error' | 'warning'; message: string }> = {
@@ -46,11 +57,13 @@ const TOP_LEVEL_RULES: Record<string, { severity: 'error' | 'warning'; message: 
   models: { severity: 'error', message: '`models` (Docker Model Runner) is not supported' },
 };
 
-export function parseStackFile(input: ParseInput): ParseResult {
+type Prepared = { data: Dict; problems: ProblemList; locator: DocumentLocator } | { failed: SpecProblem[] };
+
+/** YAML, interpolation, and the document as data. */
+function prepare(input: ParseInput): Prepared {
   const { text, file } = input;
-  const dir = dirname(resolve(file));
   const { source, problems: syntax } = parseYaml(text, file);
-  if (syntax.some((p) => p.severity === 'error')) return failed(syntax, file);
+  if (syntax.some((p) => p.severity === 'error')) return { failed: syntax };
 
   const locator = new DocumentLocator(source);
   const problems = new ProblemList(file, locator);
@@ -62,32 +75,82 @@ export function parseStackFile(input: ParseInput): ParseResult {
     data = source.doc.toJS();
   } catch (e) {
     problems.addAt('error', [], { line: 0, column: 0 }, `the file can't be read as data: ${(e as Error).message}`);
-    return failed(problems.items, file);
+    return { failed: problems.items };
   }
   if (!isDict(data)) {
     problems.error([], 'a stack file is a map with a `services:` key at the top');
-    return failed(problems.items, file);
+    return { failed: problems.items };
   }
+  return { data, problems, locator };
+}
+
+/** The file's path for normalized look-ups: "./app.env" and "app.env" are one file. */
+function fileKey(path: string): string {
+  return posix.normalize(path);
+}
+
+export function parseStackFile(input: ParseInput): ParseResult {
+  const { file } = input;
+  const prepared = prepare(input);
+  if ('failed' in prepared) return failed(prepared.failed, file, []);
+  const { data, problems, locator } = prepared;
+
+  const sent = new Map(Object.entries(input.files ?? {}).map(([path, content]) => [fileKey(path), content]));
+  const unsent: string[] = [];
+  const readFile = (path: string, required: boolean): string | undefined => {
+    const content = sent.get(fileKey(path));
+    if (content === undefined && required && !unsent.includes(path)) unsent.push(path);
+    return content;
+  };
 
   // Baton's rules run even where the schema failed, so all problems come at once; where the
   // schema already said what's wrong with a node, what Baton would add about it is left out.
   const schema = new ProblemList(file, locator);
   const schemaPaths = reportSchemaErrors(composeSchemaErrors(data), data, schema);
   const rules = new ProblemList(file, locator);
-  const built = build(input, dir, data, rules, locator);
+  const built = build(input, data, rules, locator, readFile);
   const said = schemaPaths.map(dotted).filter((s) => s !== '');
   const extra = rules.items.filter((p) => !said.some((s) => p.path === s || p.path.startsWith(`${s}.`)));
 
   const all = sortProblems([...problems.items, ...schema.items, ...extra], file);
-  if (all.some((p) => p.severity === 'error') || !built) return failed(all, file);
-  return { stack: built.stack, problems: all, baton: built.baton };
+  if (all.some((p) => p.severity === 'error') || !built) return failed(all, file, unsent);
+  return { stack: built.stack, problems: all, baton: built.baton, unsentFiles: unsent };
 }
 
-function failed(problems: SpecProblem[], file: string): ParseResult {
-  return { stack: null, problems: sortProblems(problems, file), baton: null };
+/**
+ * The files a stack names (env_file), as it writes them after interpolation: what a client reads
+ * and sends with it. Baton's rules only, without the schema (a file the schema refuses still
+ * says which files it names), and nothing is read.
+ */
+export function filesNamedBy(input: Omit<ParseInput, 'files'>): NamedFile[] {
+  const prepared = prepare(input);
+  if ('failed' in prepared) return [];
+  const named: NamedFile[] = [];
+  const record = (path: string, required: boolean): undefined => {
+    const seen = named.find((n) => fileKey(n.path) === fileKey(path));
+    if (seen) seen.required ||= required;
+    else named.push({ path, required });
+    return undefined;
+  };
+  build(input, prepared.data, new ProblemList(input.file, prepared.locator), prepared.locator, record);
+  return named;
 }
 
-function build(input: ParseInput, dir: string, data: Dict, problems: ProblemList, locator: DocumentLocator): { stack: StackSpec; baton: BatonExtensions } | null {
+function failed(problems: SpecProblem[], file: string, unsentFiles: string[]): ParseResult {
+  return { stack: null, problems: sortProblems(problems, file), baton: null, unsentFiles };
+}
+
+function build(
+  input: ParseInput,
+  data: Dict,
+  problems: ProblemList,
+  locator: DocumentLocator,
+  readFile: (path: string, required: boolean) => string | undefined,
+): { stack: StackSpec; baton: BatonExtensions } | null {
+  // The stack file's folder on the client's side: relative bind mounts are resolved from it, and
+  // files it names are said in messages as the client knows them.
+  const dir = dirname(resolve(input.file));
+  const clientDir = posix.dirname(input.file);
   for (const [key, rule] of Object.entries(TOP_LEVEL_RULES)) {
     if (data[key] === undefined) continue;
     if (rule.severity === 'error') problems.error([key], rule.message, { at: 'key' });
@@ -102,7 +165,8 @@ function build(input: ParseInput, dir: string, data: Dict, problems: ProblemList
     file: input.file,
     dir,
     env: input.env ?? {},
-    readFile: input.readFile ?? ((path) => readFileSync(path, 'utf8')),
+    readFile,
+    clientPath: (path) => (isAbsolute(path) ? path : posix.join(clientDir, path)),
     problems,
     declared: {
       secrets: new Set(Object.keys(declarations.secrets)),

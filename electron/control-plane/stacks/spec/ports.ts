@@ -31,7 +31,7 @@ export function readPorts(ctx: SpecContext, path: Path, value: unknown): PortEnt
   return out;
 }
 
-/** `expose`: container ports reachable inside Baton's network, published nowhere. */
+/** `expose`: container ports reachable inside Baton's network, published nowhere, bound on no host address. */
 export function readExpose(ctx: SpecContext, path: Path, value: unknown): PortEntry[] {
   if (!Array.isArray(value)) return [];
   const out: PortEntry[] = [];
@@ -39,7 +39,7 @@ export function readExpose(ctx: SpecContext, path: Path, value: unknown): PortEn
     if (typeof item !== 'number' && typeof item !== 'string') return;
     const parsed = parseShortPort(String(item), false);
     if ('error' in parsed) ctx.problems.error([...path, i], parsed.error);
-    else out.push(...parsed.ports.map((spec) => ({ spec, path: [...path, i] })));
+    else out.push(...parsed.ports.map((spec): PortEntry => ({ spec: { ...spec, exposeOnly: true }, path: [...path, i] })));
   });
   return out;
 }

@@ -30,7 +30,7 @@ export const SERVICE_KEY_RULES: Readonly<Record<string, KeyRule>> = {
   environment: 'supported',
   env_file: 'supported',
   ports: 'supported',
-  expose: 'supported', // ports with no published port
+  expose: 'supported', // ports reachable on Baton's network only, bound on no host address
   healthcheck: 'supported',
   labels: 'supported',
   deploy: 'supported',

@@ -5,6 +5,7 @@ import { readDeploy, restartFromServiceKey } from './deploy.ts';
 import { readEnvFiles, readKeyValues, readLabels } from './environment.ts';
 import { readFileMounts } from './file-mounts.ts';
 import { readHealthcheck } from './healthcheck.ts';
+import { bindHostAccess, checkHostAccess, keyHostAccess, type HostReach } from './host-access.ts';
 import { readExpose, readPorts, type PortEntry } from './ports.ts';
 import type { Path } from './problems.ts';
 import { verdictFor } from './service-keys.ts';
@@ -33,10 +34,16 @@ export function readService(ctx: SpecContext, stack: string, name: string, servi
 
   if (!NAME_PATTERN.test(name)) problems.error(path, `service name \`${name}\` ${NAME_RULE}`, { at: 'key' });
 
+  const reaches: HostReach[] = [];
   for (const [key, value] of Object.entries(service)) {
     if (key.startsWith('x-')) continue; // extensions; x-baton is read below
     const verdict = verdictFor(key, value);
-    if (!verdict) continue;
+    if (!verdict) {
+      // accepted as written: if it reaches into the host, the service must consent to it
+      const why = keyHostAccess(key, value);
+      if (why !== null) reaches.push({ path: at(key), what: `\`${key}\``, why, at: 'key' });
+      continue;
+    }
     if (verdict.severity === 'error') problems.error(at(key), verdict.message, { at: 'key' });
     else problems.warn(at(key), verdict.message, { at: 'key' });
   }
@@ -64,6 +71,15 @@ export function readService(ctx: SpecContext, stack: string, name: string, servi
   const stopGracePeriodMs = service.stop_grace_period === undefined ? DEFAULT_STOP_GRACE_PERIOD_MS : (readDuration(problems, at('stop_grace_period'), service.stop_grace_period) ?? DEFAULT_STOP_GRACE_PERIOD_MS);
 
   const extensions = readServiceExtensions(problems, at('x-baton'), service['x-baton']);
+  const volumes = [...readVolumes(ctx, at('volumes'), service.volumes), ...readTmpfs(ctx, at('tmpfs'), service.tmpfs)];
+  for (const { mount, path: where } of volumes) {
+    const why = mount.type === 'bind' && mount.source !== null ? bindHostAccess(mount.source) : null;
+    if (why !== null) reaches.push({ path: where, what: `the bind mount of ${mount.source}`, why });
+  }
+  // an x-baton block with another mistake in it still says whether it consents
+  const raw = service['x-baton'];
+  const consent = extensions?.hostAccess ?? (isDict(raw) && raw.host_access === true);
+  checkHostAccess(problems, [...at('x-baton'), 'host_access'], reaches, consent);
   let replicas = deploy.replicas;
   const autoscale = extensions?.autoscale ?? null;
   if (autoscale) {
@@ -95,7 +111,7 @@ export function readService(ctx: SpecContext, stack: string, name: string, servi
     restart: restart ?? defaultRestartPolicy(),
     secrets: readFileMounts(ctx, at('secrets'), service.secrets, 'secret'),
     configs: readFileMounts(ctx, at('configs'), service.configs, 'config'),
-    volumes: [...readVolumes(ctx, at('volumes'), service.volumes), ...readTmpfs(ctx, at('tmpfs'), service.tmpfs)],
+    volumes: volumes.map((v) => v.mount),
     networks: readNetworks(ctx, at('networks'), service.networks),
     stopGracePeriodMs,
     autoscale,

@@ -13,7 +13,13 @@ export interface SpecContext {
   file: string;
   dir: string;
   env: Readonly<Record<string, string>>;
-  readFile: (path: string) => string;
+  /**
+   * A file the stack names (env_file), by its path as written: its content as the client sent it
+   * with the stack, or undefined when it was not sent. Nothing is read from the disk.
+   */
+  readFile: (path: string, required: boolean) => string | undefined;
+  /** Where a file the stack names is, as the client knows it (beside the stack file): for messages. */
+  clientPath: (path: string) => string;
   problems: ProblemList;
   declared: Declared;
   /** A scalar as written in the file, where YAML 1.2 and Compose read it differently (octal modes). */

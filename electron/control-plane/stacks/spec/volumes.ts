@@ -7,20 +7,26 @@ import type { SpecContext } from './spec-context.ts';
 import { didYouMean } from './suggest.ts';
 import { isDict, readBool } from './values.ts';
 
-export function readVolumes(ctx: SpecContext, path: Path, value: unknown): VolumeMount[] {
+export interface VolumeEntry {
+  mount: VolumeMount;
+  /** Where it was written (a bind mount that reaches into the host is refused at its line). */
+  path: Path;
+}
+
+export function readVolumes(ctx: SpecContext, path: Path, value: unknown): VolumeEntry[] {
   if (!Array.isArray(value)) return [];
-  const out: VolumeMount[] = [];
+  const out: VolumeEntry[] = [];
   value.forEach((item, i) => {
     const mount = typeof item === 'string' ? readShortVolume(ctx, [...path, i], item) : isDict(item) ? readLongVolume(ctx, [...path, i], item) : null;
-    if (mount) out.push(mount);
+    if (mount) out.push({ mount, path: typeof item === 'string' ? [...path, i] : [...path, i, 'source'] });
   });
   return out;
 }
 
 /** `tmpfs: /run` or a list of paths. */
-export function readTmpfs(ctx: SpecContext, path: Path, value: unknown): VolumeMount[] {
+export function readTmpfs(ctx: SpecContext, path: Path, value: unknown): VolumeEntry[] {
   const items = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
-  const out: VolumeMount[] = [];
+  const out: VolumeEntry[] = [];
   items.forEach((item, i) => {
     if (typeof item !== 'string') return;
     const itemPath = typeof value === 'string' ? path : [...path, i];
@@ -28,7 +34,7 @@ export function readTmpfs(ctx: SpecContext, path: Path, value: unknown): VolumeM
     if (options !== undefined) {
       ctx.problems.error(itemPath, `tmpfs options ("${options}") are not supported yet: write just the path`);
     } else if (checkTarget(ctx, itemPath, target)) {
-      out.push({ type: 'tmpfs', source: null, target, readOnly: false });
+      out.push({ mount: { type: 'tmpfs', source: null, target, readOnly: false }, path: itemPath });
     }
   });
   return out;

@@ -99,7 +99,12 @@ const rolloutSchema = z
     }
   });
 
-const serviceSchema = z.strictObject({ autoscale: autoscaleSchema.optional(), rollout: rolloutSchema.optional() });
+const serviceSchema = z.strictObject({
+  autoscale: autoscaleSchema.optional(),
+  rollout: rolloutSchema.optional(),
+  /** Consent to reach into the host (host-access.ts): a bind mount of /var/run/docker.sock, /etc, … */
+  host_access: value(asBool, 'must be true or false').optional(),
+});
 const stackSchema = z.strictObject({
   placement_strategy: value((v) => (v === 'spread' || v === 'binpack' ? v : null), 'must be "spread" or "binpack"').optional(),
 });
@@ -107,10 +112,12 @@ const stackSchema = z.strictObject({
 export interface ServiceExtensions {
   autoscale: AutoscalePolicy | null;
   rollout: RolloutTuning | null;
+  /** `host_access: true`: the service means to reach into its host. */
+  hostAccess: boolean;
 }
 
 export function readServiceExtensions(problems: ProblemList, path: Path, data: unknown): ServiceExtensions | null {
-  if (data === undefined || data === null) return { autoscale: null, rollout: null };
+  if (data === undefined || data === null) return { autoscale: null, rollout: null, hostAccess: false };
   const parsed = serviceSchema.safeParse(data);
   if (!parsed.success) {
     reportIssues(problems, path, data, parsed.error.issues);
@@ -118,6 +125,7 @@ export function readServiceExtensions(problems: ProblemList, path: Path, data: u
   }
   const { autoscale: a, rollout: r } = parsed.data;
   return {
+    hostAccess: parsed.data.host_access ?? false,
     autoscale: a
       ? {
           min: a.min ?? AUTOSCALE_DEFAULTS.min,

@@ -310,7 +310,7 @@ export function AddHostWizard({ onClose }: { onClose: () => void }) {
                     disabled={busy}
                     inputClassName="font-mono"
                     invalid={errorField === 'keyFile'}
-                    hint="A path where Baton runs; it reads the key there. Empty: the alias's IdentityFile, else ~/.ssh/id_ed25519 or id_rsa."
+                    hint="A path where Baton runs; it reads the key there (a remote Baton only a key its own ~/.ssh names). Empty: the alias's IdentityFile, else ~/.ssh/id_ed25519 or id_rsa."
                   />
                   <TextField
                     label="Passphrase"

@@ -157,7 +157,8 @@ export function fieldOfError(error: BatonError): FormField | null {
       if (field === 'identityFile') return 'keyFile';
       return null;
     case 'INVALID_INPUT': {
-      if (field === 'target') return 'address';
+      // the control plane names the parameter (a key file or socket a remote client may not name, …)
+      if (typeof field === 'string' && PARAM_FIELDS[field] !== undefined) return PARAM_FIELDS[field];
       // a request the contract refused: its first issue's path names the parameter
       const issues = error.details?.['issues'];
       const first = Array.isArray(issues) ? (issues[0] as { path?: unknown } | undefined) : undefined;

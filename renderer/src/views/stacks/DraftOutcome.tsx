@@ -1,7 +1,9 @@
 // What the control plane said about the draft: the problems (each one a jump to its line), the
-// plan (per service: what changes, how many replicas, where they would go, what holds them back),
-// and after Apply the services converging, live.
-import type { ServiceStatus, StackPlan } from '../../../../shared/api.ts';
+// plan (per service: what changes, how many replicas, where they would go, what holds them back,
+// where its ports can be reached from, its bind mounts and what of it reaches into the host), and
+// after Apply the services converging, live.
+import type { ServicePlan, ServiceStatus, StackPlan } from '../../../../shared/api.ts';
+import { describePlanBind, describePlanPort } from '../../../../shared/plan-text.ts';
 import { cx } from '../../ui/cx.ts';
 import { ErrorNote } from '../../ui/ErrorNote.tsx';
 import { Icon } from '../../ui/icons.tsx';
@@ -142,9 +144,54 @@ function PlanRows({ plan }: { plan: StackPlan }) {
               {step.pending}
             </p>
           )}
+          <PlanReach step={step} />
         </li>
       ))}
     </ul>
+  );
+}
+
+/** The service's ports (where each answers from), its bind mounts, and what reaches into the host. */
+function PlanReach({ step }: { step: ServicePlan }) {
+  const otherAccess = step.hostAccess.filter((h) => h.kind !== 'bind');
+  if (step.ports.length === 0 && step.binds.length === 0 && otherAccess.length === 0) return null;
+  return (
+    <ul className="mt-1.5 flex flex-col gap-0.5 text-xs text-zinc-600 dark:text-zinc-400">
+      {step.ports.map((port, i) => (
+        <li key={`port-${i}`} data-testid="plan-port" data-reach={port.reach} className="flex gap-1.5">
+          <Icon name="network" className="mt-px size-3.5 shrink-0 text-zinc-400" />
+          <span className="min-w-0 font-mono text-[11px]">{describePlanPort(port)}</span>
+        </li>
+      ))}
+      {step.binds.map((bind, i) => (
+        <li key={`bind-${i}`} data-testid="plan-bind" data-host-access={bind.hostAccess !== null ? 'true' : 'false'}>
+          <div className="flex gap-1.5">
+            <Icon name="file" className="mt-px size-3.5 shrink-0 text-zinc-400" />
+            <span className="min-w-0 font-mono text-[11px] break-all">{describePlanBind(bind)}</span>
+            {bind.hostAccess !== null && <HostAccessBadge />}
+          </div>
+          {bind.hostAccess !== null && <p className="ml-5 text-amber-700 dark:text-amber-300">{bind.hostAccess}</p>}
+        </li>
+      ))}
+      {otherAccess.map((access, i) => (
+        <li key={`access-${i}`} data-testid="plan-host-access">
+          <div className="flex gap-1.5">
+            <Icon name="shield" className="mt-px size-3.5 shrink-0 text-amber-600 dark:text-amber-400" />
+            <span className="min-w-0 font-mono text-[11px]">{access.what}</span>
+            <HostAccessBadge />
+          </div>
+          <p className="ml-5 text-amber-700 dark:text-amber-300">{access.why}</p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function HostAccessBadge() {
+  return (
+    <span className="shrink-0 rounded-full bg-amber-50 px-1.5 py-px text-[10px] font-medium text-amber-800 ring-1 ring-amber-600/20 ring-inset dark:bg-amber-500/10 dark:text-amber-300 dark:ring-amber-400/25">
+      host access
+    </span>
   );
 }
 
