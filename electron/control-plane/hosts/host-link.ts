@@ -10,6 +10,7 @@ import type { Logger } from '../log.ts';
 import { connectHost, type ConnectSpec, type Connected } from './connect-host.ts';
 import { decideReconnectKey, type HostKeyVerdict, type KnownKey, type PresentedKey } from './host-key.ts';
 import type { HostSession } from './host-session.ts';
+import { Engine } from './engine.ts';
 
 export interface HostLinkOptions {
   heartbeatMs?: number;
@@ -38,6 +39,7 @@ export class HostLink extends EventEmitter<{ state: [HostState, string | null]; 
   private currentState: HostState = 'connecting';
   private currentReason: string | null = null;
   private session: HostSession | null = null;
+  private readonly engines = new WeakMap<HostSession, Engine>();
   private inventoryValue: HostInventory | null = null;
   private stopped = false;
   private attempt = 0;
@@ -66,6 +68,14 @@ export class HostLink extends EventEmitter<{ state: [HostState, string | null]; 
   }
   get inventory(): HostInventory | null {
     return this.inventoryValue;
+  }
+
+  /** The host's engine facade for the current session; throws HOST_UNREACHABLE when not connected. */
+  engine(): Engine {
+    const session = this.readySession();
+    let engine = this.engines.get(session);
+    if (!engine) this.engines.set(session, (engine = new Engine(this.name, session)));
+    return engine;
   }
 
   /** The engine for short calls; throws HOST_UNREACHABLE when the host is not connected. */

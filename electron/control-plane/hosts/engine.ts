@@ -1,0 +1,264 @@
+// One host's Docker engine as Baton uses it: the calls the control plane makes, with Docker's
+// status codes turned into answers (a container that is gone is `null`, "already started" is not
+// an error), over the host session's two pools (short calls, long streams). One per session:
+// everything that talks to an engine goes through here, never through dockerode directly.
+import { execFile } from 'node:child_process';
+import { connect } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { PassThrough, type Duplex } from 'node:stream';
+import type Docker from 'dockerode';
+import type { ContainerCreateOptions } from 'dockerode';
+import type { HostSession } from './host-session.ts';
+import { pullImage } from './pull-image.ts';
+
+interface DockerError extends Error {
+  statusCode?: number;
+}
+
+export function statusOf(err: unknown): number | undefined {
+  return (err as DockerError | null)?.statusCode;
+}
+
+export interface ExecOutput {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface NetworkSummary {
+  Id: string;
+  Name: string;
+  Created?: string;
+  Labels?: Record<string, string> | null;
+  Containers?: Record<string, unknown>;
+}
+
+export type ListFilters = Record<string, string[]>;
+
+const EXEC_OUTPUT_LIMIT = 1 << 20; // an exec's output past 1 MiB is cut: these are short checks
+
+export class Engine {
+  constructor(
+    readonly host: string,
+    private readonly session: HostSession,
+  ) {}
+
+  /** For short calls that have no method here yet (the escape hatch; prefer adding one). */
+  get docker(): Docker {
+    return this.session.docker;
+  }
+
+  /** For long streams (logs): the pool that won't starve short calls. */
+  get streams(): Docker {
+    return this.session.streams;
+  }
+
+  get streamCapacity(): number {
+    return this.session.streamCapacity;
+  }
+
+  get isClosed(): boolean {
+    return this.session.isClosed;
+  }
+
+  /** Reached over SSH (true) or this machine's own engine socket (false). */
+  get remote(): boolean {
+    return this.session.ssh !== null;
+  }
+
+  // ---- containers
+
+  listContainers(filters: ListFilters, all = true): Promise<unknown[]> {
+    return this.session.docker.listContainers({ all, filters }) as Promise<unknown[]>;
+  }
+
+  /** The container as it is now, or null when there is no such container. */
+  async inspectContainer(id: string, options: { signal?: AbortSignal } = {}): Promise<unknown | null> {
+    try {
+      return await this.session.docker.getContainer(id).inspect(options.signal ? { abortSignal: options.signal } : {});
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
+  }
+
+  /** Creates a container; its id. */
+  async createContainer(options: ContainerCreateOptions): Promise<string> {
+    const container = await this.session.docker.createContainer(options);
+    return container.id;
+  }
+
+  /** Starts it; 'already' when it was running (Docker's restart policy may have been first). */
+  async startContainer(id: string): Promise<'started' | 'already'> {
+    try {
+      await this.session.docker.getContainer(id).start();
+      return 'started';
+    } catch (err) {
+      if (statusOf(err) === 304) return 'already';
+      throw err;
+    }
+  }
+
+  /** Stops it within `graceSeconds` (then SIGKILL); a stopped or missing container is no error. */
+  async stopContainer(id: string, graceSeconds: number): Promise<void> {
+    try {
+      await this.session.docker.getContainer(id).stop({ t: graceSeconds });
+    } catch (err) {
+      if (statusOf(err) !== 304 && statusOf(err) !== 404) throw err;
+    }
+  }
+
+  /** Removes it (forced); false when it was gone already. */
+  async removeContainer(id: string, options: { volumes?: boolean } = {}): Promise<boolean> {
+    try {
+      await this.session.docker.getContainer(id).remove({ force: true, v: options.volumes ?? false });
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 404) return false;
+      throw err;
+    }
+  }
+
+  /** Sends a signal to its main process; a container that is not running is no error. */
+  async signalContainer(id: string, signal: string): Promise<void> {
+    try {
+      await this.session.docker.getContainer(id).kill({ signal });
+    } catch (err) {
+      if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;
+    }
+  }
+
+  /** Unpacks a tar archive into the container's filesystem at `path` (it need not run). */
+  async putArchive(id: string, path: string, tar: Buffer): Promise<void> {
+    await this.session.docker.getContainer(id).putArchive(tar, { path });
+  }
+
+  /** Runs a command in a running container and collects its output (bounded), with a deadline. */
+  async exec(id: string, cmd: string[], options: { user?: string; timeoutMs?: number } = {}): Promise<ExecOutput> {
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const exec = await this.session.docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, ...(options.user ? { User: options.user } : {}) });
+    const stream = (await exec.start({ hijack: false, stdin: false })) as unknown as IncomingMessage;
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    const collect = (into: Buffer[]) => {
+      const sink = new PassThrough();
+      sink.on('data', (c: Buffer) => {
+        if (size < EXEC_OUTPUT_LIMIT) into.push(c);
+        size += c.length;
+      });
+      return sink;
+    };
+    this.session.docker.modem.demuxStream(stream, collect(out), collect(err));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        stream.destroy();
+        reject(new Error(`"${cmd.join(' ')}" did not finish within ${timeoutMs} ms in ${id.slice(0, 12)} on ${this.host}`));
+      }, timeoutMs);
+      stream.on('end', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      stream.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+    });
+    const info = (await exec.inspect()) as { ExitCode: number | null };
+    return { code: info.ExitCode, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+  }
+
+  /** The event stream (a long stream: it rides the streams pool). */
+  async events(filters: ListFilters): Promise<IncomingMessage> {
+    return (await this.session.streams.getEvents({ filters })) as IncomingMessage;
+  }
+
+  // ---- images
+
+  /** The image's inspect answer, or null when the host does not have it. */
+  async inspectImage(ref: string): Promise<unknown | null> {
+    try {
+      return await this.session.docker.getImage(ref).inspect();
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
+  }
+
+  pull(image: string, timeoutMs: number): Promise<void> {
+    return pullImage(this.session.docker, image, timeoutMs);
+  }
+
+  // ---- networks
+
+  /** Networks whose name is exactly `name` (Docker lets two share one; callers mend that). */
+  async networksNamed(name: string): Promise<NetworkSummary[]> {
+    const listed = (await this.session.docker.listNetworks({ filters: { name: [name] } })) as NetworkSummary[];
+    return listed.filter((n) => n.Name === name);
+  }
+
+  async inspectNetwork(id: string): Promise<NetworkSummary | null> {
+    try {
+      return (await this.session.docker.getNetwork(id).inspect()) as NetworkSummary;
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
+  }
+
+  async createNetwork(name: string, labels: Record<string, string>): Promise<string> {
+    const network = await this.session.docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: labels });
+    return network.id;
+  }
+
+  /** Removes a network; false when it was gone already. */
+  async removeNetwork(id: string): Promise<boolean> {
+    try {
+      await this.session.docker.getNetwork(id).remove();
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 404) return false;
+      throw err;
+    }
+  }
+
+  /** Connects a container (running or not) to a network, under these names there. */
+  async connectNetwork(network: string, container: string, aliases: string[] = []): Promise<void> {
+    try {
+      await this.session.docker.getNetwork(network).connect({ Container: container, EndpointConfig: { Aliases: aliases } });
+    } catch (err) {
+      // 403 "already exists in network": connected before, which is what was asked
+      if (statusOf(err) === 403 && /already exists/.test((err as Error).message)) return;
+      throw err;
+    }
+  }
+
+  // ---- the host itself
+
+  /**
+   * A connection to a Unix socket on the host: a stream-local channel of the host's SSH connection
+   * (no new SSH connection), or a plain connect for this machine's own engine.
+   */
+  openUnixSocket(path: string): Promise<Duplex> {
+    if (this.session.ssh) return this.session.ssh.openStreamLocal(path);
+    return new Promise((resolve, reject) => {
+      const socket = connect(path);
+      socket.once('connect', () => {
+        socket.removeListener('error', reject);
+        resolve(socket);
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  /** Runs a short shell command on the host (over SSH, or here for this machine's engine). */
+  hostExec(command: string, timeoutMs = 10_000): Promise<ExecOutput> {
+    if (this.session.ssh) return this.session.ssh.exec(command, { timeoutMs });
+    return new Promise((resolve) => {
+      execFile('/bin/sh', ['-c', command], { timeout: timeoutMs, maxBuffer: EXEC_OUTPUT_LIMIT }, (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : null) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      });
+    });
+  }
+}
