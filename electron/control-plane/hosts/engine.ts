@@ -10,6 +10,7 @@ import type Docker from 'dockerode';
 import type { ContainerCreateOptions } from 'dockerode';
 import type { HostSession } from './host-session.ts';
 import { pullImage } from './pull-image.ts';
+import { firstFile } from './tar.ts';
 
 interface DockerError extends Error {
   statusCode?: number;
@@ -131,6 +132,25 @@ export class Engine {
   /** Unpacks a tar archive into the container's filesystem at `path` (it need not run). */
   async putArchive(id: string, path: string, tar: Buffer): Promise<void> {
     await this.session.docker.getContainer(id).putArchive(tar, { path });
+  }
+
+  /** One file of the container's filesystem (through Docker's archive endpoint), or null when there is none. */
+  async readFile(id: string, path: string, limit = 4 << 20): Promise<Buffer | null> {
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.session.docker.getContainer(id).getArchive({ path });
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit + 1024) throw new Error(`${path} in ${id.slice(0, 12)} on ${this.host} is larger than ${limit} bytes`);
+      chunks.push(chunk);
+    }
+    return firstFile(Buffer.concat(chunks))?.content ?? null;
   }
 
   /** Runs a command in a running container and collects its output (bounded), with a deadline. */
