@@ -149,7 +149,7 @@ test('every variant passes haproxy -c without warnings', { skip: noHaproxy }, ()
       discoveryOnly: renderIngressConfig({ routes: [route({ publish: null })] }, opts),
       backendOnly: renderIngressConfig({ routes: [route({ publish: null, discovery: false, servers: [] })] }, opts),
       ipv6: renderIngressConfig({ routes: [route({ servers: [{ name: 'r_6', address: '::1', port: 9, state: 'ready' }] })] }, opts),
-      all: renderIngressConfig({ routes: [route({ id: 'a__b__1', publish: 18081 }), route({ id: 'c__d__2', mode: 'tcp', publish: null })] }, opts),
+      all: renderIngressConfig({ routes: [route({ id: 'shop.web.80', publish: 18081 }), route({ id: 'shop.db.5432', mode: 'tcp', publish: null })] }, opts),
       endpoint: renderEndpointConfig([
         { port: 18082, socket: join(dir, 'ep', 'shop__web__80.sock') },
         { port: 18083, socket: join(dir, 'ep', 'db__pg__5432.sock') },

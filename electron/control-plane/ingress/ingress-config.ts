@@ -131,7 +131,8 @@ function renderRoute(route: Route, paths: IngressPaths): string[] {
   const binds: string[] = [];
   // v4 on all addresses is what the published ports need today; replicas are reached over v4 too.
   if (route.publish !== null) binds.push(`  bind :${configPort(`published port of route ${id}`, route.publish)}`);
-  // 666: endpoint containers connect as whatever user their image runs as.
+  // 666: endpoint containers connect as whatever user their image runs as. HAProxy does not make
+  // the folder: `<socketDir>/ep` must exist before it starts or reloads, or the bind fails.
   if (route.discovery) binds.push(`  bind unix@${configPath(`socket of route ${id}`, routeSocket(id, paths), true)} mode 666`);
   if (binds.length > 0) {
     out.push(`frontend fe_${id}`, `  mode ${route.mode}`, ...binds);
