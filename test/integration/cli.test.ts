@@ -30,7 +30,7 @@ async function baton(...args: string[]): Promise<{ stdout: string; stderr: strin
 
 before(async () => {
   lab = readLab();
-  server = spawn(process.execPath, ['bin/baton.mjs', 'serve', '--ws', '127.0.0.1:0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  server = spawn(process.execPath, ['bin/baton.mjs', 'serve', '--ws', '127.0.0.1:0', '--ingress-image', lab.images.haproxy], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   wsUrl = await new Promise<string>((resolve, reject) => {
     let text = '';
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${text}`)), 20_000);

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { ContainerCreateOptions } from 'dockerode';
 import { BATON_NETWORK } from '../reconcile/container-config.ts';
+export { stackNetwork } from '../reconcile/networks.ts';
 import { INGRESS_PATHS } from './ingress-model.ts';
 
 export const INGRESS_CONTAINER = 'baton-ingress';
@@ -15,11 +16,6 @@ export const SYSTEM_LABEL = 'baton.system';
 export const ENDPOINT_OF_LABEL = 'baton.endpoint.of';
 export const CONFIG_HASH_LABEL = 'baton.config-hash';
 export const ENDPOINT_CONFIG = '/etc/baton-ep/haproxy.cfg';
-
-/** A stack's own network on each host: its services find each other there by their bare names. */
-export function stackNetwork(stack: string): string {
-  return `${stack}_default`;
-}
 
 export function endpointContainerName(stack: string, service: string): string {
   return `baton-ep-${stack}_${service}`;

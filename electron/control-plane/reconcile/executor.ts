@@ -9,6 +9,8 @@ import type { ClusterState, ExecutorAction } from './cluster-state.ts';
 import { BATON_NETWORK, containerConfig } from './container-config.ts';
 import type { Action } from './decide.ts';
 import { refreshReplica } from './host-watch.ts';
+import { stackNetwork, type Networks } from './networks.ts';
+import type { ObservedReplica } from './replica.ts';
 import { statusOf, type Engine } from '../hosts/engine.ts';
 import type { HostLink } from '../hosts/host-link.ts';
 import { pullErrorText } from '../hosts/pull-image.ts';
@@ -38,14 +40,21 @@ class Semaphore {
 const STARTS_PER_HOST = Number(process.env.BATON_STARTS_PER_HOST ?? 16);
 
 export class Executor {
-  /** Baton's network on a host, made sure of once per session of the link (one check at a time). */
-  private readonly networkReady = new WeakMap<Engine, Promise<void>>();
   private readonly startSlots = new Map<string, Semaphore>();
   /** Images known to be on a host, per session of the link. */
   private readonly imagesSeen = new WeakMap<Engine, Set<string>>();
 
   constructor(
-    private readonly deps: { hosts: HostManager; state: ClusterState; events: EventLog; log: Logger; clusterId: string },
+    private readonly deps: {
+      hosts: HostManager;
+      state: ClusterState;
+      events: EventLog;
+      log: Logger;
+      clusterId: string;
+      networks: Networks;
+      /** Takes a running replica out of traffic before it is stopped (the ingress's drain); resolves when it may stop. */
+      beforeStop?: (replica: ObservedReplica, graceMs: number) => Promise<void>;
+    },
   ) {}
 
   async run(action: Exclude<Action, { kind: 'unplaced' }>, service: DesiredService | null, stack: string, serviceName: string): Promise<void> {
@@ -70,7 +79,12 @@ export class Executor {
       case 'remove':
         return this.acting(action.id, 'remove', async () => {
           const known = this.deps.state.find(action.host, action.id);
-          if (action.graceful) await engine.stopContainer(action.id, Math.ceil((service?.spec.stopGracePeriodMs ?? 10_000) / 1000));
+          const graceMs = service?.spec.stopGracePeriodMs ?? 10_000;
+          // out of every pool first: no request is sent to it from here on, and those under way finish
+          if (known && known.state === 'running' && this.deps.beforeStop) {
+            await this.deps.beforeStop(known, graceMs).catch((err: unknown) => this.deps.log.warn({ replica: known.name, err: (err as Error).message }, 'drain failed; stopping anyway'));
+          }
+          if (action.graceful) await engine.stopContainer(action.id, Math.ceil(graceMs / 1000));
           await engine.removeContainer(action.id); // false: gone already, which is what was asked
           this.deps.state.remove(action.host, action.id);
           this.deps.events.append({ kind: 'replica.removed', ...subject, replica: known?.name ?? action.id.slice(0, 12), message: `${known?.name ?? action.id.slice(0, 12)} removed from ${action.host} (${action.reason})`, data: { slot: action.slot } });
@@ -90,7 +104,8 @@ export class Executor {
 
   private async start(action: Extract<Action, { kind: 'start' }>, service: DesiredService, link: HostLink, subject: { host: string; stack: string; service: string }): Promise<void> {
     const engine = link.engine();
-    await this.ensureNetwork(engine);
+    await this.deps.networks.ensure(engine, BATON_NETWORK);
+    await this.deps.networks.ensure(engine, stackNetwork(service.stack));
     await this.ensureImage(engine, service.spec.image, action.host);
     const config = containerConfig(service.spec, {
       clusterId: this.deps.clusterId,
@@ -101,7 +116,14 @@ export class Executor {
     });
     const id = await engine.createContainer(config).catch((err: unknown) => {
       if (statusOf(err) === 404) this.imagesSeen.get(engine)?.delete(service.spec.image); // removed meanwhile: look again next time
-      if (/ambiguous/.test((err as Error).message)) this.networkReady.delete(engine); // a duplicate network appeared: clean up next time
+      if (/ambiguous/.test((err as Error).message)) this.deps.networks.forget(engine, BATON_NETWORK); // a duplicate network appeared: clean up next time
+      throw err;
+    });
+    // the stack's own network, where its services find each other by their bare names; a replica
+    // that can't join it would not find them, so it is removed rather than started
+    await engine.connectNetwork(stackNetwork(service.stack), id).catch(async (err: unknown) => {
+      this.deps.networks.forget(engine, stackNetwork(service.stack));
+      await engine.removeContainer(id).catch(() => false);
       throw err;
     });
     await this.acting(id, 'start', async () => {
@@ -113,39 +135,6 @@ export class Executor {
       }
       this.deps.events.append({ kind: 'replica.started', ...subject, replica: config.name ?? id, message: `${config.name} started on ${action.host} (${action.reason})`, data: { slot: action.slot, revision: service.revision } });
     });
-  }
-
-  private ensureNetwork(engine: Engine): Promise<void> {
-    let ready = this.networkReady.get(engine);
-    if (!ready) {
-      ready = this.makeNetwork(engine).catch((err: unknown) => {
-        this.networkReady.delete(engine);
-        throw err;
-      });
-      this.networkReady.set(engine, ready);
-    }
-    return ready;
-  }
-
-  /**
-   * Docker lets two networks share a name, and then refuses every container that names it
-   * ("network baton is ambiguous"). So: starts on one host wait for one check, and duplicates
-   * that two control planes made at once are removed (the one with containers, else the oldest,
-   * stays).
-   */
-  private async makeNetwork(engine: Engine): Promise<void> {
-    const named = await engine.networksNamed(BATON_NETWORK);
-    if (named.length === 0) {
-      await engine.createNetwork(BATON_NETWORK, { 'baton.cluster': this.deps.clusterId }); // null: made meanwhile, by another control plane
-      return;
-    }
-    if (named.length === 1) return;
-    // one removed meanwhile (null) is no duplicate any more
-    const details = (await Promise.all(named.map((n) => engine.inspectNetwork(n.Id)))).filter((n) => n !== null);
-    details.sort((a, b) => Object.keys(b.Containers ?? {}).length - Object.keys(a.Containers ?? {}).length || Date.parse(a.Created ?? '') - Date.parse(b.Created ?? ''));
-    for (const extra of details.slice(1)) {
-      await engine.removeNetwork(extra.Id).catch((err: unknown) => this.deps.log.warn({ network: extra.Id, err: (err as Error).message }, 'could not remove a duplicate of Baton\'s network'));
-    }
   }
 
   /** The image must be on the host; if it is not, try to pull it once, with a deadline. */

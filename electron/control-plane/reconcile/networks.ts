@@ -4,6 +4,11 @@
 import type { Engine } from '../hosts/engine.ts';
 import type { Logger } from '../log.ts';
 
+/** A stack's own network on each host: its services find each other there by their bare names. */
+export function stackNetwork(stack: string): string {
+  return `${stack}_default`;
+}
+
 export class Networks {
   private readonly ready = new WeakMap<Engine, Map<string, Promise<void>>>();
 

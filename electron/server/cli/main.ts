@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import type { HostAddParams, ServiceStatus } from '../../../shared/api.ts';
 import { BatonError, toErrorBody } from '../../../shared/errors.ts';
 import { BATON_VERSION, defaultHome } from '../../control-plane/index.ts';
+import { DEFAULT_INGRESS_IMAGE } from '../../control-plane/ingress/ingress.ts';
 import { createLogger } from '../../control-plane/log.ts';
 import { serve, socketPathFor, type WsServeOptions } from '../serve.ts';
 import { connectSocket, type SocketClient } from '../socket-client.ts';
@@ -64,6 +65,7 @@ interface ServeFlags {
   insecureCleartextToken: boolean;
   allowHost?: string[];
   allowOrigin?: string[];
+  ingressImage?: string;
 }
 
 function wsOptions(opts: ServeFlags): WsServeOptions | undefined {
@@ -109,6 +111,7 @@ program
   .option('--insecure-cleartext-token', 'allow --ws on a non-loopback address without TLS: the token crosses the network in clear text (warned at every start)', false)
   .option('--allow-host <host[:port]>', 'also answer requests addressed to this name (a DNS name, a proxy, a tunnel on another port); repeatable', collect)
   .option('--allow-origin <origin>', 'also accept WebSocket handshakes from pages of this origin (e.g. http://127.0.0.1:5173, a dev server); repeatable', collect)
+  .option('--ingress-image <image>', `the HAProxy image (2.6 or later) of the ingress on every host; default $BATON_INGRESS_IMAGE, else ${DEFAULT_INGRESS_IMAGE}`)
   .addHelpText(
     'after',
     `
@@ -125,7 +128,7 @@ Examples:
   .action(async (opts: ServeFlags) => {
     const ws = wsOptions(opts);
     const dir = home();
-    const serving = await serve({ home: dir, ws, logger: createLogger() });
+    const serving = await serve({ home: dir, ws, logger: createLogger(), ...(opts.ingressImage ? { ingressImage: opts.ingressImage } : {}) });
     process.stderr.write(`Baton ${BATON_VERSION} serving ${serving.socketPath}\n`);
     for (const warning of serving.warnings) process.stderr.write(`WARNING: ${warning}\n`);
     if (serving.ws) {
