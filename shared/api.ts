@@ -270,6 +270,8 @@ export const ServiceStatus = z.object({
   unhealthy: z.number().int(),
   /** Running without a health check. */
   noHealthCheck: z.number().int(),
+  /** On a ready host, not running (exited, created, restarting, …). */
+  stopped: z.number().int(),
   /** The hosts the unknown replicas are on. */
   unknownHosts: z.array(z.string()),
   /** Per revision, oldest first: the desired one always, others while they have replicas (during a rollout). */

@@ -199,7 +199,7 @@ export class StackService {
     return desired.map((d) => {
       const key = serviceKey(d.stack, d.name);
       const replicas = this.deps.reconciler.servingReplicas(d, byService.get(key) ?? []);
-      const { servingImage, desired: _d, stopped: _s, ...counts } = countReplicas({
+      const { servingImage, desired: _d, ...counts } = countReplicas({
         desired: { revision: d.revision, replicas: d.replicas, image: d.spec.image },
         replicas,
         readyHosts,
