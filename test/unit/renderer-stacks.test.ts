@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServiceStatus, StackPlan } from '../../shared/api.ts';
+import { withCounts } from './fixtures/service-status.ts';
 import { BatonError } from '../../shared/errors.ts';
 import {
   composeName,
@@ -136,7 +137,7 @@ test('Enter keeps the indentation, one level more after a key that opens a block
 });
 
 function service(patch: Partial<ServiceStatus>): ServiceStatus {
-  return {
+  return withCounts({
     stack: 'shop',
     name: 'web',
     image: 'nginx',
@@ -149,7 +150,7 @@ function service(patch: Partial<ServiceStatus>): ServiceStatus {
     preferredHost: null,
     reservation: { nanoCpus: null, memoryBytes: null },
     ...patch,
-  };
+  });
 }
 
 test('a service is healthy, starting, waiting for room, failing or scaled to 0', () => {

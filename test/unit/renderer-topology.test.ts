@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BatonEvent, ClusterSnapshot, Host, HostDetail, MethodName, Params, ReplicaStatus, Result, ServiceStatus } from '../../shared/api.ts';
 import { BatonError } from '../../shared/errors.ts';
+import { replicaCondition } from '../../shared/service-status.ts';
+import { withCounts, withStatus } from './fixtures/service-status.ts';
 import type { ConnectionState } from '../../renderer/src/api/transport.ts';
 import { clampReplicas, countFromDrag, dropHint, dropIntent, passedThreshold, sliderMax } from '../../renderer/src/views/topology/drag.ts';
 import { formatAgo, formatDuration, formatNanoCpus, specLabels, specSummary } from '../../renderer/src/views/topology/format.ts';
@@ -44,7 +46,7 @@ function host(name: string, state: Host['state'] = 'ready', cpus = 4, memoryByte
 }
 
 function service(stack: string, name: string, counts: Partial<ServiceStatus> = {}): ServiceStatus {
-  return {
+  return withCounts({
     stack,
     name,
     image: `${name}:1`,
@@ -57,11 +59,11 @@ function service(stack: string, name: string, counts: Partial<ServiceStatus> = {
     preferredHost: null,
     reservation: { nanoCpus: null, memoryBytes: null },
     ...counts,
-  };
+  });
 }
 
 function replica(stack: string, svc: string, slot: number, hostName: string, more: Partial<ReplicaStatus> = {}): ReplicaStatus {
-  return {
+  return withStatus({
     id: `${stack}${svc}${slot}`.padEnd(64, '0'),
     name: `${stack}-${svc}-${slot}`,
     stack,
@@ -75,7 +77,7 @@ function replica(stack: string, svc: string, slot: number, hostName: string, mor
     current: true,
     createdAt: '2025-01-01T00:00:00.000Z',
     ...more,
-  };
+  });
 }
 
 function snapshot(): ClusterSnapshot {
@@ -101,8 +103,8 @@ const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------- model
 
-test('replica looks: state and health in one word; an unreachable host greys everything', () => {
-  const look = (state: string, health: ReplicaStatus['health'], hostReady = true) => replicaLook({ state, health, hostReady });
+test('replica looks: state and health in one word; on an unreachable host it is unknown, whatever Docker said last', () => {
+  const look = (state: string, health: ReplicaStatus['health'], hostReady = true) => replicaLook({ state, status: replicaCondition({ state, health, hostReady }) });
   assert.equal(look('running', 'healthy'), 'healthy');
   assert.equal(look('running', 'none'), 'running');
   assert.equal(look('running', 'starting'), 'starting');
@@ -111,7 +113,8 @@ test('replica looks: state and health in one word; an unreachable host greys eve
   assert.equal(look('dead', 'none'), 'stopped');
   assert.equal(look('created', 'none'), 'created');
   assert.equal(look('restarting', 'none'), 'changing');
-  assert.equal(look('running', 'healthy', false), 'lost');
+  assert.equal(look('running', 'healthy', false), 'unknown');
+  assert.equal(look('exited', 'none', false), 'unknown');
 });
 
 test('topology model: hosts in natural order, replicas grouped by host then sorted by service and slot, services by stack', () => {
@@ -544,7 +547,7 @@ test('details words: spec summary, durations, resources, labels', () => {
   assert.equal(byLabel.get('Restart'), 'on-failure, at most 5 attempts');
   assert.equal(byLabel.get('Updates'), '1 at a time, start-first, on failure: rollback');
   assert.equal(byLabel.get('Secrets'), 'db_password');
-  assert.equal(new Map(specSummary({ healthcheck: null }).map((r) => [r.label, r.value])).get('Health check'), 'none (running counts as healthy)');
+  assert.equal(new Map(specSummary({ healthcheck: null }).map((r) => [r.label, r.value])).get('Health check'), 'none (running replicas count as available, not healthy)');
   assert.deepEqual(specSummary({ reservations: 'nonsense', placement: 42 }).map((r) => r.label), ['Reserves', 'Health check'], 'odd fields are left out, not guessed');
   assert.deepEqual(specLabels({ labels: { b: '2', a: '1', n: 3 } }), [
     ['a', '1'],
