@@ -15,6 +15,7 @@ import { chipOffset, CHIP_COMPACT, CHIP_NORMAL, chooseChips, GROUP, hitHost, lay
 import {
   buildTopology,
   clusterAttention,
+  convergedText,
   convergence,
   filterTopology,
   hostCapacity,
@@ -22,6 +23,7 @@ import {
   replicaLook,
   requestActive,
   serviceKey,
+  unknownText,
 } from '../../renderer/src/views/topology/model.ts';
 import { ScaleActions } from '../../renderer/src/views/topology/scale-actions.ts';
 
@@ -172,6 +174,43 @@ test('convergence: converged only when desired = healthy = running, all current,
   assert.equal(requestActive(null, 2), false);
   assert.equal(requestActive({ target: 2, phase: 'sent' }, 2), false);
   assert.equal(requestActive({ target: 3, phase: 'sent' }, 2), true);
+});
+
+test('convergence tells the truth: unknown replicas are not counted, no health check is not healthy, a rollout shows both revisions', () => {
+  const node = (status: Partial<ServiceStatus>, outdated = 0, degraded = false) => ({ status: service('shop', 'web', status), outdated, degraded });
+  // 3 desired, one on an unreachable host: Docker said healthy last, the control plane says unknown
+  const lost = convergence(node({ desired: 3, running: 2, healthy: 2, unknown: 1, unknownHosts: ['web-1'] }, 0, true), null);
+  assert.equal(lost.converged, false);
+  assert.equal(lost.phase, 'degraded');
+  assert.deepEqual([lost.available, lost.healthy, lost.unknown], [2, 2, 1]);
+  assert.equal(unknownText(lost), '1 unknown: web-1 unreachable');
+
+  const unchecked = convergence(node({ desired: 2, running: 2, healthy: 0, available: 2, noHealthCheck: 2 }), null);
+  assert.equal(unchecked.converged, true, 'running without a health check converges');
+  assert.equal(convergedText(unchecked), '2 of 2 running (no health check)');
+  assert.equal(convergedText(convergence(node({}), null)), '2 of 2 healthy');
+
+  const rollout = convergence(
+    node(
+      {
+        revision: 3,
+        running: 3,
+        healthy: 3,
+        revisions: [
+          { revision: 2, image: 'web:2', running: 2, healthy: 2, available: 2, unknown: 0 },
+          { revision: 3, image: 'web:3', running: 1, healthy: 1, available: 1, unknown: 0 },
+        ],
+      },
+      2,
+    ),
+    null,
+  );
+  assert.equal(rollout.phase, 'updating');
+  assert.deepEqual(rollout.revisions, [
+    { revision: 2, available: 2 },
+    { revision: 3, available: 1 },
+  ]);
+  assert.deepEqual(convergence(node({}), null).revisions, [], 'one revision: no breakdown');
 });
 
 test('cluster attention for the sidebar badge: services not converged, and whether any is in trouble', () => {

@@ -4,7 +4,7 @@ import { memo, useLayoutEffect, useRef, type RefObject } from 'react';
 import { CopyCommand } from '../../ui/CopyCommand.tsx';
 import { cx } from '../../ui/cx.ts';
 import { Icon } from '../../ui/icons.tsx';
-import { convergence, type Convergence, type ServiceNode, type ServicePhase, type StackGroup } from './model.ts';
+import { convergedText, convergence, unknownText, type Convergence, type ServiceNode, type ServicePhase, type StackGroup } from './model.ts';
 import type { ServiceAction, ServiceActions } from './scale-actions.ts';
 import { ServiceControls } from './ServiceControls.tsx';
 
@@ -214,18 +214,6 @@ function CountHandle({ service, count }: { service: string; count: number }) {
       <span ref={numberRef} data-live="" className="min-w-5 text-center" />
     </div>
   );
-}
-
-/** "3 of 3 healthy", or for replicas without a health check "2 of 2 running (no health check)". */
-export function convergedText(c: Pick<Convergence, 'desired' | 'healthy' | 'available' | 'noHealthCheck'>): string {
-  if (c.healthy === c.desired) return `${c.healthy} of ${c.desired} healthy`;
-  if (c.noHealthCheck === c.desired) return `${c.available} of ${c.desired} running (no health check)`;
-  return `${c.available} of ${c.desired} available (${c.healthy} healthy, ${c.noHealthCheck} without a health check)`;
-}
-
-/** "1 unknown: h2 unreachable". */
-export function unknownText(c: Pick<Convergence, 'unknown' | 'unknownHosts'>): string {
-  return `${c.unknown} unknown: ${c.unknownHosts.join(', ')} unreachable`;
 }
 
 /** The real counts, and while not converged the pending marker with what was asked. */

@@ -221,6 +221,18 @@ export function convergence(service: Pick<ServiceNode, 'status' | 'outdated' | '
   };
 }
 
+/** "3 of 3 healthy", or for replicas without a health check "2 of 2 running (no health check)". */
+export function convergedText(c: Pick<Convergence, 'desired' | 'healthy' | 'available' | 'noHealthCheck'>): string {
+  if (c.healthy === c.desired) return `${c.healthy} of ${c.desired} healthy`;
+  if (c.noHealthCheck === c.desired) return `${c.available} of ${c.desired} running (no health check)`;
+  return `${c.available} of ${c.desired} available (${c.healthy} healthy, ${c.noHealthCheck} without a health check)`;
+}
+
+/** "1 unknown: h2 unreachable". */
+export function unknownText(c: Pick<Convergence, 'unknown' | 'unknownHosts'>): string {
+  return `${c.unknown} unknown: ${c.unknownHosts.join(', ')} unreachable`;
+}
+
 function degraded(replica: ReplicaStatus): boolean {
   const look = replicaLook(replica);
   return look === 'unhealthy' || look === 'stopped' || look === 'unknown';
