@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IN_PROCESS } from '../../electron/control-plane/api/caller.ts';
-import { ControlPlane } from '../../electron/control-plane/index.ts';
+import { ControlPlane, type ControlPlaneOptions } from '../../electron/control-plane/index.ts';
 import { silentLogger } from '../../electron/control-plane/log.ts';
 import type { BatonEvent } from '../../shared/api.ts';
 import { BatonError, type ErrorCode } from '../../shared/errors.ts';
@@ -14,12 +14,15 @@ export interface TestPlane {
   userHome: string;
 }
 
-/** A control plane with its own BATON_HOME and an empty ~/.ssh, so nothing of this machine's leaks in. */
-export async function startTestPlane(existing?: { home: string; userHome: string }): Promise<TestPlane> {
+/**
+ * A control plane with its own BATON_HOME and an empty ~/.ssh, so nothing of this machine's leaks
+ * in. `options` tunes its loops (e.g. a long reconcilerOptions.hostLossGraceMs).
+ */
+export async function startTestPlane(existing?: { home: string; userHome: string }, options: Pick<ControlPlaneOptions, 'reconcilerOptions' | 'linkOptions'> = {}): Promise<TestPlane> {
   const home = existing?.home ?? mkdtempSync(join(tmpdir(), 'baton-test-home-'));
   const userHome = existing?.userHome ?? mkdtempSync(join(tmpdir(), 'baton-test-user-'));
   mkdirSync(join(userHome, '.ssh'), { recursive: true, mode: 0o700 });
-  const plane = await ControlPlane.start({ home, userHome, logger: silentLogger(), localSocket: join(home, 'no-local-engine.sock') });
+  const plane = await ControlPlane.start({ home, userHome, logger: silentLogger(), localSocket: join(home, 'no-local-engine.sock'), ...options });
   return { plane, home, userHome };
 }
 
