@@ -4,6 +4,9 @@
 // period before replacing them is long here, so that window stays open while it is looked at.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ClusterSnapshot, ReplicaStatus, ServiceStatus } from '../../shared/api.ts';
 import { replicasTable, servicesTable } from '../../electron/server/cli/format.ts';
 import { dockerCli, killHost, readLab, reviveHost, type LabInfo } from '../lab/lab.ts';
@@ -59,7 +62,9 @@ before(async () => {
   for (const [i, h] of lab.hosts.entries()) {
     await call(t.plane, 'host.add', { target: `root@${h.address}`, name: `h${i + 1}`, identityFile: lab.keys.root, hostKey: h.hostKeyFingerprint });
   }
-  await call(t.plane, 'stack.apply', { source: STACK });
+  const file = join(mkdtempSync(join(tmpdir(), 'baton-status-')), 'truth.yaml');
+  writeFileSync(file, STACK);
+  await call(t.plane, 'stack.apply', { source: STACK, file });
   await until('web 3 healthy, plain 2 running', services, (all) => all.some((s) => s.name === 'web' && s.healthy === 3) && all.some((s) => s.name === 'plain' && s.available === 2), 60_000);
 });
 
