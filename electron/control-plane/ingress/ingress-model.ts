@@ -17,7 +17,7 @@ export interface PoolServer {
 }
 
 export interface Route {
-  /** Stable and config-safe ([a-z0-9_]): `<stack>__<service>__<targetPort>`; names fe_/be_ sections. */
+  /** Stable and config-safe ([a-z0-9_.-]): `<stack>.<service>.<targetPort>` (names have no dots); names the fe_/be_ sections. */
   id: string;
   stack: string;
   service: string;

@@ -1,13 +1,13 @@
 // Stacks as a person drives them: apply a Compose file (validated, planned, then stored in one
 // transaction: a rejected file changes nothing), scale, remove, and the status views `baton ls`
 // and `baton ps` print. The reconciler does the work on the hosts.
-import type Docker from 'dockerode';
 import type { ClusterSnapshot, Host, ReplicaDetail, ReplicaStatus, ServiceDetail, ServiceStatus, StackApplyParams, StackPlan, StackSummary } from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
 import type { ServiceSpec, SpecProblem } from '../../../shared/stack.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { HostManager } from '../hosts/host-manager.ts';
-import { pullErrorText, pullImage } from '../hosts/pull-image.ts';
+import type { Engine } from '../hosts/engine.ts';
+import { pullErrorText } from '../hosts/pull-image.ts';
 import type { Logger } from '../log.ts';
 import type { Reconciler } from '../reconcile/reconciler.ts';
 import { replicaFromInspect, serviceKey, type ObservedReplica } from '../reconcile/replica.ts';
@@ -279,12 +279,12 @@ export class StackService {
     if (!link || link.state !== 'ready') throw hostDown();
     let raw: unknown;
     try {
-      raw = await withDeadline(link.docker().getContainer(known.id).inspect(), INSPECT_TIMEOUT_MS, `no answer from ${known.host} within ${INSPECT_TIMEOUT_MS / 1000} s`);
+      raw = await withDeadline(link.engine().inspectContainer(known.id), INSPECT_TIMEOUT_MS, `no answer from ${known.host} within ${INSPECT_TIMEOUT_MS / 1000} s`);
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 404) throw new BatonError('NOT_FOUND', `${known.name} is gone from ${known.host}. See the replicas with: baton ps`, { replica: known.name });
       if (err instanceof BatonError && err.code === 'HOST_UNREACHABLE') throw hostDown();
       throw unavailable((err as Error).message);
     }
+    if (raw === null) throw new BatonError('NOT_FOUND', `${known.name} is gone from ${known.host}. See the replicas with: baton ps`, { replica: known.name });
     const live = replicaFromInspect(known.host, raw, this.deps.reconciler.clusterId) ?? known;
     const desired = this.deps.store.stacks.desiredServices().find((d) => d.stack === known.stack && d.name === known.service);
     const status = replicaStatus(live, host !== undefined && this.readyHosts([host]).has(host.name), desired?.containerHash === live.containerHash);
@@ -337,9 +337,9 @@ export class StackService {
     const images = [...new Set(services.filter((s) => s.replicas > 0).map((s) => s.image))];
     await Promise.all(
       images.map(async (image) => {
-        const present = await Promise.all(hosts.map((h) => this.hasImage(this.deps.hosts.link(h).docker(), image)));
+        const present = await Promise.all(hosts.map((h) => this.hasImage(this.deps.hosts.link(h).engine(), image)));
         if (present.some(Boolean)) return;
-        const pulled = await this.tryPull(this.deps.hosts.link(hosts[0]!).docker(), image);
+        const pulled = await this.tryPull(this.deps.hosts.link(hosts[0]!).engine(), image);
         if (pulled !== null) {
           problems.push(`image ${image} is on no host, and ${hosts[0]} could not pull it (${pulled}). Load it on the hosts (docker save ${image} | ssh HOST docker load) or push it to a registry they reach.`);
         }
@@ -347,18 +347,17 @@ export class StackService {
     );
   }
 
-  private async hasImage(docker: Docker, image: string): Promise<boolean> {
-    try {
-      await docker.getImage(image).inspect();
-      return true;
-    } catch {
-      return false;
-    }
+  /** A host that can't say counts as one without it. */
+  private hasImage(engine: Engine, image: string): Promise<boolean> {
+    return engine.inspectImage(image).then(
+      (found) => found !== null,
+      () => false,
+    );
   }
 
   /** null when the pull worked, else why it did not. */
-  private tryPull(docker: Docker, image: string): Promise<string | null> {
-    return pullImage(docker, image, 60_000).then(
+  private tryPull(engine: Engine, image: string): Promise<string | null> {
+    return engine.pull(image, 60_000).then(
       () => null,
       (err: unknown) => pullErrorText(err),
     );
