@@ -160,6 +160,11 @@ services:
   assert.deepEqual(ls.map((s) => [s.name, s.preferredHost, s.reservation]), [['talker', null, { nanoCpus: null, memoryBytes: null }]]);
   const ps = JSON.parse((await baton('ps', 'talker', '--json')).stdout) as { name: string }[];
   assert.equal(ps.length, 2);
+  // no health check: available and running, never called healthy
+  const human = (await baton('ls')).stdout.split('\n');
+  assert.deepEqual(human[0]!.split(/\s{2,}/), ['SERVICE', 'AVAILABLE', 'HEALTH', 'IMAGE', 'REV', 'PORTS', 'PENDING']);
+  assert.deepEqual(human[1]!.split(/\s{2,}/).slice(0, 5), ['chat/talker', '2/2', '2 running (no health check)', 'baton-test/web:1', '1']);
+  assert.match((await baton('ps', 'talker')).stdout, /running\s+no check\s+1\s/);
 
   const merged = await baton('logs', '--tail', '2', 'talker');
   assert.equal(merged.code, 0, merged.stderr);

@@ -16,8 +16,11 @@ export interface TestPlane {
   userHome: string;
 }
 
-/** A control plane with its own BATON_HOME and an empty ~/.ssh, so nothing of this machine's leaks in. */
-export async function startTestPlane(existing?: { home: string; userHome: string }, options: Partial<ControlPlaneOptions> = {}): Promise<TestPlane> {
+/**
+ * A control plane with its own BATON_HOME and an empty ~/.ssh, so nothing of this machine's leaks
+ * in. `options` tunes its loops (e.g. a long reconcilerOptions.hostLossGraceMs).
+ */
+export async function startTestPlane(existing?: { home: string; userHome: string }, options: Pick<ControlPlaneOptions, 'reconcilerOptions' | 'linkOptions' | 'ingressImage'> = {}): Promise<TestPlane> {
   const home = existing?.home ?? mkdtempSync(join(tmpdir(), 'baton-test-home-'));
   const userHome = existing?.userHome ?? mkdtempSync(join(tmpdir(), 'baton-test-user-'));
   mkdirSync(join(userHome, '.ssh'), { recursive: true, mode: 0o700 });

@@ -10,12 +10,13 @@ import type { Engine } from '../hosts/engine.ts';
 import { pullErrorText } from '../hosts/pull-image.ts';
 import type { Logger } from '../log.ts';
 import type { Reconciler } from '../reconcile/reconciler.ts';
-import { isAvailable, replicaFromInspect, serviceKey, type ObservedReplica } from '../reconcile/replica.ts';
+import { replicaFromInspect, serviceKey, type ObservedReplica } from '../reconcile/replica.ts';
 import { placeReplicas } from '../scheduler/place-replicas.ts';
 import type { HostCandidate } from '../scheduler/types.ts';
 import type { DesiredService } from '../store/stacks-repo.ts';
 import type { Store } from '../store/store.ts';
 import { replicaDetail, replicaStatus, specForClients } from './inspect.ts';
+import { countReplicas } from './status.ts';
 import { NO_REACH, planReach } from './plan-reach.ts';
 import { parseStackFile } from './spec/parse-stack.ts';
 import { containerSpecHash, serviceSpecHash } from './spec/spec-hash.ts';
@@ -184,18 +185,34 @@ export class StackService {
     return this.statuses(desired, this.deps.reconciler.state.byService());
   }
 
-  private statuses(desired: DesiredService[], byService: Map<string, ObservedReplica[]>): ServiceStatus[] {
+  /**
+   * Hosts whose replicas' picture is current: connected, and listed since they connected. On any
+   * other host a replica is unknown.
+   */
+  private readyHosts(hosts: Host[] = this.deps.hosts.list()): Set<string> {
+    const { state } = this.deps.reconciler;
+    return new Set(hosts.filter((h) => h.state === 'ready' && state.isSynced(h.name)).map((h) => h.name));
+  }
+
+  private statuses(desired: DesiredService[], byService: Map<string, ObservedReplica[]>, readyHosts = this.readyHosts()): ServiceStatus[] {
+    const { stacks } = this.deps.store;
     return desired.map((d) => {
       const key = serviceKey(d.stack, d.name);
       const replicas = this.deps.reconciler.servingReplicas(d, byService.get(key) ?? []);
+      const { servingImage, desired: _d, ...counts } = countReplicas({
+        desired: { revision: d.revision, replicas: d.replicas, image: d.spec.image },
+        replicas,
+        readyHosts,
+        imageOf: (revision) => stacks.getRevision(d.stack, d.name, revision)?.spec.image,
+      });
       return {
         stack: d.stack,
         name: d.name,
-        image: d.spec.image,
+        image: servingImage,
+        desiredImage: d.spec.image,
         revision: d.revision,
         desired: d.replicas,
-        running: replicas.filter((r) => r.state === 'running').length,
-        healthy: replicas.filter((r) => isAvailable(r) && r.containerHash === d.containerHash).length,
+        ...counts,
         pending: this.deps.reconciler.pendingReason(key),
         ports: d.spec.ports.map((p) => (p.exposeOnly ? `${p.target}/${p.protocol} (internal)` : `${p.published ?? '-'}->${p.target}/${p.protocol} (${p.mode})`)),
         preferredHost: d.preferredHost,
@@ -212,7 +229,7 @@ export class StackService {
 
   private replicaStatuses(replicas: ObservedReplica[], desired: DesiredService[], hosts: Host[]): ReplicaStatus[] {
     const current = new Map(desired.map((d) => [serviceKey(d.stack, d.name), d.containerHash]));
-    const ready = new Set(hosts.filter((h) => h.state === 'ready').map((h) => h.name));
+    const ready = this.readyHosts(hosts);
     return [...replicas]
       .sort((a, b) => byText(a.stack, b.stack) || byText(a.service, b.service) || a.slot - b.slot || a.createdMs - b.createdMs)
       .map((r) => replicaStatus(r, ready.has(r.host), current.get(serviceKey(r.stack, r.service)) === r.containerHash));
@@ -270,7 +287,7 @@ export class StackService {
     if (raw === null) throw new BatonError('NOT_FOUND', `${known.name} is gone from ${known.host}. See the replicas with: baton ps`, { replica: known.name });
     const live = replicaFromInspect(known.host, raw, this.deps.reconciler.clusterId) ?? known;
     const desired = this.deps.store.stacks.desiredServices().find((d) => d.stack === known.stack && d.name === known.service);
-    const status = replicaStatus(live, host?.state === 'ready', desired?.containerHash === live.containerHash);
+    const status = replicaStatus(live, host !== undefined && this.readyHosts([host]).has(host.name), desired?.containerHash === live.containerHash);
     const names = [known.name, known.id.slice(0, 12)];
     return replicaDetail(raw, status, this.deps.events.list({ replica: names, limit: 50 }));
   }
@@ -292,7 +309,7 @@ export class StackService {
       lastEventId,
       hosts,
       usage,
-      services: this.statuses(desired, this.deps.reconciler.state.byService()),
+      services: this.statuses(desired, this.deps.reconciler.state.byService(), this.readyHosts(hosts)),
       replicas: this.replicaStatuses(replicas, desired, hosts),
     };
   }

@@ -5,12 +5,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { HostAddParams, ServiceStatus } from '../../../shared/api.ts';
 import { BatonError, toErrorBody } from '../../../shared/errors.ts';
+import { isConverged } from '../../../shared/service-status.ts';
 import { BATON_VERSION, defaultHome } from '../../control-plane/index.ts';
 import { DEFAULT_INGRESS_IMAGE } from '../../control-plane/ingress/ingress.ts';
 import { createLogger } from '../../control-plane/log.ts';
 import { serve, socketPathFor, type WsServeOptions } from '../serve.ts';
 import { connectSocket, type SocketClient } from '../socket-client.ts';
-import { eventLine, hostDetail, hostsTable, planText, replicasTable, servicesTable, table } from './format.ts';
+import { availableText, eventLine, hostDetail, hostsTable, healthText, planText, replicasTable, servicesTable, table } from './format.ts';
 import { ask, askHidden, interactive } from './prompt.ts';
 import { readStackFiles } from './stack-files.ts';
 
@@ -266,9 +267,9 @@ async function waitConverged(client: SocketClient, stack: string | undefined, ti
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const services = await client.call('service.list', stack ? { stack } : {});
-    if (services.every((s) => s.healthy === s.desired && s.running === s.desired)) return services;
+    if (services.every(isConverged)) return services;
     if (Date.now() > deadline) {
-      throw new BatonError('TIMEOUT', `Not converged after ${timeoutMs / 1000} s: ${services.filter((s) => s.healthy !== s.desired).map((s) => `${s.stack}/${s.name} ${s.healthy}/${s.desired}${s.pending ? ` (${s.pending})` : ''}`).join(', ')}. See baton ps and baton events.`);
+      throw new BatonError('TIMEOUT', `Not converged after ${timeoutMs / 1000} s: ${services.filter((s) => !isConverged(s)).map((s) => `${s.stack}/${s.name} ${availableText(s)} available, ${healthText(s)}${s.pending ? ` (${s.pending})` : ''}`).join('; ')}. See baton ps and baton events.`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -280,7 +281,7 @@ program
   .requiredOption('-f, --file <file>', 'the Compose file')
   .option('-p, --project-name <name>', 'the stack name (default: name: in the file, else its folder)')
   .option('--dry-run', 'validate and print the plan, change nothing', false)
-  .option('--wait', 'wait until every service runs its desired replicas, healthy', false)
+  .option('--wait', 'wait until every service runs its desired replicas of its desired revision, available', false)
   .option('--timeout <seconds>', 'with --wait: how long', (v) => Number(v), 120)
   .option('--json', 'machine-readable output', false)
   .action(async (opts: { file: string; projectName?: string; dryRun: boolean; wait: boolean; timeout: number; json: boolean }) => {
@@ -304,7 +305,7 @@ program
 
 program
   .command('ls')
-  .description('services: desired, running and healthy replicas')
+  .description('services: available of desired replicas, their health (healthy, running without a health check, unknown on an unreachable host)')
   .option('--stack <name>', 'only this stack')
   .option('--json', 'machine-readable output', false)
   .action(async (opts: { stack?: string; json: boolean }) => {
@@ -324,7 +325,7 @@ program
 program
   .command('scale <service=replicas...>')
   .description('set the replica count of services: baton scale web=5 shop/api=2')
-  .option('--wait', 'wait until they run the new count, healthy', false)
+  .option('--wait', 'wait until they run the new count, available', false)
   .option('--json', 'machine-readable output', false)
   .action(async (pairs: string[], opts: { wait: boolean; json: boolean }) => {
     const targets = pairs.map((pair) => {
