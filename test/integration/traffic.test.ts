@@ -103,7 +103,7 @@ before(async () => {
   for (const [i, h] of lab.hosts.entries()) {
     await call(t.plane, 'host.add', { target: `root@${h.address}`, name: `h${i + 1}`, identityFile: lab.keys.root, hostKey: h.hostKeyFingerprint });
   }
-  await call(t.plane, 'stack.apply', { source: WEB });
+  await call(t.plane, 'stack.apply', { source: WEB, file: '/stacks/shop/compose.yaml' });
   await allServing(6);
 });
 
@@ -142,11 +142,15 @@ describe('service discovery by name', () => {
     const [client] = await containerIds('label=baton.service=client');
     assert.ok(client, 'the client replica runs');
     const host = lab.hosts[Number(client.host.slice(1)) - 1]!;
-    const wget = (url: string) => dockerCli(host, ['exec', client.id, 'wget', '-q', '-T', '3', '-O', '-', url]);
+    // GET / over nc: the lab image's static busybox wget crashes when it writes a body anywhere but /dev/null
+    const wget = (url: string) => {
+      const { hostname, port } = new URL(url);
+      return dockerCli(host, ['exec', client.id, 'sh', '-c', `printf 'GET / HTTP/1.0\\r\\nHost: ${hostname}\\r\\n\\r\\n' | nc -w 3 ${hostname} ${port}`]);
+    };
     await until('web:8080 from the client', async () => (await wget('http://web:8080/')).stdout, (out) => /version=1/.test(out), 30_000);
     assert.match((await wget('http://web.shop:8080/')).stdout, /version=1/);
     const startedAt = (await dockerCli(host, ['inspect', '-f', '{{.State.StartedAt}}', client.id])).stdout.trim();
-    await call(t.plane, 'stack.apply', { source: API });
+    await call(t.plane, 'stack.apply', { source: API, file: '/stacks/back/compose.yaml' });
     await until('api.back:8080 from the same client', async () => (await wget('http://api.back:8080/')).stdout, (out) => /version=2/.test(out), 60_000);
     assert.equal((await dockerCli(host, ['inspect', '-f', '{{.State.StartedAt}}', client.id])).stdout.trim(), startedAt, 'the client was not restarted');
     // the bare name is the stack's own: `api` is no name in shop
@@ -223,6 +227,7 @@ describe('under load: no failed request', () => {
     const result2 = await running2.result;
     assert.equal(result2.failed, 0, describeLoad(result2));
     t = await startTestPlane({ home, userHome }); // the rest of the file and its cleanup
+    await until('the hosts are ready again', async () => (await call(t.plane, 'host.list', {})) as { state: string }[], (hs) => hs.length === 3 && hs.every((h) => h.state === 'ready'), 30_000);
   });
 });
 
@@ -249,7 +254,7 @@ describe('a published port something else holds on one host', () => {
     await dockerCli(h2, ['run', '-d', '--name', 'squatter', '-p', '9090:8080', 'baton-test/web:1']);
     try {
       const blocked = waitForEvent(t.plane, (e) => e.kind === 'ingress.port-blocked' && e.host === 'h2', 30_000);
-      await call(t.plane, 'stack.apply', { source: WEB.replace('"8080:8080"', '"8080:8080", "9090:8080"') });
+      await call(t.plane, 'stack.apply', { source: WEB.replace('"8080:8080"', '"8080:8080", "9090:8080"'), file: '/stacks/shop/compose.yaml' });
       const event = await blocked;
       assert.match(event.message, /port 9090 on h2 is held by container squatter/);
       assert.match(event.message, /shop\/web/);

@@ -138,6 +138,12 @@ test('the endpoint config listens on each container port and forwards to the ing
   assert.ok(text.indexOf('listen ep_80\n') < text.indexOf('listen ep_8080\n'));
 });
 
+test('a mesh route refuses every source but the cluster hosts', () => {
+  const text = renderIngressConfig({ routes: [route({ id: 'shop.db.5432-mesh', mode: 'tcp', publish: 31234, discovery: false, allowFrom: ['10.0.0.1', '10.0.0.2'] })] }, { adminUid: 0 });
+  assert.ok(section(text, 'frontend fe_shop.db.5432-mesh').includes('tcp-request connection reject unless { src 10.0.0.1 10.0.0.2 }'));
+  assert.throws(() => renderIngressConfig({ routes: [route({ allowFrom: ['10.0.0.1 } or { always_true'] })] }, { adminUid: 0 }), BatonError);
+});
+
 test('every variant passes haproxy -c without warnings', { skip: noHaproxy }, () => {
   const dir = mkdtempSync('/tmp/bi-cfg-');
   try {
@@ -149,6 +155,7 @@ test('every variant passes haproxy -c without warnings', { skip: noHaproxy }, ()
       discoveryOnly: renderIngressConfig({ routes: [route({ publish: null })] }, opts),
       backendOnly: renderIngressConfig({ routes: [route({ publish: null, discovery: false, servers: [] })] }, opts),
       ipv6: renderIngressConfig({ routes: [route({ servers: [{ name: 'r_6', address: '::1', port: 9, state: 'ready' }] })] }, opts),
+      mesh: renderIngressConfig({ routes: [route({ id: 'shop.db.5432-mesh', mode: 'tcp', publish: 15433, discovery: false, allowFrom: ['10.0.0.1', '10.0.0.2'] })] }, opts),
       all: renderIngressConfig({ routes: [route({ id: 'shop.web.80', publish: 18081 }), route({ id: 'shop.db.5432', mode: 'tcp', publish: null })] }, opts),
       endpoint: renderEndpointConfig([
         { port: 18082, socket: join(dir, 'ep', 'shop__web__80.sock') },

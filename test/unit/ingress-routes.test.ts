@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PortSpec } from '../../shared/stack.ts';
 import type { ObservedReplica } from '../../electron/control-plane/reconcile/replica.ts';
-import { hostIngressModel, publishedPorts, routeMode, type RouteInputs } from '../../electron/control-plane/ingress/routes.ts';
+import { hostIngressModel, MESH_PORTS, meshPorts, publishedPorts, routeMode, type RouteInputs } from '../../electron/control-plane/ingress/routes.ts';
 import { serviceSpec } from './fixtures/service-spec.ts';
 
 const web = (ports: PortSpec[]) => ({ stack: 'shop', name: 'web', spec: { ...serviceSpec({ replicas: 3 }), ports } });
@@ -74,15 +74,35 @@ test('a replica of another host without a bound port or a host address is left o
   assert.deepEqual(model.routes[0]!.servers, []);
 });
 
-test('expose-only ports serve discovery from each host to its own replicas; nothing is published', () => {
+test('expose-only ports: local replicas directly, other hosts through their mesh route, which answers only the cluster hosts', () => {
   const svc = web([{ target: 5432, published: null, protocol: 'tcp', mode: 'ingress', exposeOnly: true, appProtocol: 'postgresql' }]);
   const local = replica('h1', { ports: [] });
   const remote = replica('h2', { ports: [] });
-  const route = hostIngressModel(inputs({ services: [svc], replicas: [local, remote] }), 'h1').routes[0]!;
-  assert.equal(route.publish, null);
-  assert.equal(route.discovery, true);
-  assert.equal(route.mode, 'tcp');
-  assert.deepEqual(route.servers.map((s) => s.address), [local.address]);
+  const leaving = replica('h3', { ports: [] });
+  const hostAddresses = new Map([['h1', '10.0.0.1'], ['h2', '10.0.0.2'], ['h3', '10.0.0.3']]);
+  const model = hostIngressModel(inputs({ services: [svc], replicas: [local, remote, leaving], hostAddresses, draining: new Set([leaving.id]) }), 'h1');
+  const port = meshPorts([svc]).get('shop.web.5432')!;
+  assert.ok(port >= MESH_PORTS.first && port < MESH_PORTS.first + MESH_PORTS.count);
+  const [route, meshRoute] = [model.routes.find((r) => r.id === 'shop.web.5432')!, model.routes.find((r) => r.id === 'shop.web.5432-mesh')!];
+  assert.deepEqual([route.publish, route.discovery, route.mode], [null, true, 'tcp']);
+  assert.deepEqual(route.servers.map((s) => [s.name, `${s.address}:${s.port}`, s.state]), [
+    ['m_h2', `10.0.0.2:${port}`, 'ready'],
+    ['m_h3', `10.0.0.3:${port}`, 'drain'],
+    [`r_${local.id.slice(0, 12)}`, `${local.address}:5432`, 'ready'],
+  ]);
+  assert.deepEqual([meshRoute.publish, meshRoute.discovery, meshRoute.mode, meshRoute.allowFrom], [port, false, 'tcp', ['10.0.0.1', '10.0.0.2', '10.0.0.3']]);
+  assert.deepEqual(meshRoute.servers.map((s) => s.name), [`r_${local.id.slice(0, 12)}`], 'the mesh route leads to this host\'s own replicas only: no loops');
+});
+
+test('mesh ports: the same for a route whatever else is deployed (but for collisions), never a published port, never shared', () => {
+  const a = { stack: 'a', name: 'db', spec: { ...serviceSpec({ replicas: 1 }), ports: [{ target: 5432, published: null, protocol: 'tcp' as const, mode: 'ingress' as const, exposeOnly: true as const }] } };
+  const b = { stack: 'b', name: 'cache', spec: { ...serviceSpec({ replicas: 1 }), ports: [{ target: 6379, published: null, protocol: 'tcp' as const, mode: 'ingress' as const, exposeOnly: true as const }] } };
+  const alone = meshPorts([a]).get('a.db.5432')!;
+  const both = meshPorts([a, b]);
+  assert.equal(both.get('a.db.5432'), alone);
+  assert.notEqual(both.get('b.cache.6379'), alone);
+  const squatting = web([{ target: 80, published: alone, protocol: 'tcp', mode: 'ingress' }]);
+  assert.notEqual(meshPorts([a, squatting]).get('a.db.5432'), alone, 'a published port is never a mesh port');
 });
 
 test('udp ports are not routed; host-mode ports serve discovery but publish nothing on the ingress', () => {

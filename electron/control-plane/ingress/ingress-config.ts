@@ -136,6 +136,8 @@ function renderRoute(route: Route, paths: IngressPaths): string[] {
   if (route.discovery) binds.push(`  bind unix@${configPath(`socket of route ${id}`, routeSocket(id, paths), true)} mode 666`);
   if (binds.length > 0) {
     out.push(`frontend fe_${id}`, `  mode ${route.mode}`, ...binds);
+    // a mesh route answers the cluster's hosts only: anyone else is refused before a byte is read
+    if (route.allowFrom) out.push(`  tcp-request connection reject unless { src ${route.allowFrom.map((a) => configAddress(`allowed source of route ${id}`, a)).join(' ') || '0.0.0.0/32'} }`);
     if (route.mode === 'http') out.push('  option forwardfor');
     out.push(`  default_backend be_${id}`, '');
   }

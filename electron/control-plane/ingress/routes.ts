@@ -17,6 +17,39 @@ export interface RouteInputs {
   draining: ReadonlySet<string>;
 }
 
+/**
+ * An `expose:` port binds nothing on the hosts, so a host reaches another host's replicas of it
+ * through that host's ingress: on a mesh port, which answers only the cluster's hosts. Mesh ports
+ * come from this range, below the kernel's ephemeral ports (Docker's random host ports), the same
+ * on every host because every host's model is computed from the same services.
+ */
+export const MESH_PORTS = { first: 30_000, count: 2_000 } as const;
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
+  return h;
+}
+
+/** Route id → its mesh port, for every expose-only port of the cluster (stable while the route exists, but for a rare collision). */
+export function meshPorts(services: RouteInputs['services']): Map<string, number> {
+  const taken = new Set(publishedPorts(services));
+  const ids: string[] = [];
+  for (const svc of services) for (const p of svc.spec.ports) if (p.exposeOnly && p.protocol === 'tcp') ids.push(routeId(svc.stack, svc.name, p.target));
+  const out = new Map<string, number>();
+  for (const id of [...new Set(ids)].sort()) {
+    let slot = hash(id) % MESH_PORTS.count;
+    while (taken.has(MESH_PORTS.first + slot)) slot = (slot + 1) % MESH_PORTS.count;
+    taken.add(MESH_PORTS.first + slot);
+    out.set(id, MESH_PORTS.first + slot);
+  }
+  return out;
+}
+
+export function meshServerName(host: string): string {
+  return `m_${host}`;
+}
+
 export function routeId(stack: string, service: string, targetPort: number, published?: number): string {
   return `${stack}.${service}.${targetPort}${published !== undefined ? `-${published}` : ''}`;
 }
@@ -63,6 +96,8 @@ export function hostIngressModel(inputs: RouteInputs, host: string, blockedPorts
     else byService.set(key, [r]);
   }
   const routes: Route[] = [];
+  const mesh = meshPorts(inputs.services);
+  const allHosts = [...inputs.hostAddresses.values()].sort();
   for (const svc of inputs.services) {
     const replicas = byService.get(`${svc.stack}/${svc.name}`) ?? [];
     const seen = new Set<number>();
@@ -78,8 +113,26 @@ export function hostIngressModel(inputs: RouteInputs, host: string, blockedPorts
         .map((r) => poolServer(r, port, host, inputs))
         .filter((s): s is PoolServer => s !== null)
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const id = first ? routeId(svc.stack, svc.name, port.target) : routeId(svc.stack, svc.name, port.target, publish!);
+      const meshPort = port.exposeOnly ? mesh.get(id) : undefined;
+      if (meshPort !== undefined) {
+        // the others' replicas, each host's as one server: that host's mesh route
+        servers.push(...meshServers(replicas, host, meshPort, inputs));
+        servers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        routes.push({
+          id: `${id}-mesh`,
+          stack: svc.stack,
+          service: svc.name,
+          targetPort: port.target,
+          mode: 'tcp',
+          publish: blockedPorts.has(meshPort) ? null : meshPort,
+          discovery: false,
+          servers: servers.filter((x) => !x.name.startsWith('m_')),
+          allowFrom: allHosts,
+        });
+      }
       routes.push({
-        id: first ? routeId(svc.stack, svc.name, port.target) : routeId(svc.stack, svc.name, port.target, publish!),
+        id,
         stack: svc.stack,
         service: svc.name,
         targetPort: port.target,
@@ -92,6 +145,29 @@ export function hostIngressModel(inputs: RouteInputs, host: string, blockedPorts
   }
   routes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { routes };
+}
+
+/**
+ * Another host's replicas of an expose-only port, as one server: its mesh route. Ready while it has
+ * a replica that takes traffic, draining while its last ones drain (their sessions finish there),
+ * absent when it has none.
+ */
+function meshServers(replicas: readonly ObservedReplica[], host: string, meshPort: number, inputs: RouteInputs): PoolServer[] {
+  const out: PoolServer[] = [];
+  const byHost = new Map<string, { ready: boolean; draining: boolean }>();
+  for (const r of replicas) {
+    if (r.host === host) continue;
+    const seen = byHost.get(r.host) ?? { ready: false, draining: false };
+    if (inputs.draining.has(r.id)) seen.draining ||= r.state === 'running';
+    else seen.ready ||= isAvailable(r);
+    byHost.set(r.host, seen);
+  }
+  for (const [h, seen] of byHost) {
+    const address = inputs.hostAddresses.get(h);
+    if (!address || !(seen.ready || seen.draining)) continue;
+    out.push({ name: meshServerName(h), address, port: meshPort, state: seen.ready ? 'ready' : 'drain' });
+  }
+  return out;
 }
 
 /** The published ports a host's ingress should bind (before any is found blocked). */

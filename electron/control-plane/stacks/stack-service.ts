@@ -3,7 +3,7 @@
 // and `baton ps` print. The reconciler does the work on the hosts.
 import type { ClusterSnapshot, Host, ReplicaDetail, ReplicaStatus, ServiceDetail, ServiceStatus, StackApplyParams, StackPlan, StackSummary } from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
-import type { ServiceSpec, SpecProblem } from '../../../shared/stack.ts';
+import type { PortSpec, ServiceSpec, SpecProblem } from '../../../shared/stack.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { HostManager } from '../hosts/host-manager.ts';
 import type { Engine } from '../hosts/engine.ts';
@@ -46,8 +46,23 @@ function describeProblems(problems: SpecProblem[], unsentFiles: string[]): strin
 
 export class StackService {
   constructor(
-    private readonly deps: { store: Store; hosts: HostManager; reconciler: Reconciler; events: EventLog; log: Logger },
+    private readonly deps: {
+      store: Store;
+      hosts: HostManager;
+      reconciler: Reconciler;
+      events: EventLog;
+      log: Logger;
+      /** Published ports something else holds on a host, by port (the ingress knows). */
+      blockedOn?: (port: number) => { host: string; holder: string }[];
+    },
   ) {}
+
+  /** "; blocked on h2 by container squatter" for an ingress port something else holds on some host. */
+  private blockedText(p: PortSpec): string {
+    if (p.mode !== 'ingress' || p.published === null || p.protocol !== 'tcp' || !this.deps.blockedOn) return '';
+    const blocked = this.deps.blockedOn(p.published);
+    return blocked.map((b) => `; blocked on ${b.host} by ${b.holder}`).join('');
+  }
 
   async apply(params: StackApplyParams): Promise<StackPlan> {
     // Whatever the transport: the files a stack names come with it, as its client read them.
@@ -214,7 +229,7 @@ export class StackService {
         desired: d.replicas,
         ...counts,
         pending: this.deps.reconciler.pendingReason(key),
-        ports: d.spec.ports.map((p) => (p.exposeOnly ? `${p.target}/${p.protocol} (internal)` : `${p.published ?? '-'}->${p.target}/${p.protocol} (${p.mode})`)),
+        ports: d.spec.ports.map((p) => (p.exposeOnly ? `${p.target}/${p.protocol} (internal)` : `${p.published ?? '-'}->${p.target}/${p.protocol} (${p.mode}${this.blockedText(p)})`)),
         preferredHost: d.preferredHost,
         reservation: { nanoCpus: d.spec.reservations.nanoCpus, memoryBytes: d.spec.reservations.memoryBytes },
       };
