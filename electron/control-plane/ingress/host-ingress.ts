@@ -67,6 +67,7 @@ export class HostIngress {
   private readonly blocked = new Map<number, string>();
   private blockedCheckedAt = 0;
   private pullFailedAt = 0;
+  private imageMissing = false;
   private endpointsLoaded = false;
   private stateValue: IngressState = 'starting';
   private failure: string | null = null;
@@ -150,7 +151,8 @@ export class HostIngress {
       }
     }
     this.applied = { model, text };
-    this.setState('ready', null);
+    // serving, but on an image other than the one asked for while that one can't be had: still said as failed
+    if (!this.imageMissing) this.setState('ready', null);
     await this.syncEndpoints(engine, model);
   }
 
@@ -175,6 +177,11 @@ export class HostIngress {
       return null;
     }
     if (info && info.Config?.Image !== this.deps.image) {
+      // the new image first: one that can't be had leaves the running ingress serving
+      if (!(await this.ensureImage(engine))) {
+        this.containerId = info.Id;
+        return info.State?.Running ? info : null;
+      }
       this.deps.log.info({ host: this.host, from: info.Config?.Image, to: this.deps.image }, 'ingress: image changed; replacing the container');
       await engine.removeContainer(info.Id);
       info = null;
@@ -197,17 +204,22 @@ export class HostIngress {
   }
 
   private async ensureImage(engine: Engine): Promise<boolean> {
-    if (await engine.inspectImage(this.deps.image)) return true;
+    if (await engine.inspectImage(this.deps.image)) {
+      this.imageMissing = false;
+      return true;
+    }
+    this.imageMissing = true;
     // a pull that failed is tried again after a while, not at every change of the cluster
     if (Date.now() - this.pullFailedAt < PULL_RETRY_MS) return false;
     this.deps.events.append({ kind: 'image.pulling', host: this.host, message: `pulling the ingress image ${this.deps.image} on ${this.host}` });
     try {
       await engine.pull(this.deps.image, PULL_TIMEOUT_MS);
+      this.imageMissing = false;
       return true;
     } catch (err) {
       this.pullFailedAt = Date.now();
       this.fail(
-        `the ingress image ${this.deps.image} is not on ${this.host} and could not be pulled there (${pullErrorText(err)}). Load it on the host (docker save ${this.deps.image} | ssh ${this.host} docker load), or name another with baton serve --ingress-image IMAGE (or BATON_INGRESS_IMAGE).`,
+        `the ingress image ${this.deps.image} is not on ${this.host} and could not be pulled there (${pullErrorText(err)}). Load it on the host (docker save ${this.deps.image} | ssh ${this.host} docker load), or name another with baton serve --ingress-image IMAGE (or BATON_INGRESS_IMAGE).${(await engine.inspectContainer(INGRESS_CONTAINER)) ? ' The ingress running there keeps serving with its image.' : ''}`,
       );
       return false;
     }
