@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { dockerCli, type LabHost, type LabInfo } from '../test/lab/lab.ts';
+import { dockerCli, killHost, reviveHost, type LabHost, type LabInfo } from '../test/lab/lab.ts';
 import { engine } from './heal/observe.ts';
 
 // ---------------------------------------------------------------- docker CLI
@@ -105,4 +105,16 @@ export async function swarmDown(lab: LabInfo, services: string[] = []): Promise<
   await Promise.all(lab.hosts.map((h) => quietly(h, ['swarm', 'leave', '--force'])));
   await Promise.all(lab.hosts.map((h) => removeTaskContainers(h).catch(() => undefined)));
   await Promise.all(lab.hosts.map((h) => quietly(h, ['network', 'rm', 'docker_gwbridge'])));
+}
+
+// Every host's processes killed and started again (the lab's kill-host / revive-host), after
+// swarmDown: a swarm whose overlay networks and service DNS must work needs engines that have not
+// been in a swarm since they started. After `swarm leave` an engine keeps its gossip port (7946)
+// bound, and the next swarm's network agent then fails to start on it ("failed to create
+// memberlist … Failed to start TCP listener"): tasks run, but no node learns of the others'.
+export async function restartEngines(lab: LabInfo): Promise<void> {
+  for (const h of lab.hosts) {
+    await killHost(h.name, 'process');
+    await reviveHost(h.name);
+  }
 }
