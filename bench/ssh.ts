@@ -41,7 +41,7 @@ export async function benchSsh(): Promise<string> {
   try {
     const answer = await plane.dispatch('host.add', { target: `root@${host.address}`, name: 'bench', identityFile: lab.keys.root, hostKey: host.hostKeyFingerprint }, IN_PROCESS);
     if ('error' in answer) throw new Error(answer.error.message);
-    const baton = plane.hosts.link('bench').docker();
+    const baton = plane.hosts.link('bench').engine().docker; // the raw client, to compare like with like
     // No `timeout` option: docker-modem's ssh agent hands http a channel without setTimeout, and
     // the request then throws. timeCalls puts a deadline on every call instead.
     const peer = new Docker({ protocol: 'ssh', host: host.address, port: 22, username: 'root', sshOptions: { privateKey: readFileSync(lab.keys.root) } });

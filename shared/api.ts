@@ -4,6 +4,7 @@
 // control-plane side; the types below are what both sides compile against.
 import { z } from 'zod';
 import type { BatonError, ErrorBody } from './errors.ts';
+import { REPLICA_CONDITIONS } from './service-status.ts';
 
 // In a page (the renderer) zod must not probe `new Function` when it builds these schemas: the
 // app's Content-Security-Policy forbids eval and reports the probe as a violation. The control
@@ -246,11 +247,44 @@ export type StackSummary = z.infer<typeof StackSummary>;
 export const ServiceStatus = z.object({
   stack: z.string(),
   name: z.string(),
+  /** The image that serves: the newest revision's with an available replica, else the desired one's. */
   image: z.string(),
+  /** The desired revision's image (differs from `image` while a rollout has not served yet). */
+  desiredImage: z.string(),
+  /** The desired revision. */
   revision: z.number().int(),
   desired: z.number().int(),
+  // The counts below are of the replicas that make up the service now, of every revision; see
+  // shared/service-status.ts for what each condition means.
+  /** Running on a ready host, whatever its health check says. */
   running: z.number().int(),
-  healthy: z.number().int(), // available: running and healthy (or running without a health check)
+  /** Running on a ready host and Docker says its health check passes (none without a health check). */
+  healthy: z.number().int(),
+  /** Can take traffic: running on a ready host, healthy or without a health check. */
+  available: z.number().int(),
+  /** On a host that is not ready: counted neither running nor healthy. */
+  unknown: z.number().int(),
+  /** Running, health check not passed yet. */
+  starting: z.number().int(),
+  /** Running, health check failing. */
+  unhealthy: z.number().int(),
+  /** Running without a health check. */
+  noHealthCheck: z.number().int(),
+  /** On a ready host, not running (exited, created, restarting, …). */
+  stopped: z.number().int(),
+  /** The hosts the unknown replicas are on. */
+  unknownHosts: z.array(z.string()),
+  /** Per revision, oldest first: the desired one always, others while they have replicas (during a rollout). */
+  revisions: z.array(
+    z.object({
+      revision: z.number().int(),
+      image: z.string(),
+      running: z.number().int(),
+      healthy: z.number().int(),
+      available: z.number().int(),
+      unknown: z.number().int(),
+    }),
+  ),
   pending: z.string().nullable(),
   ports: z.array(z.string()), // "8080->80/tcp (ingress)"
   /** Where a person asked new replicas to go (drag-to-scale onto a host); null when nowhere. */
@@ -269,7 +303,10 @@ export const ReplicaStatus = z.object({
   host: z.string(),
   hostReady: z.boolean(),
   state: z.string(),
+  /** What Docker said last (even when the host is not ready now). */
   health: z.enum(['none', 'starting', 'healthy', 'unhealthy']),
+  /** What is known now: 'unknown' when the host is not ready (see shared/service-status.ts). */
+  status: z.enum(REPLICA_CONDITIONS),
   revision: z.number().int(),
   current: z.boolean(), // runs the desired revision
   createdAt: z.string(),

@@ -18,6 +18,12 @@ export interface PortSpec {
    * every other port, so the specs stored before it existed keep their hash.
    */
   exposeOnly?: true;
+  /**
+   * Compose's `app_protocol` (long form), lower-cased: what the port speaks. The ingress serves a
+   * port as HTTP (per request: balancing, retries of idempotent requests) unless this names
+   * another protocol (`tcp`, `postgresql`, …): then as plain TCP. Absent when not written.
+   */
+  appProtocol?: string;
 }
 
 export interface HealthSpec {

@@ -18,6 +18,8 @@ import { createLogger, type Logger } from './log.ts';
 import { LogStreams } from './logs/log-streams.ts';
 import { Reconciler, type ReconcilerOptions } from './reconcile/reconciler.ts';
 import { StackService } from './stacks/stack-service.ts';
+import { DEFAULT_INGRESS_IMAGE, Ingress } from './ingress/ingress.ts';
+import { Networks } from './reconcile/networks.ts';
 import { randomBytes } from 'node:crypto';
 import { loadDataKey, type KeyProvider } from './secrets/data-key.ts';
 import { Store } from './store/store.ts';
@@ -39,6 +41,11 @@ export interface ControlPlaneOptions {
    * the 0600 file data.key in `home`, as for `baton serve`. See secrets/data-key.ts.
    */
   keyProvider?: KeyProvider;
+  /**
+   * The image of the ingress every host runs (HAProxy 2.6 or later). Default: BATON_INGRESS_IMAGE,
+   * else the official HAProxy LTS image.
+   */
+  ingressImage?: string;
 }
 
 export function defaultHome(): string {
@@ -57,6 +64,7 @@ export class ControlPlane {
     readonly hosts: HostManager,
     readonly reconciler: Reconciler,
     readonly stacks: StackService,
+    readonly ingress: Ingress,
     readonly log: Logger,
     options: ControlPlaneOptions,
   ) {
@@ -130,10 +138,19 @@ export class ControlPlane {
     const hosts = new HostManager({ store, events, secrets, log, ...(options.userHome ? { userHome: options.userHome } : {}), ...(options.linkOptions ? { linkOptions: options.linkOptions } : {}) });
     const clusterId = store.settings.get('cluster_id') ?? randomBytes(6).toString('hex');
     store.settings.set('cluster_id', clusterId);
-    const reconciler = new Reconciler({ hosts, stacks: store.stacks, events, log, clusterId }, options.reconcilerOptions);
-    const stacks = new StackService({ store, hosts, reconciler, events, log });
-    const plane = new ControlPlane(home, store, events, hosts, reconciler, stacks, log, options);
+    const networks = new Networks({ clusterId, log });
+    // the reconciler drains a replica out of the ingress before it stops it; the ingress reads the
+    // reconciler's picture: made one after the other, joined here
+    let ingress: Ingress | null = null;
+    const reconciler = new Reconciler(
+      { hosts, stacks: store.stacks, events, log, clusterId, networks, beforeStop: (replica, graceMs) => ingress?.drain(replica, graceMs) ?? Promise.resolve() },
+      options.reconcilerOptions,
+    );
+    ingress = new Ingress({ hosts, state: reconciler.state, stacks: store.stacks, events, log, clusterId, networks, image: options.ingressImage ?? (process.env.BATON_INGRESS_IMAGE || DEFAULT_INGRESS_IMAGE) });
+    const stacks = new StackService({ store, hosts, reconciler, events, log, blockedOn: (port) => ingress?.blockedOn(port) ?? [] });
+    const plane = new ControlPlane(home, store, events, hosts, reconciler, stacks, ingress, log, options);
     hosts.startAll();
+    ingress.start();
     log.info({ home, dataKey: dataKey.file }, 'control plane started');
     return plane;
   }
@@ -147,6 +164,7 @@ export class ControlPlane {
   }
 
   async stop(): Promise<void> {
+    await this.ingress.stop();
     await this.reconciler.stop();
     await this.hosts.stopAll();
     this.store.close();

@@ -30,7 +30,7 @@ async function baton(...args: string[]): Promise<{ stdout: string; stderr: strin
 
 before(async () => {
   lab = readLab();
-  server = spawn(process.execPath, ['bin/baton.mjs', 'serve', '--ws', '127.0.0.1:0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  server = spawn(process.execPath, ['bin/baton.mjs', 'serve', '--ws', '127.0.0.1:0', '--ingress-image', lab.images.haproxy], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   wsUrl = await new Promise<string>((resolve, reject) => {
     let text = '';
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${text}`)), 20_000);
@@ -160,6 +160,11 @@ services:
   assert.deepEqual(ls.map((s) => [s.name, s.preferredHost, s.reservation]), [['talker', null, { nanoCpus: null, memoryBytes: null }]]);
   const ps = JSON.parse((await baton('ps', 'talker', '--json')).stdout) as { name: string }[];
   assert.equal(ps.length, 2);
+  // no health check: available and running, never called healthy
+  const human = (await baton('ls')).stdout.split('\n');
+  assert.deepEqual(human[0]!.split(/\s{2,}/), ['SERVICE', 'AVAILABLE', 'HEALTH', 'IMAGE', 'REV', 'PORTS', 'PENDING']);
+  assert.deepEqual(human[1]!.split(/\s{2,}/).slice(0, 5), ['chat/talker', '2/2', '2 running (no health check)', 'baton-test/web:1', '1']);
+  assert.match((await baton('ps', 'talker')).stdout, /running\s+no check\s+1\s/);
 
   const merged = await baton('logs', '--tail', '2', 'talker');
   assert.equal(merged.code, 0, merged.stderr);

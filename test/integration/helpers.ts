@@ -3,7 +3,9 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IN_PROCESS } from '../../electron/control-plane/api/caller.ts';
-import { ControlPlane } from '../../electron/control-plane/index.ts';
+import { ControlPlane, type ControlPlaneOptions } from '../../electron/control-plane/index.ts';
+import { IMAGES } from '../lab/layout.ts';
+import { dockerCli, readLab, type LabInfo } from '../lab/lab.ts';
 import { silentLogger } from '../../electron/control-plane/log.ts';
 import type { BatonEvent } from '../../shared/api.ts';
 import { BatonError, type ErrorCode } from '../../shared/errors.ts';
@@ -14,13 +16,38 @@ export interface TestPlane {
   userHome: string;
 }
 
-/** A control plane with its own BATON_HOME and an empty ~/.ssh, so nothing of this machine's leaks in. */
-export async function startTestPlane(existing?: { home: string; userHome: string }): Promise<TestPlane> {
+/**
+ * A control plane with its own BATON_HOME and an empty ~/.ssh, so nothing of this machine's leaks
+ * in. `options` tunes its loops (e.g. a long reconcilerOptions.hostLossGraceMs).
+ */
+export async function startTestPlane(existing?: { home: string; userHome: string }, options: Pick<ControlPlaneOptions, 'reconcilerOptions' | 'linkOptions' | 'ingressImage'> = {}): Promise<TestPlane> {
   const home = existing?.home ?? mkdtempSync(join(tmpdir(), 'baton-test-home-'));
   const userHome = existing?.userHome ?? mkdtempSync(join(tmpdir(), 'baton-test-user-'));
   mkdirSync(join(userHome, '.ssh'), { recursive: true, mode: 0o700 });
-  const plane = await ControlPlane.start({ home, userHome, logger: silentLogger(), localSocket: join(home, 'no-local-engine.sock') });
+  if (!existing) await clearSystemContainers();
+  // the lab's HAProxy image: the hosts reach no registry
+  const plane = await ControlPlane.start({ home, userHome, logger: silentLogger(), localSocket: join(home, 'no-local-engine.sock'), ingressImage: IMAGES.haproxy, ...options });
   return { plane, home, userHome };
+}
+
+/**
+ * Each test file is a cluster of its own on the same lab hosts: the ingress and endpoints an
+ * earlier file's cluster left there belong to another cluster, which Baton rightly refuses to
+ * take over. They go before a new control plane starts.
+ */
+export async function clearSystemContainers(): Promise<void> {
+  let lab: LabInfo;
+  try {
+    lab = readLab();
+  } catch {
+    return; // no lab: nothing of it to clear
+  }
+  await Promise.all(
+    lab.hosts.map(async (h) => {
+      const ids = (await dockerCli(h, ['ps', '-aq', '--filter', 'label=baton.system'])).stdout.split('\n').filter(Boolean);
+      if (ids.length) await dockerCli(h, ['rm', '-f', ...ids]);
+    }),
+  );
 }
 
 /** Calls through the same dispatcher the transports use (as code in this process), and unwraps the envelope. */

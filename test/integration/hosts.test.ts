@@ -125,16 +125,16 @@ describe('adding a host', () => {
 describe('the link to a host', () => {
   test('one SSH connection carries every request, also 64 at once and beside long streams', async () => {
     const h = lab.hosts[0]!;
-    const link = t.plane.hosts.link('h1');
+    const engine = t.plane.hosts.link('h1').engine();
     // long streams on their own pool: they must not hold up the short calls
-    const streams = await Promise.all(Array.from({ length: 12 }, () => link.streams().getEvents({})));
+    const streams = await Promise.all(Array.from({ length: 12 }, () => engine.events({})));
     const started = Date.now();
-    const answers = await Promise.all(Array.from({ length: 64 }, (_, i) => (i % 2 ? link.docker().listContainers({ all: true }) : link.docker().version())));
+    const answers = await Promise.all(Array.from({ length: 64 }, (_, i) => (i % 2 ? engine.listContainers({}) : engine.docker.version())));
     assert.equal(answers.length, 64);
     assert.ok(Date.now() - started < 10_000, 'requests were not starved by the streams');
     const established = execFileSync('ss', ['-Htn', 'state', 'established', 'dst', `${h.address}:22`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
     assert.equal(established.length, 1, `exactly one SSH connection to ${h.address}, saw:\n${established.join('\n')}`);
-    for (const s of streams) (s as unknown as { destroy(): void }).destroy();
+    for (const s of streams) s.destroy();
   });
 
   test('a host whose link goes down is noticed within 5 s, and comes back by itself', async () => {
@@ -145,11 +145,11 @@ describe('the link to a host', () => {
     await down;
     const noticedMs = Date.now() - cut;
     assert.ok(noticedMs < 5000, `noticed after ${noticedMs} ms`);
-    await expectError(Promise.resolve().then(() => t.plane.hosts.link('h1').docker()), 'HOST_UNREACHABLE');
+    await expectError(Promise.resolve().then(() => t.plane.hosts.link('h1').engine()), 'HOST_UNREACHABLE');
     const up = waitForEvent(t.plane, (e) => e.kind === 'host.ready' && e.host === 'h1', 30_000);
     await reviveHost(h.name);
     await up;
-    await t.plane.hosts.link('h1').docker().ping();
+    await t.plane.hosts.link('h1').engine().docker.ping();
   });
 
   test('a host whose sshd and dockerd die is noticed at once, and reconnects when they return', async () => {

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LogLine, ReplicaStatus, ServiceStatus } from '../../shared/api.ts';
+import { withCounts, withStatus } from './fixtures/service-status.ts';
 import { LogBuffer, timeKey, trimmedFromFront } from '../../renderer/src/views/logs/log-buffer.ts';
 import { formatLogTime, replicaColorIndex, replicaLabel } from '../../renderer/src/views/logs/log-format.ts';
 import {
@@ -145,7 +146,7 @@ test('the stream asks for a service or a replica, following', () => {
 });
 
 function serviceStatus(stack: string, name: string): ServiceStatus {
-  return {
+  return withCounts({
     stack,
     name,
     image: 'nginx',
@@ -157,11 +158,11 @@ function serviceStatus(stack: string, name: string): ServiceStatus {
     ports: [],
     preferredHost: null,
     reservation: { nanoCpus: null, memoryBytes: null },
-  };
+  });
 }
 
 function replica(stack: string, service: string, slot: number, host: string, state = 'running'): ReplicaStatus {
-  return {
+  return withStatus({
     id: `${service}${slot}`.padEnd(12, '0'),
     name: `${stack}_${service}.${slot}.1-ab12`,
     stack,
@@ -174,7 +175,7 @@ function replica(stack: string, service: string, slot: number, host: string, sta
     revision: 1,
     current: true,
     createdAt: '2025-01-01T00:00:00.000Z',
-  };
+  });
 }
 
 test('the picker lists services, then each service\'s replicas by slot', () => {

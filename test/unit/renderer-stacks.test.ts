@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServiceStatus, StackPlan } from '../../shared/api.ts';
+import { withCounts } from './fixtures/service-status.ts';
 import { BatonError } from '../../shared/errors.ts';
 import {
   composeName,
@@ -18,7 +19,7 @@ import {
   stackNameProblem,
 } from '../../renderer/src/views/stacks/compose-draft.ts';
 import { applyTextEdit, indentEdit, newlineEdit } from '../../renderer/src/views/stacks/editor-edit.ts';
-import { hasConverged, serviceTone, summarizePlan } from '../../renderer/src/views/stacks/format.ts';
+import { countsText, hasConverged, serviceTone, summarizePlan } from '../../renderer/src/views/stacks/format.ts';
 import { changesStackList } from '../../renderer/src/views/stacks/use-stack-list.ts';
 
 test('the stack name comes from name: in the file, else the file name', () => {
@@ -136,7 +137,7 @@ test('Enter keeps the indentation, one level more after a key that opens a block
 });
 
 function service(patch: Partial<ServiceStatus>): ServiceStatus {
-  return {
+  return withCounts({
     stack: 'shop',
     name: 'web',
     image: 'nginx',
@@ -149,7 +150,7 @@ function service(patch: Partial<ServiceStatus>): ServiceStatus {
     preferredHost: null,
     reservation: { nanoCpus: null, memoryBytes: null },
     ...patch,
-  };
+  });
 }
 
 test('a service is healthy, starting, waiting for room, failing or scaled to 0', () => {
@@ -158,6 +159,17 @@ test('a service is healthy, starting, waiting for room, failing or scaled to 0',
   assert.equal(serviceTone(service({ running: 1, healthy: 1, pending: 'no host has 2 CPUs free' })), 'pending');
   assert.equal(serviceTone(service({ healthy: 1 })), 'failing');
   assert.equal(serviceTone(service({ desired: 0, running: 0, healthy: 0 })), 'stopped');
+});
+
+test('a service without a health check is available, not healthy; replicas on an unreachable host are not counted', () => {
+  const unchecked = service({ healthy: 0, available: 3, noHealthCheck: 3 });
+  assert.equal(serviceTone(unchecked), 'healthy', 'converged: every replica can take traffic');
+  assert.equal(countsText(unchecked), '3/3 running (no health check)');
+  assert.equal(countsText(service({})), '3/3 healthy');
+  const lost = service({ running: 2, healthy: 2, unknown: 1, unknownHosts: ['h2'] });
+  assert.equal(serviceTone(lost), 'failing');
+  assert.equal(countsText(lost), '2/3 healthy, 1 unknown');
+  assert.equal(countsText(service({ healthy: 1, available: 2, noHealthCheck: 1 })), '2/3 available');
 });
 
 test('a plan is summarized, and an applied one has converged once every service is healthy', () => {

@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BatonEvent, ClusterSnapshot, Host, HostDetail, MethodName, Params, ReplicaStatus, Result, ServiceStatus } from '../../shared/api.ts';
 import { BatonError } from '../../shared/errors.ts';
+import { replicaCondition } from '../../shared/service-status.ts';
+import { withCounts, withStatus } from './fixtures/service-status.ts';
 import type { ConnectionState } from '../../renderer/src/api/transport.ts';
 import { clampReplicas, countFromDrag, dropHint, dropIntent, passedThreshold, sliderMax } from '../../renderer/src/views/topology/drag.ts';
 import { formatAgo, formatDuration, formatNanoCpus, specLabels, specSummary } from '../../renderer/src/views/topology/format.ts';
@@ -13,6 +15,7 @@ import { chipOffset, CHIP_COMPACT, CHIP_NORMAL, chooseChips, GROUP, hitHost, lay
 import {
   buildTopology,
   clusterAttention,
+  convergedText,
   convergence,
   filterTopology,
   hostCapacity,
@@ -20,6 +23,7 @@ import {
   replicaLook,
   requestActive,
   serviceKey,
+  unknownText,
 } from '../../renderer/src/views/topology/model.ts';
 import { ScaleActions } from '../../renderer/src/views/topology/scale-actions.ts';
 
@@ -44,7 +48,7 @@ function host(name: string, state: Host['state'] = 'ready', cpus = 4, memoryByte
 }
 
 function service(stack: string, name: string, counts: Partial<ServiceStatus> = {}): ServiceStatus {
-  return {
+  return withCounts({
     stack,
     name,
     image: `${name}:1`,
@@ -57,11 +61,11 @@ function service(stack: string, name: string, counts: Partial<ServiceStatus> = {
     preferredHost: null,
     reservation: { nanoCpus: null, memoryBytes: null },
     ...counts,
-  };
+  });
 }
 
 function replica(stack: string, svc: string, slot: number, hostName: string, more: Partial<ReplicaStatus> = {}): ReplicaStatus {
-  return {
+  return withStatus({
     id: `${stack}${svc}${slot}`.padEnd(64, '0'),
     name: `${stack}-${svc}-${slot}`,
     stack,
@@ -75,7 +79,7 @@ function replica(stack: string, svc: string, slot: number, hostName: string, mor
     current: true,
     createdAt: '2025-01-01T00:00:00.000Z',
     ...more,
-  };
+  });
 }
 
 function snapshot(): ClusterSnapshot {
@@ -101,8 +105,8 @@ const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------- model
 
-test('replica looks: state and health in one word; an unreachable host greys everything', () => {
-  const look = (state: string, health: ReplicaStatus['health'], hostReady = true) => replicaLook({ state, health, hostReady });
+test('replica looks: state and health in one word; on an unreachable host it is unknown, whatever Docker said last', () => {
+  const look = (state: string, health: ReplicaStatus['health'], hostReady = true) => replicaLook({ state, status: replicaCondition({ state, health, hostReady }) });
   assert.equal(look('running', 'healthy'), 'healthy');
   assert.equal(look('running', 'none'), 'running');
   assert.equal(look('running', 'starting'), 'starting');
@@ -111,7 +115,8 @@ test('replica looks: state and health in one word; an unreachable host greys eve
   assert.equal(look('dead', 'none'), 'stopped');
   assert.equal(look('created', 'none'), 'created');
   assert.equal(look('restarting', 'none'), 'changing');
-  assert.equal(look('running', 'healthy', false), 'lost');
+  assert.equal(look('running', 'healthy', false), 'unknown');
+  assert.equal(look('exited', 'none', false), 'unknown');
 });
 
 test('topology model: hosts in natural order, replicas grouped by host then sorted by service and slot, services by stack', () => {
@@ -169,6 +174,43 @@ test('convergence: converged only when desired = healthy = running, all current,
   assert.equal(requestActive(null, 2), false);
   assert.equal(requestActive({ target: 2, phase: 'sent' }, 2), false);
   assert.equal(requestActive({ target: 3, phase: 'sent' }, 2), true);
+});
+
+test('convergence tells the truth: unknown replicas are not counted, no health check is not healthy, a rollout shows both revisions', () => {
+  const node = (status: Partial<ServiceStatus>, outdated = 0, degraded = false) => ({ status: service('shop', 'web', status), outdated, degraded });
+  // 3 desired, one on an unreachable host: Docker said healthy last, the control plane says unknown
+  const lost = convergence(node({ desired: 3, running: 2, healthy: 2, unknown: 1, unknownHosts: ['web-1'] }, 0, true), null);
+  assert.equal(lost.converged, false);
+  assert.equal(lost.phase, 'degraded');
+  assert.deepEqual([lost.available, lost.healthy, lost.unknown], [2, 2, 1]);
+  assert.equal(unknownText(lost), '1 unknown: web-1 unreachable');
+
+  const unchecked = convergence(node({ desired: 2, running: 2, healthy: 0, available: 2, noHealthCheck: 2 }), null);
+  assert.equal(unchecked.converged, true, 'running without a health check converges');
+  assert.equal(convergedText(unchecked), '2 of 2 running (no health check)');
+  assert.equal(convergedText(convergence(node({}), null)), '2 of 2 healthy');
+
+  const rollout = convergence(
+    node(
+      {
+        revision: 3,
+        running: 3,
+        healthy: 3,
+        revisions: [
+          { revision: 2, image: 'web:2', running: 2, healthy: 2, available: 2, unknown: 0 },
+          { revision: 3, image: 'web:3', running: 1, healthy: 1, available: 1, unknown: 0 },
+        ],
+      },
+      2,
+    ),
+    null,
+  );
+  assert.equal(rollout.phase, 'updating');
+  assert.deepEqual(rollout.revisions, [
+    { revision: 2, available: 2 },
+    { revision: 3, available: 1 },
+  ]);
+  assert.deepEqual(convergence(node({}), null).revisions, [], 'one revision: no breakdown');
 });
 
 test('cluster attention for the sidebar badge: services not converged, and whether any is in trouble', () => {
@@ -544,7 +586,7 @@ test('details words: spec summary, durations, resources, labels', () => {
   assert.equal(byLabel.get('Restart'), 'on-failure, at most 5 attempts');
   assert.equal(byLabel.get('Updates'), '1 at a time, start-first, on failure: rollback');
   assert.equal(byLabel.get('Secrets'), 'db_password');
-  assert.equal(new Map(specSummary({ healthcheck: null }).map((r) => [r.label, r.value])).get('Health check'), 'none (running counts as healthy)');
+  assert.equal(new Map(specSummary({ healthcheck: null }).map((r) => [r.label, r.value])).get('Health check'), 'none (running replicas count as available, not healthy)');
   assert.deepEqual(specSummary({ reservations: 'nonsense', placement: 42 }).map((r) => r.label), ['Reserves', 'Health check'], 'odd fields are left out, not guessed');
   assert.deepEqual(specLabels({ labels: { b: '2', a: '1', n: 3 } }), [
     ['a', '1'],

@@ -16,6 +16,7 @@ const status: ReplicaStatus = {
   hostReady: true,
   state: 'running',
   health: 'healthy',
+  status: 'healthy',
   revision: 1,
   current: true,
   createdAt: '2025-01-01T00:00:00.000Z',

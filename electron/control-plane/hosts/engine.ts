@@ -8,8 +8,10 @@ import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ContainerCreateOptions } from 'dockerode';
+export type { ContainerCreateOptions } from 'dockerode';
 import type { HostSession } from './host-session.ts';
 import { pullImage } from './pull-image.ts';
+import { firstFile } from './tar.ts';
 
 interface DockerError extends Error {
   statusCode?: number;
@@ -34,6 +36,18 @@ export interface NetworkSummary {
 }
 
 export type ListFilters = Record<string, string[]>;
+
+export interface LogStreamOptions {
+  /** Lines from the end to start with, or every line. */
+  tail: number | 'all';
+  follow: boolean;
+  /** Docker's `since` (seconds.nanoseconds), or null for no lower bound. */
+  since: string | null;
+}
+
+interface ModemLike {
+  dial(options: Record<string, unknown>, callback: (err: (Error & { statusCode?: number }) | null, data: unknown) => void): void;
+}
 
 const EXEC_OUTPUT_LIMIT = 1 << 20; // an exec's output past 1 MiB is cut: these are short checks
 
@@ -133,6 +147,25 @@ export class Engine {
     await this.session.docker.getContainer(id).putArchive(tar, { path });
   }
 
+  /** One file of the container's filesystem (through Docker's archive endpoint), or null when there is none. */
+  async readFile(id: string, path: string, limit = 4 << 20): Promise<Buffer | null> {
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.session.docker.getContainer(id).getArchive({ path });
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit + 1024) throw new Error(`${path} in ${id.slice(0, 12)} on ${this.host} is larger than ${limit} bytes`);
+      chunks.push(chunk);
+    }
+    return firstFile(Buffer.concat(chunks))?.content ?? null;
+  }
+
   /** Runs a command in a running container and collects its output (bounded), with a deadline. */
   async exec(id: string, cmd: string[], options: { user?: string; timeoutMs?: number } = {}): Promise<ExecOutput> {
     const timeoutMs = options.timeoutMs ?? 10_000;
@@ -166,6 +199,41 @@ export class Engine {
     });
     const info = (await exec.inspect()) as { ExitCode: number | null };
     return { code: info.ExitCode, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+  }
+
+  /**
+   * A container's log as Docker sends it (multiplexed unless it has a TTY, with timestamps), or
+   * null when there is no such container. A long stream: it rides the streams pool, never a
+   * short-call channel, which it would hold for as long as it follows. Dialled on the modem, not
+   * with container.logs(), which buffers the whole log when not following.
+   */
+  async logStream(id: string, options: LogStreamOptions, signal: AbortSignal): Promise<IncomingMessage | null> {
+    const modem = (this.session.streams as unknown as { modem: ModemLike }).modem;
+    try {
+      return await new Promise<IncomingMessage>((resolve, reject) => {
+        modem.dial(
+          {
+            path: `/containers/${id}/logs?`,
+            method: 'GET',
+            isStream: true,
+            abortSignal: signal,
+            statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+            options: {
+              stdout: true,
+              stderr: true,
+              timestamps: true,
+              follow: options.follow,
+              tail: String(options.tail),
+              ...(options.since !== null ? { since: options.since } : {}),
+            },
+          },
+          (err, data) => (err ? reject(err) : resolve(data as IncomingMessage)),
+        );
+      });
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
   }
 
   /** The event stream (a long stream: it rides the streams pool). */
@@ -206,9 +274,19 @@ export class Engine {
     }
   }
 
-  async createNetwork(name: string, labels: Record<string, string>): Promise<string> {
-    const network = await this.session.docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: labels });
-    return network.id;
+  /**
+   * Creates a bridge network; its id, or null when one of that name exists already (made meanwhile,
+   * by another control plane: CheckDuplicate makes engines before API 1.44 answer 409 then rather
+   * than make a second network of the same name, which later engines refuse on their own).
+   */
+  async createNetwork(name: string, labels: Record<string, string>): Promise<string | null> {
+    try {
+      const network = await this.session.docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: labels });
+      return network.id;
+    } catch (err) {
+      if (statusOf(err) === 409) return null;
+      throw err;
+    }
   }
 
   /** Removes a network; false when it was gone already. */

@@ -2,7 +2,6 @@
 // lost link (SSH keepalive, a closed connection, an engine that stops answering), reports each
 // change of state as an event, and reconnects with backoff.
 import { EventEmitter } from 'node:events';
-import type Docker from 'dockerode';
 import { BatonError } from '../../../shared/errors.ts';
 import type { HostInventory, HostState } from '../../../shared/api.ts';
 import type { EventLog } from '../events/event-log.ts';
@@ -76,16 +75,6 @@ export class HostLink extends EventEmitter<{ state: [HostState, string | null]; 
     let engine = this.engines.get(session);
     if (!engine) this.engines.set(session, (engine = new Engine(this.name, session)));
     return engine;
-  }
-
-  /** The engine for short calls; throws HOST_UNREACHABLE when the host is not connected. */
-  docker(): Docker {
-    return this.readySession().docker;
-  }
-
-  /** The engine for long streams (events, logs, stats). */
-  streams(): Docker {
-    return this.readySession().streams;
   }
 
   /** How many long streams the current connection can carry at once. */

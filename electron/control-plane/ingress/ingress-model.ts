@@ -17,7 +17,7 @@ export interface PoolServer {
 }
 
 export interface Route {
-  /** Stable and config-safe ([a-z0-9_]): `<stack>__<service>__<targetPort>`; names fe_/be_ sections. */
+  /** Stable and config-safe ([a-z0-9_.-]): `<stack>.<service>.<targetPort>` (names have no dots); names the fe_/be_ sections. */
   id: string;
   stack: string;
   service: string;
@@ -29,6 +29,11 @@ export interface Route {
   /** Serve discovery endpoints on the route's Unix socket (endpoint containers forward to it). */
   discovery: boolean;
   servers: PoolServer[];
+  /**
+   * Only these source addresses may connect to the published port (the cluster's hosts): set on
+   * a mesh route, the way an `expose:` port's replicas on this host are reached from the others.
+   */
+  allowFrom?: string[];
 }
 
 export interface HostIngressModel {

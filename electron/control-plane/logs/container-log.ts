@@ -1,26 +1,15 @@
-// One container's log, read over its host's link: the TTY question is a short call, the log itself
-// rides the link's pool for long streams (never a short-call channel, which it would hold for as
-// long as it follows).
+// One container's log, read over its host's engine: the TTY question is a short call, the log
+// itself rides the pool for long streams (see Engine.logStream).
 import type { IncomingMessage } from 'node:http';
+import type { LogStreamOptions } from '../hosts/engine.ts';
 import type { HostLink } from '../hosts/host-link.ts';
 import { DockerLogDecoder, type DecodedLine } from './docker-log-decoder.ts';
 
-export interface ContainerLogOptions {
-  /** Lines from the end to start with, or every line. */
-  tail: number | 'all';
-  follow: boolean;
-  /** Docker's `since` (seconds.nanoseconds), or null for no lower bound. */
-  since: string | null;
-}
+/** Where the log starts (tail, since) and whether it follows. */
+export type ContainerLogOptions = LogStreamOptions;
 
 /** 'ended': Docker closed the log (not following, or the container stopped); 'gone': no such container. */
 export type ContainerLogOutcome = 'ended' | 'gone';
-
-interface ModemLike {
-  dial(options: Record<string, unknown>, callback: (err: (Error & { statusCode?: number }) | null, data: unknown) => void): void;
-}
-
-const isNotFound = (err: unknown) => (err as { statusCode?: number }).statusCode === 404;
 
 /**
  * Streams one container's log into `onLines` until Docker ends it (resolves), it fails (rejects),
@@ -33,43 +22,19 @@ export async function readContainerLog(
   signal: AbortSignal,
   onLines: (lines: DecodedLine[]) => void,
 ): Promise<ContainerLogOutcome> {
-  let tty: boolean;
-  try {
-    const info = (await link.docker().getContainer(id).inspect({ abortSignal: signal })) as { Config?: { Tty?: boolean } };
-    tty = info.Config?.Tty === true;
-  } catch (err) {
-    if (isNotFound(err)) return 'gone';
-    throw err;
-  }
+  const info = (await link.engine().inspectContainer(id, { signal })) as { Config?: { Tty?: boolean } } | null;
+  if (!info) return 'gone';
+  const tty = info.Config?.Tty === true;
   if (signal.aborted) return 'ended';
-  const modem = (link.streams() as unknown as { modem: ModemLike }).modem;
-  let response: IncomingMessage;
+  const engine = link.engine();
+  let response: IncomingMessage | null;
   try {
-    response = await new Promise<IncomingMessage>((resolve, reject) => {
-      modem.dial(
-        {
-          path: `/containers/${id}/logs?`,
-          method: 'GET',
-          isStream: true,
-          abortSignal: signal,
-          statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
-          options: {
-            stdout: true,
-            stderr: true,
-            timestamps: true,
-            follow: options.follow,
-            tail: String(options.tail),
-            ...(options.since !== null ? { since: options.since } : {}),
-          },
-        },
-        (err, data) => (err ? reject(err) : resolve(data as IncomingMessage)),
-      );
-    });
+    response = await engine.logStream(id, options, signal);
   } catch (err) {
     if (signal.aborted) return 'ended';
-    if (isNotFound(err)) return 'gone';
     throw err;
   }
+  if (!response) return signal.aborted ? 'ended' : 'gone';
   const decoder = new DockerLogDecoder({ tty, timestamps: true });
   return new Promise<ContainerLogOutcome>((resolve, reject) => {
     let settled = false;

@@ -236,12 +236,11 @@ class LogSession {
     if (this.closed) return;
     let running: boolean | null; // null: gone
     try {
-      const info = (await this.deps.hosts.link(r.host).docker().getContainer(r.id).inspect()) as { State?: { Running?: boolean } };
-      running = info.State?.Running === true;
+      const info = (await this.deps.hosts.link(r.host).engine().inspectContainer(r.id)) as { State?: { Running?: boolean } } | null;
+      running = info ? info.State?.Running === true : null;
     } catch (err) {
       this.checking.delete(r.id);
-      if ((err as { statusCode?: number }).statusCode === 404) running = null;
-      else return this.finish(this.hostGone(r.host, toErrorBody(err).message));
+      return this.finish(this.hostGone(r.host, toErrorBody(err).message));
     }
     this.checking.delete(r.id);
     if (this.closed) return;

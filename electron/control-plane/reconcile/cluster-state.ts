@@ -1,10 +1,15 @@
 // The last picture each host gave of Baton's replicas on it. A host that is lost keeps its last
 // picture (its replicas may well still run), marked by the host links' state, not erased.
+import { EventEmitter } from 'node:events';
 import { serviceKey, type ObservedReplica } from './replica.ts';
 
 export type ExecutorAction = 'start' | 'remove';
 
-export class ClusterState {
+/**
+ * 'change': the picture changed (a replica seen, changed or gone, a host listed or forgotten).
+ * Readers that keep something in step with it (the ingress) listen, and coalesce.
+ */
+export class ClusterState extends EventEmitter<{ change: [] }> {
   private readonly byHost = new Map<string, Map<string, ObservedReplica>>();
   private readonly synced = new Set<string>();
   private readonly acting = new Map<string, ExecutorAction>();
@@ -29,6 +34,7 @@ export class ClusterState {
   replaceHost(host: string, replicas: ObservedReplica[]): void {
     this.byHost.set(host, new Map(replicas.map((r) => [r.id, r])));
     this.synced.add(host);
+    this.emit('change');
   }
 
   /** Has this host been listed since it (re)connected? Until then its picture may be stale. */
@@ -43,18 +49,21 @@ export class ClusterState {
   forgetHost(host: string): void {
     this.byHost.delete(host);
     this.synced.delete(host);
+    this.emit('change');
   }
 
   upsert(replica: ObservedReplica): void {
     let map = this.byHost.get(replica.host);
     if (!map) this.byHost.set(replica.host, (map = new Map()));
     map.set(replica.id, replica);
+    this.emit('change');
   }
 
   remove(host: string, id: string): ObservedReplica | null {
     const map = this.byHost.get(host);
     const r = map?.get(id) ?? null;
     map?.delete(id);
+    if (r) this.emit('change');
     return r;
   }
 

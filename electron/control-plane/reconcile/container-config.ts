@@ -1,5 +1,5 @@
 // A service revision → the Docker create request for one of its replicas, pure.
-import type { ContainerCreateOptions } from 'dockerode';
+import type { ContainerCreateOptions } from '../hosts/engine.ts';
 import type { ServiceSpec } from '../../../shared/stack.ts';
 import { LABEL, replicaName } from './replica.ts';
 

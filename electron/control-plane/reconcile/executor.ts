@@ -1,7 +1,6 @@
 // Carries out the reconciler's actions on the hosts, and writes each as an event. Thin on
 // purpose: every decision was taken in decide.ts.
 import { randomBytes } from 'node:crypto';
-import type Docker from 'dockerode';
 import type { EventLog } from '../events/event-log.ts';
 import type { HostManager } from '../hosts/host-manager.ts';
 import type { Logger } from '../log.ts';
@@ -10,18 +9,13 @@ import type { ClusterState, ExecutorAction } from './cluster-state.ts';
 import { BATON_NETWORK, containerConfig } from './container-config.ts';
 import type { Action } from './decide.ts';
 import { refreshReplica } from './host-watch.ts';
+import { stackNetwork, type Networks } from './networks.ts';
+import type { ObservedReplica } from './replica.ts';
+import { statusOf, type Engine } from '../hosts/engine.ts';
 import type { HostLink } from '../hosts/host-link.ts';
-import { pullErrorText, pullImage } from '../hosts/pull-image.ts';
+import { pullErrorText } from '../hosts/pull-image.ts';
 
 const PULL_TIMEOUT_MS = 120_000;
-
-interface DockerError extends Error {
-  statusCode?: number;
-}
-
-function statusOf(err: unknown): number | undefined {
-  return (err as DockerError).statusCode;
-}
 
 /** At most `limit` tasks at a time; the rest wait their turn, in order. */
 class Semaphore {
@@ -46,19 +40,26 @@ class Semaphore {
 const STARTS_PER_HOST = Number(process.env.BATON_STARTS_PER_HOST ?? 16);
 
 export class Executor {
-  /** Baton's network on a host, made sure of once per session of the link (one check at a time). */
-  private readonly networkReady = new WeakMap<Docker, Promise<void>>();
   private readonly startSlots = new Map<string, Semaphore>();
   /** Images known to be on a host, per session of the link. */
-  private readonly imagesSeen = new WeakMap<Docker, Set<string>>();
+  private readonly imagesSeen = new WeakMap<Engine, Set<string>>();
 
   constructor(
-    private readonly deps: { hosts: HostManager; state: ClusterState; events: EventLog; log: Logger; clusterId: string },
+    private readonly deps: {
+      hosts: HostManager;
+      state: ClusterState;
+      events: EventLog;
+      log: Logger;
+      clusterId: string;
+      networks: Networks;
+      /** Takes a running replica out of traffic before it is stopped (the ingress's drain); resolves when it may stop. */
+      beforeStop?: (replica: ObservedReplica, graceMs: number) => Promise<void>;
+    },
   ) {}
 
   async run(action: Exclude<Action, { kind: 'unplaced' }>, service: DesiredService | null, stack: string, serviceName: string): Promise<void> {
     const link = this.deps.hosts.link(action.host);
-    const docker = link.docker();
+    const engine = link.engine();
     const subject = { host: action.host, stack, service: serviceName };
     switch (action.kind) {
       case 'start': {
@@ -70,28 +71,21 @@ export class Executor {
       }
       case 'restart':
         return this.acting(action.id, 'start', async () => {
-          const container = docker.getContainer(action.id);
-          try {
-            await container.start();
-          } catch (err) {
-            if (statusOf(err) !== 304) throw err; // 304: Docker's restart policy was first
-          }
+          await engine.startContainer(action.id); // 'already': Docker's restart policy was first
           const seen = await refreshReplica(link, action.id, this.deps.clusterId);
           if (seen) this.deps.state.upsert(seen);
           this.deps.events.append({ kind: 'replica.restarted', ...subject, replica: seen?.name ?? action.id.slice(0, 12), message: `${seen?.name ?? action.id.slice(0, 12)} started again on ${action.host} (${action.reason})`, data: { slot: action.slot } });
         });
       case 'remove':
         return this.acting(action.id, 'remove', async () => {
-          const container = docker.getContainer(action.id);
           const known = this.deps.state.find(action.host, action.id);
-          try {
-            if (action.graceful) await container.stop({ t: Math.ceil((service?.spec.stopGracePeriodMs ?? 10_000) / 1000) }).catch((err: unknown) => {
-              if (statusOf(err) !== 304 && statusOf(err) !== 404) throw err;
-            });
-            await container.remove({ force: true, v: false });
-          } catch (err) {
-            if (statusOf(err) !== 404) throw err;
+          const graceMs = service?.spec.stopGracePeriodMs ?? 10_000;
+          // out of every pool first: no request is sent to it from here on, and those under way finish
+          if (known && known.state === 'running' && this.deps.beforeStop) {
+            await this.deps.beforeStop(known, graceMs).catch((err: unknown) => this.deps.log.warn({ replica: known.name, err: (err as Error).message }, 'drain failed; stopping anyway'));
           }
+          if (action.graceful) await engine.stopContainer(action.id, Math.ceil(graceMs / 1000));
+          await engine.removeContainer(action.id); // false: gone already, which is what was asked
           this.deps.state.remove(action.host, action.id);
           this.deps.events.append({ kind: 'replica.removed', ...subject, replica: known?.name ?? action.id.slice(0, 12), message: `${known?.name ?? action.id.slice(0, 12)} removed from ${action.host} (${action.reason})`, data: { slot: action.slot } });
         });
@@ -109,9 +103,10 @@ export class Executor {
   }
 
   private async start(action: Extract<Action, { kind: 'start' }>, service: DesiredService, link: HostLink, subject: { host: string; stack: string; service: string }): Promise<void> {
-    const docker = link.docker();
-    await this.ensureNetwork(docker);
-    await this.ensureImage(docker, service.spec.image, action.host);
+    const engine = link.engine();
+    await this.deps.networks.ensure(engine, BATON_NETWORK);
+    await this.deps.networks.ensure(engine, stackNetwork(service.stack));
+    await this.ensureImage(engine, service.spec.image, action.host);
     const config = containerConfig(service.spec, {
       clusterId: this.deps.clusterId,
       revision: service.revision,
@@ -119,69 +114,41 @@ export class Executor {
       slot: action.slot,
       short: randomBytes(3).toString('hex'),
     });
-    const container = await docker.createContainer(config).catch((err: unknown) => {
-      if (statusOf(err) === 404) this.imagesSeen.get(docker)?.delete(service.spec.image); // removed meanwhile: look again next time
-      if (/ambiguous/.test((err as Error).message)) this.networkReady.delete(docker); // a duplicate network appeared: clean up next time
+    const id = await engine.createContainer(config).catch((err: unknown) => {
+      if (statusOf(err) === 404) this.imagesSeen.get(engine)?.delete(service.spec.image); // removed meanwhile: look again next time
+      if (/ambiguous/.test((err as Error).message)) this.deps.networks.forget(engine, BATON_NETWORK); // a duplicate network appeared: clean up next time
       throw err;
     });
-    await this.acting(container.id, 'start', async () => {
+    // the stack's own network, where its services find each other by their bare names; a replica
+    // that can't join it would not find them, so it is removed rather than started
+    await engine.connectNetwork(stackNetwork(service.stack), id).catch(async (err: unknown) => {
+      this.deps.networks.forget(engine, stackNetwork(service.stack));
+      await engine.removeContainer(id).catch(() => false);
+      throw err;
+    });
+    await this.acting(id, 'start', async () => {
       try {
-        await container.start();
+        await engine.startContainer(id);
       } finally {
-        const seen = await refreshReplica(link, container.id, this.deps.clusterId);
+        const seen = await refreshReplica(link, id, this.deps.clusterId);
         if (seen) this.deps.state.upsert(seen);
       }
-      this.deps.events.append({ kind: 'replica.started', ...subject, replica: config.name ?? container.id, message: `${config.name} started on ${action.host} (${action.reason})`, data: { slot: action.slot, revision: service.revision } });
+      this.deps.events.append({ kind: 'replica.started', ...subject, replica: config.name ?? id, message: `${config.name} started on ${action.host} (${action.reason})`, data: { slot: action.slot, revision: service.revision } });
     });
-  }
-
-  private ensureNetwork(docker: Docker): Promise<void> {
-    let ready = this.networkReady.get(docker);
-    if (!ready) {
-      ready = this.makeNetwork(docker).catch((err: unknown) => {
-        this.networkReady.delete(docker);
-        throw err;
-      });
-      this.networkReady.set(docker, ready);
-    }
-    return ready;
-  }
-
-  /**
-   * Docker lets two networks share a name, and then refuses every container that names it
-   * ("network baton is ambiguous"). So: starts on one host wait for one check, and duplicates
-   * that two control planes made at once are removed (the one with containers, else the oldest,
-   * stays).
-   */
-  private async makeNetwork(docker: Docker): Promise<void> {
-    const named = (await docker.listNetworks({ filters: { name: [BATON_NETWORK] } })).filter((n) => n.Name === BATON_NETWORK);
-    if (named.length === 0) {
-      await docker.createNetwork({ Name: BATON_NETWORK, Driver: 'bridge', Labels: { 'baton.cluster': this.deps.clusterId } });
-      return;
-    }
-    if (named.length === 1) return;
-    const details = await Promise.all(named.map((n) => docker.getNetwork(n.Id).inspect() as Promise<{ Id: string; Created: string; Containers?: Record<string, unknown> }>));
-    details.sort((a, b) => Object.keys(b.Containers ?? {}).length - Object.keys(a.Containers ?? {}).length || Date.parse(a.Created) - Date.parse(b.Created));
-    for (const extra of details.slice(1)) {
-      await docker.getNetwork(extra.Id).remove().catch((err: unknown) => this.deps.log.warn({ network: extra.Id, err: (err as Error).message }, 'could not remove a duplicate of Baton\'s network'));
-    }
   }
 
   /** The image must be on the host; if it is not, try to pull it once, with a deadline. */
-  private async ensureImage(docker: Docker, image: string, host: string): Promise<void> {
-    const known = this.imagesSeen.get(docker) ?? new Set<string>();
-    this.imagesSeen.set(docker, known);
+  private async ensureImage(engine: Engine, image: string, host: string): Promise<void> {
+    const known = this.imagesSeen.get(engine) ?? new Set<string>();
+    this.imagesSeen.set(engine, known);
     if (known.has(image)) return; // seen on this host in this session: a start that lacks it fails clearly anyway
-    try {
-      await docker.getImage(image).inspect();
+    if ((await engine.inspectImage(image)) !== null) {
       known.add(image);
       return;
-    } catch (err) {
-      if (statusOf(err) !== 404) throw err;
     }
     this.deps.events.append({ kind: 'image.pulling', host, message: `pulling ${image} on ${host}` });
     try {
-      await pullImage(docker, image, PULL_TIMEOUT_MS);
+      await engine.pull(image, PULL_TIMEOUT_MS);
     } catch (err) {
       throw new Error(`${image} is not on ${host} and could not be pulled there (${pullErrorText(err)}). Load it on the host (docker save | ssh HOST docker load) or push it to a registry the host reaches.`, { cause: err });
     }

@@ -60,18 +60,14 @@ export function announcement(
 }
 
 export async function listReplicas(link: HostLink, clusterId: string): Promise<ObservedReplica[]> {
-  const listed = await link.docker().listContainers({ all: true, filters: { label: [LABEL.stack] } });
+  const listed = await link.engine().listContainers({ label: [LABEL.stack] });
   return listed.map((c) => replicaFromListed(link.name, c, clusterId)).filter((r): r is ObservedReplica => r !== null);
 }
 
 /** One container as it is now (inspect, not the list: see replicaFromInspect); null when gone. */
 export async function refreshReplica(link: HostLink, id: string, clusterId: string): Promise<ObservedReplica | null> {
-  try {
-    return replicaFromInspect(link.name, await link.docker().getContainer(id).inspect(), clusterId);
-  } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return null;
-    throw err;
-  }
+  const raw = await link.engine().inspectContainer(id);
+  return raw === null ? null : replicaFromInspect(link.name, raw, clusterId);
 }
 
 export class HostWatch {
@@ -95,7 +91,7 @@ export class HostWatch {
     if (this.stopped) return;
     try {
       this.stream?.destroy();
-      const stream = (await this.link.streams().getEvents({ filters: { type: ['container'], label: [LABEL.stack] } })) as IncomingMessage;
+      const stream = await this.link.engine().events({ type: ['container'], label: [LABEL.stack] });
       this.stream = stream;
       this.consume(stream);
       await this.resync();

@@ -13,6 +13,7 @@ import { chooseSlots, decide, type Action, type SlotHistory } from './decide.ts'
 import { Executor } from './executor.ts';
 import { HostWatch } from './host-watch.ts';
 import { KeyedQueue } from './keyed-queue.ts';
+import type { Networks } from './networks.ts';
 import { isAlive, isAvailable, serviceKey, type ObservedReplica } from './replica.ts';
 
 export interface ReconcilerOptions {
@@ -31,6 +32,9 @@ export interface ReconcilerDeps {
   events: EventLog;
   log: Logger;
   clusterId: string;
+  networks: Networks;
+  /** Takes a running replica out of traffic before it is stopped (the ingress's drain). */
+  beforeStop?: (replica: ObservedReplica, graceMs: number) => Promise<void>;
 }
 
 /** Docker reports engine labels as "key=value" strings; a label without "=" has an empty value. */
@@ -63,7 +67,15 @@ export class Reconciler {
     this.graceMs = options.hostLossGraceMs ?? 5000;
     this.stableAfterMs = options.stableAfterMs ?? 30_000;
     this.cooldownMs = options.failedHostCooldownMs ?? 30_000;
-    this.executor = new Executor({ hosts: deps.hosts, state: this.state, events: deps.events, log: deps.log, clusterId: deps.clusterId });
+    this.executor = new Executor({
+      hosts: deps.hosts,
+      state: this.state,
+      events: deps.events,
+      log: deps.log,
+      clusterId: deps.clusterId,
+      networks: deps.networks,
+      ...(deps.beforeStop ? { beforeStop: deps.beforeStop } : {}),
+    });
     this.queue = new KeyedQueue(
       (key) => this.reconcile(key),
       (key, err) => deps.log.error({ service: key, err: (err as Error).message }, 'reconcile failed'),

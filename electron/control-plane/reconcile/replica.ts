@@ -30,6 +30,8 @@ export interface ObservedReplica {
   createdMs: number;
   /** Host ports Docker bound for it: "tcp/8080" → 32768. */
   ports: { containerPort: number; protocol: string; hostPort: number }[];
+  /** Its address on Baton's network (`baton`) on its own host, when Docker gave one: the host's ingress reaches it there directly. */
+  address?: string;
 }
 
 export function serviceKey(stack: string, service: string): string {
@@ -52,7 +54,15 @@ const ListedContainer = z.object({
     .array(z.object({ PrivatePort: z.number(), PublicPort: z.number().optional(), Type: z.string() }))
     .nullable()
     .optional(),
+  NetworkSettings: z.object({ Networks: z.record(z.string(), z.object({ IPAddress: z.string().optional() }).nullable()).nullable().optional() }).nullable().optional(),
 });
+
+const BATON_NETWORK_NAME = 'baton';
+
+function addressOn(networks: Record<string, { IPAddress?: string | undefined } | null> | null | undefined): { address?: string } {
+  const ip = networks?.[BATON_NETWORK_NAME]?.IPAddress;
+  return ip ? { address: ip } : {};
+}
 
 function healthFromStatus(status: string): ReplicaHealth {
   if (status.includes('(healthy)')) return 'healthy';
@@ -91,6 +101,7 @@ export function replicaFromListed(host: string, raw: unknown, clusterId: string)
     exitCode: exit ? Number(exit[1]) : null,
     createdMs: c.Created * 1000,
     ports: (c.Ports ?? []).filter((p) => p.PublicPort !== undefined).map((p) => ({ containerPort: p.PrivatePort, protocol: p.Type, hostPort: p.PublicPort! })),
+    ...(c.State === 'running' ? addressOn(c.NetworkSettings?.Networks) : {}),
   };
 }
 
@@ -108,7 +119,10 @@ const InspectedContainer = z.object({
   }),
   Config: z.object({ Labels: z.record(z.string(), z.string()).nullable() }),
   NetworkSettings: z
-    .object({ Ports: z.record(z.string(), z.array(z.object({ HostPort: z.string() })).nullable()).nullable().optional() })
+    .object({
+      Ports: z.record(z.string(), z.array(z.object({ HostPort: z.string() })).nullable()).nullable().optional(),
+      Networks: z.record(z.string(), z.object({ IPAddress: z.string().optional() }).nullable()).nullable().optional(),
+    })
     .optional(),
 });
 
@@ -128,7 +142,7 @@ export function replicaFromInspect(host: string, raw: unknown, clusterId: string
       : `Exited (${c.State.ExitCode ?? 0})`;
   const replica = replicaFromListed(
     host,
-    { Id: c.Id, Names: [c.Name], State: c.State.Status, Status: status, Created: Math.floor(Date.parse(c.Created) / 1000), Labels: c.Config.Labels, Ports: [] },
+    { Id: c.Id, Names: [c.Name], State: c.State.Status, Status: status, Created: Math.floor(Date.parse(c.Created) / 1000), Labels: c.Config.Labels, Ports: [], NetworkSettings: { Networks: c.NetworkSettings?.Networks ?? null } },
     clusterId,
   );
   return replica && { ...replica, ports, exitCode: c.State.Status === 'running' ? null : (c.State.ExitCode ?? null) };

@@ -2,6 +2,7 @@
 // sensitive in it, and a replica's live Docker inspect reduced to what the contract names.
 import { z } from 'zod';
 import type { BatonEvent, ReplicaDetail, ReplicaStatus } from '../../../shared/api.ts';
+import { replicaCondition } from '../../../shared/service-status.ts';
 import type { ServiceSpec } from '../../../shared/stack.ts';
 import type { ObservedReplica } from '../reconcile/replica.ts';
 
@@ -28,6 +29,7 @@ export function replicaStatus(r: ObservedReplica, hostReady: boolean, current: b
     hostReady,
     state: r.state,
     health: r.health,
+    status: replicaCondition({ state: r.state, health: r.health, hostReady }),
     revision: r.revision,
     current,
     createdAt: new Date(r.createdMs).toISOString(),

@@ -1,21 +1,22 @@
 // Stacks as a person drives them: apply a Compose file (validated, planned, then stored in one
 // transaction: a rejected file changes nothing), scale, remove, and the status views `baton ls`
 // and `baton ps` print. The reconciler does the work on the hosts.
-import type Docker from 'dockerode';
 import type { ClusterSnapshot, Host, ReplicaDetail, ReplicaStatus, ServiceDetail, ServiceStatus, StackApplyParams, StackPlan, StackSummary } from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
-import type { ServiceSpec, SpecProblem } from '../../../shared/stack.ts';
+import type { PortSpec, ServiceSpec, SpecProblem } from '../../../shared/stack.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { HostManager } from '../hosts/host-manager.ts';
-import { pullErrorText, pullImage } from '../hosts/pull-image.ts';
+import type { Engine } from '../hosts/engine.ts';
+import { pullErrorText } from '../hosts/pull-image.ts';
 import type { Logger } from '../log.ts';
 import type { Reconciler } from '../reconcile/reconciler.ts';
-import { isAvailable, replicaFromInspect, serviceKey, type ObservedReplica } from '../reconcile/replica.ts';
+import { replicaFromInspect, serviceKey, type ObservedReplica } from '../reconcile/replica.ts';
 import { placeReplicas } from '../scheduler/place-replicas.ts';
 import type { HostCandidate } from '../scheduler/types.ts';
 import type { DesiredService } from '../store/stacks-repo.ts';
 import type { Store } from '../store/store.ts';
 import { replicaDetail, replicaStatus, specForClients } from './inspect.ts';
+import { countReplicas } from './status.ts';
 import { NO_REACH, planReach } from './plan-reach.ts';
 import { parseStackFile } from './spec/parse-stack.ts';
 import { containerSpecHash, serviceSpecHash } from './spec/spec-hash.ts';
@@ -45,8 +46,23 @@ function describeProblems(problems: SpecProblem[], unsentFiles: string[]): strin
 
 export class StackService {
   constructor(
-    private readonly deps: { store: Store; hosts: HostManager; reconciler: Reconciler; events: EventLog; log: Logger },
+    private readonly deps: {
+      store: Store;
+      hosts: HostManager;
+      reconciler: Reconciler;
+      events: EventLog;
+      log: Logger;
+      /** Published ports something else holds on a host, by port (the ingress knows). */
+      blockedOn?: (port: number) => { host: string; holder: string }[];
+    },
   ) {}
+
+  /** "; blocked on h2 by container squatter" for an ingress port something else holds on some host. */
+  private blockedText(p: PortSpec): string {
+    if (p.mode !== 'ingress' || p.published === null || p.protocol !== 'tcp' || !this.deps.blockedOn) return '';
+    const blocked = this.deps.blockedOn(p.published);
+    return blocked.map((b) => `; blocked on ${b.host} by ${b.holder}`).join('');
+  }
 
   async apply(params: StackApplyParams): Promise<StackPlan> {
     // Whatever the transport: the files a stack names come with it, as its client read them.
@@ -184,20 +200,36 @@ export class StackService {
     return this.statuses(desired, this.deps.reconciler.state.byService());
   }
 
-  private statuses(desired: DesiredService[], byService: Map<string, ObservedReplica[]>): ServiceStatus[] {
+  /**
+   * Hosts whose replicas' picture is current: connected, and listed since they connected. On any
+   * other host a replica is unknown.
+   */
+  private readyHosts(hosts: Host[] = this.deps.hosts.list()): Set<string> {
+    const { state } = this.deps.reconciler;
+    return new Set(hosts.filter((h) => h.state === 'ready' && state.isSynced(h.name)).map((h) => h.name));
+  }
+
+  private statuses(desired: DesiredService[], byService: Map<string, ObservedReplica[]>, readyHosts = this.readyHosts()): ServiceStatus[] {
+    const { stacks } = this.deps.store;
     return desired.map((d) => {
       const key = serviceKey(d.stack, d.name);
       const replicas = this.deps.reconciler.servingReplicas(d, byService.get(key) ?? []);
+      const { servingImage, desired: _d, ...counts } = countReplicas({
+        desired: { revision: d.revision, replicas: d.replicas, image: d.spec.image },
+        replicas,
+        readyHosts,
+        imageOf: (revision) => stacks.getRevision(d.stack, d.name, revision)?.spec.image,
+      });
       return {
         stack: d.stack,
         name: d.name,
-        image: d.spec.image,
+        image: servingImage,
+        desiredImage: d.spec.image,
         revision: d.revision,
         desired: d.replicas,
-        running: replicas.filter((r) => r.state === 'running').length,
-        healthy: replicas.filter((r) => isAvailable(r) && r.containerHash === d.containerHash).length,
+        ...counts,
         pending: this.deps.reconciler.pendingReason(key),
-        ports: d.spec.ports.map((p) => (p.exposeOnly ? `${p.target}/${p.protocol} (internal)` : `${p.published ?? '-'}->${p.target}/${p.protocol} (${p.mode})`)),
+        ports: d.spec.ports.map((p) => (p.exposeOnly ? `${p.target}/${p.protocol} (internal)` : `${p.published ?? '-'}->${p.target}/${p.protocol} (${p.mode}${this.blockedText(p)})`)),
         preferredHost: d.preferredHost,
         reservation: { nanoCpus: d.spec.reservations.nanoCpus, memoryBytes: d.spec.reservations.memoryBytes },
       };
@@ -212,7 +244,7 @@ export class StackService {
 
   private replicaStatuses(replicas: ObservedReplica[], desired: DesiredService[], hosts: Host[]): ReplicaStatus[] {
     const current = new Map(desired.map((d) => [serviceKey(d.stack, d.name), d.containerHash]));
-    const ready = new Set(hosts.filter((h) => h.state === 'ready').map((h) => h.name));
+    const ready = this.readyHosts(hosts);
     return [...replicas]
       .sort((a, b) => byText(a.stack, b.stack) || byText(a.service, b.service) || a.slot - b.slot || a.createdMs - b.createdMs)
       .map((r) => replicaStatus(r, ready.has(r.host), current.get(serviceKey(r.stack, r.service)) === r.containerHash));
@@ -262,15 +294,15 @@ export class StackService {
     if (!link || link.state !== 'ready') throw hostDown();
     let raw: unknown;
     try {
-      raw = await withDeadline(link.docker().getContainer(known.id).inspect(), INSPECT_TIMEOUT_MS, `no answer from ${known.host} within ${INSPECT_TIMEOUT_MS / 1000} s`);
+      raw = await withDeadline(link.engine().inspectContainer(known.id), INSPECT_TIMEOUT_MS, `no answer from ${known.host} within ${INSPECT_TIMEOUT_MS / 1000} s`);
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 404) throw new BatonError('NOT_FOUND', `${known.name} is gone from ${known.host}. See the replicas with: baton ps`, { replica: known.name });
       if (err instanceof BatonError && err.code === 'HOST_UNREACHABLE') throw hostDown();
       throw unavailable((err as Error).message);
     }
+    if (raw === null) throw new BatonError('NOT_FOUND', `${known.name} is gone from ${known.host}. See the replicas with: baton ps`, { replica: known.name });
     const live = replicaFromInspect(known.host, raw, this.deps.reconciler.clusterId) ?? known;
     const desired = this.deps.store.stacks.desiredServices().find((d) => d.stack === known.stack && d.name === known.service);
-    const status = replicaStatus(live, host?.state === 'ready', desired?.containerHash === live.containerHash);
+    const status = replicaStatus(live, host !== undefined && this.readyHosts([host]).has(host.name), desired?.containerHash === live.containerHash);
     const names = [known.name, known.id.slice(0, 12)];
     return replicaDetail(raw, status, this.deps.events.list({ replica: names, limit: 50 }));
   }
@@ -292,7 +324,7 @@ export class StackService {
       lastEventId,
       hosts,
       usage,
-      services: this.statuses(desired, this.deps.reconciler.state.byService()),
+      services: this.statuses(desired, this.deps.reconciler.state.byService(), this.readyHosts(hosts)),
       replicas: this.replicaStatuses(replicas, desired, hosts),
     };
   }
@@ -320,9 +352,9 @@ export class StackService {
     const images = [...new Set(services.filter((s) => s.replicas > 0).map((s) => s.image))];
     await Promise.all(
       images.map(async (image) => {
-        const present = await Promise.all(hosts.map((h) => this.hasImage(this.deps.hosts.link(h).docker(), image)));
+        const present = await Promise.all(hosts.map((h) => this.hasImage(this.deps.hosts.link(h).engine(), image)));
         if (present.some(Boolean)) return;
-        const pulled = await this.tryPull(this.deps.hosts.link(hosts[0]!).docker(), image);
+        const pulled = await this.tryPull(this.deps.hosts.link(hosts[0]!).engine(), image);
         if (pulled !== null) {
           problems.push(`image ${image} is on no host, and ${hosts[0]} could not pull it (${pulled}). Load it on the hosts (docker save ${image} | ssh HOST docker load) or push it to a registry they reach.`);
         }
@@ -330,18 +362,17 @@ export class StackService {
     );
   }
 
-  private async hasImage(docker: Docker, image: string): Promise<boolean> {
-    try {
-      await docker.getImage(image).inspect();
-      return true;
-    } catch {
-      return false;
-    }
+  /** A host that can't say counts as one without it. */
+  private hasImage(engine: Engine, image: string): Promise<boolean> {
+    return engine.inspectImage(image).then(
+      (found) => found !== null,
+      () => false,
+    );
   }
 
   /** null when the pull worked, else why it did not. */
-  private tryPull(docker: Docker, image: string): Promise<string | null> {
-    return pullImage(docker, image, 60_000).then(
+  private tryPull(engine: Engine, image: string): Promise<string | null> {
+    return engine.pull(image, 60_000).then(
       () => null,
       (err: unknown) => pullErrorText(err),
     );

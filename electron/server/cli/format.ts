@@ -75,15 +75,45 @@ export function age(iso: string, now = Date.now()): string {
   return `${Math.floor(s / 86400)}d`;
 }
 
+/** AVAILABLE: available/desired; during a rollout, per revision ("rev 3: 2/3, rev 4: 1/3"). */
+export function availableText(s: ServiceStatus): string {
+  if (s.revisions.length <= 1) return `${s.available}/${s.desired}`;
+  return s.revisions.map((r) => `rev ${r.revision}: ${r.available}/${s.desired}`).join(', ');
+}
+
+/** HEALTH: what the replicas are, each kind once ("3 healthy", "1 unknown (h2 unreachable)"). */
+export function healthText(s: ServiceStatus): string {
+  const parts = [
+    s.healthy && `${s.healthy} healthy`,
+    s.noHealthCheck && `${s.noHealthCheck} running (no health check)`,
+    s.starting && `${s.starting} starting`,
+    s.unhealthy && `${s.unhealthy} unhealthy`,
+    s.stopped && `${s.stopped} not running`,
+    s.unknown && `${s.unknown} unknown (${s.unknownHosts.join(', ')} unreachable)`,
+  ].filter((p): p is string => typeof p === 'string');
+  return parts.join(', ') || (s.desired === 0 ? '-' : 'no replicas');
+}
+
+/** IMAGE: the one that serves, and the desired one beside it while that does not serve yet. */
+export function imageText(s: ServiceStatus): string {
+  return s.image === s.desiredImage ? s.image : `${s.image} (→ ${s.desiredImage})`;
+}
+
 export function servicesTable(services: ServiceStatus[]): string {
   return table(
-    ['SERVICE', 'IMAGE', 'REV', 'DESIRED', 'RUNNING', 'HEALTHY', 'PORTS', 'PENDING'],
-    services.map((s) => [`${s.stack}/${s.name}`, s.image, String(s.revision), String(s.desired), String(s.running), String(s.healthy), s.ports.join(', ') || '-', s.pending ?? '']),
+    ['SERVICE', 'AVAILABLE', 'HEALTH', 'IMAGE', 'REV', 'PORTS', 'PENDING'],
+    services.map((s) => [`${s.stack}/${s.name}`, availableText(s), healthText(s), imageText(s), String(s.revision), s.ports.join(', ') || '-', s.pending ?? '']),
   );
 }
 
+/** HEALTH of one replica: what Docker says, or unknown (with what it said last) when the host is not ready. */
+export function replicaHealthText(r: ReplicaStatus): string {
+  if (r.status === 'unknown') return `unknown (last: ${r.health === 'none' ? r.state : r.health})`;
+  return r.health === 'none' ? 'no check' : r.health;
+}
+
 export function replicasTable(replicas: ReplicaStatus[], services: ServiceStatus[]): string {
-  const rows = replicas.map((r) => [r.name, r.host + (r.hostReady ? '' : ' (unreachable)'), r.state, r.health, `${r.revision}${r.current ? '' : ' (old)'}`, age(r.createdAt)]);
+  const rows = replicas.map((r) => [r.name, r.host + (r.hostReady ? '' : ' (unreachable)'), r.state, replicaHealthText(r), `${r.revision}${r.current ? '' : ' (old)'}`, age(r.createdAt)]);
   const pending = services.filter((s) => s.pending).map((s) => `pending ${s.stack}/${s.name}: ${s.pending}`);
   return [rows.length ? table(['REPLICA', 'HOST', 'STATE', 'HEALTH', 'REV', 'AGE'], rows) : 'No replicas.', ...pending].join('\n');
 }

@@ -5,11 +5,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { HostAddParams, ServiceStatus } from '../../../shared/api.ts';
 import { BatonError, toErrorBody } from '../../../shared/errors.ts';
+import { isConverged } from '../../../shared/service-status.ts';
 import { BATON_VERSION, defaultHome } from '../../control-plane/index.ts';
+import { DEFAULT_INGRESS_IMAGE } from '../../control-plane/ingress/ingress.ts';
 import { createLogger } from '../../control-plane/log.ts';
 import { serve, socketPathFor, type WsServeOptions } from '../serve.ts';
 import { connectSocket, type SocketClient } from '../socket-client.ts';
-import { eventLine, hostDetail, hostsTable, planText, replicasTable, servicesTable, table } from './format.ts';
+import { availableText, eventLine, hostDetail, hostsTable, healthText, planText, replicasTable, servicesTable, table } from './format.ts';
 import { ask, askHidden, interactive } from './prompt.ts';
 import { readStackFiles } from './stack-files.ts';
 
@@ -64,6 +66,7 @@ interface ServeFlags {
   insecureCleartextToken: boolean;
   allowHost?: string[];
   allowOrigin?: string[];
+  ingressImage?: string;
 }
 
 function wsOptions(opts: ServeFlags): WsServeOptions | undefined {
@@ -109,6 +112,7 @@ program
   .option('--insecure-cleartext-token', 'allow --ws on a non-loopback address without TLS: the token crosses the network in clear text (warned at every start)', false)
   .option('--allow-host <host[:port]>', 'also answer requests addressed to this name (a DNS name, a proxy, a tunnel on another port); repeatable', collect)
   .option('--allow-origin <origin>', 'also accept WebSocket handshakes from pages of this origin (e.g. http://127.0.0.1:5173, a dev server); repeatable', collect)
+  .option('--ingress-image <image>', `the HAProxy image (2.6 or later) of the ingress on every host; default $BATON_INGRESS_IMAGE, else ${DEFAULT_INGRESS_IMAGE}`)
   .addHelpText(
     'after',
     `
@@ -125,7 +129,7 @@ Examples:
   .action(async (opts: ServeFlags) => {
     const ws = wsOptions(opts);
     const dir = home();
-    const serving = await serve({ home: dir, ws, logger: createLogger() });
+    const serving = await serve({ home: dir, ws, logger: createLogger(), ...(opts.ingressImage ? { ingressImage: opts.ingressImage } : {}) });
     process.stderr.write(`Baton ${BATON_VERSION} serving ${serving.socketPath}\n`);
     for (const warning of serving.warnings) process.stderr.write(`WARNING: ${warning}\n`);
     if (serving.ws) {
@@ -263,9 +267,9 @@ async function waitConverged(client: SocketClient, stack: string | undefined, ti
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const services = await client.call('service.list', stack ? { stack } : {});
-    if (services.every((s) => s.healthy === s.desired && s.running === s.desired)) return services;
+    if (services.every(isConverged)) return services;
     if (Date.now() > deadline) {
-      throw new BatonError('TIMEOUT', `Not converged after ${timeoutMs / 1000} s: ${services.filter((s) => s.healthy !== s.desired).map((s) => `${s.stack}/${s.name} ${s.healthy}/${s.desired}${s.pending ? ` (${s.pending})` : ''}`).join(', ')}. See baton ps and baton events.`);
+      throw new BatonError('TIMEOUT', `Not converged after ${timeoutMs / 1000} s: ${services.filter((s) => !isConverged(s)).map((s) => `${s.stack}/${s.name} ${availableText(s)} available, ${healthText(s)}${s.pending ? ` (${s.pending})` : ''}`).join('; ')}. See baton ps and baton events.`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -277,7 +281,7 @@ program
   .requiredOption('-f, --file <file>', 'the Compose file')
   .option('-p, --project-name <name>', 'the stack name (default: name: in the file, else its folder)')
   .option('--dry-run', 'validate and print the plan, change nothing', false)
-  .option('--wait', 'wait until every service runs its desired replicas, healthy', false)
+  .option('--wait', 'wait until every service runs its desired replicas of its desired revision, available', false)
   .option('--timeout <seconds>', 'with --wait: how long', (v) => Number(v), 120)
   .option('--json', 'machine-readable output', false)
   .action(async (opts: { file: string; projectName?: string; dryRun: boolean; wait: boolean; timeout: number; json: boolean }) => {
@@ -301,7 +305,7 @@ program
 
 program
   .command('ls')
-  .description('services: desired, running and healthy replicas')
+  .description('services: available of desired replicas, their health (healthy, running without a health check, unknown on an unreachable host)')
   .option('--stack <name>', 'only this stack')
   .option('--json', 'machine-readable output', false)
   .action(async (opts: { stack?: string; json: boolean }) => {
@@ -321,7 +325,7 @@ program
 program
   .command('scale <service=replicas...>')
   .description('set the replica count of services: baton scale web=5 shop/api=2')
-  .option('--wait', 'wait until they run the new count, healthy', false)
+  .option('--wait', 'wait until they run the new count, available', false)
   .option('--json', 'machine-readable output', false)
   .action(async (pairs: string[], opts: { wait: boolean; json: boolean }) => {
     const targets = pairs.map((pair) => {

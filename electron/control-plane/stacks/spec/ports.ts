@@ -126,6 +126,13 @@ function readLongPort(ctx: SpecContext, path: Path, item: Record<string, unknown
   }
   const protocol = item.protocol === undefined ? 'tcp' : readChoice(problems, [...path, 'protocol'], item.protocol, PROTOCOLS);
   const mode = item.mode === undefined ? 'ingress' : readChoice(problems, [...path, 'mode'], item.mode, ['ingress', 'host'] as const);
+  let appProtocol: string | undefined;
+  if (item.app_protocol !== undefined) {
+    if (typeof item.app_protocol !== 'string' || !/^[a-z][a-z0-9+.-]{0,31}$/i.test(item.app_protocol)) {
+      problems.error([...path, 'app_protocol'], `\`app_protocol\` must be a protocol name such as http or tcp ${got(item.app_protocol)}`);
+      ok = false;
+    } else appProtocol = item.app_protocol.toLowerCase();
+  }
   if (!ok || target === undefined || protocol === undefined || mode === undefined) return null;
-  return { target, published, protocol, mode };
+  return { target, published, protocol, mode, ...(appProtocol ? { appProtocol } : {}) };
 }

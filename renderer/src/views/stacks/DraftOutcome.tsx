@@ -9,7 +9,7 @@ import { ErrorNote } from '../../ui/ErrorNote.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { problemsOfWarnings, type DraftProblem } from './compose-draft.ts';
 import type { DraftOutcome } from './draft-store.ts';
-import { hasConverged, serviceTone, summarizePlan, TONE_LABEL } from './format.ts';
+import { countsText, hasConverged, serviceTone, summarizePlan, TONE_LABEL } from './format.ts';
 
 export function DraftOutcomeView({
   outcome,
@@ -92,7 +92,7 @@ function PlanHeader({ plan, applied, stale, services }: { plan: StackPlan; appli
         <p className="text-xs text-zinc-500 dark:text-zinc-400">
           {applied
             ? converged
-              ? 'Every service runs its replicas, healthy.'
+              ? 'Every service runs its replicas, available.'
               : 'The services are converging; this follows them live.'
             : `${summarizePlan(plan)}. Nothing was changed yet.`}
           {stale && !applied && ' The file changed since: Plan again.'}
@@ -209,30 +209,27 @@ function ApplyProgress({ plan, services }: { plan: StackPlan; services: readonly
           );
         }
         const desired = live?.desired ?? step.replicas;
-        const healthy = live?.healthy ?? 0;
+        const available = live?.available ?? 0;
         const tone = live === undefined ? 'converging' : serviceTone(live);
         return (
           <li key={step.name} data-testid="plan-row" data-service={step.name} data-action={step.action} className="px-3 py-2.5 text-[13px]">
             <div className="flex items-center gap-2">
               <span className="min-w-0 flex-1 truncate font-medium">{step.name}</span>
               <span className="text-xs text-zinc-500 tabular-nums dark:text-zinc-400">
-                <span className="font-medium text-zinc-900 dark:text-zinc-100">
-                  {healthy}/{desired}
-                </span>{' '}
-                healthy
+                <span className="font-medium text-zinc-900 dark:text-zinc-100">{live === undefined ? `0/${desired} available` : countsText(live)}</span>
               </span>
             </div>
             <div
               role="progressbar"
-              aria-label={`Healthy replicas of ${plan.stack}/${step.name}`}
+              aria-label={`Available replicas of ${plan.stack}/${step.name}`}
               aria-valuemin={0}
               aria-valuemax={desired}
-              aria-valuenow={healthy}
+              aria-valuenow={available}
               className="mt-1.5 h-1.5 overflow-hidden rounded-full bg-zinc-200/80 dark:bg-zinc-800"
             >
               <div
                 className={cx('h-full rounded-full transition-[width] duration-300', tone === 'healthy' ? 'bg-emerald-500' : tone === 'pending' || tone === 'failing' ? 'bg-amber-500' : 'bg-indigo-500')}
-                style={{ width: `${desired === 0 ? 100 : Math.min(100, (healthy / desired) * 100)}%` }}
+                style={{ width: `${desired === 0 ? 100 : Math.min(100, (available / desired) * 100)}%` }}
               />
             </div>
             <p className={cx('mt-1 text-xs', live?.pending ? 'text-amber-700 dark:text-amber-300' : 'text-zinc-500 dark:text-zinc-400')}>

@@ -1,4 +1,4 @@
-// The stacks that run, each with its services' live counts (healthy / desired, running), and a
+// The stacks that run, each with its services' live counts (available / desired, running), and a
 // remove that asks first.
 import { useState } from 'react';
 import type { ServiceStatus, StackSummary } from '../../../../shared/api.ts';
@@ -10,7 +10,7 @@ import { cx } from '../../ui/cx.ts';
 import { ErrorNote } from '../../ui/ErrorNote.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { hashOfTarget } from '../logs/log-target.ts';
-import { formatAge, serviceTone, TONE_LABEL, type ServiceTone } from './format.ts';
+import { countsText, formatAge, serviceTone, TONE_LABEL, type ServiceTone } from './format.ts';
 
 export function StackList({
   stacks,
@@ -146,7 +146,7 @@ function StackCard({
 
 function ServiceRow({ service }: { service: ServiceStatus }) {
   const tone = serviceTone(service);
-  const percent = service.desired === 0 ? 0 : Math.min(100, (service.healthy / service.desired) * 100);
+  const percent = service.desired === 0 ? 0 : Math.min(100, (service.available / service.desired) * 100);
   return (
     <li className="grid grid-cols-[minmax(8rem,12rem)_minmax(0,1fr)_11rem_auto] items-center gap-4 px-4 py-2.5 text-[13px]">
       <div className="min-w-0">
@@ -174,20 +174,17 @@ function ServiceRow({ service }: { service: ServiceStatus }) {
       <div>
         <div
           role="progressbar"
-          aria-label={`Healthy replicas of ${service.stack}/${service.name}`}
+          aria-label={`Available replicas of ${service.stack}/${service.name}`}
           aria-valuemin={0}
           aria-valuemax={service.desired}
-          aria-valuenow={service.healthy}
+          aria-valuenow={service.available}
           className="h-1.5 overflow-hidden rounded-full bg-zinc-200/80 dark:bg-zinc-800"
         >
           <div className={cx('h-full rounded-full transition-[width] duration-300', TONE_BAR[tone])} style={{ width: `${percent}%` }} />
         </div>
         <p className="mt-1 flex justify-between text-xs text-zinc-500 tabular-nums dark:text-zinc-400">
-          <span>
-            <span className="font-medium text-zinc-900 dark:text-zinc-100">
-              {service.healthy}/{service.desired}
-            </span>{' '}
-            healthy
+          <span className="font-medium text-zinc-900 dark:text-zinc-100" title={service.unknown > 0 ? `unknown: ${service.unknownHosts.join(', ')} unreachable` : undefined}>
+            {countsText(service)}
           </span>
           <span>{service.running} running</span>
         </p>

@@ -1,15 +1,24 @@
 // How the stacks view words things: a service's state, a stack's age, a plan's action.
 import type { ServiceStatus, StackPlan } from '../../../../shared/api.ts';
+import { isConverged } from '../../../../shared/service-status.ts';
 
 export type ServiceTone = 'stopped' | 'healthy' | 'converging' | 'pending' | 'failing';
 
 /** Where a service stands against what was asked of it. */
-export function serviceTone(service: Pick<ServiceStatus, 'desired' | 'running' | 'healthy' | 'pending'>): ServiceTone {
-  if (service.desired === 0) return service.running === 0 ? 'stopped' : 'converging';
-  if (service.healthy === service.desired && service.running === service.desired) return 'healthy';
+export function serviceTone(service: Pick<ServiceStatus, 'revision' | 'desired' | 'running' | 'available' | 'unknown' | 'revisions' | 'pending'>): ServiceTone {
+  if (service.desired === 0) return service.running === 0 && service.unknown === 0 ? 'stopped' : 'converging';
+  if (isConverged(service)) return 'healthy';
   if (service.pending !== null) return 'pending';
-  if (service.running >= service.desired && service.healthy < service.desired) return 'failing';
+  if (service.unknown > 0 || (service.running >= service.desired && service.available < service.desired)) return 'failing';
   return 'converging';
+}
+
+/** "3/3 healthy", "2/2 running (no health check)", "2/3 available, 1 unknown": the counts in a few words. */
+export function countsText(service: Pick<ServiceStatus, 'desired' | 'healthy' | 'available' | 'noHealthCheck' | 'unknown'>): string {
+  const unknown = service.unknown > 0 ? `, ${service.unknown} unknown` : '';
+  if (service.desired > 0 && service.healthy === service.available) return `${service.healthy}/${service.desired} healthy${unknown}`;
+  if (service.desired > 0 && service.noHealthCheck === service.available) return `${service.available}/${service.desired} running (no health check)${unknown}`;
+  return `${service.available}/${service.desired} available${unknown}`;
 }
 
 export const TONE_LABEL: Record<ServiceTone, string> = {
@@ -17,7 +26,7 @@ export const TONE_LABEL: Record<ServiceTone, string> = {
   healthy: 'Healthy',
   converging: 'Starting',
   pending: 'Waiting for room',
-  failing: 'Not healthy yet',
+  failing: 'Not available yet',
 };
 
 /** "just now", "4 min ago", "3 h ago", "2 d ago", then the date. */
@@ -45,7 +54,7 @@ export function summarizePlan(plan: StackPlan): string {
   return parts.length === 0 ? 'Nothing to change' : parts.join(', ');
 }
 
-/** Every service of the applied stack runs its desired replicas, healthy; removed ones are gone. */
+/** Every service of the applied stack runs its desired replicas, available; removed ones are gone. */
 export function hasConverged(plan: StackPlan, services: readonly ServiceStatus[]): boolean {
   return plan.services.every((step) => {
     const live = services.find((s) => s.stack === plan.stack && s.name === step.name);

@@ -234,10 +234,11 @@ function ServiceDetails({ detail, model, action, connected, onSelect, onScale, o
           <p className="text-zinc-500">Not in the cluster snapshot yet.</p>
         ) : (
           <div className="flex flex-col gap-2.5">
-            <div className="grid grid-cols-3 gap-2 text-center">
+            <div className="grid grid-cols-4 gap-2 text-center">
               <Count label="desired" value={c.desired} />
-              <Count label="running" value={c.running} />
+              <Count label="available" value={c.available} />
               <Count label="healthy" value={c.healthy} />
+              <Count label="unknown" value={c.unknown} />
             </div>
             <ConvergenceLine service={key} convergence={c} testHooks={false} />
             <ServiceControls
@@ -457,7 +458,7 @@ function ReplicaList({ replicas, show, onSelect }: { replicas: ReplicaStatus[]; 
               type="button"
               onClick={() => onSelect({ kind: 'replica', name: r.name })}
               className="flex w-full items-center gap-2 rounded px-1.5 py-1 text-left text-[12px] hover:bg-zinc-100 dark:hover:bg-zinc-900"
-              title={LOOK_LABELS[look]}
+              title={look === 'unknown' ? `Unknown: host ${r.host} is unreachable` : LOOK_LABELS[look]}
             >
               <span className={cx('size-2 shrink-0 rounded-full', CHIP_LOOK[look].dot)} />
               <span className="min-w-0 truncate font-mono">{r.name}</span>

@@ -144,13 +144,14 @@ export function ReservationMeter({ fraction, label }: { fraction: number | null;
 
 function Chip({ replica, position, chip, dim, selected }: { replica: ReplicaStatus; position: { x: number; y: number }; chip: ChipMetrics; dim: boolean; selected: boolean }) {
   const look = replicaLook(replica);
-  const title = `${replica.name} · ${LOOK_LABELS[look]}${replica.current ? '' : ` · revision ${replica.revision}, not the current one`}`;
+  const title = `${replica.name} · ${look === 'unknown' ? `Unknown: host ${replica.host} is unreachable (Docker said ${replica.health === 'none' ? replica.state : replica.health} last)` : LOOK_LABELS[look]}${replica.current ? '' : ` · revision ${replica.revision}, not the current one`}`;
   const common = {
     'data-testid': 'replica',
     'data-replica': replica.name,
     'data-service': replicaServiceKey(replica),
     'data-state': replica.state,
     'data-health': replica.health,
+    'data-status': replica.status,
     'data-host': replica.host,
     'data-selected': selected ? '' : undefined,
     title,

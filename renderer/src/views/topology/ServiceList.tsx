@@ -4,7 +4,7 @@ import { memo, useLayoutEffect, useRef, type RefObject } from 'react';
 import { CopyCommand } from '../../ui/CopyCommand.tsx';
 import { cx } from '../../ui/cx.ts';
 import { Icon } from '../../ui/icons.tsx';
-import { convergence, type Convergence, type ServiceNode, type ServicePhase, type StackGroup } from './model.ts';
+import { convergedText, convergence, unknownText, type Convergence, type ServiceNode, type ServicePhase, type StackGroup } from './model.ts';
 import type { ServiceAction, ServiceActions } from './scale-actions.ts';
 import { ServiceControls } from './ServiceControls.tsx';
 
@@ -109,6 +109,11 @@ function sameRow(a: ServiceRowProps, b: ServiceRowProps): boolean {
     x.desired === y.desired &&
     x.running === y.running &&
     x.healthy === y.healthy &&
+    x.available === y.available &&
+    x.unknown === y.unknown &&
+    x.noHealthCheck === y.noHealthCheck &&
+    x.unknownHosts.join() === y.unknownHosts.join() &&
+    x.revisions.map((r) => `${r.revision}:${r.available}`).join() === y.revisions.map((r) => `${r.revision}:${r.available}`).join() &&
     x.pending === y.pending
   );
 }
@@ -216,7 +221,7 @@ export function ConvergenceLine({ service, convergence: c, testHooks = true }: {
   if (c.converged) {
     return (
       <p className="mt-1 text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400">
-        {c.desired === 0 ? 'Scaled to 0' : `${c.healthy} of ${c.desired} healthy`}
+        {c.desired === 0 ? 'Scaled to 0' : convergedText(c)}
       </p>
     );
   }
@@ -224,7 +229,7 @@ export function ConvergenceLine({ service, convergence: c, testHooks = true }: {
     c.phase === 'blocked' || c.phase === 'degraded'
       ? 'bg-red-50 text-red-900 dark:bg-red-500/10 dark:text-red-200'
       : 'bg-amber-50 text-amber-900 dark:bg-amber-400/10 dark:text-amber-100';
-  const sentence = `${c.healthy} healthy and ${c.running} running of ${c.desired} desired${c.requesting ? `; asked for ${c.target}` : ''}`;
+  const sentence = `${c.available} available (${c.healthy} healthy) and ${c.running} running of ${c.desired} desired${c.unknown ? `; ${unknownText(c)}` : ''}${c.requesting ? `; asked for ${c.target}` : ''}`;
   return (
     <div
       data-testid={testHooks ? 'scale-pending' : undefined}
@@ -234,13 +239,15 @@ export function ConvergenceLine({ service, convergence: c, testHooks = true }: {
     >
       <p className="flex items-center gap-x-1.5">
         <span>
-          <b className="font-semibold">{c.healthy}</b> healthy
+          <b className="font-semibold">{c.available}</b> available
         </span>
-        {c.healthy !== c.target && <span className="font-semibold text-indigo-700 dark:text-indigo-300">→ {c.target}</span>}
+        {c.available !== c.target && <span className="font-semibold text-indigo-700 dark:text-indigo-300">→ {c.target}</span>}
       </p>
       <p className="opacity-75">
-        {c.running} running · {c.desired} desired
+        {c.healthy} healthy · {c.running} running · {c.desired} desired
       </p>
+      {c.revisions.length > 0 && <p className="mt-0.5 opacity-80">{c.revisions.map((r) => `rev ${r.revision}: ${r.available}`).join(' · ')} available</p>}
+      {c.unknown > 0 && <p className="mt-0.5 font-medium">{unknownText(c)}</p>}
       {c.outdated > 0 && <p className="mt-0.5 opacity-80">{c.outdated} on an older revision</p>}
       {c.blockedBy !== null && <p className="mt-0.5 font-medium">{c.blockedBy}</p>}
     </div>

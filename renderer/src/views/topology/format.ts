@@ -94,7 +94,7 @@ export function specSummary(spec: Record<string, unknown>): SpecRow[] {
   }
 
   const health = record(spec['healthcheck']);
-  if (health === null) rows.push({ label: 'Health check', value: 'none (running counts as healthy)' });
+  if (health === null) rows.push({ label: 'Health check', value: 'none (running replicas count as available, not healthy)' });
   else {
     const test = strings(health['test']);
     const interval = num(health['intervalMs']);

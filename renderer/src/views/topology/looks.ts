@@ -35,7 +35,7 @@ export const CHIP_LOOK: Record<ReplicaLook, { body: string; dot: string }> = {
     body: 'bg-sky-50 text-sky-900 ring-sky-500/30 dark:bg-sky-500/10 dark:text-sky-100 dark:ring-sky-400/30',
     dot: 'bg-sky-500',
   },
-  lost: {
+  unknown: {
     body: `${STRIPES} text-zinc-400 ring-zinc-300 dark:text-zinc-500 dark:ring-zinc-700`,
     dot: 'bg-zinc-400 dark:bg-zinc-600',
   },
@@ -50,7 +50,7 @@ export const SQUARE_LOOK: Record<ReplicaLook, string> = {
   stopped: 'bg-zinc-300 ring-1 ring-red-400 ring-inset dark:bg-zinc-700',
   created: 'bg-white outline-1 outline-dashed outline-zinc-400 -outline-offset-1 dark:bg-zinc-900 dark:outline-zinc-500',
   changing: 'bg-sky-400',
-  lost: `${STRIPES} ring-1 ring-zinc-300 ring-inset dark:ring-zinc-700`,
+  unknown: `${STRIPES} ring-1 ring-zinc-300 ring-inset dark:ring-zinc-700`,
 };
 
 /** The legend, in the order people read it. */
@@ -61,5 +61,5 @@ export const LEGEND: ReadonlyArray<{ look: ReplicaLook; label: string }> = [
   { look: 'unhealthy', label: 'Unhealthy' },
   { look: 'stopped', label: 'Exited' },
   { look: 'created', label: 'Created' },
-  { look: 'lost', label: 'Host unreachable' },
+  { look: 'unknown', label: 'Unknown (host unreachable)' },
 ];

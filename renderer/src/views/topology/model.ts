@@ -2,6 +2,7 @@
 // replicas they run, services grouped by stack, how each replica looks, and whether each service
 // has converged to what was asked. Pure functions: no DOM, no React.
 import type { ClusterSnapshot, Host, HostUsage, ReplicaStatus, ServiceStatus } from '../../../../shared/api.ts';
+import { isConverged } from '../../../../shared/service-status.ts';
 
 /** "shop/web": how the topology, the test hooks and `service.scale` name a service. */
 export function serviceKey(service: { stack: string; name: string }): string {
@@ -12,17 +13,15 @@ export function replicaServiceKey(replica: ReplicaStatus): string {
   return `${replica.stack}/${replica.service}`;
 }
 
-/** How a replica chip looks: its state and health in one word. */
-export type ReplicaLook = 'healthy' | 'running' | 'starting' | 'unhealthy' | 'stopped' | 'created' | 'changing' | 'lost';
+/**
+ * How a replica chip looks: its status in one word, and for one that is not running, why. On a
+ * host that is not ready it is unknown, whatever Docker said last.
+ */
+export type ReplicaLook = 'healthy' | 'running' | 'starting' | 'unhealthy' | 'stopped' | 'created' | 'changing' | 'unknown';
 
-export function replicaLook(replica: Pick<ReplicaStatus, 'state' | 'health' | 'hostReady'>): ReplicaLook {
-  if (!replica.hostReady) return 'lost';
+export function replicaLook(replica: Pick<ReplicaStatus, 'state' | 'status'>): ReplicaLook {
+  if (replica.status !== 'stopped') return replica.status;
   switch (replica.state) {
-    case 'running':
-      if (replica.health === 'healthy') return 'healthy';
-      if (replica.health === 'starting') return 'starting';
-      if (replica.health === 'unhealthy') return 'unhealthy';
-      return 'running';
     case 'created':
       return 'created';
     case 'exited':
@@ -41,7 +40,7 @@ export const LOOK_LABELS: Record<ReplicaLook, string> = {
   stopped: 'Exited',
   created: 'Created, not started',
   changing: 'Restarting or being removed',
-  lost: 'On an unreachable host',
+  unknown: 'Unknown: its host is unreachable',
 };
 
 export interface HostNode {
@@ -61,7 +60,7 @@ export interface ServiceNode {
   replicas: ReplicaStatus[];
   /** Replicas not on the desired revision. */
   outdated: number;
-  /** Some replica is unhealthy, exited or on an unreachable host. */
+  /** Some replica is unhealthy, exited or unknown (on an unreachable host). */
   degraded: boolean;
 }
 
@@ -169,6 +168,15 @@ export interface Convergence {
   desired: number;
   running: number;
   healthy: number;
+  /** Can take traffic: running on a ready host, healthy or without a health check. */
+  available: number;
+  /** On hosts that are not ready; in no other count. */
+  unknown: number;
+  unknownHosts: string[];
+  /** Running without a health check. */
+  noHealthCheck: number;
+  /** Per revision while more than one has replicas (a rollout), oldest first; else empty. */
+  revisions: { revision: number; available: number }[];
   outdated: number;
   /** What was asked last: the request's target while one is active, else the desired count. */
   target: number;
@@ -185,20 +193,25 @@ export function requestActive(request: ScaleRequest | null, desired: number): re
 }
 
 export function convergence(service: Pick<ServiceNode, 'status' | 'outdated' | 'degraded'>, request: ScaleRequest | null): Convergence {
-  const { desired, running, healthy, pending } = service.status;
+  const { desired, running, healthy, available, unknown, unknownHosts, noHealthCheck, pending } = service.status;
   const requesting = requestActive(request, desired);
-  const converged = !requesting && desired === healthy && running === desired && service.outdated === 0;
+  const converged = !requesting && isConverged(service.status) && service.outdated === 0;
   let phase: ServicePhase;
   if (pending !== null && pending !== '') phase = 'blocked';
   else if (converged) phase = 'converged';
   else if (requesting) phase = 'scaling';
   else if (service.outdated > 0) phase = 'updating';
-  else if (healthy < desired && service.degraded) phase = 'degraded';
+  else if (available < desired && service.degraded) phase = 'degraded';
   else phase = 'scaling';
   return {
     desired,
     running,
     healthy,
+    available,
+    unknown,
+    unknownHosts,
+    noHealthCheck,
+    revisions: service.status.revisions.length > 1 ? service.status.revisions.map((r) => ({ revision: r.revision, available: r.available })) : [],
     outdated: service.outdated,
     target: requesting ? request.target : desired,
     requesting,
@@ -208,9 +221,21 @@ export function convergence(service: Pick<ServiceNode, 'status' | 'outdated' | '
   };
 }
 
+/** "3 of 3 healthy", or for replicas without a health check "2 of 2 running (no health check)". */
+export function convergedText(c: Pick<Convergence, 'desired' | 'healthy' | 'available' | 'noHealthCheck'>): string {
+  if (c.healthy === c.desired) return `${c.healthy} of ${c.desired} healthy`;
+  if (c.noHealthCheck === c.desired) return `${c.available} of ${c.desired} running (no health check)`;
+  return `${c.available} of ${c.desired} available (${c.healthy} healthy, ${c.noHealthCheck} without a health check)`;
+}
+
+/** "1 unknown: h2 unreachable". */
+export function unknownText(c: Pick<Convergence, 'unknown' | 'unknownHosts'>): string {
+  return `${c.unknown} unknown: ${c.unknownHosts.join(', ')} unreachable`;
+}
+
 function degraded(replica: ReplicaStatus): boolean {
   const look = replicaLook(replica);
-  return look === 'unhealthy' || look === 'stopped' || look === 'lost';
+  return look === 'unhealthy' || look === 'stopped' || look === 'unknown';
 }
 
 /** For the sidebar badge: services whose replicas are not yet what was asked, and whether any is in trouble. */

@@ -1,0 +1,68 @@
+// The few tar archives Baton sends to and reads from an engine (a config file into a container,
+// the same file read back), in the ustar format Docker's archive endpoints take. Small on purpose:
+// regular files and folders, names under 100 bytes, nothing else.
+
+export interface TarEntry {
+  /** Relative path inside the archive, e.g. "etc/baton-ep/haproxy.cfg"; a folder ends with "/". */
+  name: string;
+  content?: Buffer | string;
+  mode?: number;
+}
+
+const BLOCK = 512;
+
+function octal(value: number, width: number): string {
+  return value.toString(8).padStart(width - 1, '0') + '\0';
+}
+
+function header(name: string, size: number, mode: number, type: '0' | '5'): Buffer {
+  if (Buffer.byteLength(name) > 99) throw new Error(`tar entry name too long: ${name}`);
+  const h = Buffer.alloc(BLOCK);
+  h.write(name, 0, 100, 'utf8');
+  h.write(octal(mode, 8), 100);
+  h.write(octal(0, 8), 108); // uid
+  h.write(octal(0, 8), 116); // gid
+  h.write(octal(size, 12), 124);
+  h.write(octal(Math.floor(Date.now() / 1000), 12), 136);
+  h.write('        ', 148); // checksum counts as spaces while it is summed
+  h.write(type, 156);
+  h.write('ustar\0', 257);
+  h.write('00', 263);
+  let sum = 0;
+  for (const byte of h) sum += byte;
+  h.write(octal(sum, 7) + ' ', 148);
+  return h;
+}
+
+export function makeTar(entries: TarEntry[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const e of entries) {
+    if (e.name.endsWith('/')) {
+      parts.push(header(e.name, 0, e.mode ?? 0o755, '5'));
+      continue;
+    }
+    const body = Buffer.isBuffer(e.content) ? e.content : Buffer.from(e.content ?? '', 'utf8');
+    parts.push(header(e.name, body.length, e.mode ?? 0o644, '0'), body);
+    const pad = (BLOCK - (body.length % BLOCK)) % BLOCK;
+    if (pad) parts.push(Buffer.alloc(pad));
+  }
+  parts.push(Buffer.alloc(BLOCK * 2));
+  return Buffer.concat(parts);
+}
+
+/** The first regular file in an archive (what Docker's GET /containers/{id}/archive gives for one file). */
+export function firstFile(tar: Buffer): { name: string; content: Buffer } | null {
+  let offset = 0;
+  while (offset + BLOCK <= tar.length) {
+    const h = tar.subarray(offset, offset + BLOCK);
+    if (h.every((b) => b === 0)) return null;
+    const name = h.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '');
+    const size = parseInt(h.subarray(124, 136).toString('utf8').replace(/\0.*$/s, '').trim() || '0', 8);
+    const type = String.fromCharCode(h[156] ?? 0);
+    const start = offset + BLOCK;
+    if (!Number.isFinite(size) || size < 0 || start + size > tar.length) return null;
+    if (type === '0' || type === '\0') return { name, content: tar.subarray(start, start + size) };
+    offset = start + Math.ceil(size / BLOCK) * BLOCK;
+  }
+  return null;
+}
