@@ -41,19 +41,8 @@ interface Serving {
   client: SocketClient;
 }
 
-// The flag exists once the ingress does; the environment variable is passed either way.
-async function serveArgs(): Promise<string[]> {
-  const help = await new Promise<string>((resolve) => {
-    const p = spawn(process.execPath, [join(ROOT, 'bin/baton.mjs'), 'serve', '--help'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('close', () => resolve(out));
-  });
-  return help.includes('--ingress-image') ? ['serve', '--ingress-image', INGRESS_IMAGE] : ['serve'];
-}
-
 async function startServe(home: string, args: string[]): Promise<Serving> {
-  const env = { ...process.env, BATON_HOME: home, HOME: home, BATON_LOG_LEVEL: 'warn', BATON_INGRESS_IMAGE: INGRESS_IMAGE };
+  const env = { ...process.env, BATON_HOME: home, HOME: home, BATON_LOG_LEVEL: 'warn' };
   const child = spawn(process.execPath, [join(ROOT, 'bin/baton.mjs'), ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let text = '';
   await new Promise<void>((resolve, reject) => {
@@ -116,7 +105,7 @@ const CP_RESTART_AT_S = 10;
 export async function batonSide(lab: LabInfo, log: Log): Promise<BatonSide> {
   await removeBatonLeftovers(lab);
   const home = mkdtempSync(join(tmpdir(), 'baton-bench-ingress-'));
-  const args = await serveArgs();
+  const args = ['serve', '--ingress-image', INGRESS_IMAGE];
   let serving = await startServe(home, args);
   const call = <T>(fn: (c: SocketClient) => Promise<T>) => fn(serving.client);
   const side: BatonSide = {
