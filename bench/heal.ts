@@ -3,7 +3,8 @@
 // available elsewhere, (c) scale 1 → 30 → 1.
 import { labUp } from '../test/lab/lab.ts';
 import { measureBaton } from './heal/baton.ts';
-import { formatSwarmFigures, measureSwarm, swarmDown } from './heal/swarm.ts';
+import { formatSwarmFigures, measureSwarm } from './heal/swarm.ts';
+import { swarmDown } from './swarm.ts';
 import { markdownTable, ratio } from './stats.ts';
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

@@ -1,12 +1,14 @@
 // `npm run bench [-- NAME…]`: runs the named benchmarks (all when none is named) against the lab,
 // printing for each our figure, the peer's on the same hosts in the same run, and the ratio.
 import { benchHeal } from './heal.ts';
+import { benchIngress } from './ingress.ts';
 import { benchSsh } from './ssh.ts';
 import { benchUi } from './ui.ts';
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   ssh: benchSsh,
   heal: benchHeal,
+  ingress: benchIngress,
   ui: benchUi,
 };
 

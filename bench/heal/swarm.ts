@@ -1,14 +1,14 @@
-// The Docker Swarm side of the healing benchmark, on the lab's hosts: a 3-manager swarm, a
+// The Docker Swarm side of the healing benchmark, on the lab's hosts: a 3-manager swarm (../swarm.ts), a
 // service `bench-web` of baton-test/web:1 with a health check, and three measurements:
 // recovery from `docker kill` of a replica, from the loss of a host's link, and scaling 1 → 30 → 1.
 // Times come from the shared observer (observe.ts), polling every host's engine.
 //
-// All three hosts join as managers: with 3 managers the swarm keeps its quorum when one host is
-// lost, so the host-loss trial measures Swarm healing rather than a cluster without a manager.
+// All three hosts are managers, so the host-loss trial measures Swarm healing rather than a
+// cluster without a manager.
 // No port is published: the routing mesh needs IPVS, which this kernel lacks.
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { dockerCli, killHost, reviveHost, type LabHost, type LabInfo } from '../../test/lab/lab.ts';
+import { killHost, reviveHost, type LabHost, type LabInfo } from '../../test/lab/lab.ts';
+import { allHealthy, cli, leaderOf, quietly, swarmDown, swarmUp, waitNodes, type NodeRow } from '../swarm.ts';
 import { markdownTable, percentile } from '../stats.ts';
 import {
   availableReplicas,
@@ -69,96 +69,6 @@ export interface SwarmFigures {
   totalMs: number;
 }
 
-// ---------------------------------------------------------------- docker CLI
-
-async function cli(host: LabHost, args: string[]): Promise<string> {
-  const r = await dockerCli(host, args);
-  if (r.code !== 0) throw new Error(`docker ${args.join(' ')} on ${host.name} failed (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
-  return r.stdout.trim();
-}
-
-async function quietly(host: LabHost, args: string[]): Promise<void> {
-  await dockerCli(host, args).catch(() => undefined);
-}
-
-// ---------------------------------------------------------------- swarm
-
-interface NodeRow {
-  hostname: string;
-  status: string; // Ready, Down, Unknown
-  manager: string; // Leader, Reachable, Unreachable, '' for a worker
-}
-
-async function nodes(via: LabHost): Promise<NodeRow[]> {
-  const out = await cli(via, ['node', 'ls', '--format', '{{.Hostname}}\t{{.Status}}\t{{.ManagerStatus}}']);
-  return out.split('\n').filter(Boolean).map((line) => {
-    const [hostname = '', status = '', manager = ''] = line.split('\t');
-    return { hostname, status, manager };
-  });
-}
-
-function allHealthy(rows: NodeRow[], count: number): boolean {
-  const ok = rows.filter((r) => r.status === 'Ready' && (r.manager === 'Leader' || r.manager === 'Reachable'));
-  return rows.length === count && ok.length === count;
-}
-
-// A `node ls` slower than this is waiting for a leader (it answers in tens of ms otherwise).
-const SLOW_NODE_LS_MS = 1000;
-
-// Polls `docker node ls` on `via` until the rows satisfy `done`; ms from the call. stalledMs: time
-// spent in polls that failed or hung, i.e. while the swarm had no leader: a manager then either
-// answers "the swarm does not have a leader" or holds the request until there is one.
-async function waitNodes(via: LabHost, done: (rows: NodeRow[]) => boolean, timeoutMs: number, what: string): Promise<{ ms: number; stalledMs: number }> {
-  const start = performance.now();
-  let last: NodeRow[] | string = [];
-  let stalledMs = 0;
-  while (performance.now() - start < timeoutMs) {
-    const polled = performance.now();
-    const answer = await nodes(via).catch((e: Error) => e.message);
-    const took = performance.now() - polled;
-    if (typeof answer === 'string' || took > SLOW_NODE_LS_MS) stalledMs += took;
-    last = answer;
-    if (typeof answer !== 'string' && done(answer)) return { ms: performance.now() - start, stalledMs };
-    await sleep(100);
-    if (typeof answer === 'string') stalledMs += 100;
-  }
-  throw new Error(`swarm: ${what} not reached within ${timeoutMs} ms; last node ls on ${via.name}: ${JSON.stringify(last)}`);
-}
-
-// A fresh 3-manager swarm: any old swarm left first, host 1 inits, the others join as managers.
-export async function swarmUp(lab: LabInfo): Promise<void> {
-  const [first, ...others] = lab.hosts;
-  if (!first) throw new Error('swarm: the lab has no Docker hosts');
-  await Promise.all(lab.hosts.map((h) => quietly(h, ['swarm', 'leave', '--force'])));
-  await cli(first, ['swarm', 'init', '--advertise-addr', first.address, '--listen-addr', `${first.address}:2377`]);
-  const token = await cli(first, ['swarm', 'join-token', '-q', 'manager']);
-  for (const h of others) {
-    // one at a time: each join changes the raft membership
-    await cli(h, ['swarm', 'join', '--token', token, '--advertise-addr', h.address, '--listen-addr', `${h.address}:2377`, `${first.address}:2377`]);
-  }
-  await waitNodes(first, (rows) => allHealthy(rows, lab.hosts.length), 30_000, `${lab.hosts.length} Ready managers`);
-}
-
-// Removes the service and leaves the swarm on every host; never throws.
-export async function swarmDown(lab: LabInfo): Promise<void> {
-  await Promise.all(lab.hosts.map((h) => quietly(h, ['service', 'rm', SERVICE])));
-  await Promise.all(lab.hosts.map((h) => quietly(h, ['swarm', 'leave', '--force'])));
-  await Promise.all(lab.hosts.map((h) => removeTaskContainers(h).catch(() => undefined)));
-  await Promise.all(lab.hosts.map((h) => quietly(h, ['network', 'rm', 'docker_gwbridge'])));
-}
-
-async function removeTaskContainers(host: LabHost): Promise<void> {
-  const snapshot = await observeReplicas([host], SWARM_LABEL);
-  await Promise.all(snapshot.replicas.map((r) => engine(host).getContainer(r.id).remove({ force: true }).catch(() => undefined)));
-}
-
-async function leaderOf(lab: LabInfo, via: LabHost): Promise<LabHost> {
-  const leader = (await nodes(via)).find((r) => r.manager === 'Leader');
-  const host = lab.hosts.find((h) => h.hostname === leader?.hostname);
-  if (!host) throw new Error(`swarm: no leader in node ls on ${via.name}`);
-  return host;
-}
-
 // ---------------------------------------------------------------- the service
 
 const delayName = (o: ServiceOptions): string => o.restartDelay ?? 'default (5s)';
@@ -173,11 +83,16 @@ async function createService(lab: LabInfo, replicas: number, opts: ServiceOption
   await waitSteady(lab.hosts, replicas, 60_000);
 }
 
+async function removeServiceContainers(host: LabHost): Promise<void> {
+  const snapshot = await observeReplicas([host], SWARM_LABEL);
+  await Promise.all(snapshot.replicas.map((r) => engine(host).getContainer(r.id).remove({ force: true }).catch(() => undefined)));
+}
+
 // Removal is not measured: the service goes, then its containers are force-removed
 // rather than waiting out the 10 s stop grace period of each one.
 async function removeService(lab: LabInfo): Promise<void> {
   await quietly(lab.hosts[0]!, ['service', 'rm', SERVICE]);
-  await Promise.all(lab.hosts.map(removeTaskContainers));
+  await Promise.all(lab.hosts.map(removeServiceContainers));
   await waitUntil(lab.hosts, SWARM_LABEL, (s) => s.replicas.length === 0, 30_000, 200);
 }
 
@@ -334,7 +249,7 @@ const SETTINGS: ServiceOptions[] = [{}, { restartDelay: '0s' }];
 // swarm down. About 3 minutes.
 export async function measureSwarm(lab: LabInfo, log: (line: string) => void = () => undefined): Promise<SwarmFigures> {
   const start = performance.now();
-  await swarmDown(lab);
+  await swarmDown(lab, [SERVICE]);
   try {
     await swarmUp(lab);
     const engineVersion = await cli(lab.hosts[0]!, ['version', '--format', '{{.Server.Version}}']);
@@ -351,7 +266,7 @@ export async function measureSwarm(lab: LabInfo, log: (line: string) => void = (
     log(`scale: 1→30 in ${scale.upMs.toFixed(0)} ms, 30→1 in ${scale.downStoppedMs.toFixed(0)} ms`);
     return { engineVersion, managers: lab.hosts.length, byRestartDelay, scale, totalMs: performance.now() - start };
   } finally {
-    await swarmDown(lab);
+    await swarmDown(lab, [SERVICE]);
   }
 }
 

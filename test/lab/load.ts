@@ -15,6 +15,8 @@
 //   longer than the timeout: unanswered = sent - answered - read errors - write errors.
 // - A slow answer that arrives after --timeout counts as a response and as a timeout; a failure
 //   is then counted twice rather than not at all.
+// At a rate, a request whose connection failed is sent again at once on a new one (wrk does so),
+// outside the schedule.
 // A connection closed by the server while idle (no request outstanding) also shows as a read
 // error; only the drain leaves connections idle, so servers under test keep idle client
 // connections open longer than timeoutS + 1 s.
@@ -31,7 +33,7 @@ export interface LoadOptions {
   threads: number; // at most `connections`
   durationS: number; // whole seconds of load
   timeoutS: number; // whole seconds: an answer slower than this is a failure
-  rate?: number; // requests/s over all connections, at most: each connection waits connections/rate s between requests
+  rate?: number; // requests/s over all connections, at most (no more in flight than connections): requests start on a schedule per thread
   netns?: string; // run wrk in this network namespace (ip netns exec); default: the root namespace
 }
 
@@ -67,11 +69,11 @@ export interface RunningLoad {
 
 const MARK = 'baton-load-result ';
 
-// The script wrk runs. LOAD_MS and PACE_MS are put in by luaScript(). Each thread has its own Lua
+// The script wrk runs. LOAD_MS and INTERVAL_MS are put in by luaScript(). Each thread has its own Lua
 // state: counters are per thread, and done() (in the main state) adds them up from setup()'s list.
 const LUA = `-- written by test/lab/load.ts
 local LOAD_MS = %LOAD_MS%
-local PACE_MS = %PACE_MS%
+local INTERVAL_MS = %INTERVAL_MS%
 local HOLD_MS = 3600000
 
 local ffi = require("ffi")
@@ -101,12 +103,21 @@ function init(args)
   deadline = now_ms() + LOAD_MS
 end
 
--- before each request: 0 (or the pace) during the load, then hold the connection until wrk stops
--- (every connection's first request comes after a delay(), so it also marks the load as running)
+-- before each request: during the load, 0, or at a rate the wait until this thread's next slot
+-- (slots INTERVAL_MS apart, taken by whichever connection asks next; a thread that fell behind
+-- starts again from now rather than catching up in a burst); then hold the connection until wrk
+-- stops. Every connection's first request comes after a delay(), so it also marks the load as
+-- running.
+local next_slot = 0
 function delay()
   running = true
-  if now_ms() >= deadline then return HOLD_MS end
-  return PACE_MS
+  local now = now_ms()
+  if now >= deadline then return HOLD_MS end
+  if INTERVAL_MS == 0 then return 0 end
+  if next_slot < now then next_slot = now end
+  local slot = next_slot
+  next_slot = slot + INTERVAL_MS
+  return math.floor(slot - now)
 end
 
 function request()
@@ -152,8 +163,9 @@ const doneSchema = z.object({
 });
 
 function luaScript(o: LoadOptions): string {
-  const paceMs = o.rate === undefined ? 0 : (o.connections / o.rate) * 1000;
-  return LUA.replace('%LOAD_MS%', String(o.durationS * 1000)).replace('%PACE_MS%', paceMs.toFixed(3));
+  // each thread keeps its share of the rate
+  const intervalMs = o.rate === undefined ? 0 : (o.threads / o.rate) * 1000;
+  return LUA.replace('%LOAD_MS%', String(o.durationS * 1000)).replace('%INTERVAL_MS%', intervalMs.toFixed(3));
 }
 
 function checkOptions(o: LoadOptions): void {

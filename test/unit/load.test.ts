@@ -96,7 +96,9 @@ test('load: in the background while the caller acts, and at a given rate', async
     const midway = srv.counted.received;
     const r = await running.result;
     assert.ok(midway > 100 && midway < r.sent, `about half the requests by the middle of the run: ${midway} of ${r.sent}`);
-    assert.ok(r.sent >= 300 && r.sent <= 410, `200 req/s for 2 s: ${r.sent} sent`);
+    // a request whose connection the server dropped is sent again at once, outside the schedule
+    const scheduled = r.sent - r.errors.read;
+    assert.ok(scheduled >= 380 && scheduled <= 410, `200 req/s for 2 s: ${scheduled} sent on schedule`);
     assert.equal(r.sent, srv.counted.received);
   } finally {
     await srv.close();
