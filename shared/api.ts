@@ -307,6 +307,12 @@ export const ReplicaStatus = z.object({
   health: z.enum(['none', 'starting', 'healthy', 'unhealthy']),
   /** What is known now: 'unknown' when the host is not ready (see shared/service-status.ts). */
   status: z.enum(REPLICA_CONDITIONS),
+  /**
+   * Where it stands with the ingress: serving (in the pools, takes traffic), draining (leaving
+   * them before it stops), out (in no pool: not ready, no port, or nothing routed). Absent where
+   * no ingress runs (a client of an older control plane).
+   */
+  pool: z.enum(['serving', 'draining', 'out']).optional(),
   revision: z.number().int(),
   current: z.boolean(), // runs the desired revision
   createdAt: z.string(),

@@ -147,7 +147,7 @@ export class ControlPlane {
       options.reconcilerOptions,
     );
     ingress = new Ingress({ hosts, state: reconciler.state, stacks: store.stacks, events, log, clusterId, networks, image: options.ingressImage ?? (process.env.BATON_INGRESS_IMAGE || DEFAULT_INGRESS_IMAGE) });
-    const stacks = new StackService({ store, hosts, reconciler, events, log, blockedOn: (port) => ingress?.blockedOn(port) ?? [] });
+    const stacks = new StackService({ store, hosts, reconciler, events, log, blockedOn: (port) => ingress?.blockedOn(port) ?? [], poolState: (id) => ingress?.poolState(id) ?? 'out' });
     const plane = new ControlPlane(home, store, events, hosts, reconciler, stacks, ingress, log, options);
     hosts.startAll();
     ingress.start();

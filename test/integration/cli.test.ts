@@ -175,9 +175,16 @@ services:
   assert.deepEqual(new Set(out.map((l) => l.slice(0, l.indexOf(' ')))), new Set(ps.map((r) => r.name)), 'both replicas');
   assert.match(merged.stderr, /^chat_talker\.\d+\.1-[0-9a-f]{6} *\| err \d+$/m, 'stderr lines on stderr');
 
-  const one = await baton('logs', '--tail', '4', '--timestamps', ps[0]!.name);
-  assert.equal(one.code, 0, one.stderr);
-  const lines = [...one.stdout.trim().split('\n'), ...one.stderr.trim().split('\n')];
+  // the replica writes a line to each stream every so often: ask until it has written four
+  let one = await baton('logs', '--tail', '4', '--timestamps', ps[0]!.name);
+  let lines: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    assert.equal(one.code, 0, one.stderr);
+    lines = [...one.stdout.trim().split('\n'), ...one.stderr.trim().split('\n')].filter(Boolean);
+    if (lines.length >= 4) break;
+    await new Promise((r) => setTimeout(r, 250));
+    one = await baton('logs', '--tail', '4', '--timestamps', ps[0]!.name);
+  }
   assert.equal(lines.length, 4);
   assert.ok(lines.every((l) => /^\d{4}-\d\d-\d\dT[\d:.]+Z (line|err) \d+$/.test(l)), lines.join('\n'));
 

@@ -123,6 +123,8 @@ describe('ingress on every host', () => {
       for (let i = 0; i < 30; i++) hostsSeen.add(replicaHost.get(await answerFrom(`http://${h.address}:8080/`)) ?? '?');
       assert.deepEqual([...hostsSeen].sort(), ['h1', 'h2', 'h3'], `through ${h.address}: replicas of every host answer`);
     }
+    const listed = (await call(t.plane, 'replica.list', { service: 'shop/web' })) as { pool?: string }[];
+    assert.deepEqual(listed.map((r) => r.pool), Array(6).fill('serving'), 'baton ps says each replica takes traffic');
     const ingresses = await containerIds('name=baton-ingress');
     assert.deepEqual(ingresses.map((c) => c.host).sort(), ['h1', 'h2', 'h3'], 'one baton-ingress per host');
   });

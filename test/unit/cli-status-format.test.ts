@@ -96,8 +96,9 @@ test('baton ps: HEALTH is unknown on an unreachable host, with what Docker said 
   assert.equal(replicaHealthText(replica()), 'healthy');
   assert.equal(replicaHealthText(replica({ health: 'none', status: 'running' })), 'no check');
   assert.equal(replicaHealthText(replica({ hostReady: false, status: 'unknown' })), 'unknown (last: healthy)');
-  const out = replicasTable([replica(), replica({ name: 'shop_web.2.1-def', host: 'h2', hostReady: false, status: 'unknown' })], [service()]);
-  const [header, , lost] = out.split('\n');
-  assert.deepEqual(header!.split(/\s{2,}/), ['REPLICA', 'HOST', 'STATE', 'HEALTH', 'REV', 'AGE']);
-  assert.match(lost!, /h2 \(unreachable\)\s+running\s+unknown \(last: healthy\)\s+1\s/);
+  const out = replicasTable([replica({ pool: 'serving' }), replica({ name: 'shop_web.2.1-def', host: 'h2', hostReady: false, status: 'unknown', pool: 'draining' })], [service()]);
+  const [header, serving, lost] = out.split('\n');
+  assert.deepEqual(header!.split(/\s{2,}/), ['REPLICA', 'HOST', 'STATE', 'HEALTH', 'REV', 'AGE', 'TRAFFIC']);
+  assert.match(serving!, /\sserving$/);
+  assert.match(lost!, /h2 \(unreachable\)\s+running\s+unknown \(last: healthy\)\s+1\s.*\sdraining$/);
 });

@@ -54,6 +54,8 @@ export class StackService {
       log: Logger;
       /** Published ports something else holds on a host, by port (the ingress knows). */
       blockedOn?: (port: number) => { host: string; holder: string }[];
+      /** Where a replica stands with the ingress. */
+      poolState?: (replicaId: string) => 'serving' | 'draining' | 'out';
     },
   ) {}
 
@@ -247,7 +249,7 @@ export class StackService {
     const ready = this.readyHosts(hosts);
     return [...replicas]
       .sort((a, b) => byText(a.stack, b.stack) || byText(a.service, b.service) || a.slot - b.slot || a.createdMs - b.createdMs)
-      .map((r) => replicaStatus(r, ready.has(r.host), current.get(serviceKey(r.stack, r.service)) === r.containerHash));
+      .map((r) => ({ ...replicaStatus(r, ready.has(r.host), current.get(serviceKey(r.stack, r.service)) === r.containerHash), ...(this.deps.poolState ? { pool: this.deps.poolState(r.id) } : {}) }));
   }
 
   /** A replica by container name or id (at least 12 characters), among those the hosts show. */

@@ -113,9 +113,9 @@ export function replicaHealthText(r: ReplicaStatus): string {
 }
 
 export function replicasTable(replicas: ReplicaStatus[], services: ServiceStatus[]): string {
-  const rows = replicas.map((r) => [r.name, r.host + (r.hostReady ? '' : ' (unreachable)'), r.state, replicaHealthText(r), `${r.revision}${r.current ? '' : ' (old)'}`, age(r.createdAt)]);
+  const rows = replicas.map((r) => [r.name, r.host + (r.hostReady ? '' : ' (unreachable)'), r.state, replicaHealthText(r), `${r.revision}${r.current ? '' : ' (old)'}`, age(r.createdAt), r.pool ?? '-']);
   const pending = services.filter((s) => s.pending).map((s) => `pending ${s.stack}/${s.name}: ${s.pending}`);
-  return [rows.length ? table(['REPLICA', 'HOST', 'STATE', 'HEALTH', 'REV', 'AGE'], rows) : 'No replicas.', ...pending].join('\n');
+  return [rows.length ? table(['REPLICA', 'HOST', 'STATE', 'HEALTH', 'REV', 'AGE', 'TRAFFIC'], rows) : 'No replicas.', ...pending].join('\n');
 }
 
 export function planText(plan: StackPlan): string {
