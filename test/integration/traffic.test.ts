@@ -270,3 +270,27 @@ describe('a published port something else holds on one host', () => {
     }
   });
 });
+
+describe('an ingress image that cannot be had', () => {
+  test('every host says what and what to do, and the running ingress keeps serving', async () => {
+    const { home, userHome } = t;
+    await t.plane.stop();
+    t = await startTestPlane({ home, userHome }, { ingressImage: 'baton-test/no-such-ingress:1' });
+    const failed = new Map<string, string>();
+    const off = t.plane.subscribe((e) => {
+      if (e.kind === 'ingress.failed' && e.host) failed.set(e.host, e.message);
+    });
+    try {
+      await until('an ingress.failed event from every host', async () => failed.size, (n) => n === 3, 60_000);
+    } finally {
+      off();
+    }
+    for (const message of failed.values()) {
+      assert.match(message, /baton-test\/no-such-ingress:1 is not on h\d and could not be pulled there/);
+      assert.match(message, /docker save baton-test\/no-such-ingress:1 \| ssh h\d docker load.*--ingress-image/);
+      assert.match(message, /keeps serving/);
+    }
+    await allServingThroughAll(6);
+    assert.deepEqual((await containerIds('name=baton-ingress')).map((c) => c.host).sort(), ['h1', 'h2', 'h3'], 'the old ingress containers were kept');
+  });
+});
