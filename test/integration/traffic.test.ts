@@ -6,7 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { BatonEvent, ServiceStatus } from '../../shared/api.ts';
-import { dockerCli, readLab, type LabInfo } from '../lab/lab.ts';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { dockerCli, killHost, readLab, reviveHost, type LabInfo } from '../lab/lab.ts';
 import { describeLoad, startLoad } from '../lab/load.ts';
 import { call, startTestPlane, waitForEvent, type TestPlane } from './helpers.ts';
 
@@ -267,6 +269,26 @@ describe('a published port something else holds on one host', () => {
       assert.ok(s.ports.some((p) => /9090/.test(p) && /h2/.test(p)), `baton ls names the blocked host: ${s.ports.join(', ')}`);
     } finally {
       await dockerCli(h2, ['rm', '-f', 'squatter']);
+    }
+  });
+});
+
+describe('a host restarted while the control plane is down', () => {
+  test('its ingress comes back by itself with the same pools, though /run was emptied', async () => {
+    const { home, userHome } = t;
+    const clusterId = t.plane.store.settings.get('cluster_id')!;
+    await t.plane.stop();
+    try {
+      await killHost(lab.hosts[2]!.name, 'process');
+      // a real restart leaves /run empty: the sockets' folders go too
+      for (const dir of readdirSync('/run/baton').filter((d) => d.startsWith(`ingress-${clusterId.slice(0, 12)}-h3`))) rmSync(join('/run/baton', dir), { recursive: true, force: true });
+      await reviveHost(lab.hosts[2]!.name);
+      const h3 = lab.hosts[2]!;
+      await until('the ingress on h3 answers again, with no control plane', () => answerFrom(`http://${h3.address}:8080/`), () => true, 60_000);
+      await allServingThroughAll(6);
+    } finally {
+      t = await startTestPlane({ home, userHome });
+      await until('the hosts are ready again', async () => (await call(t.plane, 'host.list', {})) as { state: string }[], (hs) => hs.length === 3 && hs.every((h) => h.state === 'ready'), 30_000);
     }
   });
 });

@@ -4,6 +4,7 @@ import type { PortSpec } from '../../shared/stack.ts';
 import type { ObservedReplica } from '../../electron/control-plane/reconcile/replica.ts';
 import { hostIngressModel, MESH_PORTS, meshPorts, publishedPorts, routeMode, type RouteInputs } from '../../electron/control-plane/ingress/routes.ts';
 import { serviceSpec } from './fixtures/service-spec.ts';
+import { chooseHostPorts, containerConfig, HOST_PORT_RANGE } from '../../electron/control-plane/reconcile/container-config.ts';
 
 const web = (ports: PortSpec[]) => ({ stack: 'shop', name: 'web', spec: { ...serviceSpec({ replicas: 3 }), ports } });
 const ingress8080: PortSpec = { target: 80, published: 8080, protocol: 'tcp', mode: 'ingress' };
@@ -35,7 +36,7 @@ const inputs = (over: Partial<RouteInputs>): RouteInputs => ({
   ...over,
 });
 
-test('a published port: one route on every host, local replicas on their network address, others at host:ephemeral port', () => {
+test('a published port: one route on every host, every replica at its host address and the host port Baton chose', () => {
   const a = replica('h1');
   const b = replica('h2');
   const onH1 = hostIngressModel(inputs({ replicas: [a, b] }), 'h1');
@@ -43,11 +44,22 @@ test('a published port: one route on every host, local replicas on their network
   const route = onH1.routes[0]!;
   assert.deepEqual({ id: route.id, publish: route.publish, discovery: route.discovery, mode: route.mode }, { id: 'shop.web.80', publish: 8080, discovery: true, mode: 'http' });
   assert.deepEqual(route.servers, [
-    { name: `r_${a.id.slice(0, 12)}`, address: a.address, port: 80, state: 'ready' },
+    { name: `r_${a.id.slice(0, 12)}`, address: '10.0.0.1', port: a.ports[0]!.hostPort, state: 'ready' },
     { name: `r_${b.id.slice(0, 12)}`, address: '10.0.0.2', port: b.ports[0]!.hostPort, state: 'ready' },
   ]);
-  const onH2 = hostIngressModel(inputs({ replicas: [a, b] }), 'h2');
-  assert.deepEqual(onH2.routes[0]!.servers.map((s) => `${s.address}:${s.port}`), [`10.0.0.1:${a.ports[0]!.hostPort}`, `${b.address}:80`]);
+  assert.deepEqual(hostIngressModel(inputs({ replicas: [a, b] }), 'h2').routes[0]!.servers, route.servers, 'the same pool on every host');
+});
+
+test('chooseHostPorts: a port per container port in the ephemeral range, never one in use, none for expose or fixed host ports', () => {
+  const spec = { ...serviceSpec({ replicas: 1 }), ports: [ingress8080, { ...ingress8080, published: 8081 }, { target: 9000, published: 9000, protocol: 'tcp' as const, mode: 'host' as const }, { target: 5432, published: null, protocol: 'tcp' as const, mode: 'ingress' as const, exposeOnly: true as const }, { target: 53, published: null, protocol: 'udp' as const, mode: 'ingress' as const }] };
+  const chosen = chooseHostPorts(spec, new Set([HOST_PORT_RANGE.first]), () => 0);
+  assert.deepEqual(Object.keys(chosen).sort(), ['53/udp', '80/tcp']);
+  assert.equal(chosen['80/tcp'], HOST_PORT_RANGE.first + 1, 'the port in use is skipped');
+  assert.notEqual(chosen['53/udp'], chosen['80/tcp']);
+  const config = containerConfig(spec, { clusterId: 'c', revision: 1, containerHash: 'h', slot: 1, short: 'abc' }, chosen);
+  assert.deepEqual(config.HostConfig!.PortBindings!['80/tcp'], [{ HostIp: '', HostPort: String(chosen['80/tcp']) }]);
+  assert.deepEqual(config.HostConfig!.PortBindings!['9000/tcp'], [{ HostIp: '', HostPort: '9000' }]);
+  assert.equal(config.HostConfig!.PortBindings!['5432/tcp'], undefined);
 });
 
 test('only replicas that can take traffic are in the pool; a draining one stays as drain while it runs', () => {

@@ -277,11 +277,6 @@ export class HostIngress {
   private async writeConfig(engine: Engine, id: string, model: HostIngressModel, text: string, opts: { checked?: boolean } = {}): Promise<void> {
     const modelJson = JSON.stringify(model);
     if (opts.checked !== false) {
-      // HAProxy binds the route sockets in this folder and does not make it; after a host restart
-      // /run is empty again
-      const dir = `${hostSocketDir(this.deps.clusterId, this.host)}/ep`;
-      const made = await engine.hostExec(`mkdir -p '${dir}'`, 5000);
-      if (made.code !== 0) throw new Error(`could not make ${dir} on ${this.host}: ${made.stderr.trim()}`);
       const running = this.containerRunning(engine, id);
       if (await running) {
         await engine.putArchive(id, CONFIG_DIR, makeTar([{ name: NEXT_FILE, content: text, mode: 0o600 }]));

@@ -1,7 +1,8 @@
 // The cluster picture → what one host's ingress serves, pure. A route per service port that takes
-// traffic; in its pool, every replica that can take traffic now, wherever it runs. The pool is the
-// same on every host but for where each replica is reached: on its own host the ingress reaches it
-// directly on Baton's network; from other hosts, at its host's address and ephemeral port.
+// traffic; in its pool, every replica that can take traffic now, wherever it runs, at its host's
+// address and the host port Baton chose for it. `expose:` ports bind no host port: each host's
+// ingress reaches its own replicas of them on Baton's network, and the others' through their
+// ingress (a mesh route).
 import type { PortSpec, ServiceSpec } from '../../../shared/stack.ts';
 import { isAvailable, type ObservedReplica } from '../reconcile/replica.ts';
 import type { HostIngressModel, PoolServer, Route, RouteMode } from './ingress-model.ts';
@@ -75,12 +76,14 @@ function poolServer(r: ObservedReplica, port: PortSpec, host: string, inputs: Ro
   const draining = inputs.draining.has(r.id);
   if (!(isAvailable(r) || (draining && r.state === 'running'))) return null;
   const state = draining ? 'drain' : 'ready';
-  if (r.host === host && r.address) return { name: serverName(r.id), address: r.address, port: port.target, state };
-  if (port.exposeOnly) return null; // bound on no host address: only its own host's ingress reaches it
-  const bound = r.ports.find((p) => p.containerPort === port.target && p.protocol === 'tcp');
+  // its host port where it has one: Baton chose it, so it stays the same when Docker starts the
+  // replica again (its address on Baton's network may not); `expose:` ports have none, and only
+  // their own host's ingress reaches them, there
+  const bound = port.exposeOnly ? undefined : r.ports.find((p) => p.containerPort === port.target && p.protocol === 'tcp');
   const address = inputs.hostAddresses.get(r.host);
-  if (!bound || !address) return null;
-  return { name: serverName(r.id), address, port: bound.hostPort, state };
+  if (bound && address) return { name: serverName(r.id), address, port: bound.hostPort, state };
+  if (r.host === host && r.address) return { name: serverName(r.id), address: r.address, port: port.target, state };
+  return null;
 }
 
 /**

@@ -30,6 +30,11 @@ export function hostSocketDir(clusterId: string, host: string): string {
   return `/run/baton/ingress-${clusterId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 12)}-${host}`;
 }
 
+/** The folder on the host of the route sockets (the endpoints reach the ingress there). */
+export function hostRouteSocketDir(clusterId: string, host: string): string {
+  return `${hostSocketDir(clusterId, host)}-ep`;
+}
+
 export function configVolume(clusterId: string): string {
   return `baton-ingress-${clusterId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 12)}`;
 }
@@ -52,7 +57,14 @@ export function ingressContainerConfig(opts: { image: string; clusterId: string;
       NetworkMode: 'host',
       // kept by the engine too: up again after a crash or a host restart, with or without Baton
       RestartPolicy: { Name: 'always' },
-      Binds: [`${hostSocketDir(opts.clusterId, opts.host)}:${INGRESS_PATHS.socketDir}`, `${configVolume(opts.clusterId)}:${INGRESS_PATHS.config.slice(0, INGRESS_PATHS.config.lastIndexOf('/'))}`],
+      // the admin socket, and the route sockets in a folder of their own (the endpoints see only
+      // that one); Docker makes both folders on the host when it starts the container, so after a
+      // host restart, with /run empty again, the ingress comes up on its own
+      Binds: [
+        `${hostSocketDir(opts.clusterId, opts.host)}:${INGRESS_PATHS.socketDir}`,
+        `${hostRouteSocketDir(opts.clusterId, opts.host)}:${INGRESS_PATHS.socketDir}/ep`,
+        `${configVolume(opts.clusterId)}:${INGRESS_PATHS.config.slice(0, INGRESS_PATHS.config.lastIndexOf('/'))}`,
+      ],
     },
   };
 }
@@ -73,7 +85,7 @@ export function endpointContainerConfig(opts: { image: string; clusterId: string
     HostConfig: {
       NetworkMode: BATON_NETWORK,
       RestartPolicy: { Name: 'always' },
-      Binds: [`${hostSocketDir(opts.clusterId, opts.host)}:${INGRESS_PATHS.socketDir}`],
+      Binds: [`${hostRouteSocketDir(opts.clusterId, opts.host)}:${INGRESS_PATHS.socketDir}/ep`],
     },
     NetworkingConfig: { EndpointsConfig: { [BATON_NETWORK]: { Aliases: [`${opts.service}.${opts.stack}`] } } },
   };

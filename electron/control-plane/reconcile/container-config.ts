@@ -29,7 +29,33 @@ function restartPolicy(spec: ServiceSpec): { Name: string; MaximumRetryCount?: n
   }
 }
 
-export function containerConfig(spec: ServiceSpec, id: ReplicaIdentity): ContainerCreateOptions {
+/** Host ports Baton picks for a replica's ports: the kernel's ephemeral range, as Docker would. */
+export const HOST_PORT_RANGE = { first: 32768, last: 60999 } as const;
+
+/**
+ * The host port of each of a replica's ports that has no fixed one ("80/tcp" → 41234), chosen by
+ * Baton rather than left to Docker: Docker picks a new random port each time the container starts
+ * again (after a crash, after a host restart), and the other hosts' ingresses, which target
+ * `host:port`, would lose the replica until a control plane told them. A port Baton chose stays
+ * the container's for life. `used`: ports already bound on the host, never chosen.
+ */
+export function chooseHostPorts(spec: ServiceSpec, used: ReadonlySet<number>, random: () => number = Math.random): Record<string, number> {
+  const taken = new Set(used);
+  const out: Record<string, number> = {};
+  const span = HOST_PORT_RANGE.last - HOST_PORT_RANGE.first + 1;
+  for (const p of spec.ports) {
+    if (p.exposeOnly || (p.mode === 'host' && p.published !== null)) continue;
+    const key = `${p.target}/${p.protocol}`;
+    if (out[key] !== undefined) continue;
+    let port = HOST_PORT_RANGE.first + Math.floor(random() * span);
+    for (let tries = 0; taken.has(port) && tries < span; tries++) port = port === HOST_PORT_RANGE.last ? HOST_PORT_RANGE.first : port + 1;
+    taken.add(port);
+    out[key] = port;
+  }
+  return out;
+}
+
+export function containerConfig(spec: ServiceSpec, id: ReplicaIdentity, hostPorts: Record<string, number> = {}): ContainerCreateOptions {
   const exposed: Record<string, Record<string, never>> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
   for (const p of spec.ports) {
@@ -37,10 +63,11 @@ export function containerConfig(spec: ServiceSpec, id: ReplicaIdentity): Contain
     exposed[key] = {};
     // `expose:` ports are reached over Baton's network only: no host address is bound for them.
     if (p.exposeOnly) continue;
-    // Ingress ports are answered by the ingress, which targets each replica on an ephemeral host
-    // port; host-mode ports bind the published port on the replica's own host; a port without a
-    // published one gets a random host port, as Compose gives it.
-    bindings[key] = [{ HostIp: '', HostPort: p.mode === 'host' && p.published !== null ? String(p.published) : '' }];
+    // Ingress ports are answered by the ingress, which targets each replica on a host port of its
+    // own (chosen by chooseHostPorts, else by Docker); host-mode ports bind the published port on
+    // the replica's own host; a port without a published one gets a random host port, as Compose
+    // gives it.
+    bindings[key] = [{ HostIp: '', HostPort: p.mode === 'host' && p.published !== null ? String(p.published) : String(hostPorts[key] ?? '') }];
   }
   const health = spec.healthcheck;
   // named volumes are per stack, as Compose names them; tmpfs and anonymous volumes have no source

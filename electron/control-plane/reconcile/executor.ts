@@ -6,7 +6,7 @@ import type { HostManager } from '../hosts/host-manager.ts';
 import type { Logger } from '../log.ts';
 import type { DesiredService } from '../store/stacks-repo.ts';
 import type { ClusterState, ExecutorAction } from './cluster-state.ts';
-import { BATON_NETWORK, containerConfig } from './container-config.ts';
+import { BATON_NETWORK, chooseHostPorts, containerConfig } from './container-config.ts';
 import type { Action } from './decide.ts';
 import { refreshReplica } from './host-watch.ts';
 import { stackNetwork, type Networks } from './networks.ts';
@@ -107,13 +107,31 @@ export class Executor {
     await this.deps.networks.ensure(engine, BATON_NETWORK);
     await this.deps.networks.ensure(engine, stackNetwork(service.stack));
     await this.ensureImage(engine, service.spec.image, action.host);
-    const config = containerConfig(service.spec, {
-      clusterId: this.deps.clusterId,
-      revision: service.revision,
-      containerHash: service.containerHash,
-      slot: action.slot,
-      short: randomBytes(3).toString('hex'),
-    });
+    // a host port Baton chose may have been taken since it looked: choose again, a few times
+    const used = new Set(this.deps.state.onHost(action.host).flatMap((r) => r.ports.map((p) => p.hostPort)));
+    for (let attempt = 1; ; attempt++) {
+      const hostPorts = chooseHostPorts(service.spec, used);
+      const outcome = await this.startOnce(action, service, link, subject, hostPorts);
+      if (outcome === 'started') return;
+      if (attempt >= 3) throw new Error(`${outcome.message} (a host port was taken ${attempt} times in a row on ${action.host})`);
+      for (const port of Object.values(hostPorts)) used.add(port);
+    }
+  }
+
+  /** Create, join the stack's network, start: 'started', or the error of a host port taken meanwhile. */
+  private async startOnce(action: Extract<Action, { kind: 'start' }>, service: DesiredService, link: HostLink, subject: { host: string; stack: string; service: string }, hostPorts: Record<string, number>): Promise<'started' | Error> {
+    const engine = link.engine();
+    const config = containerConfig(
+      service.spec,
+      {
+        clusterId: this.deps.clusterId,
+        revision: service.revision,
+        containerHash: service.containerHash,
+        slot: action.slot,
+        short: randomBytes(3).toString('hex'),
+      },
+      hostPorts,
+    );
     const id = await engine.createContainer(config).catch((err: unknown) => {
       if (statusOf(err) === 404) this.imagesSeen.get(engine)?.delete(service.spec.image); // removed meanwhile: look again next time
       if (/ambiguous/.test((err as Error).message)) this.deps.networks.forget(engine, BATON_NETWORK); // a duplicate network appeared: clean up next time
@@ -126,15 +144,27 @@ export class Executor {
       await engine.removeContainer(id).catch(() => false);
       throw err;
     });
-    await this.acting(id, 'start', async () => {
+    return this.acting(id, 'start', async () => {
       try {
         await engine.startContainer(id);
-      } finally {
-        const seen = await refreshReplica(link, id, this.deps.clusterId);
-        if (seen) this.deps.state.upsert(seen);
+      } catch (err) {
+        if (!/port is already allocated|address already in use/i.test((err as Error).message) || Object.keys(hostPorts).length === 0) {
+          await this.refresh(link, id);
+          throw err;
+        }
+        await engine.removeContainer(id).catch(() => false);
+        this.deps.state.remove(action.host, id);
+        return err as Error;
       }
+      await this.refresh(link, id);
       this.deps.events.append({ kind: 'replica.started', ...subject, replica: config.name ?? id, message: `${config.name} started on ${action.host} (${action.reason})`, data: { slot: action.slot, revision: service.revision } });
+      return 'started' as const;
     });
+  }
+
+  private async refresh(link: HostLink, id: string): Promise<void> {
+    const seen = await refreshReplica(link, id, this.deps.clusterId);
+    if (seen) this.deps.state.upsert(seen);
   }
 
   /** The image must be on the host; if it is not, try to pull it once, with a deadline. */
