@@ -160,10 +160,13 @@ describe('service discovery by name', () => {
     // the bare name is the stack's own: `api` is no name in shop
     assert.notEqual((await wget('http://api:8080/')).code, 0, 'api is not a name inside stack shop');
     // replicas of back/api on every host are reached from this one host
-    const apiIds = new Set((await containerIds('label=baton.service=api')).map((c) => c.id.slice(0, 12)));
+    const apiReplicas = new Map((await containerIds('label=baton.service=api')).map((c) => [c.id.slice(0, 12), c.host]));
     const answered = new Set<string>();
     for (let i = 0; i < 20; i++) answered.add(/hostname=(\S+)/.exec((await wget('http://api.back:8080/')).stdout)?.[1] ?? '?');
-    assert.ok([...answered].every((h) => apiIds.has(h)), 'answers come from api replicas');
+    assert.ok([...answered].every((h) => apiReplicas.has(h)), 'answers come from api replicas');
+    // expose-only ports bind nothing on the hosts: the replicas elsewhere are reached through their host's ingress
+    assert.deepEqual(new Set([...answered].map((h) => apiReplicas.get(h))), new Set(apiReplicas.values()), `both api replicas answer, wherever they run (client on ${client.host})`);
+    assert.ok([...apiReplicas.values()].some((h) => h !== client.host), 'at least one api replica runs on another host than the client');
   });
 });
 
