@@ -9,8 +9,8 @@
 // The Swarm side runs first; --swarm-only stops there.
 import { labUp } from '../test/lab/lab.ts';
 import { describeLoad, type LoadResult } from '../test/lab/load.ts';
-import { batonSide, removeBatonLeftovers, type ControlPlaneKillFigures } from './ingress/baton.ts';
-import { LOAD, RATE, REPLICAS, measureCost, measureKill, measureScale, type CostFigures, type IngressSide, type KillRun, type Log, type ScaleFigures } from './ingress/cases.ts';
+import { batonSide, LOCAL_PORT, removeBatonLeftovers, type ControlPlaneKillFigures } from './ingress/baton.ts';
+import { HEALTH, LOAD, RATE, REPLICAS, measureCost, measureKill, measureScale, type CostFigures, type IngressSide, type KillRun, type Log, type ScaleFigures } from './ingress/cases.ts';
 import { swarmSide } from './ingress/swarm.ts';
 import { markdownTable, ratio } from './stats.ts';
 import { swarmDown } from './swarm.ts';
@@ -19,6 +19,7 @@ interface SideFigures {
   cost: CostFigures;
   kill: KillRun[];
   scale: ScaleFigures;
+  localPool?: LoadResult; // Baton: the front door whose pool is only host 1's replicas
 }
 
 // Swarm's (b) and (c) again through the front door whose HAProxy backend has a 0.5 s connect timeout.
@@ -27,11 +28,12 @@ interface FastDoorFigures {
   scale: ScaleFigures;
 }
 
-async function measure(side: IngressSide, log: Log): Promise<SideFigures> {
+async function measure(side: IngressSide, log: Log, afterCost?: () => Promise<LoadResult>): Promise<SideFigures> {
   const cost = await measureCost(side, log);
+  const localPool = afterCost ? await afterCost() : undefined;
   const kill = await measureKill(side, log);
   const scale = await measureScale(side, log);
-  return { cost, kill, scale };
+  return { cost, kill, scale, ...(localPool ? { localPool } : {}) };
 }
 
 const ms = (us: number) => `${(us / 1000).toFixed(2)} ms`;
@@ -56,14 +58,18 @@ function table(swarm: SideFigures, fast: FastDoorFigures, baton: SideFigures | n
   both(`(a) front door at ${RATE} req/s, p99`, (f) => f.cost.frontDoorPaced.latencyUs.p99, ms);
   both(`(a) straight to a replica at ${RATE} req/s, p50`, (f) => f.cost.directPaced.latencyUs.p50, ms);
   both(`(a) straight to a replica at ${RATE} req/s, p99`, (f) => f.cost.directPaced.latencyUs.p99, ms);
+  both(`(a) what the front door adds at ${RATE} req/s, p50 (front door − straight)`, (f) => f.cost.frontDoorPaced.latencyUs.p50 - f.cost.directPaced.latencyUs.p50, ms);
+  const local = baton?.localPool;
+  rows.push([`(a) front door whose pool is host 1's 2 replicas only (:${LOCAL_PORT}) at ${RATE} req/s, p50 / p99`, local ? `${ms(local.latencyUs.p50)} / ${ms(local.latencyUs.p99)}` : batonNote, 'not measured', '', '', '']);
+  rows.push([`(a) what that front door adds at ${RATE} req/s, p50 (− straight)`, local && baton ? ms(local.latencyUs.p50 - baton.cost.directPaced.latencyUs.p50) : batonNote, 'not measured', '', '', '']);
   both('(a) front door flat out, rate', (f) => f.cost.frontDoorMax.requestsPerS, perS);
   both('(a) front door flat out, p50', (f) => f.cost.frontDoorMax.latencyUs.p50, ms);
   both('(a) front door flat out, p99', (f) => f.cost.frontDoorMax.latencyUs.p99, ms);
   both('(a) straight to a replica flat out, rate', (f) => f.cost.directMax.requestsPerS, perS);
   both('(a) straight to a replica flat out, p50', (f) => f.cost.directMax.latencyUs.p50, ms);
   both('(a) straight to a replica flat out, p99', (f) => f.cost.directMax.latencyUs.p99, ms);
-  const costFailed = (f: SideFigures) => failedSum(costRuns(f));
-  rows.push(['(a) failed requests in those 4 runs', baton ? String(costFailed(baton)) : batonNote, String(costFailed(swarm)), baton ? failRatio(costFailed(swarm), costFailed(baton)) : '', '', '']);
+  const costFailed = (f: SideFigures) => failedSum([...costRuns(f), ...(f.localPool ? [f.localPool] : [])]);
+  rows.push(['(a) failed requests in those runs', baton ? String(costFailed(baton)) : batonNote, String(costFailed(swarm)), baton ? failRatio(costFailed(swarm), costFailed(baton)) : '', '', '']);
 
   const kills = (k: KillRun[]) => k.map((r) => r.load.failed).join(' / ');
   const killSum = (k: KillRun[]) => failedSum(k.map((r) => r.load));
@@ -99,6 +105,8 @@ function runs(name: string, f: SideFigures, cp: ControlPlaneKillFigures | null, 
     line(`(a) replica ${f.cost.directUrl} at ${RATE} req/s`, f.cost.directPaced),
     line('(a) front door flat out', f.cost.frontDoorMax),
     line('(a) replica flat out', f.cost.directMax),
+    ...(f.cost.directReplaced ? [`  ${name} (a) NOT A BASELINE: ${f.cost.directReplaced} during the runs straight to it`] : []),
+    ...(f.localPool ? [line(`(a) front door ${f.localPool.url} (pool: host 1's replicas only) at ${RATE} req/s`, f.localPool)] : []),
     ...f.kill.map((k) => line(`(b) kill on ${k.host}`, k.load)),
     line('(c) scale 6 → 2 → 6', f.scale.load),
     ...(fast ? [...fast.kill.map((k) => line(`(b) 0.5 s connect timeout, kill on ${k.host}`, k.load)), line('(c) 0.5 s connect timeout, scale 6 → 2 → 6', fast.scale.load)] : []),
@@ -120,7 +128,7 @@ export async function benchIngress(): Promise<string> {
   } finally {
     await swarm.down();
   }
-  const header = `ingress: ${lab.hosts.length} lab hosts, ${REPLICAS} replicas of baton-test/web:1 (2 per host) behind a published port; wrk from the root namespace, ${LOAD.connections} connections, ${LOAD.threads} threads, ${LOAD.timeoutS} s timeout; a failure is any non-2xx answer, socket error or request never answered. Peer: Docker Swarm ${swarm.engineVersion} (3 managers) with HAProxy 2.6 in front (tasks found by DNS, health checks every 500 ms, retry-on + redispatch; connect timeout 5 s, or 0.5 s where said)`;
+  const header = `ingress: ${lab.hosts.length} lab hosts, ${REPLICAS} replicas of baton-test/web:1 (2 per host) behind a published port, health check every ${HEALTH.interval} (timeout ${HEALTH.timeout}, ${HEALTH.retries} retries); wrk from the root namespace, ${LOAD.connections} connections, ${LOAD.threads} threads, ${LOAD.timeoutS} s timeout; a failure is any non-2xx answer, socket error or request never answered. Peer: Docker Swarm ${swarm.engineVersion} (3 managers) with HAProxy 2.6 in front (tasks found by DNS, health checks every 500 ms, retry-on + redispatch; connect timeout 5 s, or 0.5 s where said)`;
   const swarmReport = (note: string) => [header, table(swarmFigures, fast, null, null, note), '', ...runs('swarm', swarmFigures, null, fast)].join('\n');
   if (swarmOnly) return swarmReport('not measured (--swarm-only)');
 
@@ -134,7 +142,7 @@ export async function benchIngress(): Promise<string> {
   let batonFigures: SideFigures;
   let cp: ControlPlaneKillFigures;
   try {
-    batonFigures = await measure(baton, log);
+    batonFigures = await measure(baton, log, () => baton.measureLocalPool(log));
     cp = await baton.killControlPlane(log);
   } finally {
     await baton.down();

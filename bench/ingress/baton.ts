@@ -12,7 +12,7 @@ import { connectSocket, type SocketClient } from '../../electron/server/socket-c
 import { socketPathFor } from '../../electron/server/serve.ts';
 import { describeLoad, type LoadResult } from '../../test/lab/load.ts';
 import { engine, waitUntil, type Label } from '../heal/observe.ts';
-import { PORT, RATE, REPLICAS, settle, steady, underLoad, untilElapsed, waitAnswering, type IngressSide, type Log } from './cases.ts';
+import { HEALTH, PORT, RATE, REPLICAS, settle, steady, underLoad, untilElapsed, waitAnswering, waitInRotation, type IngressSide, type Log } from './cases.ts';
 
 export const SERVICE = 'bench-web';
 const STACK = 'bench';
@@ -20,18 +20,36 @@ const LABEL: Label = { key: 'baton.service', value: SERVICE };
 export const INGRESS_IMAGE = 'baton-test/haproxy:2.6';
 const ROOT = join(import.meta.dirname, '../..');
 
+const healthcheck = `    healthcheck:
+      test: ["CMD-SHELL", ${JSON.stringify(HEALTH.cmd)}]
+      interval: ${HEALTH.interval}
+      timeout: ${HEALTH.timeout}
+      retries: ${HEALTH.retries}
+`;
+
 const stackYaml = (replicas: number) => `name: ${STACK}
 services:
   ${SERVICE}:
     image: baton-test/web:1
     ports: ["${PORT}:8080"]
-    healthcheck:
-      test: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:8080/health || exit 1"]
-      interval: 500ms
-      timeout: 2s
-      retries: 1
-    deploy:
+${healthcheck}    deploy:
       replicas: ${replicas}
+`;
+
+// For the ingress's own cost without the hop to another host: a stack of its own whose published
+// port's pool is 2 replicas, both on the host asked (host 1). Up only while it is measured.
+const LOCAL_STACK = 'bench-local';
+const LOCAL_SERVICE = 'bench-web-local';
+export const LOCAL_PORT = 8082;
+const localStackYaml = (hostname: string) => `name: ${LOCAL_STACK}
+services:
+  ${LOCAL_SERVICE}:
+    image: baton-test/web:1
+    ports: ["${LOCAL_PORT}:8080"]
+${healthcheck}    deploy:
+      replicas: 2
+      placement:
+        constraints: ["node.hostname == ${hostname}"]
 `;
 
 // ---------------------------------------------------------------- baton serve
@@ -90,6 +108,8 @@ export async function removeBatonLeftovers(lab: LabInfo): Promise<void> {
 export interface BatonSide extends IngressSide {
   /** (d): SIGKILL to `baton serve` under load, started again later; wrk's counts. */
   killControlPlane(log: Log): Promise<ControlPlaneKillFigures>;
+  /** The front door at RATE when its pool holds only 2 replicas, both on host 1 (another stack, on LOCAL_PORT). */
+  measureLocalPool(log: Log): Promise<LoadResult>;
   down(): Promise<void>;
 }
 
@@ -129,6 +149,25 @@ export async function batonSide(lab: LabInfo, log: Log): Promise<BatonSide> {
       });
       log(`baton control plane SIGKILLed, started again ${downS.toFixed(1)} s later: ${describeLoad(load)}`);
       return { load, downS };
+    },
+    measureLocalPool: async (log) => {
+      const host = lab.hosts[0]!;
+      const localLabel: Label = { key: 'baton.service', value: LOCAL_SERVICE };
+      const door = `http://${host.address}:${LOCAL_PORT}/`;
+      await call((c) => c.call('stack.apply', { source: localStackYaml(host.hostname), file: join(home, 'bench-local.yaml') }));
+      try {
+        const { snapshot } = await waitUntil(lab.hosts, localLabel, steady(2), 120_000, 100);
+        const elsewhere = snapshot.replicas.filter((r) => r.host !== host.name);
+        if (elsewhere.length) throw new Error(`baton: ${LOCAL_SERVICE} is constrained to ${host.hostname}, yet runs on ${elsewhere.map((r) => r.host).join(', ')}`);
+        await waitAnswering([door], 60_000, `baton: ${LOCAL_STACK} publishes ${LOCAL_PORT}`);
+        await waitInRotation(door, 2, 60_000);
+        const { load } = await underLoad(door, 10, RATE, async () => undefined);
+        log(`baton ${door} (pool: 2 replicas on ${host.name}) at ${RATE} req/s: ${describeLoad(load)}`);
+        return load;
+      } finally {
+        await call((c) => c.call('stack.remove', { name: LOCAL_STACK })).catch(() => undefined);
+        await waitUntil(lab.hosts, localLabel, (s) => s.replicas.length === 0, 60_000, 200).catch(() => undefined);
+      }
     },
     down: async () => {
       await call((c) => c.call('stack.remove', { name: STACK })).catch(() => undefined);

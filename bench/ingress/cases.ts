@@ -18,6 +18,12 @@ export const CONTAINER_PORT = 8080; // baton-test/web's
 export const LOAD = { connections: 16, threads: 2, timeoutS: 2 } as const;
 export const RATE = 1000; // requests/s
 
+// The web service's health check, the same on both sides: every 500 ms, and unhealthy only after 3
+// checks in a row failed or took over 5 s. Flat out, wrk, the balancer and busybox's forking httpd
+// share 2 cores, and a check (an exec in the container) can take seconds; with 1 retry and 2 s, one
+// slow check got a replica replaced mid-run, and the direct baseline then hammered a closed port.
+export const HEALTH = { cmd: 'wget -q -O /dev/null http://127.0.0.1:8080/health || exit 1', interval: '500ms', timeout: '5s', retries: 3 } as const; // busybox wget -T segfaults
+
 export interface IngressSide {
   name: string;
   hosts: LabHost[];
@@ -90,14 +96,14 @@ const portsSchema = z.object({
   NetworkSettings: z.object({ Ports: z.record(z.string(), z.array(z.object({ HostIp: z.string(), HostPort: z.string() })).nullable()).nullable() }),
 });
 
-/** http://host:port/ of an available replica on `host`, by the host port its container port is published on. */
-export async function replicaHostUrl(side: IngressSide, host: LabHost): Promise<string> {
+/** http://host:port/ of an available replica on `host`, by the host port its container port is published on; and its container's id. */
+export async function replicaHostUrl(side: IngressSide, host: LabHost): Promise<{ url: string; id: string }> {
   const { snapshot } = await waitUntil([host], side.label, (s) => availableReplicas(s).length > 0, 30_000, 100);
   const replica = availableReplicas(snapshot)[0]!;
   const inspected = portsSchema.parse(await engine(host).getContainer(replica.id).inspect());
   const binding = inspected.NetworkSettings.Ports?.[`${CONTAINER_PORT}/tcp`]?.[0];
   if (!binding) throw new Error(`${side.name}: replica ${replica.id.slice(0, 12)} on ${host.name} publishes no host port for ${CONTAINER_PORT}/tcp`);
-  return `http://${host.address}:${binding.HostPort}/`;
+  return { url: `http://${host.address}:${binding.HostPort}/`, id: replica.id };
 }
 
 // ---------------------------------------------------------------- under load
@@ -128,6 +134,8 @@ export async function untilElapsed(elapsedS: () => number, s: number): Promise<v
 
 export interface CostFigures {
   directUrl: string;
+  /** null when the replica measured straight ran, the same container, through both direct runs; else what happened to it. */
+  directReplaced: string | null;
   frontDoorPaced: LoadResult;
   directPaced: LoadResult;
   frontDoorMax: LoadResult;
@@ -136,20 +144,36 @@ export interface CostFigures {
 
 const COST_S = 10;
 
+const startedAtSchema = z.object({ State: z.object({ Running: z.boolean(), StartedAt: z.string() }), RestartCount: z.number() });
+
+/** What became of a replica since `before` (its inspect then): null if it still runs, never restarted. */
+async function replicaChange(host: LabHost, id: string, before: z.infer<typeof startedAtSchema>): Promise<string | null> {
+  const now = await engine(host).getContainer(id).inspect().then((i: unknown) => startedAtSchema.parse(i), () => null);
+  if (!now) return `replica ${id.slice(0, 12)} on ${host.name} is gone`;
+  if (!now.State.Running) return `replica ${id.slice(0, 12)} on ${host.name} no longer runs`;
+  if (now.State.StartedAt !== before.State.StartedAt || now.RestartCount !== before.RestartCount) return `replica ${id.slice(0, 12)} on ${host.name} was restarted`;
+  return null;
+}
+
 export async function measureCost(side: IngressSide, log: Log): Promise<CostFigures> {
-  const directUrl = await replicaHostUrl(side, side.hosts[0]!);
+  const host = side.hosts[0]!;
+  const { url: directUrl, id } = await replicaHostUrl(side, host);
+  const before = startedAtSchema.parse(await engine(host).getContainer(id).inspect());
+  let directReplaced: string | null = null;
   const run = async (url: string, rate: number | undefined) => {
     const { load } = await underLoad(url, COST_S, rate, async () => undefined);
     log(`${side.name} ${url} ${rate ? `at ${rate} req/s` : 'flat out'}: ${describeLoad(load)}`);
+    if (url === directUrl && !directReplaced) {
+      directReplaced = await replicaChange(host, id, before);
+      if (directReplaced) log(`${side.name}: ${directReplaced} during the run straight to it: that baseline is not one`);
+    }
     return load;
   };
-  return {
-    directUrl,
-    frontDoorPaced: await run(side.frontDoor, RATE),
-    directPaced: await run(directUrl, RATE),
-    frontDoorMax: await run(side.frontDoor, undefined),
-    directMax: await run(directUrl, undefined),
-  };
+  const frontDoorPaced = await run(side.frontDoor, RATE);
+  const directPaced = await run(directUrl, RATE);
+  const frontDoorMax = await run(side.frontDoor, undefined);
+  const directMax = await run(directUrl, undefined);
+  return { directUrl, directReplaced, frontDoorPaced, directPaced, frontDoorMax, directMax };
 }
 
 // ---------------------------------------------------------------- (b) docker kill of a replica

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { LabInfo } from '../../test/lab/lab.ts';
 import type { Label } from '../heal/observe.ts';
 import { cli, restartEngines, swarmDown, swarmUp } from '../swarm.ts';
-import { CONTAINER_PORT, PORT, REPLICAS, settle, waitAnswering, type IngressSide, type Log } from './cases.ts';
+import { CONTAINER_PORT, HEALTH, PORT, REPLICAS, settle, waitAnswering, type IngressSide, type Log } from './cases.ts';
 
 export const WEB = 'bench-web';
 export const PROXY = 'bench-haproxy';
@@ -24,7 +24,6 @@ const NETWORK = 'bench-ingress';
 const CONFIG = 'bench-haproxy-cfg';
 export const FAST_PORT = 8081; // the front door with a 0.5 s connect timeout
 const WEB_LABEL: Label = { key: 'com.docker.swarm.service.name', value: WEB };
-const HEALTH_CMD = 'wget -q -O /dev/null http://127.0.0.1:8080/health || exit 1'; // busybox wget -T segfaults
 
 export const HAPROXY_CFG = `global
     log stdout format raw local0
@@ -105,7 +104,7 @@ export async function swarmSide(lab: LabInfo, log: Log): Promise<SwarmSide> {
     await cli(first, [
       'service', 'create', '--detach', '--name', WEB, '--replicas', String(REPLICAS), '--replicas-max-per-node', '2',
       '--network', NETWORK, '--endpoint-mode', 'dnsrr', '--publish', `mode=host,target=${CONTAINER_PORT}`,
-      '--health-cmd', HEALTH_CMD, '--health-interval', '500ms', '--health-timeout', '2s', '--health-retries', '1',
+      '--health-cmd', HEALTH.cmd, '--health-interval', HEALTH.interval, '--health-timeout', HEALTH.timeout, '--health-retries', String(HEALTH.retries),
       'baton-test/web:1',
     ]);
     await cli(first, [
