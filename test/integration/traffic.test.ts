@@ -239,7 +239,7 @@ describe('under load: no failed request', () => {
 });
 
 /** Every host's published port answers and spreads over `count` replicas (no control plane API needed). */
-async function allServingThroughAll(count: number): Promise<void> {
+async function allServingThroughAll(count: number, timeoutMs = 30_000): Promise<void> {
   for (const h of lab.hosts) {
     await until(
       `${count} replicas answer through ${h.address}:8080`,
@@ -249,7 +249,7 @@ async function allServingThroughAll(count: number): Promise<void> {
         return seen.size;
       },
       (n) => n === count,
-      30_000,
+      timeoutMs,
     );
   }
 }
@@ -288,7 +288,14 @@ describe('a host restarted while the control plane is down', () => {
       await reviveHost(lab.hosts[2]!.name);
       const h3 = lab.hosts[2]!;
       await until('the ingress on h3 answers again, with no control plane', () => answerFrom(`http://${h3.address}:8080/`), () => true, 60_000);
-      await allServingThroughAll(6);
+      try {
+        // Docker starts the host's containers again one after the other, and the ingresses' checks
+        // take each back within a second of it answering
+        await allServingThroughAll(6, 90_000);
+      } catch (err) {
+        const ps = (await dockerCli(h3, ['ps', '-a', '--format', '{{.Names}} {{.Status}} {{.Ports}}'])).stdout;
+        throw new Error(`${(err as Error).message}\non h3 after its restart:\n${ps}`);
+      }
     } finally {
       t = await startTestPlane({ home, userHome });
       await until('the hosts are ready again', async () => (await call(t.plane, 'host.list', {})) as { state: string }[], (hs) => hs.length === 3 && hs.every((h) => h.state === 'ready'), 30_000);
