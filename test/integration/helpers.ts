@@ -1,4 +1,5 @@
 // Shared by the integration tests: a control plane on a fresh BATON_HOME, and waiting for events.
+import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +68,26 @@ export async function expectError(promise: Promise<unknown>, code: ErrorCode, pa
     return err;
   }
   throw new Error(`expected ${code}, but it succeeded`);
+}
+
+/**
+ * Probes until `ok` holds, at most `timeoutMs`, and fails saying what was waited for and the last
+ * value seen. `retryErrors`: a probe that throws (nothing answers yet) is tried again, not fatal.
+ */
+export async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, opts: { retryErrors?: boolean; pollMs?: number } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let last: T | Error;
+    try {
+      last = await probe();
+      if (ok(last)) return last;
+    } catch (err) {
+      if (!opts.retryErrors) throw err;
+      last = err as Error;
+    }
+    if (Date.now() > deadline) assert.fail(`${what}: not reached within ${timeoutMs} ms; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 100));
+  }
 }
 
 /** Resolves with the first event (from now on) that matches, or rejects after `timeoutMs`. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BatonEvent, ClusterSnapshot, ReplicaDetail, ReplicaStatus, ServiceDetail, ServiceStatus } from '../../shared/api.ts';
 import { dockerCli, killHost, readLab, reviveHost, type LabHost, type LabInfo } from '../lab/lab.ts';
-import { call, expectError, startTestPlane, waitForEvent, type TestPlane } from './helpers.ts';
+import { call, expectError, startTestPlane, waitForEvent, type TestPlane, until } from './helpers.ts';
 
 let lab: LabInfo;
 let t: TestPlane;
@@ -43,17 +43,6 @@ async function containers(hosts: LabHost[] = lab.hosts): Promise<{ host: string;
     }),
   );
   return rows.flat();
-}
-
-async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await probe();
-  while (!ok(last)) {
-    if (Date.now() > deadline) assert.fail(`${what}: not reached within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    last = await probe();
-  }
-  return last;
 }
 
 const web = async () => ((await call(t.plane, 'service.list', {})) as ServiceStatus[]).find((s) => s.name === 'web')!;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceStatus } from '../../shared/api.ts';
 import { dockerCli, killHost, readLab, reviveHost, type LabHost, type LabInfo } from '../lab/lab.ts';
-import { call, expectError, startTestPlane, type TestPlane } from './helpers.ts';
+import { call, expectError, startTestPlane, type TestPlane, until } from './helpers.ts';
 
 let lab: LabInfo;
 let t: TestPlane;
@@ -49,17 +49,6 @@ async function dockerPs(hosts: LabHost[], service: string): Promise<{ host: stri
 }
 
 const healthyOf = (rows: { status: string }[]) => rows.filter((r) => r.status.includes('(healthy)')).length;
-
-async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await probe();
-  while (!ok(last)) {
-    if (Date.now() > deadline) assert.fail(`${what}: not reached within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    last = await probe();
-  }
-  return last;
-}
 
 async function service(name: string): Promise<ServiceStatus> {
   const list = (await call(t.plane, 'service.list', {})) as ServiceStatus[];

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ClusterSnapshot, ReplicaStatus, ServiceStatus } from '../../shared/api.ts';
 import { replicasTable, servicesTable } from '../../electron/server/cli/format.ts';
 import { dockerCli, killHost, readLab, reviveHost, type LabInfo } from '../lab/lab.ts';
-import { call, startTestPlane, waitForEvent, type TestPlane } from './helpers.ts';
+import { call, startTestPlane, waitForEvent, type TestPlane, until } from './helpers.ts';
 
 let lab: LabInfo;
 let t: TestPlane;
@@ -33,17 +33,6 @@ services:
     deploy:
       replicas: 2
 `;
-
-async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await probe();
-  while (!ok(last)) {
-    if (Date.now() > deadline) assert.fail(`${what}: not reached within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    last = await probe();
-  }
-  return last;
-}
 
 const services = async () => (await call(t.plane, 'service.list', {})) as ServiceStatus[];
 const service = async (name: string) => (await services()).find((s) => s.name === name)!;

@@ -10,7 +10,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockerCli, killHost, readLab, reviveHost, type LabInfo } from '../lab/lab.ts';
 import { describeLoad, startLoad } from '../lab/load.ts';
-import { call, startTestPlane, waitForEvent, type TestPlane } from './helpers.ts';
+import { call, startTestPlane, until as untilHolds, waitForEvent, type TestPlane } from './helpers.ts';
 
 let lab: LabInfo;
 let t: TestPlane;
@@ -48,19 +48,9 @@ services:
       replicas: 2
 `;
 
-async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | Error = new Error('not tried');
-  for (;;) {
-    try {
-      last = await probe();
-      if (ok(last)) return last;
-    } catch (err) {
-      last = err as Error;
-    }
-    if (Date.now() > deadline) assert.fail(`${what}: not reached within ${timeoutMs} ms; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** Until it holds; a probe that throws (nothing answers yet) is tried again. */
+function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
+  return untilHolds(what, probe, ok, timeoutMs, { retryErrors: true, pollMs: 200 });
 }
 
 /** The container hostname (its short id) that answered GET / at this address. */
