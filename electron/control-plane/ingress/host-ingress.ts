@@ -124,13 +124,13 @@ export class HostIngress {
     const text = renderIngressConfig(model, { adminUid: this.adminUid });
     const before = this.applied;
     if (!before || !container.State?.Running) {
-      await this.writeConfig(engine, container.Id, model, text);
+      await this.writeConfig(engine, container.Id, model, text, { check: container.State?.Running === true });
       if (container.State?.Running) await this.reload(engine, container.Id);
       else await this.start(engine, container.Id);
     } else if (before.text !== text) {
       const plan = planPoolChanges(before.model, model);
       if (plan.reload) {
-        await this.writeConfig(engine, container.Id, model, text);
+        await this.writeConfig(engine, container.Id, model, text, { check: true });
         await this.reload(engine, container.Id);
       } else {
         const api = this.runtime(engine);
@@ -140,14 +140,14 @@ export class HostIngress {
           // the Runtime API is out of reach (a link that forbids stream-local forwarding, a worker
           // mid-reload): the config file and a reload carry the same change, without a dropped connection
           this.deps.log.warn({ host: this.host, err: (err as Error).message }, 'ingress: runtime change failed; reloading instead');
-          await this.writeConfig(engine, container.Id, model, text);
+          await this.writeConfig(engine, container.Id, model, text, { check: true });
           await this.reload(engine, container.Id);
           this.applied = { model, text };
           await this.syncEndpoints(engine, model);
           return;
         }
         // the same set in the file, so a reload or a restart keeps it
-        await this.writeConfig(engine, container.Id, model, text, { checked: false });
+        await this.writeConfig(engine, container.Id, model, text, { check: false });
       }
     }
     this.applied = { model, text };
@@ -274,26 +274,19 @@ export class HostIngress {
   }
 
   /** Writes the config (checked by HAProxy first, unless it only records a runtime change) and the model beside it. */
-  private async writeConfig(engine: Engine, id: string, model: HostIngressModel, text: string, opts: { checked?: boolean } = {}): Promise<void> {
+  private async writeConfig(engine: Engine, id: string, model: HostIngressModel, text: string, opts: { check: boolean }): Promise<void> {
     const modelJson = JSON.stringify(model);
-    if (opts.checked !== false) {
-      const running = this.containerRunning(engine, id);
-      if (await running) {
-        await engine.putArchive(id, CONFIG_DIR, makeTar([{ name: NEXT_FILE, content: text, mode: 0o600 }]));
-        const check = await engine.exec(id, ['haproxy', '-c', '-q', '-f', `${CONFIG_DIR}/${NEXT_FILE}`], { timeoutMs: 15_000 });
-        if (check.code !== 0) {
-          const why = (check.stderr || check.stdout).trim().split('\n').slice(0, 5).join('; ');
-          this.fail(`the ingress on ${this.host} refused its new config (${why}); it keeps serving the previous one`);
-          throw new Error(`ingress config refused on ${this.host}: ${why}`);
-        }
+    // checked in the container, so only while it runs (a new one's first config is checked by its start)
+    if (opts.check) {
+      await engine.putArchive(id, CONFIG_DIR, makeTar([{ name: NEXT_FILE, content: text, mode: 0o600 }]));
+      const check = await engine.exec(id, ['haproxy', '-c', '-q', '-f', `${CONFIG_DIR}/${NEXT_FILE}`], { timeoutMs: 15_000 });
+      if (check.code !== 0) {
+        const why = (check.stderr || check.stdout).trim().split('\n').slice(0, 5).join('; ');
+        this.fail(`the ingress on ${this.host} refused its new config (${why}); it keeps serving the previous one`);
+        throw new Error(`ingress config refused on ${this.host}: ${why}`);
       }
     }
     await engine.putArchive(id, CONFIG_DIR, makeTar([{ name: CONFIG_FILE, content: text, mode: 0o600 }, { name: MODEL_FILE, content: modelJson, mode: 0o600 }]));
-  }
-
-  private async containerRunning(engine: Engine, id: string): Promise<boolean> {
-    const info = (await engine.inspectContainer(id)) as ContainerInfo | null;
-    return info?.State?.Running === true;
   }
 
   /** SIGUSR2 to HAProxy's master: new workers take the new config, the old ones finish their connections. */

@@ -55,6 +55,8 @@ export function routeId(stack: string, service: string, targetPort: number, publ
   return `${stack}.${service}.${targetPort}${published !== undefined ? `-${published}` : ''}`;
 }
 
+const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
 export function serverName(replicaId: string): string {
   return `r_${replicaId.slice(0, 12)}`;
 }
@@ -115,13 +117,11 @@ export function hostIngressModel(inputs: RouteInputs, host: string, blockedPorts
       const servers = replicas
         .map((r) => poolServer(r, port, host, inputs))
         .filter((s): s is PoolServer => s !== null)
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        .sort(byName);
       const id = first ? routeId(svc.stack, svc.name, port.target) : routeId(svc.stack, svc.name, port.target, publish!);
       const meshPort = port.exposeOnly ? mesh.get(id) : undefined;
       if (meshPort !== undefined) {
-        // the others' replicas, each host's as one server: that host's mesh route
-        servers.push(...meshServers(replicas, host, meshPort, inputs));
-        servers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        // this host's own replicas, for the other hosts' ingresses
         routes.push({
           id: `${id}-mesh`,
           stack: svc.stack,
@@ -130,10 +130,12 @@ export function hostIngressModel(inputs: RouteInputs, host: string, blockedPorts
           mode: 'tcp',
           publish: blockedPorts.has(meshPort) ? null : meshPort,
           discovery: false,
-          servers: servers.filter((x) => !x.name.startsWith('m_')),
+          servers,
           allowFrom: allHosts,
         });
       }
+      // on an expose-only port, the others' replicas too: each host's as one server, its mesh route
+      const pool = meshPort === undefined ? servers : [...servers, ...meshServers(replicas, host, meshPort, inputs)].sort(byName);
       routes.push({
         id,
         stack: svc.stack,
@@ -142,7 +144,7 @@ export function hostIngressModel(inputs: RouteInputs, host: string, blockedPorts
         mode: routeMode(port),
         publish: publish !== null && !blockedPorts.has(publish) ? publish : null,
         discovery: first,
-        servers,
+        servers: pool,
       });
     }
   }
