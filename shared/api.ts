@@ -3,6 +3,7 @@
 // (over an authenticated WebSocket). Every request is validated against these schemas on the
 // control-plane side; the types below are what both sides compile against.
 import { z } from 'zod';
+import { RevisionEntry, RolloutStatus } from './rollout.ts';
 import type { BatonError, ErrorBody } from './errors.ts';
 import { REPLICA_CONDITIONS } from './service-status.ts';
 
@@ -56,6 +57,8 @@ export const Host = z.object({
   labels: Labels,
   state: HostState,
   stateReason: z.string().nullable(), // why it is not ready, in words a person can act on
+  /** 'drain': a person drained it (baton host drain); it takes no new replicas. */
+  availability: z.enum(['active', 'drain']).optional(),
   inventory: HostInventory.nullable(),
   addedAt: z.string(),
   lastSeenAt: z.string().nullable(),
@@ -481,6 +484,16 @@ export const methods = {
   /** Removes this one replica and lowers the service's desired count by one (drag a replica out). */
   'replica.remove': { params: ReplicaRef, result: ServiceStatus },
   'cluster.snapshot': { params: Empty, result: ClusterSnapshot },
+  'rollout.status': { params: z.object({ service: ServiceRef }).strict(), result: RolloutStatus },
+  'rollout.history': { params: z.object({ service: ServiceRef }).strict(), result: z.array(RevisionEntry) },
+  'rollout.pause': { params: z.object({ service: ServiceRef }).strict(), result: RolloutStatus },
+  'rollout.resume': { params: z.object({ service: ServiceRef }).strict(), result: RolloutStatus },
+  'rollout.undo': { params: z.object({ service: ServiceRef, toRevision: z.number().int().min(1).optional() }).strict(), result: RolloutStatus },
+  /** Moves a host's replicas elsewhere (new ones healthy first) and keeps new ones off it. */
+  'host.drain': { params: HostRef, result: z.object({ host: z.string(), availability: z.literal('drain'), moving: z.array(z.string()) }) },
+  'host.activate': { params: HostRef, result: z.object({ host: z.string(), availability: z.literal('active') }) },
+  /** Moves replicas toward an even spread now, one at a time (every service, or one). */
+  'service.rebalance': { params: z.object({ service: ServiceRef.optional() }).strict(), result: z.object({ services: z.array(z.string()) }) },
 } as const;
 
 /** Streams: a request answered by any number of chunks until it ends or is cancelled. */

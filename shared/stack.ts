@@ -130,6 +130,12 @@ export interface ServiceSpec {
   networks: string[];
   stopGracePeriodMs: number;
   autoscale: AutoscalePolicy | null;
+  /**
+   * `x-baton.rollout`, when written: the progress deadline (default 10 min) and whether replicas
+   * move back toward an even spread by themselves (default yes). Absent otherwise, so the specs
+   * stored before it existed keep their hash.
+   */
+  rollout?: { progressDeadlineMs: number; rebalance: boolean };
 }
 
 export interface StackSpec {

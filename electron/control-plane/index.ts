@@ -17,6 +17,7 @@ import { listSshConfigHosts } from './hosts/ssh-target.ts';
 import { createLogger, type Logger } from './log.ts';
 import { LogStreams } from './logs/log-streams.ts';
 import { Reconciler, type ReconcilerOptions } from './reconcile/reconciler.ts';
+import { RolloutService } from './stacks/rollouts.ts';
 import { StackService } from './stacks/stack-service.ts';
 import { DEFAULT_INGRESS_IMAGE, Ingress } from './ingress/ingress.ts';
 import { Networks } from './reconcile/networks.ts';
@@ -57,6 +58,8 @@ export class ControlPlane {
   private readonly openStream: OpenStream;
   private readonly startedAt = new Date().toISOString();
 
+  readonly rollouts: RolloutService;
+
   private constructor(
     readonly home: string,
     readonly store: Store,
@@ -69,6 +72,7 @@ export class ControlPlane {
     options: ControlPlaneOptions,
   ) {
     const userHome = options.userHome ?? homedir();
+    this.rollouts = new RolloutService({ store, reconciler, events, hosts, resolve: (ref) => stacks.resolve(ref) });
     this.dispatch = createDispatcher(
       {
         'system.info': () => {
@@ -101,6 +105,14 @@ export class ControlPlane {
         'replica.inspect': (p) => this.stacks.inspectReplica(p.replica),
         'replica.remove': (p) => this.stacks.removeReplica(p.replica),
         'cluster.snapshot': () => this.stacks.snapshot(),
+        'rollout.status': (p) => this.rollouts.status(p.service),
+        'rollout.history': (p) => this.rollouts.history(p.service),
+        'rollout.pause': (p) => this.rollouts.pause(p.service),
+        'rollout.resume': (p) => this.rollouts.resume(p.service),
+        'rollout.undo': (p) => this.rollouts.undo(p.service, p.toRevision),
+        'host.drain': (p) => this.rollouts.drain(p.name),
+        'host.activate': (p) => this.rollouts.activate(p.name),
+        'service.rebalance': (p) => this.rollouts.rebalance(p.service),
       },
       log,
     );
@@ -143,7 +155,7 @@ export class ControlPlane {
     // reconciler's picture: made one after the other, joined here
     let ingress: Ingress | null = null;
     const reconciler = new Reconciler(
-      { hosts, stacks: store.stacks, events, log, clusterId, networks, beforeStop: (replica, graceMs) => ingress?.drain(replica, graceMs) ?? Promise.resolve() },
+      { hosts, stacks: store.stacks, rollouts: store.rollouts, hostRecords: store.hosts, events, log, clusterId, networks, beforeStop: (replica, graceMs) => ingress?.drain(replica, graceMs) ?? Promise.resolve() },
       options.reconcilerOptions,
     );
     ingress = new Ingress({ hosts, state: reconciler.state, stacks: store.stacks, events, log, clusterId, networks, image: options.ingressImage ?? (process.env.BATON_INGRESS_IMAGE || DEFAULT_INGRESS_IMAGE) });

@@ -135,9 +135,12 @@ test('replicas that fit nowhere are reported with the reason, not dropped', () =
   assert.match(unplaced.reason, /not ready/);
 });
 
-test('duplicates in one slot on reachable hosts: the best is kept, the rest removed', () => {
+test('duplicates in one slot: the newest is kept, the one that serves is held until it is available, then removed', () => {
+  // a second replica in a slot is what a move (drain, rebalance) starts: it takes over the slot
   const a = replica(1, 'a', { health: 'starting', createdMs: 9 });
   const b = replica(1, 'b', { health: 'healthy', createdMs: 5 });
-  const d = decide(input({ desired: desired(1), replicas: [a, b] }));
-  assert.deepEqual(d.actions.map((x) => (x.kind === 'remove' ? x.id : x.kind)), [a.id]);
+  assert.deepEqual(decide(input({ desired: desired(1), replicas: [a, b] })).actions, []);
+  const c = replica(1, 'c', { health: 'healthy', createdMs: 3 });
+  const ready = { ...a, health: 'healthy' as const };
+  assert.deepEqual(decide(input({ desired: desired(1), replicas: [ready, b, c] })).actions.map((x) => (x.kind === 'remove' ? x.id : x.kind)), [b.id, c.id]);
 });

@@ -88,6 +88,7 @@ const EXPECTED: StackSpec = {
       networks: ['front', 'back'],
       stopGracePeriodMs: 10_000,
       autoscale: { min: 2, max: 10, cpuPercent: 70, requestsPerSecond: 150, tolerance: 0.1, scaleUpWindowMs: 0, scaleDownWindowMs: 180_000 },
+      rollout: { progressDeadlineMs: 300_000, rebalance: false },
     },
     {
       stack: 'shop',
@@ -137,7 +138,7 @@ test('a realistic web + api + worker stack parses into the exact StackSpec', () 
   assert.deepEqual(result.stack, EXPECTED);
   assert.deepEqual(result.baton, {
     placementStrategy: 'spread',
-    rollout: { api: { maxSurge: { percent: 25 }, maxUnavailable: { count: 0 }, progressDeadlineMs: 300_000, autoRollback: true } },
+    rollout: { api: { progressDeadlineMs: 300_000, rebalance: false } },
   });
 });
 

@@ -220,7 +220,7 @@ test('x-baton problems are placed at their line: unknown keys with a suggestion,
     '        cpu: 70%', //               8
     '        scale_dwn_window: 5m', //   9
     '      rollout:', //                 10
-    '        max_surge: lots', //        11
+    '        rebalance: lots', //        11
     '  web:', //                         12
     '    image: x', //                   13
     '    x-baton:', //                   14
@@ -234,14 +234,14 @@ test('x-baton problems are placed at their line: unknown keys with a suggestion,
   assert.deepEqual(places(result.problems), [
     '7:14 error services.api.x-baton.autoscale.max',
     '9:9 error services.api.x-baton.autoscale.scale_dwn_window',
-    '11:20 error services.api.x-baton.rollout.max_surge',
+    '11:20 error services.api.x-baton.rollout.rebalance',
     '15:18 error services.web.x-baton.autoscale',
     '17:23 error x-baton.placement_strategy',
   ]);
   const [max, unknown, surge, target, strategy] = result.problems;
   assert.match(max!.message, /must be at least min \(4\) \(got 2\)/);
   assert.match(unknown!.message, /`scale_dwn_window` is not a Baton setting here \(did you mean `scale_down_window`\?\)/);
-  assert.match(surge!.message, /must be a number of replicas \(like 1\) or a percentage \(like "25%"\) \(got "lots"\)/);
+  assert.match(surge!.message, /must be true or false \(got "lots"\)/);
   assert.match(target!.message, /needs a target to scale on/);
   assert.match(strategy!.message, /must be "spread" or "binpack" \(got "random"\)/);
 });

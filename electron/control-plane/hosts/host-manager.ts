@@ -61,7 +61,8 @@ export class HostManager extends EventEmitter<{ link: [HostLink]; unlink: [strin
   }
 
   list(): Host[] {
-    return this.deps.store.hosts.list().map((r) => this.toHost(r));
+    const drained = this.deps.store.hosts.drained();
+    return this.deps.store.hosts.list().map((r) => this.toHost(r, drained));
   }
 
   get(name: string): Host {
@@ -230,7 +231,7 @@ export class HostManager extends EventEmitter<{ link: [HostLink]; unlink: [strin
     return { kind: record.kind, ssh: record.ssh, socketPath: record.socketPath, auth, authSummary: tried.join(', ') || 'nothing', knownKeyTypes };
   }
 
-  private toHost(record: HostRecord): Host {
+  private toHost(record: HostRecord, drained = this.deps.store.hosts.drained()): Host {
     const link = this.links.get(record.name);
     return {
       name: record.name,
@@ -243,6 +244,7 @@ export class HostManager extends EventEmitter<{ link: [HostLink]; unlink: [strin
       labels: record.labels,
       state: link?.state ?? 'connecting',
       stateReason: link?.reason ?? null,
+      ...(drained.has(record.name) ? { availability: 'drain' as const } : {}),
       inventory: link?.inventory ?? record.inventory,
       addedAt: record.addedAt,
       lastSeenAt: record.lastSeenAt,

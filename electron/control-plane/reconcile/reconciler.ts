@@ -7,6 +7,9 @@ import type { HostManager } from '../hosts/host-manager.ts';
 import type { Logger } from '../log.ts';
 import type { HostCandidate } from '../scheduler/types.ts';
 import type { DesiredService, StacksRepo } from '../store/stacks-repo.ts';
+import type { RolloutsRepo } from '../store/rollouts-repo.ts';
+import type { HostsRepo } from '../store/hosts-repo.ts';
+import { DEFAULT_PROGRESS_DEADLINE_MS, MOVE_GATE, stepRollout, type RolloutGate } from './rollout.ts';
 import { ClusterState } from './cluster-state.ts';
 import { BatonError } from '../../../shared/errors.ts';
 import { chooseSlots, decide, type Action, type SlotHistory } from './decide.ts';
@@ -29,6 +32,10 @@ export interface ReconcilerOptions {
 export interface ReconcilerDeps {
   hosts: HostManager;
   stacks: StacksRepo;
+  /** Each service's newest rollout, stored at every step. */
+  rollouts: RolloutsRepo;
+  /** Which hosts a person drained. */
+  hostRecords: Pick<HostsRepo, 'drained'>;
   events: EventLog;
   log: Logger;
   clusterId: string;
@@ -57,6 +64,8 @@ export class Reconciler {
   private readonly failedHosts = new Map<string, Map<string, number>>();
   private readonly rechecks = new Map<string, NodeJS.Timeout>();
   private readonly lastUnplaced = new Map<string, string>();
+  /** Services a person asked to rebalance (`baton rebalance`), whatever their setting. */
+  private readonly rebalanceNow = new Set<string>();
   private resyncTimer: NodeJS.Timeout | null = null;
   private readonly graceMs: number;
   private readonly stableAfterMs: number;
@@ -145,6 +154,7 @@ export class Reconciler {
     const specs = new Map(desired.map((d) => [serviceKey(d.stack, d.name), d.spec]));
     const failed = forService ? this.failedHosts.get(forService) : undefined;
     const now = Date.now();
+    const drained = this.deps.hostRecords.drained();
     return this.deps.hosts.list().map((h) => {
       const alive = this.state.onHost(h.name).filter(isAlive);
       const replicasByService: Record<string, number> = {};
@@ -164,6 +174,7 @@ export class Reconciler {
       return {
         name: h.name,
         ready: h.state === 'ready' && this.state.isSynced(h.name) && !cooling,
+        ...(drained.has(h.name) ? { drained: true } : {}),
         hostname: h.inventory?.hostname ?? h.name,
         labels: h.labels,
         engineLabels: engineLabels(h.inventory?.engineLabels ?? []),
@@ -188,9 +199,21 @@ export class Reconciler {
       return;
     }
     const [stack, service] = key.split('/') as [string, string];
-    const all = this.deps.stacks.desiredServices();
-    const desired = all.find((d) => d.stack === stack && d.name === service) ?? null;
+    let all = this.deps.stacks.desiredServices();
+    let desired = all.find((d) => d.stack === stack && d.name === service) ?? null;
     const replicas = this.state.replicasOf(stack, service);
+    let gate: RolloutGate = MOVE_GATE;
+    if (desired) {
+      const step = this.stepRollout(desired, replicas);
+      gate = step.gate;
+      this.scheduleRecheck(key, step.recheckAtMs);
+      if (step.revertTo !== null) {
+        // an automatic rollback: the service's desired revision goes back, and its replicas follow
+        this.deps.stacks.setRevision(stack, service, step.revertTo);
+        all = this.deps.stacks.desiredServices();
+        desired = all.find((d) => d.stack === stack && d.name === service) ?? null;
+      }
+    }
     const history = this.history.get(key) ?? {};
     const now = Date.now();
     // a slot that has served for a while after its last restart starts its crash count afresh
@@ -206,6 +229,8 @@ export class Reconciler {
       nowMs: now,
       graceMs: this.graceMs,
       history,
+      gate,
+      rebalance: this.rebalanceNow.delete(key) || (desired?.spec.rollout?.rebalance ?? true),
     });
     this.history.set(key, history);
     this.scheduleRecheck(key, decision.recheckAtMs);
@@ -223,12 +248,19 @@ export class Reconciler {
         const h = history[action.slot] ?? { crashes: 0, lastRestartMs: 0 };
         history[action.slot] = { crashes: h.crashes + 1, lastRestartMs: now };
       }
+      const run =
+        action.kind === 'replace'
+          ? // stop-first: the old one is drained and gone before the new one starts (its host port is free then)
+            this.executor
+              .run({ kind: 'remove', slot: action.slot, id: action.id, host: action.host, reason: `${action.reason} (stop-first)`, graceful: action.graceful }, desired, stack, service)
+              .then(() => this.executor.run({ kind: 'start', slot: action.slot, host: action.newHost, reason: action.reason }, desired, stack, service))
+          : this.executor.run(action, desired, stack, service);
       runs.push(
-        this.executor.run(action, desired, stack, service).catch((err: Error) => {
+        run.catch((err: Error) => {
           this.deps.events.append({ kind: `replica.${action.kind}-failed`, severity: 'error', host: action.host, stack, service, message: `could not ${action.kind} a replica of ${key} on ${action.host}: ${err.message}` });
-          if (action.kind === 'start') {
+          if (action.kind === 'start' || action.kind === 'replace') {
             const failed = this.failedHosts.get(key) ?? new Map<string, number>();
-            failed.set(action.host, Date.now() + this.cooldownMs);
+            failed.set(action.kind === 'replace' ? action.newHost : action.host, Date.now() + this.cooldownMs);
             this.failedHosts.set(key, failed);
             this.scheduleRecheck(key, Date.now() + 1000);
           }
@@ -239,6 +271,31 @@ export class Reconciler {
       this.deps.events.append({ kind: 'service.placed', stack, service, message: `every replica of ${key} can be placed again` });
     }
     await Promise.all(runs);
+  }
+
+  /** One step of the service's rollout: stored, its events written, its gate for decide. */
+  private stepRollout(desired: DesiredService, replicas: ObservedReplica[]): ReturnType<typeof stepRollout> {
+    const { stack, name: service } = desired;
+    const ready = this.readyHosts();
+    const onReady = replicas.filter((r) => ready.has(r.host));
+    const record = this.deps.rollouts.get(stack, service);
+    const failureDetail = Object.fromEntries(onReady.filter((r) => r.healthOutput).map((r) => [r.id, r.healthOutput!]));
+    const step = stepRollout({
+      record,
+      target: { revision: desired.revision, containerHash: desired.containerHash, replicas: desired.replicas, update: desired.spec.update, rollback: desired.spec.rollback, progressDeadlineMs: desired.spec.rollout?.progressDeadlineMs ?? DEFAULT_PROGRESS_DEADLINE_MS },
+      replicas: onReady,
+      nowMs: Date.now(),
+      failureDetail,
+    });
+    if (step.next && JSON.stringify(step.next) !== JSON.stringify(record)) this.deps.rollouts.put(stack, service, step.next);
+    for (const e of step.events) this.deps.events.append({ kind: e.kind, severity: e.severity ?? 'info', stack, service, message: `${stack}/${service}: ${e.message}`, ...(e.data ? { data: e.data } : {}) });
+    return step;
+  }
+
+  /** Moves replicas of the service toward an even spread once, whatever its rebalance setting. */
+  rebalance(key: string): void {
+    this.rebalanceNow.add(key);
+    this.trigger(key);
   }
 
   /** Hosts whose replicas can be acted on: connected, and listed since they connected. */

@@ -30,6 +30,8 @@ export interface ObservedReplica {
   createdMs: number;
   /** Host ports Docker bound for it: "tcp/8080" → 32768. */
   ports: { containerPort: number; protocol: string; hostPort: number }[];
+  /** The last health check's output, trimmed (inspect only): why a failing replica fails. */
+  healthOutput?: string;
   /** Its address on Baton's network (`baton`) on its own host, when Docker gave one: the host's ingress reaches it there directly. */
   address?: string;
 }
@@ -115,7 +117,7 @@ const InspectedContainer = z.object({
   State: z.object({
     Status: z.string(),
     ExitCode: z.number().optional(),
-    Health: z.object({ Status: z.string() }).nullable().optional(),
+    Health: z.object({ Status: z.string(), Log: z.array(z.object({ ExitCode: z.number().optional(), Output: z.string().optional() })).nullable().optional() }).nullable().optional(),
   }),
   Config: z.object({ Labels: z.record(z.string(), z.string()).nullable() }),
   NetworkSettings: z
@@ -145,7 +147,9 @@ export function replicaFromInspect(host: string, raw: unknown, clusterId: string
     { Id: c.Id, Names: [c.Name], State: c.State.Status, Status: status, Created: Math.floor(Date.parse(c.Created) / 1000), Labels: c.Config.Labels, Ports: [], NetworkSettings: { Networks: c.NetworkSettings?.Networks ?? null } },
     clusterId,
   );
-  return replica && { ...replica, ports, exitCode: c.State.Status === 'running' ? null : (c.State.ExitCode ?? null) };
+  const last = c.State.Health?.Log?.at(-1);
+  const output = last?.Output?.trim().replace(/\s+/g, ' ').slice(0, 300);
+  return replica && { ...replica, ports, exitCode: c.State.Status === 'running' ? null : (c.State.ExitCode ?? null), ...(output ? { healthOutput: output } : last ? { healthOutput: `exit code ${last.ExitCode ?? '?'}, no output` } : {}) };
 }
 
 /** Running and healthy, or running with no health check: it can take traffic. */

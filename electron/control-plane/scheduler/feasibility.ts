@@ -9,6 +9,10 @@ export function isReady(_request: PlacementRequest, host: HostCandidate): string
   return host.ready ? null : 'not ready (unreachable or draining)';
 }
 
+export function isNotDrained(_request: PlacementRequest, host: HostCandidate): string | null {
+  return host.drained ? `drained (baton host activate ${host.name} lets it take replicas again)` : null;
+}
+
 /** A named local volume's data lives on one host; a replica using it must run there. */
 export function hasPinnedVolumes(request: PlacementRequest, host: HostCandidate): string | null {
   const pins = request.volumePins ?? {};
@@ -53,6 +57,7 @@ export function hasUnreservedResources(request: PlacementRequest, host: HostCand
 
 export const FEASIBILITY_CHECKS: readonly FeasibilityCheck[] = [
   isReady,
+  isNotDrained,
   meetsConstraints,
   hasPinnedVolumes,
   isUnderMaxReplicas,

@@ -43,6 +43,30 @@ export function withReplica(host: HostCandidate, service: ServiceSpec): HostCand
   };
 }
 
+/**
+ * The host as if the service ran nothing there: what a fresh placement of the whole service
+ * would judge against (a rollout's targets, a rebalance). The input is left as it was.
+ */
+export function withoutService(host: HostCandidate, service: ServiceSpec): HostCandidate {
+  const key = serviceKey(service);
+  const n = replicasOfService(host, key);
+  if (n === 0) return host;
+  const ports = [...host.usedHostPorts];
+  for (let i = 0; i < n; i++) {
+    for (const p of hostPortKeys(service)) {
+      const at = ports.indexOf(p);
+      if (at >= 0) ports.splice(at, 1);
+    }
+  }
+  return {
+    ...host,
+    reservedNanoCpus: Math.max(0, host.reservedNanoCpus - n * (service.reservations.nanoCpus ?? 0)),
+    reservedMemoryBytes: Math.max(0, host.reservedMemoryBytes - n * (service.reservations.memoryBytes ?? 0)),
+    usedHostPorts: ports,
+    replicasByService: { ...host.replicasByService, [key]: 0 },
+  };
+}
+
 /** Plain code-unit order: the same on every machine, unlike localeCompare. */
 export function byName(a: string, b: string): number {
   if (a < b) return -1;

@@ -4,7 +4,9 @@ import type { ServiceSpec } from '../../../shared/stack.ts';
 
 export interface HostCandidate {
   name: string; // Baton's host name
-  ready: boolean; // connected and not draining
+  ready: boolean; // connected, listed, and not cooling down after a failed start
+  /** Drained by a person (`baton host drain`): keeps what runs until it is moved, takes nothing new. */
+  drained?: boolean;
   hostname: string; // what the engine reports (node.hostname)
   labels: Record<string, string>; // Baton's host labels (node.labels.*)
   engineLabels: Record<string, string>; // engine labels (engine.labels.*)

@@ -93,6 +93,17 @@ const MIGRATIONS: string[] = [
   `
   INSERT INTO settings (key, value) VALUES ('sealed_format', '1') ON CONFLICT (key) DO NOTHING;
   `,
+  // 5: each service's newest rollout (shared/rollout.ts RolloutRecord, JSON), and hosts a person drained
+  `
+  CREATE TABLE rollouts (
+    stack       TEXT NOT NULL,
+    service     TEXT NOT NULL,
+    record      TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (stack, service)
+  );
+  ALTER TABLE hosts ADD COLUMN availability TEXT NOT NULL DEFAULT 'active' CHECK (availability IN ('active', 'drain'));
+  `,
 ];
 
 const OWNER_ONLY = 0o600;

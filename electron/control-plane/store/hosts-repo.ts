@@ -104,6 +104,15 @@ export class HostsRepo {
       .run(JSON.stringify(inventory), time, name);
   }
 
+  /** Hosts a person drained (`baton host drain`): they take no new replicas until activated. */
+  drained(): Set<string> {
+    return new Set((this.db.prepare("SELECT name FROM hosts WHERE availability = 'drain'").all() as { name: string }[]).map((r) => r.name));
+  }
+
+  setAvailability(name: string, availability: 'active' | 'drain'): boolean {
+    return this.db.prepare('UPDATE hosts SET availability = ? WHERE name = ?').run(availability, name).changes > 0;
+  }
+
   remove(name: string): boolean {
     return this.db.prepare('DELETE FROM hosts WHERE name = ?').run(name).changes > 0;
   }

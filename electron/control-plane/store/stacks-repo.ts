@@ -124,6 +124,7 @@ export class StacksRepo {
   removeStack(name: string): void {
     this.forgetRevisions(name);
     this.db.prepare('DELETE FROM revisions WHERE stack = ?').run(name);
+    this.db.prepare('DELETE FROM rollouts WHERE stack = ?').run(name);
     this.db.prepare('DELETE FROM stacks WHERE name = ?').run(name);
   }
 
@@ -159,6 +160,12 @@ export class StacksRepo {
     this.forgetRevisions(stack, name);
     this.db.prepare('DELETE FROM services WHERE stack = ? AND name = ?').run(stack, name);
     this.db.prepare('DELETE FROM revisions WHERE stack = ? AND service = ?').run(stack, name);
+    this.db.prepare('DELETE FROM rollouts WHERE stack = ? AND service = ?').run(stack, name);
+  }
+
+  /** Points the service at one of its stored revisions (a rollback): its replicas follow. */
+  setRevision(stack: string, name: string, revision: number): void {
+    this.db.prepare('UPDATE services SET revision = ? WHERE stack = ? AND name = ?').run(revision, stack, name);
   }
 
   latestRevision(stack: string, service: string): RevisionRecord | null {

@@ -3,6 +3,7 @@ import type { SecretBox } from '../secrets/secret-box.ts';
 import { openDatabase, type Database } from './database.ts';
 import { HostsRepo } from './hosts-repo.ts';
 import { KnownHostsRepo } from './known-hosts-repo.ts';
+import { RolloutsRepo } from './rollouts-repo.ts';
 import { sealLegacyValues, type LegacyRewrite } from './seal-legacy.ts';
 import { SettingsRepo, StacksRepo } from './stacks-repo.ts';
 
@@ -11,6 +12,7 @@ export class Store {
   readonly knownHosts: KnownHostsRepo;
   readonly stacks: StacksRepo;
   readonly settings: SettingsRepo;
+  readonly rollouts: RolloutsRepo;
 
   /**
    * What opening rewrote in a state file written by Baton 0.1.0 (null: nothing needed it). For the log.
@@ -26,6 +28,7 @@ export class Store {
     this.knownHosts = new KnownHostsRepo(db);
     this.stacks = new StacksRepo(db, secrets);
     this.settings = new SettingsRepo(db);
+    this.rollouts = new RolloutsRepo(db);
   }
 
   /** Opens (or creates) the state file; its secrets are sealed and opened with `secrets`. */

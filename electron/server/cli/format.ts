@@ -28,7 +28,7 @@ export function hostsTable(hosts: Host[]): string {
     ['NAME', 'STATE', 'ADDRESS', 'OS / ARCH', 'CPUS', 'MEMORY', 'DOCKER'],
     hosts.map((h) => [
       h.name,
-      h.state,
+      h.availability === 'drain' ? `${h.state}, drained` : h.state,
       hostAddress(h),
       h.inventory ? `${h.inventory.osType}/${h.inventory.architecture}` : '-',
       h.inventory ? String(h.inventory.cpus) : '-',

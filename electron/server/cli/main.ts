@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { HostAddParams, ServiceStatus } from '../../../shared/api.ts';
 import { BatonError, toErrorBody } from '../../../shared/errors.ts';
+import { rolloutHistoryText, rolloutStatusText } from './rollout-format.ts';
 import { isConverged } from '../../../shared/service-status.ts';
 import { BATON_VERSION, defaultHome } from '../../control-plane/index.ts';
 import { DEFAULT_INGRESS_IMAGE } from '../../control-plane/ingress/ingress.ts';
@@ -233,6 +234,26 @@ host
   });
 
 host
+  .command('drain <name>')
+  .description("move the host's replicas elsewhere (each new one healthy first) and keep new ones off it")
+  .option('--json', 'machine-readable output', false)
+  .action(async (name: string, opts: { json: boolean }) => {
+    await withClient(async (client) => {
+      const done = await client.call('host.drain', { name });
+      print(opts.json, done, () => `${name} drained${done.moving.length ? `: moving ${done.moving.join(', ')}` : ''}. It takes new replicas again after: baton host activate ${name}`);
+    });
+  });
+host
+  .command('activate <name>')
+  .description('let a drained host take replicas again')
+  .option('--json', 'machine-readable output', false)
+  .action(async (name: string, opts: { json: boolean }) => {
+    await withClient(async (client) => {
+      const done = await client.call('host.activate', { name });
+      print(opts.json, done, () => `${name} is active: it takes new replicas, and services rebalance toward it one replica at a time.`);
+    });
+  });
+host
   .command('rm <name>')
   .alias('remove')
   .description('remove a host from the cluster (its containers keep running)')
@@ -337,6 +358,76 @@ program
       const scaled = await client.call('service.scale', { targets });
       const services = opts.wait ? (await waitConverged(client, undefined, 120_000)).filter((s) => scaled.some((x) => x.stack === s.stack && x.name === s.name)) : scaled;
       print(opts.json, services, () => servicesTable(services));
+    });
+  });
+
+const rollout = program.command('rollout').description("a service's rolling updates: status, history, pause, resume, undo");
+rollout
+  .command('status <service>')
+  .description('old / new / healthy replicas, the phase, what it waits for')
+  .option('--wait [seconds]', 'wait until the rollout completes, rolls back, pauses or fails (exit 1 unless it completed)')
+  .option('--json', 'machine-readable output', false)
+  .action(async (service: string, opts: { wait?: string | boolean; json: boolean }) => {
+    await withClient(async (client) => {
+      let status = await client.call('rollout.status', { service });
+      if (opts.wait !== undefined) {
+        const deadline = Date.now() + (typeof opts.wait === 'string' ? Number(opts.wait) : 900) * 1000;
+        while (['rolling', 'rolling-back'].includes(status.phase) && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 250));
+          status = await client.call('rollout.status', { service });
+        }
+        if (status.phase !== 'completed' && status.phase !== 'none') process.exitCode = 1;
+      }
+      print(opts.json, status, () => rolloutStatusText(status));
+    });
+  });
+rollout
+  .command('history <service>')
+  .description('the kept revisions, with what changed between them')
+  .option('--json', 'machine-readable output', false)
+  .action(async (service: string, opts: { json: boolean }) => {
+    await withClient(async (client) => {
+      const entries = await client.call('rollout.history', { service });
+      print(opts.json, entries, () => rolloutHistoryText(entries));
+    });
+  });
+for (const [verb, what] of [
+  ['pause', 'stop replacing replicas (those that run keep serving)'],
+  ['resume', 'go on with a paused rollout'],
+] as const) {
+  rollout
+    .command(`${verb} <service>`)
+    .description(what)
+    .option('--json', 'machine-readable output', false)
+    .action(async (service: string, opts: { json: boolean }) => {
+      await withClient(async (client) => {
+        const status = await client.call(verb === 'pause' ? 'rollout.pause' : 'rollout.resume', { service });
+        print(opts.json, status, () => rolloutStatusText(status));
+      });
+    });
+}
+rollout
+  .command('undo <service>')
+  .description('roll back to the revision before (or --to-revision N), under rollback_config')
+  .option('--to-revision <n>', 'the revision to go back to (see baton rollout history)')
+  .option('--json', 'machine-readable output', false)
+  .action(async (service: string, opts: { toRevision?: string; json: boolean }) => {
+    const toRevision = opts.toRevision === undefined ? undefined : Number(opts.toRevision);
+    if (toRevision !== undefined && (!Number.isInteger(toRevision) || toRevision < 1)) throw new BatonError('INVALID_INPUT', `--to-revision ${opts.toRevision}: write a revision number, e.g. --to-revision 3 (see baton rollout history ${service}).`);
+    await withClient(async (client) => {
+      const status = await client.call('rollout.undo', { service, ...(toRevision !== undefined ? { toRevision } : {}) });
+      print(opts.json, status, () => rolloutStatusText(status));
+    });
+  });
+
+program
+  .command('rebalance [service]')
+  .description('move replicas toward an even spread over the hosts, one at a time, the new one healthy first')
+  .option('--json', 'machine-readable output', false)
+  .action(async (service: string | undefined, opts: { json: boolean }) => {
+    await withClient(async (client) => {
+      const done = await client.call('service.rebalance', service === undefined ? {} : { service });
+      print(opts.json, done, () => `Rebalancing ${done.services.length ? done.services.join(', ') : 'nothing (no services)'}: replicas move one at a time where hosts differ by 2 or more. Follow it with: baton events -f`);
     });
   });
 

@@ -17,7 +17,7 @@ import { readStackExtensions, type PlacementStrategy, type RolloutTuning } from 
 import { DocumentLocator, parseYaml } from './yaml-source.ts';
 
 export { serviceSpecHash } from './spec-hash.ts';
-export type { PlacementStrategy, ReplicaAmount, RolloutTuning } from './x-baton.ts';
+export type { PlacementStrategy, RolloutTuning } from './x-baton.ts';
 
 export interface ParseInput {
   text: string; // the file's content

@@ -115,6 +115,7 @@ export function readService(ctx: SpecContext, stack: string, name: string, servi
     networks: readNetworks(ctx, at('networks'), service.networks),
     stopGracePeriodMs,
     autoscale,
+    ...(extensions?.rollout ? { rollout: extensions.rollout } : {}),
   };
   return { spec, ports: distinctPorts, rollout: extensions?.rollout ?? null };
 }

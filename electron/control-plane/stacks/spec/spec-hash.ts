@@ -28,6 +28,6 @@ export function serviceSpecHash(spec: ServiceSpec): string {
  * replaces nothing.
  */
 export function containerSpecHash(spec: ServiceSpec): string {
-  const { replicas: _r, autoscale: _a, update: _u, rollback: _b, ...container } = spec;
+  const { replicas: _r, autoscale: _a, update: _u, rollback: _b, rollout: _o, ...container } = spec;
   return createHash('sha256').update(canonicalJson(container)).digest('hex');
 }

@@ -7,24 +7,17 @@ import { didYouMean } from './suggest.ts';
 import { parseDuration } from './units.ts';
 import { got, isDict } from './values.ts';
 
-/** A number of replicas, or a percentage of the desired count (rounded as the rollout sees fit). */
-export type ReplicaAmount = { count: number } | { percent: number };
-
-/** `x-baton.rollout`: how a rolling update moves (ServiceSpec has no field for it yet). */
+/** `x-baton.rollout`: what Compose's update_config has no key for. */
 export interface RolloutTuning {
-  /** Replicas started above the desired count during a rollout. */
-  maxSurge: ReplicaAmount;
-  /** Replicas allowed below the desired count (healthy) during a rollout. */
-  maxUnavailable: ReplicaAmount;
-  /** A rollout that makes no progress for this long fails. */
+  /** A rollout that makes no progress for this long fails (and acts as failure_action says). */
   progressDeadlineMs: number;
-  /** Roll back by itself when new replicas fail their health check. */
-  autoRollback: boolean;
+  /** Move replicas back toward an even spread when a host joins or returns. */
+  rebalance: boolean;
 }
 
 export type PlacementStrategy = 'spread' | 'binpack';
 
-export const ROLLOUT_DEFAULTS: RolloutTuning = { maxSurge: { count: 1 }, maxUnavailable: { count: 0 }, progressDeadlineMs: 600_000, autoRollback: true };
+export const ROLLOUT_DEFAULTS: RolloutTuning = { progressDeadlineMs: 600_000, rebalance: true };
 export const AUTOSCALE_DEFAULTS = { min: 1, tolerance: 0.1, scaleUpWindowMs: 0, scaleDownWindowMs: 300_000 } as const;
 export const DEFAULT_PLACEMENT_STRATEGY: PlacementStrategy = 'spread';
 
@@ -54,13 +47,6 @@ const asPositive = (v: unknown) => {
 };
 const asDuration = (v: unknown) => (typeof v === 'string' ? parseDuration(v) : v === 0 ? 0 : null);
 const asBool = (v: unknown) => (typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : null);
-const asAmount = (v: unknown): ReplicaAmount | null => {
-  const percent = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)%\s*$/.exec(v) : null;
-  if (percent) return Number(percent[1]) <= 100 ? { percent: Number(percent[1]) } : null;
-  const n = asInt(0)(v);
-  return n === null ? null : { count: n };
-};
-
 const DURATION = 'must be a duration like "30s", "5m" or "0s"';
 
 const autoscaleSchema = z
@@ -82,22 +68,15 @@ const autoscaleSchema = z
     if (a.cpu === undefined && a.rps === undefined) ctx.addIssue({ code: 'custom', message: 'needs a target to scale on: `cpu` (like "70%"), `rps` (like 100), or both' });
   });
 
-const rolloutSchema = z
-  .strictObject({
-    max_surge: value(asAmount, 'must be a number of replicas (like 1) or a percentage (like "25%")').optional(),
-    max_unavailable: value(asAmount, 'must be a number of replicas (like 0) or a percentage (like "25%")').optional(),
-    progress_deadline: value((v) => {
-      const ms = asDuration(v);
-      return ms !== null && ms > 0 ? ms : null;
-    }, 'must be a duration longer than 0, like "10m"').optional(),
-    auto_rollback: value(asBool, 'must be true or false').optional(),
-  })
-  .superRefine((r, ctx) => {
-    const isZero = (a: ReplicaAmount) => ('count' in a ? a.count : a.percent) === 0;
-    if (isZero(r.max_surge ?? ROLLOUT_DEFAULTS.maxSurge) && isZero(r.max_unavailable ?? ROLLOUT_DEFAULTS.maxUnavailable)) {
-      ctx.addIssue({ code: 'custom', message: 'max_surge and max_unavailable are both 0: a rollout could never replace a replica; allow one of them' });
-    }
-  });
+// How many replicas change at once and in which order is Compose's own deploy.update_config
+// (parallelism, order); x-baton.rollout holds only what it has no key for.
+const rolloutSchema = z.strictObject({
+  progress_deadline: value((v) => {
+    const ms = asDuration(v);
+    return ms !== null && ms > 0 ? ms : null;
+  }, 'must be a duration longer than 0, like "10m"').optional(),
+  rebalance: value(asBool, 'must be true or false').optional(),
+});
 
 const serviceSchema = z.strictObject({
   autoscale: autoscaleSchema.optional(),
@@ -139,10 +118,8 @@ export function readServiceExtensions(problems: ProblemList, path: Path, data: u
       : null,
     rollout: r
       ? {
-          maxSurge: r.max_surge ?? ROLLOUT_DEFAULTS.maxSurge,
-          maxUnavailable: r.max_unavailable ?? ROLLOUT_DEFAULTS.maxUnavailable,
           progressDeadlineMs: r.progress_deadline ?? ROLLOUT_DEFAULTS.progressDeadlineMs,
-          autoRollback: r.auto_rollback ?? ROLLOUT_DEFAULTS.autoRollback,
+          rebalance: r.rebalance ?? ROLLOUT_DEFAULTS.rebalance,
         }
       : null,
   };
@@ -161,7 +138,7 @@ export function readStackExtensions(problems: ProblemList, path: Path, data: unk
 const KNOWN_KEYS: Record<string, string[]> = {
   '': Object.keys(serviceSchema.shape),
   autoscale: ['min', 'max', 'cpu', 'rps', 'tolerance', 'scale_up_window', 'scale_down_window'],
-  rollout: ['max_surge', 'max_unavailable', 'progress_deadline', 'auto_rollback'],
+  rollout: ['progress_deadline', 'rebalance'],
 };
 
 function reportIssues(problems: ProblemList, base: Path, data: unknown, issues: z.core.$ZodIssue[]): void {
