@@ -88,7 +88,7 @@ export function replicaFromListed(host: string, raw: unknown, clusterId: string)
   if (!stack || !service || !Number.isInteger(slot) || slot < 1) return null;
   const cluster = labels[LABEL.cluster];
   if (cluster !== undefined && cluster !== clusterId) return null; // another Baton's
-  const exit = /^Exited \((\d+)\)/.exec(c.Status);
+  const exit = /^(?:Exited|Restarting) \((\d+)\)/.exec(c.Status);
   return {
     id: c.Id,
     name: (c.Names[0] ?? '').replace(/^\//, ''),

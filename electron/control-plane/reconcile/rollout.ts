@@ -79,9 +79,9 @@ export function countReplicas(replicas: ObservedReplica[], containerHash: string
   return { updated: current.length, available, inFlight: current.length - available, old: old.length, oldRevisions: [...new Set(old.map((r) => r.revision))].sort((a, b) => b - a) };
 }
 
-/** A new replica that failed: unhealthy, or exited/dead. */
+/** A new replica that failed: unhealthy, or exited/dead, or exited and being restarted by Docker. */
 function failedNow(r: ObservedReplica): boolean {
-  return r.health === 'unhealthy' || r.state === 'exited' || r.state === 'dead';
+  return r.health === 'unhealthy' || r.state === 'exited' || r.state === 'dead' || r.state === 'restarting';
 }
 
 function describeFailure(r: ObservedReplica, detail: string | undefined): string {
