@@ -210,10 +210,31 @@ export const PlanPort = z.object({
 });
 export type PlanPort = z.infer<typeof PlanPort>;
 
+/**
+ * One field of a service that a plan changes, as text: "image", "app:v1" → "app:v2". `before` is
+ * null when there was nothing to show before (a new service) or when `after` says the whole change
+ * ("added DEBUG, changed DB_URL"). An environment change names variables, never their values.
+ */
+export const SpecChange = z.object({
+  field: z.string(),
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+});
+export type SpecChange = z.infer<typeof SpecChange>;
+
 export const ServicePlan = z.object({
   name: z.string(),
   action: z.enum(['create', 'update', 'unchanged', 'scale', 'remove']),
   replicas: z.number().int(),
+  /** The desired count now (a `baton scale` may have changed it since the file); null when new. */
+  replicasBefore: z.number().int().nullable(),
+  /**
+   * The desired count now was set by hand (`baton scale`, a replica removed from the topology)
+   * after the last apply, so applying the file undoes it.
+   */
+  scaledByHand: z.boolean(),
+  /** What differs from the service's current revision (every set field, for a new service); replicas apart. */
+  changes: z.array(SpecChange),
   revision: z.number().int().nullable(), // the revision it will run; null when removed
   /** Where new replicas would go now (preview; the reconciler decides when it acts). */
   hosts: z.array(z.string()),

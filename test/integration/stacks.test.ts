@@ -3,10 +3,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ServiceStatus } from '../../shared/api.ts';
+import type { ServiceStatus, StackPlan } from '../../shared/api.ts';
 import { dockerCli, killHost, readLab, reviveHost, type LabHost, type LabInfo } from '../lab/lab.ts';
 import { call, expectError, startTestPlane, type TestPlane, until } from './helpers.ts';
 
@@ -28,7 +28,6 @@ function stackFile(name: string, body: string): string {
 }
 
 async function apply(file: string, extra: Record<string, unknown> = {}): Promise<unknown> {
-  const { readFileSync } = await import('node:fs');
   return call(t.plane, 'stack.apply', { source: readFileSync(file, 'utf8'), file, ...extra });
 }
 
@@ -106,6 +105,36 @@ describe('a stack on three hosts', () => {
     assert.equal(plan.services[0]!.action, 'unchanged');
     await new Promise((r) => setTimeout(r, 1500));
     assert.deepEqual((await dockerPs(lab.hosts, 'web')).map((r) => r.id).sort(), before);
+  });
+
+  test('the plan says what changes: a new image, and a count scaled by hand that the file undoes', async () => {
+    await call(t.plane, 'service.scale', { targets: [{ service: 'web', replicas: 5 }] });
+    const file = stackFile('shop-v2', readFileSync(join(dir, 'shop.yaml'), 'utf8').replace('baton-test/web:1', 'baton-test/web:2'));
+    const plan = (await apply(file, { dryRun: true })) as StackPlan;
+    const web = plan.services.find((s) => s.name === 'web')!;
+    assert.equal(web.action, 'update');
+    assert.equal(web.revision, 2);
+    assert.deepEqual(web.changes, [{ field: 'image', before: 'baton-test/web:1', after: 'baton-test/web:2' }]);
+    assert.deepEqual([web.replicasBefore, web.replicas, web.scaledByHand], [5, 3, true]);
+    await call(t.plane, 'service.scale', { targets: [{ service: 'web', replicas: 3 }] });
+    await until('3 healthy', () => dockerPs(lab.hosts, 'web'), (r) => healthyOf(r) === 3 && r.length === 3, 30_000);
+  });
+
+  test('after a rollback, re-applying a file rolls forward to the revision it made; the old file reuses its own', async () => {
+    const { stacks } = t.plane.store;
+    const v2 = join(dir, 'shop-v2.yaml');
+    assert.equal(((await apply(v2)) as StackPlan).services[0]!.revision, 2);
+    // a rollback: the service's desired revision goes back to 1
+    const record = stacks.getService('shop', 'web')!;
+    stacks.putService({ ...record, revision: 1 });
+    const again = ((await apply(v2, { dryRun: true })) as StackPlan).services[0]!;
+    assert.deepEqual([again.action, again.revision, again.changes], ['update', 2, [{ field: 'image', before: 'baton-test/web:1', after: 'baton-test/web:2' }]]);
+    assert.equal(((await apply(v2)) as StackPlan).services[0]!.revision, 2);
+    const back = ((await apply(join(dir, 'shop.yaml'))) as StackPlan).services[0]!;
+    assert.deepEqual([back.action, back.revision], ['update', 1]);
+    assert.deepEqual(stacks.listRevisions('shop', 'web').map((r) => r.revision), [1, 2], 'no copy of a revision');
+    await until('3 healthy on revision 1', () => service('web'), (s) => s.revision === 1 && s.healthy === 3 && s.running === 3 && s.image === 'baton-test/web:1', 60_000);
+    await until('3 containers', () => dockerPs(lab.hosts, 'web'), (r) => healthyOf(r) === 3 && r.length === 3, 30_000);
   });
 
   test('scale up to 6 spreads 2/2/2; down to 2 leaves exactly 2', async () => {

@@ -53,3 +53,11 @@ test('events by stack, service and replica (its name or short id), newest `limit
   assert.deepEqual(log.list({ replica: ['shop_web.1.1-aaa', '0123456789ab'] }).map((e) => e.message), ['web 2', 'other web', 'web 3']);
   assert.deepEqual(log.list({ replica: 'shop_api.1.1-bbb' }).map((e) => e.message), ['api 1']);
 });
+
+test('list by kinds: the newest of those kinds, however many others came after', () => {
+  const log = new EventLog(openDatabase(':memory:'));
+  log.append({ kind: 'service.scaled', stack: 's', service: 'web', message: 'scaled to 5', data: { replicas: 5 } });
+  for (let i = 0; i < 5; i++) log.append({ kind: 'replica.restarted', stack: 's', service: 'web', message: `restart ${i}` });
+  assert.deepEqual(log.list({ stack: 's', service: 'web', kinds: ['service.created', 'service.scaled'], limit: 1 }).map((e) => e.message), ['scaled to 5']);
+  assert.deepEqual(log.list({ kinds: [] }), []);
+});

@@ -178,8 +178,8 @@ test('a plan is summarized, and an applied one has converged once every service 
     applied: true,
     warnings: [],
     services: [
-      { name: 'web', action: 'update', replicas: 3, revision: 2, hosts: ['a', 'b', 'c'], pending: null, binds: [], ports: [], hostAccess: [] },
-      { name: 'old', action: 'remove', replicas: 0, revision: null, hosts: [], pending: null, binds: [], ports: [], hostAccess: [] },
+      { name: 'web', action: 'update', replicas: 3, replicasBefore: 3, scaledByHand: false, changes: [{ field: 'image', before: 'web:1', after: 'web:2' }], revision: 2, hosts: ['a', 'b', 'c'], pending: null, binds: [], ports: [], hostAccess: [] },
+      { name: 'old', action: 'remove', replicas: 0, replicasBefore: 1, scaledByHand: false, changes: [], revision: null, hosts: [], pending: null, binds: [], ports: [], hostAccess: [] },
     ],
   };
   assert.equal(summarizePlan(plan), '1 to update, 1 to remove');

@@ -25,6 +25,8 @@ export interface EventFilter {
   service?: string;
   /** A replica's name, or several names it went by (its container name and short id). */
   replica?: string | string[];
+  /** Only events of these kinds. */
+  kinds?: string[];
 }
 
 interface EventRow {
@@ -94,6 +96,11 @@ export class EventLog {
       const names = [...new Set(typeof options.replica === 'string' ? [options.replica] : options.replica)];
       where.push(`replica IN (${names.map(() => '?').join(', ')})`);
       args.push(...names);
+    }
+    if (options.kinds !== undefined) {
+      if (options.kinds.length === 0) return [];
+      where.push(`kind IN (${options.kinds.map(() => '?').join(', ')})`);
+      args.push(...options.kinds);
     }
     // the newest `limit` events after `after`, returned oldest first
     const rows = this.db.prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...args, limit) as EventRow[];

@@ -1,7 +1,7 @@
 // Stacks as a person drives them: apply a Compose file (validated, planned, then stored in one
 // transaction: a rejected file changes nothing), scale, remove, and the status views `baton ls`
 // and `baton ps` print. The reconciler does the work on the hosts.
-import type { ClusterSnapshot, Host, ReplicaDetail, ReplicaStatus, ServiceDetail, ServiceStatus, StackApplyParams, StackPlan, StackSummary } from '../../../shared/api.ts';
+import type { ClusterSnapshot, Host, ReplicaDetail, ReplicaStatus, ServiceDetail, ServicePlan, ServiceStatus, StackApplyParams, StackPlan, StackSummary } from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
 import type { PortSpec, ServiceSpec, SpecProblem } from '../../../shared/stack.ts';
 import type { EventLog } from '../events/event-log.ts';
@@ -19,6 +19,7 @@ import { replicaDetail, replicaStatus, specForClients } from './inspect.ts';
 import { countReplicas } from './status.ts';
 import { NO_REACH, planReach } from './plan-reach.ts';
 import { parseStackFile } from './spec/parse-stack.ts';
+import { diffSpecs } from './spec-diff.ts';
 import { containerSpecHash, serviceSpecHash } from './spec/spec-hash.ts';
 
 const INSPECT_TIMEOUT_MS = 10_000;
@@ -30,6 +31,12 @@ function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Prom
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
+
+/** The event apply writes per action (nothing for an unchanged service). */
+const APPLY_EVENT = { create: 'created', update: 'updated', scale: 'scaled', remove: 'removed', unchanged: 'unchanged' } as const satisfies Record<ServicePlan['action'], string>;
+
+/** The events after which a service's desired count is what they say. */
+const REPLICA_COUNT_EVENTS = ['service.created', 'service.updated', 'service.scaled'];
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -101,29 +108,45 @@ export class StackService {
       throw new BatonError('INVALID_INPUT', `The stack ${stack.name} can't run as written; nothing was applied:\n${problems.map((p) => `- ${p}`).join('\n')}`, { problems });
     }
 
-    // The plan: per service, what changes and where new replicas would go now.
+    // The plan: per service, what changes against what it runs now (its current desired revision,
+    // which a rollback may have made an older one) and where new replicas would go now.
     const existing = new Map(stacks.listServices(stack.name).map((s) => [s.name, s]));
     const candidates = this.deps.reconciler.candidates(stacks.desiredServices());
     const plan: StackPlan['services'] = [];
+    /** Per service whose spec changes: the stored revision it matches, or null when it needs a new one. */
+    const reuse = new Map<string, number | null>();
     for (const spec of stack.services) {
-      const before = existing.get(spec.name);
-      const latest = before ? stacks.latestRevision(stack.name, spec.name) : null;
-      const changed = !latest || latest.specHash !== serviceSpecHash(spec);
-      const running = before ? this.deps.reconciler.state.replicasOf(stack.name, spec.name).filter((r) => r.state === 'running').length : 0;
+      const record = existing.get(spec.name);
+      const current = record ? stacks.getRevision(stack.name, spec.name, record.revision) : null;
+      const hash = serviceSpecHash(spec);
+      const changed = !current || current.specHash !== hash;
+      let revision = current?.revision ?? 0;
+      if (changed) {
+        // Re-applying a file after a rollback rolls forward to the revision it already made, not a copy of it.
+        const same = record ? stacks.listRevisions(stack.name, spec.name).find((r) => r.specHash === hash) : undefined;
+        reuse.set(spec.name, same?.revision ?? null);
+        revision = same?.revision ?? (stacks.latestRevision(stack.name, spec.name)?.revision ?? 0) + 1;
+      }
+      const running = record ? this.deps.reconciler.state.replicasOf(stack.name, spec.name).filter((r) => r.state === 'running').length : 0;
       const toPlace = changed ? spec.replicas : Math.max(0, spec.replicas - running);
       const preview = toPlace > 0 ? placeReplicas({ service: spec, count: toPlace, strategy }, candidates) : null;
       plan.push({
         name: spec.name,
-        action: !before ? 'create' : changed ? 'update' : before.replicas !== spec.replicas ? 'scale' : 'unchanged',
+        action: !record ? 'create' : changed ? 'update' : record.replicas !== spec.replicas ? 'scale' : 'unchanged',
         replicas: spec.replicas,
-        revision: changed ? (latest?.revision ?? 0) + 1 : latest!.revision,
+        replicasBefore: record?.replicas ?? null,
+        scaledByHand: record ? this.scaledByHand(stack.name, spec.name, record.replicas) : false,
+        changes: diffSpecs(current?.spec ?? null, spec),
+        revision,
         hosts: preview?.hosts ?? [],
         pending: preview && preview.unplaced > 0 ? preview.summary : null,
         ...planReach(spec),
       });
     }
-    for (const name of existing.keys()) {
-      if (!stack.services.some((s) => s.name === name)) plan.push({ name, action: 'remove', replicas: 0, revision: null, hosts: [], pending: null, ...NO_REACH });
+    for (const [name, record] of existing) {
+      if (!stack.services.some((s) => s.name === name)) {
+        plan.push({ name, action: 'remove', replicas: 0, replicasBefore: record.replicas, scaledByHand: false, changes: [], revision: null, hosts: [], pending: null, ...NO_REACH });
+      }
     }
     if (params.dryRun) return { stack: stack.name, applied: false, services: plan, warnings };
 
@@ -134,7 +157,7 @@ export class StackService {
       for (const spec of stack.services) {
         const step = plan.find((p) => p.name === spec.name)!;
         let revision = step.revision!;
-        if (step.action === 'create' || step.action === 'update') {
+        if (reuse.get(spec.name) === null) {
           revision = stacks.addRevision({ stack: stack.name, service: spec.name, spec, specHash: serviceSpecHash(spec), containerHash: containerSpecHash(spec), createdAt: now });
         }
         stacks.putService({ stack: stack.name, name: spec.name, replicas: spec.replicas, revision, preferredHost: existing.get(spec.name)?.preferredHost ?? null });
@@ -143,10 +166,26 @@ export class StackService {
     });
     for (const step of plan) {
       if (step.action === 'unchanged') continue;
-      this.deps.events.append({ kind: `service.${step.action === 'create' ? 'created' : step.action === 'remove' ? 'removed' : step.action === 'scale' ? 'scaled' : 'updated'}`, stack: stack.name, service: step.name, message: `${stack.name}/${step.name}: ${step.action}${step.revision ? `, revision ${step.revision}` : ''}, ${step.replicas} replica(s)` });
+      // `applied` tells these apart from a scale by hand (scaledByHand); the changes hold no environment value.
+      this.deps.events.append({
+        kind: `service.${APPLY_EVENT[step.action]}`,
+        stack: stack.name,
+        service: step.name,
+        message: `${stack.name}/${step.name}: ${step.action}${step.revision ? `, revision ${step.revision}` : ''}, ${step.replicas} replica(s)`,
+        data: { applied: true, replicas: step.replicas, ...(step.changes.length > 0 ? { changes: step.changes } : {}) },
+      });
       this.deps.reconciler.trigger(serviceKey(stack.name, step.name));
     }
     return { stack: stack.name, applied: true, services: plan, warnings };
+  }
+
+  /**
+   * Whether the service's desired count was last set by hand (`baton scale`, a replica removed
+   * from the topology) rather than by a stack file: the newest event that set it says which.
+   */
+  private scaledByHand(stack: string, service: string, replicas: number): boolean {
+    const [last] = this.deps.events.list({ stack, service, kinds: REPLICA_COUNT_EVENTS, limit: 1 });
+    return last !== undefined && last.kind === 'service.scaled' && last.data?.applied !== true && last.data?.replicas === replicas;
   }
 
   list(): StackSummary[] {

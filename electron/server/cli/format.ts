@@ -1,6 +1,6 @@
 // Terminal output: aligned tables for people, JSON for scripts.
 import type { BatonEvent, Host, ReplicaStatus, ServiceStatus, StackPlan } from '../../../shared/api.ts';
-import { describePlanBind, describePlanPort } from '../../../shared/plan-text.ts';
+import { describeChanges, describePlanBind, describePlanPort } from '../../../shared/plan-text.ts';
 
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -124,6 +124,7 @@ export function planText(plan: StackPlan): string {
     const where = s.hosts.length ? ` on ${[...new Set(s.hosts)].map((h) => `${h}×${s.hosts.filter((x) => x === h).length}`).join(', ')}` : '';
     const rev = s.revision !== null ? ` (revision ${s.revision})` : '';
     const details = [
+      ...describeChanges(s),
       ...(s.pending ? [`pending: ${s.pending}`] : []),
       ...s.ports.map((p) => `port ${describePlanPort(p)}`),
       ...s.binds.map((b) => `bind ${describePlanBind(b)}${b.hostAccess !== null ? `  HOST ACCESS: ${b.hostAccess}` : ''}`),

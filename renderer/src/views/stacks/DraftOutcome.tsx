@@ -1,9 +1,9 @@
 // What the control plane said about the draft: the problems (each one a jump to its line), the
-// plan (per service: what changes, how many replicas, where they would go, what holds them back,
+// plan (per service: what changes, field by field, how many replicas, where they would go, what holds them back,
 // where its ports can be reached from, its bind mounts and what of it reaches into the host), and
 // after Apply the services converging, live.
 import type { ServicePlan, ServiceStatus, StackPlan } from '../../../../shared/api.ts';
-import { describePlanBind, describePlanPort } from '../../../../shared/plan-text.ts';
+import { describeChanges, describePlanBind, describePlanPort } from '../../../../shared/plan-text.ts';
 import { cx } from '../../ui/cx.ts';
 import { ErrorNote } from '../../ui/ErrorNote.tsx';
 import { Icon } from '../../ui/icons.tsx';
@@ -129,6 +129,7 @@ function PlanRows({ plan }: { plan: StackPlan }) {
               </>
             )}
           </p>
+          <PlanChanges step={step} />
           {step.hosts.length > 0 && (
             <div className="mt-1.5 flex flex-wrap gap-1">
               {step.hosts.map((host, i) => (
@@ -145,6 +146,21 @@ function PlanRows({ plan }: { plan: StackPlan }) {
             </p>
           )}
           <PlanReach step={step} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** What the plan changes in the service, a line a field ("image: app:v1 → app:v2"); environment by name only. */
+function PlanChanges({ step }: { step: ServicePlan }) {
+  const lines = describeChanges(step);
+  if (lines.length === 0) return null;
+  return (
+    <ul data-testid="plan-changes" className="mt-1.5 flex flex-col gap-0.5 text-xs text-zinc-600 dark:text-zinc-400">
+      {lines.map((line, i) => (
+        <li key={i} data-testid="plan-change" className="min-w-0 font-mono text-[11px] break-all">
+          {line}
         </li>
       ))}
     </ul>
