@@ -107,6 +107,7 @@ describe('rolling updates', () => {
     assert.equal(s.rollout?.fromRevision, 1);
     const history = (await call(t.plane, 'rollout.history', { service: 'web' })) as RevisionEntry[];
     assert.deepEqual(history.map((h) => [h.revision, h.image, h.current]), [[1, 'baton-test/web:1', false], [2, 'baton-test/web:2', true]]);
+    assert.ok(history[1]!.changes.some((c) => c.field === 'image' && c.before === 'baton-test/web:1' && c.after === 'baton-test/web:2'), JSON.stringify(history[1]!.changes));
   });
 
   test('a revision whose replicas exit at once rolls back by itself under load: the event names it, its replicas and why', async () => {

@@ -100,11 +100,11 @@ test('a difference the text leaves out is still said', () => {
 });
 
 test('rollout tuning, when the spec carries it, and fields the diff does not know by name', () => {
-  const rollout = { maxSurge: { count: 1 }, maxUnavailable: { percent: 25 }, progressDeadlineMs: 600_000, autoRollback: true };
+  const rollout = { progressDeadlineMs: 600_000, rebalance: false };
   const before = serviceSpec();
-  const after = { ...serviceSpec(), rollout, sysctls: { 'net.core.somaxconn': '1024' } } as ServiceSpec;
+  const after = { ...serviceSpec(), rollout, sysctls: { 'net.core.somaxconn': '1024' } } as unknown as ServiceSpec;
   assert.deepEqual(diffSpecs(before, after), [
-    { field: 'rollout', before: 'default', after: 'autoRollback on, maxSurge 1, maxUnavailable 25%, progressDeadlineMs 10m' },
+    { field: 'rollout', before: 'default', after: 'progressDeadlineMs 10m, rebalance off' },
     { field: 'other settings', before: null, after: 'changed sysctls' },
   ]);
   assert.ok(!JSON.stringify(diffSpecs(before, after)).includes('1024'), 'an unknown field is named, not shown');

@@ -11,7 +11,7 @@ import { serviceKey } from '../reconcile/replica.ts';
 import { countReplicas, DEFAULT_PROGRESS_DEADLINE_MS, rollbackRecord, waitingFor } from '../reconcile/rollout.ts';
 import { placeReplicas } from '../scheduler/place-replicas.ts';
 import type { Store } from '../store/store.ts';
-import { diffSpecs } from './spec-diff-pending.ts';
+import { diffSpecs } from './spec-diff.ts';
 
 export interface RolloutServiceDeps {
   store: Store;
