@@ -22,4 +22,18 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The control plane, the server and shared/ run without Electron: keep electron imports in electron/main.ts, preload.ts and electron/window/.' }] }],
     },
   },
+  {
+    // The renderer runs under a CSP without eval: zod (which probes `new Function`) must not reach
+    // its bundle. It imports only types from the schema modules.
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', message: 'zod is not for the renderer: its eval probe breaks the CSP.' }],
+          patterns: [{ regex: '/shared/(api|rollout)\\.ts$', allowTypeImports: true, message: 'Import only types from the schema modules in the renderer (zod must stay out of its bundle); plain values live in zod-free shared modules.' }],
+        },
+      ],
+    },
+  },
 );

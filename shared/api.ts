@@ -6,15 +6,15 @@ import { z } from 'zod';
 import { RevisionEntry, RolloutStatus } from './rollout.ts';
 import type { BatonError, ErrorBody } from './errors.ts';
 import { REPLICA_CONDITIONS } from './service-status.ts';
+import { HOST_NAME_PATTERN } from './host-name.ts';
+import { WS_CLOSE_UNAUTHORIZED } from './wire-close.ts';
 
-// In a page (the renderer) zod must not probe `new Function` when it builds these schemas: the
-// app's Content-Security-Policy forbids eval and reports the probe as a violation. The control
-// plane (Node) keeps zod's faster compiled parsers.
-if (typeof document !== 'undefined') z.config({ jitless: true });
+// The renderer imports only types from here (and zod-free modules such as ./host-name.ts): zod's
+// `new Function` probe would be refused and reported by the app's Content-Security-Policy.
 
 // ---------------------------------------------------------------- hosts
 
-export const HOST_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+export { HOST_NAME_PATTERN };
 
 export const HostName = z
   .string()
@@ -584,7 +584,7 @@ export interface BatonApi {
 //   no answer follows a cancel. Closing the connection cancels its streams.
 // - `events.list` returns the newest `limit` events with an id greater than `after`, oldest first.
 
-export const WS_CLOSE_UNAUTHORIZED = 4401;
+export { WS_CLOSE_UNAUTHORIZED };
 
 export interface SubscribeResult {
   subscribed: boolean;

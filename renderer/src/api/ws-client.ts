@@ -2,18 +2,18 @@
 // to a remote `baton serve`, and the browser end-to-end tests. Reconnects with backoff and
 // resubscribes from the last event it saw, so the event stream has no gap across a drop. An open
 // stream (logs) does not survive a drop: it ends with UNAVAILABLE, and the view offers to resume.
-import {
-  WS_CLOSE_UNAUTHORIZED,
-  type BatonEvent,
-  type MethodName,
-  type Params,
-  type Result,
-  type StreamChunk,
-  type StreamHandlers,
-  type StreamName,
-  type StreamParams,
-  type WireRequest,
+import type {
+  BatonEvent,
+  MethodName,
+  Params,
+  Result,
+  StreamChunk,
+  StreamHandlers,
+  StreamName,
+  StreamParams,
+  WireRequest,
 } from '../../../shared/api.ts';
+import { WS_CLOSE_UNAUTHORIZED } from '../../../shared/wire-close.ts';
 import { BatonError } from '../../../shared/errors.ts';
 import { subscribeWithReplay } from './event-replay.ts';
 import type { ConnectionState, Transport } from './transport.ts';

@@ -1,6 +1,7 @@
 // The add-host wizard's logic without React: what the form holds, what it asks the control plane
 // (`host.add`, as `baton host add` does), and how an answer maps back onto the form.
-import { HOST_NAME_PATTERN, type HostAddParams, type SshConfigHost } from '../../../../shared/api.ts';
+import type { HostAddParams, SshConfigHost } from '../../../../shared/api.ts';
+import { HOST_NAME_PATTERN } from '../../../../shared/host-name.ts';
 import type { BatonError } from '../../../../shared/errors.ts';
 
 export type AuthChoice = 'key' | 'agent';
