@@ -12,6 +12,7 @@ export type Health = 'healthy' | 'unhealthy' | 'starting' | 'none';
 export interface Replica {
   id: string;
   host: string; // LabHost.name
+  image: string; // as the engine lists it (the reference it was created from)
   running: boolean;
   health: Health; // 'none': the container has no health check
 }
@@ -61,6 +62,7 @@ export function engine(host: LabHost): Docker {
 const listedSchema = z.array(
   z.object({
     Id: z.string(),
+    Image: z.string(),
     State: z.string(),
     Status: z.string(),
     Health: z.object({ Status: z.string() }).optional(), // engines with API ≥ 1.52 only
@@ -80,7 +82,7 @@ function healthOf(c: Listed): Health {
 async function listOn(host: LabHost, label: Label): Promise<Replica[]> {
   const raw: unknown = await engine(host).listContainers({ all: true, filters: { label: [`${label.key}=${label.value}`] } });
   const listed = listedSchema.parse(raw);
-  return listed.map((c) => ({ id: c.Id, host: host.name, running: c.State === 'running', health: healthOf(c) }));
+  return listed.map((c) => ({ id: c.Id, host: host.name, image: c.Image, running: c.State === 'running', health: healthOf(c) }));
 }
 
 // Every container with that label on the given hosts, all hosts asked at once.

@@ -54,12 +54,12 @@ ${healthcheck}    deploy:
 
 // ---------------------------------------------------------------- baton serve
 
-interface Serving {
+export interface Serving {
   child: ChildProcess;
   client: SocketClient;
 }
 
-async function startServe(home: string, args: string[]): Promise<Serving> {
+export async function startServe(home: string, args: string[]): Promise<Serving> {
   const env = { ...process.env, BATON_HOME: home, HOME: home, BATON_LOG_LEVEL: 'warn' };
   const child = spawn(process.execPath, [join(ROOT, 'bin/baton.mjs'), ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let text = '';
@@ -81,7 +81,7 @@ async function startServe(home: string, args: string[]): Promise<Serving> {
   return { child, client: await connectSocket(socketPathFor(home)) };
 }
 
-async function stopServe(s: Serving, signal: NodeJS.Signals): Promise<void> {
+export async function stopServe(s: Serving, signal: NodeJS.Signals): Promise<void> {
   s.client.close();
   if (s.child.exitCode !== null || s.child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => s.child.once('exit', () => resolve()));
