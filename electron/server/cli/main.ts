@@ -15,6 +15,7 @@ import { connectSocket, type SocketClient } from '../socket-client.ts';
 import { availableText, eventLine, hostDetail, hostsTable, healthText, planText, replicasTable, servicesTable, table } from './format.ts';
 import { ask, askHidden, interactive } from './prompt.ts';
 import { readStackFiles } from './stack-files.ts';
+import { variablesNamedBy } from '../../control-plane/stacks/spec/parse-stack.ts';
 
 const program = new Command();
 program
@@ -265,9 +266,13 @@ host
 
 // ---------------------------------------------------------------- stacks
 
-/** The variables a file mentions ($VAR, ${VAR…}), from a .env beside it and then the environment. */
+/**
+ * The variables a file mentions ($VAR, ${VAR…}) and those its secrets and configs take their
+ * value from (`environment: NAME`), from the environment and then a .env beside it.
+ */
 function variablesFor(text: string, file: string): Record<string, string> {
   const names = new Set([...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!));
+  for (const name of variablesNamedBy({ text, file })) names.add(name);
   const fromDotEnv: Record<string, string> = {};
   const dotEnv = resolve(dirname(file), '.env');
   if (existsSync(dotEnv)) {
@@ -520,6 +525,6 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   const body = toErrorBody(err);
   const json = process.argv.includes('--json');
   if (json) process.stdout.write(JSON.stringify({ error: body }, null, 2) + '\n');
-  else process.stderr.write(`error: ${body.message}\n`);
+  else process.stderr.write(`error: ${body.message}\n${body.hint ? `hint: ${body.hint}\n` : ''}`);
   process.exit(1);
 });
