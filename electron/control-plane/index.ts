@@ -23,6 +23,7 @@ import { DEFAULT_INGRESS_IMAGE, Ingress } from './ingress/ingress.ts';
 import { Networks } from './reconcile/networks.ts';
 import { randomBytes } from 'node:crypto';
 import { loadDataKey, type KeyProvider } from './secrets/data-key.ts';
+import { SecretService } from './secrets/secret-service.ts';
 import { Store } from './store/store.ts';
 
 export const BATON_VERSION = '0.1.0';
@@ -59,6 +60,7 @@ export class ControlPlane {
   private readonly startedAt = new Date().toISOString();
 
   readonly rollouts: RolloutService;
+  readonly secrets: SecretService;
 
   private constructor(
     readonly home: string,
@@ -73,6 +75,7 @@ export class ControlPlane {
   ) {
     const userHome = options.userHome ?? homedir();
     this.rollouts = new RolloutService({ store, reconciler, events, hosts, resolve: (ref) => stacks.resolve(ref) });
+    this.secrets = new SecretService({ store, events, reconciler });
     this.dispatch = createDispatcher(
       {
         'system.info': () => {
@@ -113,6 +116,10 @@ export class ControlPlane {
         'host.drain': (p) => this.rollouts.drain(p.name),
         'host.activate': (p) => this.rollouts.activate(p.name),
         'service.rebalance': (p) => this.rollouts.rebalance(p.service),
+        'secret.create': (p) => this.secrets.create(p.name, p.value),
+        'secret.set': (p) => this.secrets.set(p.name, p.value),
+        'secret.list': () => this.secrets.list(),
+        'secret.remove': (p) => this.secrets.remove(p.name),
       },
       log,
     );
