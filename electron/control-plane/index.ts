@@ -24,6 +24,7 @@ import { Networks } from './reconcile/networks.ts';
 import { randomBytes } from 'node:crypto';
 import { loadDataKey, type KeyProvider } from './secrets/data-key.ts';
 import { SecretService } from './secrets/secret-service.ts';
+import { HostFiles } from './secrets/host-files.ts';
 import { Store } from './store/store.ts';
 
 export const BATON_VERSION = '0.1.0';
@@ -162,7 +163,7 @@ export class ControlPlane {
     // reconciler's picture: made one after the other, joined here
     let ingress: Ingress | null = null;
     const reconciler = new Reconciler(
-      { hosts, stacks: store.stacks, rollouts: store.rollouts, hostRecords: store.hosts, events, log, clusterId, networks, beforeStop: (replica, graceMs) => ingress?.drain(replica, graceMs) ?? Promise.resolve() },
+      { hosts, stacks: store.stacks, rollouts: store.rollouts, hostRecords: store.hosts, events, log, clusterId, networks, beforeStop: (replica, graceMs) => ingress?.drain(replica, graceMs) ?? Promise.resolve(), files: new HostFiles({ files: store.files, clusterId, log }) },
       options.reconcilerOptions,
     );
     ingress = new Ingress({ hosts, state: reconciler.state, stacks: store.stacks, events, log, clusterId, networks, image: options.ingressImage ?? (process.env.BATON_INGRESS_IMAGE || DEFAULT_INGRESS_IMAGE) });
