@@ -504,7 +504,7 @@ program
 /** A secret's value from a file (-f FILE) or standard input (-): never from the command line, where ps and the shell history would show it. */
 async function readSecretValue(name: string, source: string | undefined, opts: { file?: string }): Promise<string> {
   if (source !== undefined && source !== '-') {
-    throw new BatonError('INVALID_INPUT', `baton secret takes no value on the command line ("${name} …" was given a third word): ps and the shell history would show it.`, undefined, `Read it from a file: baton secret create ${name} -f FILE, or pipe it in: … | baton secret create ${name} -`);
+    throw new BatonError('INVALID_INPUT', `baton secret takes no value on the command line, where ps and the shell history would show it; nothing was stored.`, undefined, `Read it from a file: baton secret create ${name} -f FILE, or pipe it in: … | baton secret create ${name} -`);
   }
   if ((source === '-') === (opts.file !== undefined)) {
     throw new BatonError('INVALID_INPUT', `Give the value of secret ${name} either from a file (-f FILE) or from standard input (-), one of them.`, undefined, `e.g. baton secret create ${name} -f ./db_password.txt, or printf %s "$PW" | baton secret create ${name} -`);
