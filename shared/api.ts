@@ -470,6 +470,39 @@ export const LogLine = z.object({
 });
 export type LogLine = z.infer<typeof LogLine>;
 
+// ---------------------------------------------------------------- secrets
+
+/** The largest secret value, in bytes (as Swarm). */
+export const SECRET_MAX_BYTES = 500 * 1024;
+
+export const SecretName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a secret name is 1-64 letters, digits, "_", "." or "-", starting with a letter or digit');
+
+/**
+ * A secret's value, base64 (any bytes). Sent by the client that read it (a file, standard input),
+ * never echoed back, logged or stored in clear.
+ */
+export const SecretValueParams = z
+  .object({
+    name: SecretName,
+    value: z.string().max(Math.ceil((SECRET_MAX_BYTES + 1) / 3) * 4 + 8, `a secret is at most ${SECRET_MAX_BYTES / 1024} KB`).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'the value is sent as base64'),
+  })
+  .strict();
+
+/** A secret as it may be shown: never its value. */
+export const SecretInfo = z.object({
+  name: z.string(),
+  /** The stack whose own secret it is (declared with `file:` or `environment:`); null for one made with `baton secret create`. */
+  stack: z.string().nullable(),
+  size: z.number().int(),
+  /** One up at every new value. */
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** The services whose desired revision uses it ("shop/web"). */
+  services: z.array(z.string()),
+});
+export type SecretInfo = z.infer<typeof SecretInfo>;
+
 // ---------------------------------------------------------------- system
 
 export const SystemInfo = z.object({
@@ -515,6 +548,13 @@ export const methods = {
   'host.activate': { params: HostRef, result: z.object({ host: z.string(), availability: z.literal('active') }) },
   /** Moves replicas toward an even spread now, one at a time (every service, or one). */
   'service.rebalance': { params: z.object({ service: ServiceRef.optional() }).strict(), result: z.object({ services: z.array(z.string()) }) },
+  /** Stores a new secret in Baton's store (for stacks that declare it `external: true`). */
+  'secret.create': { params: SecretValueParams, result: SecretInfo },
+  /** Gives a secret of Baton's store a new value: the services that use it roll out. */
+  'secret.set': { params: SecretValueParams, result: SecretInfo.extend({ rolling: z.array(z.string()) }) },
+  'secret.list': { params: Empty, result: z.array(SecretInfo) },
+  /** Refused while a service uses it. */
+  'secret.remove': { params: z.object({ name: SecretName }).strict(), result: z.object({ name: z.string() }) },
 } as const;
 
 /** Streams: a request answered by any number of chunks until it ends or is cancelled. */

@@ -27,27 +27,34 @@ export interface ErrorBody {
   code: ErrorCode;
   message: string;
   details?: Record<string, unknown>;
+  /** What to do about it, apart from the message: the UI shows it as an action, the CLI as a line of its own. */
+  hint?: string;
 }
 
 export class BatonError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
+  readonly hint: string | undefined;
 
-  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, hint?: string) {
     super(message);
     this.name = 'BatonError';
     this.code = code;
     this.details = details;
+    this.hint = hint;
   }
 
   toBody(): ErrorBody {
-    return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.details !== undefined ? { details: this.details } : {}),
+      ...(this.hint !== undefined ? { hint: this.hint } : {}),
+    };
   }
 
   static fromBody(body: ErrorBody): BatonError {
-    return new BatonError(body.code, body.message, body.details);
+    return new BatonError(body.code, body.message, body.details, body.hint);
   }
 }
 

@@ -83,6 +83,19 @@ export interface FileMount {
   uid: string;
   gid: string;
   mode: number;
+  /**
+   * A secret made with `baton secret create` (Baton's store), not one of the stack's own. Absent
+   * for the stack's own secrets and for every config.
+   */
+  external?: true;
+  /**
+   * The version of the value this revision delivers: a counter, one up each time the value
+   * changes (a rotation, an applied file with a new value), so a new value is a new revision and
+   * rolls out. A counter, not a digest: the revision's hash is in every replica's labels, and a
+   * digest of a short value could be guessed from it. Absent in a spec as the parser reads it;
+   * apply sets it.
+   */
+  version?: number;
 }
 
 export interface VolumeMount {
@@ -142,8 +155,12 @@ export interface StackSpec {
   name: string;
   services: ServiceSpec[];
   /** Stack-level declarations, by name. */
-  secrets: Record<string, { file: string | null; external: boolean }>;
-  configs: Record<string, { file: string | null; content: string | null; external: boolean }>;
+  /**
+   * `file`: resolved from the stack's folder; `environment`: the name of the variable, in the
+   * applying client's environment, that holds the value (absent when not written).
+   */
+  secrets: Record<string, { file: string | null; external: boolean; environment?: string }>;
+  configs: Record<string, { file: string | null; content: string | null; external: boolean; environment?: string }>;
   volumes: Record<string, { driver: string; external: boolean }>;
   networks: Record<string, { external: boolean }>;
 }

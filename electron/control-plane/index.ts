@@ -23,6 +23,8 @@ import { DEFAULT_INGRESS_IMAGE, Ingress } from './ingress/ingress.ts';
 import { Networks } from './reconcile/networks.ts';
 import { randomBytes } from 'node:crypto';
 import { loadDataKey, type KeyProvider } from './secrets/data-key.ts';
+import { SecretService } from './secrets/secret-service.ts';
+import { HostFiles } from './secrets/host-files.ts';
 import { Store } from './store/store.ts';
 
 export const BATON_VERSION = '0.1.0';
@@ -59,6 +61,7 @@ export class ControlPlane {
   private readonly startedAt = new Date().toISOString();
 
   readonly rollouts: RolloutService;
+  readonly secrets: SecretService;
 
   private constructor(
     readonly home: string,
@@ -73,6 +76,7 @@ export class ControlPlane {
   ) {
     const userHome = options.userHome ?? homedir();
     this.rollouts = new RolloutService({ store, reconciler, events, hosts, resolve: (ref) => stacks.resolve(ref) });
+    this.secrets = new SecretService({ store, events, reconciler });
     this.dispatch = createDispatcher(
       {
         'system.info': () => {
@@ -113,6 +117,10 @@ export class ControlPlane {
         'host.drain': (p) => this.rollouts.drain(p.name),
         'host.activate': (p) => this.rollouts.activate(p.name),
         'service.rebalance': (p) => this.rollouts.rebalance(p.service),
+        'secret.create': (p) => this.secrets.create(p.name, p.value),
+        'secret.set': (p) => this.secrets.set(p.name, p.value),
+        'secret.list': () => this.secrets.list(),
+        'secret.remove': (p) => this.secrets.remove(p.name),
       },
       log,
     );
@@ -155,7 +163,7 @@ export class ControlPlane {
     // reconciler's picture: made one after the other, joined here
     let ingress: Ingress | null = null;
     const reconciler = new Reconciler(
-      { hosts, stacks: store.stacks, rollouts: store.rollouts, hostRecords: store.hosts, events, log, clusterId, networks, beforeStop: (replica, graceMs) => ingress?.drain(replica, graceMs) ?? Promise.resolve() },
+      { hosts, stacks: store.stacks, rollouts: store.rollouts, hostRecords: store.hosts, events, log, clusterId, networks, beforeStop: (replica, graceMs) => ingress?.drain(replica, graceMs) ?? Promise.resolve(), files: new HostFiles({ files: store.files, clusterId, log }) },
       options.reconcilerOptions,
     );
     ingress = new Ingress({ hosts, state: reconciler.state, stacks: store.stacks, events, log, clusterId, networks, image: options.ingressImage ?? (process.env.BATON_INGRESS_IMAGE || DEFAULT_INGRESS_IMAGE) });

@@ -11,7 +11,7 @@ const fixture = (name: string) => readFileSync(join(fixtures, name), 'utf8');
 // The file is said to live in /srv/shop, so resolved paths don't depend on where the tests run;
 // the env file it names comes with it, as a client sends it.
 function parse(text: string, options: Partial<ParseInput> = {}) {
-  return parseStackFile({ text, file: '/srv/shop/stack.yaml', env: {}, files: { './api.env': fixture('api.env') }, ...options });
+  return parseStackFile({ text, file: '/srv/shop/stack.yaml', env: {}, files: { './api.env': fixture('api.env'), './secrets/db_password.txt': 'pw\n', './nginx/default.conf': 'server {}\n', '/etc/baton/key.pem': 'KEY\n' }, ...options });
 }
 
 const update = { parallelism: 1, delayMs: 0, failureAction: 'pause', monitorMs: 5000, maxFailureRatio: 0, order: 'start-first' } as const;

@@ -128,7 +128,7 @@ test('undeclared secret, config, volume and network: each at its place, with a s
     '  front: {}', //                        17
     '',
   ].join('\n');
-  const result = parse(text);
+  const result = parse(text, { files: { './pw': 'x' } });
   assert.equal(result.stack, null);
   assert.deepEqual(places(result.problems), [
     '4:15 error services.app.secrets.0',

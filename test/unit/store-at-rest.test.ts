@@ -139,7 +139,7 @@ test('a state file written by Baton 0.1.0 is rewritten once: v2 passphrases, sea
   const secrets = loadDataKey(dir).box; // the fixture's own data.key
   const store = Store.open(file, secrets);
   assert.deepEqual(store.legacyRewrite, { passphrases: 2, stacks: 1, revisions: 10, unopened: [] });
-  assert.equal(store.db.pragma('user_version', { simple: true }), 5); // every migration ran
+  assert.equal(store.db.pragma('user_version', { simple: true }), 6); // every migration ran
   assert.equal(store.settings.get('sealed_format'), '2');
 
   for (const [name, plain] of [['web-1', 'legacy-passphrase-one'], ['web-2', 'legacy-passphrase-two']] as const) {

@@ -257,6 +257,54 @@ export class Engine {
     return pullImage(this.session.docker, image, timeoutMs);
   }
 
+  /** Loads a `docker save` archive (POST /images/load); fails with the engine's own words when it refuses it. */
+  async loadImage(tar: Buffer): Promise<void> {
+    const stream = (await this.session.docker.loadImage(PassThrough.from([tar]) as unknown as NodeJS.ReadableStream, { quiet: true })) as NodeJS.ReadableStream;
+    let text = '';
+    for await (const chunk of stream as AsyncIterable<Buffer>) text += chunk.toString('utf8');
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      let message: { error?: string; errorDetail?: { message?: string } };
+      try {
+        message = JSON.parse(line) as typeof message;
+      } catch {
+        continue;
+      }
+      if (message.error) throw new Error(`${this.host} could not load the image: ${message.errorDetail?.message ?? message.error}`);
+    }
+  }
+
+  // ---- volumes
+
+  /** Creates a local volume (or finds the one of that name); its mount point on the host. */
+  async createVolume(name: string, driverOpts: Record<string, string>, labels: Record<string, string>): Promise<string> {
+    const created = (await this.session.docker.createVolume({ Name: name, Driver: 'local', DriverOpts: driverOpts, Labels: labels })) as unknown as { Mountpoint?: string };
+    if (typeof created.Mountpoint === 'string' && created.Mountpoint !== '') return created.Mountpoint;
+    const inspected = await this.inspectVolume(name);
+    if (!inspected) throw new Error(`volume ${name} on ${this.host} vanished as it was created`);
+    return inspected.Mountpoint;
+  }
+
+  async inspectVolume(name: string): Promise<{ Mountpoint: string } | null> {
+    try {
+      return (await this.session.docker.getVolume(name).inspect()) as { Mountpoint: string };
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
+  }
+
+  /** Removes a volume; false when it was gone already. */
+  async removeVolume(name: string): Promise<boolean> {
+    try {
+      await this.session.docker.getVolume(name).remove();
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 404) return false;
+      throw err;
+    }
+  }
+
   // ---- networks
 
   /** Networks whose name is exactly `name` (Docker lets two share one; callers mend that). */

@@ -2,6 +2,7 @@
 import type { ContainerCreateOptions } from '../hosts/engine.ts';
 import type { ServiceSpec } from '../../../shared/stack.ts';
 import { LABEL, replicaName } from './replica.ts';
+import type { FileBind } from '../secrets/files-layout.ts';
 
 /** Baton's network on every host; replicas join it so services can reach each other. */
 export const BATON_NETWORK = 'baton';
@@ -55,7 +56,8 @@ export function chooseHostPorts(spec: ServiceSpec, used: ReadonlySet<number>, ra
   return out;
 }
 
-export function containerConfig(spec: ServiceSpec, id: ReplicaIdentity, hostPorts: Record<string, number> = {}): ContainerCreateOptions {
+/** `files`: the read-only bind mounts of its secrets and configs, one file each (secrets/files-layout.ts). */
+export function containerConfig(spec: ServiceSpec, id: ReplicaIdentity, hostPorts: Record<string, number> = {}, files: FileBind[] = []): ContainerCreateOptions {
   const exposed: Record<string, Record<string, never>> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
   for (const p of spec.ports) {
@@ -111,7 +113,7 @@ export function containerConfig(spec: ServiceSpec, id: ReplicaIdentity, hostPort
       ...(spec.limits.nanoCpus !== null ? { NanoCpus: spec.limits.nanoCpus } : {}),
       ...(spec.limits.memoryBytes !== null ? { Memory: spec.limits.memoryBytes } : {}),
       ...(spec.reservations.memoryBytes !== null ? { MemoryReservation: spec.reservations.memoryBytes } : {}),
-      Mounts: mounts,
+      Mounts: [...mounts, ...files],
       NetworkMode: BATON_NETWORK,
     },
   };

@@ -14,6 +14,8 @@ import type { ObservedReplica } from './replica.ts';
 import { statusOf, type Engine } from '../hosts/engine.ts';
 import type { HostLink } from '../hosts/host-link.ts';
 import { pullErrorText } from '../hosts/pull-image.ts';
+import type { FileBind } from '../secrets/files-layout.ts';
+import type { HostFiles } from '../secrets/host-files.ts';
 
 const PULL_TIMEOUT_MS = 120_000;
 
@@ -54,6 +56,8 @@ export class Executor {
       networks: Networks;
       /** Takes a running replica out of traffic before it is stopped (the ingress's drain); resolves when it may stop. */
       beforeStop?: (replica: ObservedReplica, graceMs: number) => Promise<void>;
+      /** Delivers services' secrets and configs to the hosts. */
+      files?: HostFiles;
     },
   ) {}
 
@@ -71,6 +75,9 @@ export class Executor {
       }
       case 'restart':
         return this.acting(action.id, 'start', async () => {
+          // its files may be gone with its host's memory (a restart): write them again first
+          const known = this.deps.state.find(action.host, action.id);
+          if (service && this.deps.files && known?.containerHash === service.containerHash) await this.deps.files.mountsFor(engine, link.inventory?.architecture ?? null, service, { rewrite: true });
           await engine.startContainer(action.id); // 'already': Docker's restart policy was first
           const seen = await refreshReplica(link, action.id, this.deps.clusterId);
           if (seen) this.deps.state.upsert(seen);
@@ -107,11 +114,12 @@ export class Executor {
     await this.deps.networks.ensure(engine, BATON_NETWORK);
     await this.deps.networks.ensure(engine, stackNetwork(service.stack));
     await this.ensureImage(engine, service.spec.image, action.host);
+    const files = this.deps.files ? await this.deps.files.mountsFor(engine, link.inventory?.architecture ?? null, service) : [];
     // a host port Baton chose may have been taken since it looked: choose again, a few times
     const used = new Set(this.deps.state.onHost(action.host).flatMap((r) => r.ports.map((p) => p.hostPort)));
     for (let attempt = 1; ; attempt++) {
       const hostPorts = chooseHostPorts(service.spec, used);
-      const outcome = await this.startOnce(action, service, link, subject, hostPorts);
+      const outcome = await this.startOnce(action, service, link, subject, hostPorts, files);
       if (outcome === 'started') return;
       if (attempt >= 3) throw new Error(`${outcome.message} (a host port was taken ${attempt} times in a row on ${action.host})`);
       for (const port of Object.values(hostPorts)) used.add(port);
@@ -119,7 +127,7 @@ export class Executor {
   }
 
   /** Create, join the stack's network, start: 'started', or the error of a host port taken meanwhile. */
-  private async startOnce(action: Extract<Action, { kind: 'start' }>, service: DesiredService, link: HostLink, subject: { host: string; stack: string; service: string }, hostPorts: Record<string, number>): Promise<'started' | Error> {
+  private async startOnce(action: Extract<Action, { kind: 'start' }>, service: DesiredService, link: HostLink, subject: { host: string; stack: string; service: string }, hostPorts: Record<string, number>, files: FileBind[]): Promise<'started' | Error> {
     const engine = link.engine();
     const config = containerConfig(
       service.spec,
@@ -131,6 +139,7 @@ export class Executor {
         short: randomBytes(3).toString('hex'),
       },
       hostPorts,
+      files,
     );
     const id = await engine.createContainer(config).catch((err: unknown) => {
       if (statusOf(err) === 404) this.imagesSeen.get(engine)?.delete(service.spec.image); // removed meanwhile: look again next time

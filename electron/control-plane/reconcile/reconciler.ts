@@ -17,6 +17,7 @@ import { Executor } from './executor.ts';
 import { HostWatch } from './host-watch.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import type { Networks } from './networks.ts';
+import type { HostFiles } from '../secrets/host-files.ts';
 import { isAlive, isAvailable, serviceKey, type ObservedReplica } from './replica.ts';
 
 export interface ReconcilerOptions {
@@ -42,6 +43,8 @@ export interface ReconcilerDeps {
   networks: Networks;
   /** Takes a running replica out of traffic before it is stopped (the ingress's drain). */
   beforeStop?: (replica: ObservedReplica, graceMs: number) => Promise<void>;
+  /** Delivers services' secrets and configs to the hosts, and removes those no replica needs. */
+  files?: HostFiles;
 }
 
 /** Docker reports engine labels as "key=value" strings; a label without "=" has an empty value. */
@@ -66,6 +69,8 @@ export class Reconciler {
   private readonly lastUnplaced = new Map<string, string>();
   /** Services a person asked to rebalance (`baton rebalance`), whatever their setting. */
   private readonly rebalanceNow = new Set<string>();
+  /** Services whose hosts were looked at for secrets and configs no replica needs, since start-up. */
+  private readonly filesChecked = new Set<string>();
   private resyncTimer: NodeJS.Timeout | null = null;
   private readonly graceMs: number;
   private readonly stableAfterMs: number;
@@ -84,6 +89,7 @@ export class Reconciler {
       clusterId: deps.clusterId,
       networks: deps.networks,
       ...(deps.beforeStop ? { beforeStop: deps.beforeStop } : {}),
+      ...(deps.files ? { files: deps.files } : {}),
     });
     this.queue = new KeyedQueue(
       (key) => this.reconcile(key),
@@ -271,6 +277,13 @@ export class Reconciler {
       this.deps.events.append({ kind: 'service.placed', stack, service, message: `every replica of ${key} can be placed again` });
     }
     await Promise.all(runs);
+    // a revision's secrets and configs leave a host with its last replica there (and, once after
+    // start-up, whatever an earlier run left)
+    if (this.deps.files && (!desired || !this.filesChecked.has(key) || decision.actions.some((a) => a.kind === 'remove' || a.kind === 'replace'))) {
+      this.filesChecked.add(key);
+      const engines = this.deps.hosts.allLinks().filter((l) => l.state === 'ready' && this.state.isSynced(l.name)).map((l) => l.engine());
+      await this.deps.files.cleanup(engines, stack, service, this.state.replicasOf(stack, service)).catch((err: unknown) => this.deps.log.warn({ service: key, err: (err as Error).message }, 'could not remove secrets and configs no replica needs'));
+    }
   }
 
   /** One step of the service's rollout: stored, its events written, its gate for decide. */

@@ -15,6 +15,8 @@ export const sealedFor = {
   hostPassphrase: (host: string): string => context('host', host, 'passphrase'),
   stackSource: (stack: string): string => context('stack', stack, 'source'),
   stackEnv: (stack: string, service: string, key: string): string => context('stack', stack, 'env', service, key),
+  /** A secret's or config's value at one version; stack '' for those made with `baton secret create`. */
+  file: (kind: 'secret' | 'config', stack: string, name: string, version: number): string => context('file', kind, stack, name, String(version)),
 };
 
 // Each part escaped, so "a:b" + "c" and "a" + "b:c" can never be the same context.

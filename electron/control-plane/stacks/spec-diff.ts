@@ -71,9 +71,11 @@ function volumeText(v: VolumeMount): string {
 }
 
 /** A secret or config by its name; one mounted elsewhere, or with other owners or mode, says so. */
+/** A secret or config as a plan shows it: its name, where it goes when not the default, and its version (never the value). */
 function fileMountText(m: FileMount, defaultDir: string): string {
   const usual = m.target === `${defaultDir}/${m.source}` && m.uid === '0' && m.gid === '0' && m.mode === DEFAULT_FILE_MODE;
-  return usual ? m.source : `${m.source} at ${m.target} (${m.uid}:${m.gid}, mode ${m.mode.toString(8).padStart(4, '0')})`;
+  const version = m.version === undefined ? '' : ` v${m.version}`;
+  return usual ? `${m.source}${version}` : `${m.source}${version} at ${m.target} (${m.uid}:${m.gid}, mode ${m.mode.toString(8).padStart(4, '0')})`;
 }
 
 /** Any settings object (x-baton rollout tuning): "autoRollback on, maxSurge 1, progressDeadlineMs 10m". */

@@ -19,6 +19,8 @@ import { replicaDetail, replicaStatus, specForClients } from './inspect.ts';
 import { countReplicas } from './status.ts';
 import { NO_REACH, planReach } from './plan-reach.ts';
 import { parseStackFile } from './spec/parse-stack.ts';
+import { withVersions, type FileRef } from '../secrets/file-refs.ts';
+import { GLOBAL } from '../store/files-repo.ts';
 import { diffSpecs } from './spec-diff.ts';
 import { containerSpecHash, serviceSpecHash } from './spec/spec-hash.ts';
 
@@ -86,12 +88,29 @@ export class StackService {
     if (!parsed.stack || !parsed.baton) {
       throw new BatonError('INVALID_INPUT', describeProblems(parsed.problems, parsed.unsentFiles), { problems: parsed.problems, unsentFiles: parsed.unsentFiles });
     }
-    const stack = parsed.stack;
     const strategy = parsed.baton.placementStrategy;
-    const { stacks } = this.deps.store;
+    const { stacks, files } = this.deps.store;
 
     // Problems only the cluster can reveal, all before anything is stored.
     const problems: string[] = [];
+    // external secrets must be in Baton's store; every mount gets the version of its value now
+    const values = parsed.values ?? { secrets: {}, configs: {} };
+    const externalSecrets = new Set(Object.entries(parsed.stack.secrets).filter(([, d]) => d.external).map(([n]) => n));
+    const missing = [...externalSecrets].filter((n) => files.get('secret', GLOBAL, n) === null);
+    if (missing.length > 0) {
+      throw new BatonError(
+        'INVALID_INPUT',
+        `The stack ${parsed.stack.name} declares ${missing.map((n) => `secret ${n}`).join(', ')} \`external: true\`, but Baton has no secret of that name; nothing was applied.`,
+        { secrets: missing },
+        `Create ${missing.length === 1 ? 'it' : 'them'} first: ${missing.map((n) => `baton secret create ${n} -f FILE`).join('; ')} (or - to read standard input).`,
+      );
+    }
+    const versionOf = (ref: FileRef): number => {
+      if (ref.stack === GLOBAL) return files.get('secret', GLOBAL, ref.name)?.version ?? 1;
+      const value = (ref.kind === 'secret' ? values.secrets : values.configs)[ref.name];
+      return value === undefined ? 1 : files.versionFor(ref.kind, ref.stack, ref.name, value);
+    };
+    const stack = { ...parsed.stack, services: parsed.stack.services.map((s) => withVersions(s, externalSecrets, versionOf)) };
     const readyHosts = this.deps.hosts.list().filter((h) => h.state === 'ready');
     if (readyHosts.length === 0) {
       throw new BatonError('INVALID_INPUT', 'No host is ready to run this stack. Add a host (baton host add) or wait until one is ready (baton host ls).');
@@ -154,6 +173,9 @@ export class StackService {
     this.deps.store.transaction(() => {
       const { name: _n, services: _s, ...declarations } = stack;
       stacks.upsertStack({ name: stack.name, file: params.file, source: params.source, declarations, placementStrategy: strategy, updatedAt: now }, now);
+      for (const [name, value] of Object.entries(values.secrets)) files.put('secret', stack.name, name, value, now);
+      for (const [name, value] of Object.entries(values.configs)) files.put('config', stack.name, name, value, now);
+      files.removeStackFiles(stack.name, [...Object.keys(values.secrets).map((name) => ({ kind: 'secret' as const, name })), ...Object.keys(values.configs).map((name) => ({ kind: 'config' as const, name }))]);
       for (const spec of stack.services) {
         const step = plan.find((p) => p.name === spec.name)!;
         let revision = step.revision!;
@@ -197,7 +219,10 @@ export class StackService {
     const { stacks } = this.deps.store;
     if (!stacks.getStack(name)) throw new BatonError('NOT_FOUND', `There is no stack named ${name}. See the stacks with: baton stack ls`, { stack: name });
     const services = stacks.listServices(name).map((s) => s.name);
-    this.deps.store.transaction(() => stacks.removeStack(name));
+    this.deps.store.transaction(() => {
+      stacks.removeStack(name);
+      this.deps.store.files.removeStackFiles(name);
+    });
     this.deps.events.append({ kind: 'stack.removed', stack: name, message: `stack ${name} removed (${services.join(', ') || 'no services'}); its replicas are being stopped` });
     for (const s of services) this.deps.reconciler.trigger(serviceKey(name, s));
     return { name, services };

@@ -104,6 +104,21 @@ const MIGRATIONS: string[] = [
   );
   ALTER TABLE hosts ADD COLUMN availability TEXT NOT NULL DEFAULT 'active' CHECK (availability IN ('active', 'drain'));
   `,
+  // 6: secrets and configs: those made with `baton secret create` (stack ''), and each stack's own,
+  // their value sealed for its place and version; the version goes up by one when the value changes
+  `
+  CREATE TABLE files (
+    kind        TEXT NOT NULL CHECK (kind IN ('secret', 'config')),
+    stack       TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    value       TEXT NOT NULL,      -- sealed, never plain
+    size        INTEGER NOT NULL,
+    version     INTEGER NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (kind, stack, name)
+  );
+  `,
 ];
 
 const OWNER_ONLY = 0o600;

@@ -1,6 +1,7 @@
 // The state file and its tables, opened once and handed to the parts that need them.
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { openDatabase, type Database } from './database.ts';
+import { FilesRepo } from './files-repo.ts';
 import { HostsRepo } from './hosts-repo.ts';
 import { KnownHostsRepo } from './known-hosts-repo.ts';
 import { RolloutsRepo } from './rollouts-repo.ts';
@@ -13,6 +14,8 @@ export class Store {
   readonly stacks: StacksRepo;
   readonly settings: SettingsRepo;
   readonly rollouts: RolloutsRepo;
+  /** Secrets and configs, sealed. */
+  readonly files: FilesRepo;
 
   /**
    * What opening rewrote in a state file written by Baton 0.1.0 (null: nothing needed it). For the log.
@@ -29,6 +32,7 @@ export class Store {
     this.stacks = new StacksRepo(db, secrets);
     this.settings = new SettingsRepo(db);
     this.rollouts = new RolloutsRepo(db);
+    this.files = new FilesRepo(db, secrets);
   }
 
   /** Opens (or creates) the state file; its secrets are sealed and opened with `secrets`. */

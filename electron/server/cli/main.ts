@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { HostAddParams, ServiceStatus } from '../../../shared/api.ts';
+import { SECRET_MAX_BYTES, type HostAddParams, type SecretInfo, type ServiceStatus } from '../../../shared/api.ts';
 import { BatonError, toErrorBody } from '../../../shared/errors.ts';
 import { rolloutHistoryText, rolloutStatusText } from './rollout-format.ts';
 import { isConverged } from '../../../shared/service-status.ts';
@@ -15,6 +15,7 @@ import { connectSocket, type SocketClient } from '../socket-client.ts';
 import { availableText, eventLine, hostDetail, hostsTable, healthText, planText, replicasTable, servicesTable, table } from './format.ts';
 import { ask, askHidden, interactive } from './prompt.ts';
 import { readStackFiles } from './stack-files.ts';
+import { variablesNamedBy } from '../../control-plane/stacks/spec/parse-stack.ts';
 
 const program = new Command();
 program
@@ -265,9 +266,13 @@ host
 
 // ---------------------------------------------------------------- stacks
 
-/** The variables a file mentions ($VAR, ${VAR…}), from a .env beside it and then the environment. */
+/**
+ * The variables a file mentions ($VAR, ${VAR…}) and those its secrets and configs take their
+ * value from (`environment: NAME`), from the environment and then a .env beside it.
+ */
 function variablesFor(text: string, file: string): Record<string, string> {
   const names = new Set([...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!));
+  for (const name of variablesNamedBy({ text, file })) names.add(name);
   const fromDotEnv: Record<string, string> = {};
   const dotEnv = resolve(dirname(file), '.env');
   if (existsSync(dotEnv)) {
@@ -494,6 +499,76 @@ program
     }
   });
 
+// ---------------------------------------------------------------- secrets
+
+/** A secret's value from a file (-f FILE) or standard input (-): never from the command line, where ps and the shell history would show it. */
+async function readSecretValue(name: string, source: string | undefined, opts: { file?: string }): Promise<string> {
+  if (source !== undefined && source !== '-') {
+    throw new BatonError('INVALID_INPUT', `baton secret takes no value on the command line, where ps and the shell history would show it; nothing was stored.`, undefined, `Read it from a file: baton secret create ${name} -f FILE, or pipe it in: … | baton secret create ${name} -`);
+  }
+  if ((source === '-') === (opts.file !== undefined)) {
+    throw new BatonError('INVALID_INPUT', `Give the value of secret ${name} either from a file (-f FILE) or from standard input (-), one of them.`, undefined, `e.g. baton secret create ${name} -f ./db_password.txt, or printf %s "$PW" | baton secret create ${name} -`);
+  }
+  let value: Buffer;
+  if (opts.file !== undefined) {
+    try {
+      value = readFileSync(opts.file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new BatonError('INVALID_INPUT', `Cannot read ${opts.file} for secret ${name}: ${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message}. Nothing was stored.`, { file: opts.file }, code === 'EACCES' ? `Let this user read ${opts.file}.` : 'Check the path.');
+    }
+  } else {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    value = Buffer.concat(chunks);
+  }
+  if (value.length > SECRET_MAX_BYTES) {
+    throw new BatonError('INVALID_INPUT', `${opts.file ?? 'standard input'} holds ${Math.ceil(value.length / 1024)} KB: a secret is at most ${SECRET_MAX_BYTES / 1024} KB. Nothing was stored.`, undefined, 'Keep large files in an image or a volume; a secret is a password, a key, a certificate.');
+  }
+  return value.toString('base64');
+}
+
+function secretsTable(list: SecretInfo[]): string {
+  if (list.length === 0) return 'No secrets. Create one with: baton secret create NAME -f FILE (or - for standard input)';
+  return table(
+    ['NAME', 'STACK', 'SIZE', 'VERSION', 'UPDATED', 'USED BY'],
+    list.map((s) => [s.name, s.stack ?? '-', `${s.size} B`, String(s.version), s.updatedAt, s.services.join(', ') || '-']),
+  );
+}
+
+const secret = program.command('secret').description("secrets: create, set (rotate), ls, rm; values are never shown");
+for (const verb of ['create', 'set'] as const) {
+  secret
+    .command(`${verb} <name> [source]`)
+    .description(verb === 'create' ? 'store a new secret for stacks that declare it `external: true`: -f FILE, or - for standard input' : 'give a secret a new value (-f FILE or -): the services that use it roll out')
+    .option('-f, --file <file>', 'read the value from this file')
+    .option('--json', 'machine-readable output', false)
+    .action(async (name: string, source: string | undefined, opts: { file?: string; json: boolean }) => {
+      const value = await readSecretValue(name, source, opts);
+      const info = await withClient((c) => c.call(verb === 'create' ? 'secret.create' : 'secret.set', { name, value }));
+      const rolling = 'rolling' in info ? (info.rolling as string[]) : [];
+      print(opts.json, info, () => `${verb === 'create' ? 'Created' : 'Set'} secret ${info.name} (${info.size} bytes, version ${info.version}).${rolling.length ? ` Rolling out: ${rolling.join(', ')} (baton rollout status SERVICE).` : ''}`);
+    });
+}
+secret
+  .command('ls')
+  .alias('list')
+  .description('secrets: name, stack (for a stack\'s own), size, version, when set, which services use them')
+  .option('--json', 'machine-readable output', false)
+  .action(async (opts: { json: boolean }) => {
+    const list = await withClient((c) => c.call('secret.list', {}));
+    print(opts.json, list, () => secretsTable(list));
+  });
+secret
+  .command('rm <name>')
+  .alias('remove')
+  .description('remove a secret no service uses')
+  .option('--json', 'machine-readable output', false)
+  .action(async (name: string, opts: { json: boolean }) => {
+    const removed = await withClient((c) => c.call('secret.remove', { name }));
+    print(opts.json, removed, () => `Removed secret ${removed.name}.`);
+  });
+
 // ---------------------------------------------------------------- events
 
 program
@@ -520,6 +595,6 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   const body = toErrorBody(err);
   const json = process.argv.includes('--json');
   if (json) process.stdout.write(JSON.stringify({ error: body }, null, 2) + '\n');
-  else process.stderr.write(`error: ${body.message}\n`);
+  else process.stderr.write(`error: ${body.message}\n${body.hint ? `hint: ${body.hint}\n` : ''}`);
   process.exit(1);
 });

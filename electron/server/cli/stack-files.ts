@@ -18,11 +18,11 @@ export function readStackFiles(source: string, file: string, env: Record<string,
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' && !named.required) continue; // `required: false`: deployed without it
-      throw new BatonError(
-        'INVALID_INPUT',
-        `${file} names the file ${named.path}, which ${code === 'ENOENT' ? `does not exist (looked for ${full})` : `can't be read (${code ?? (err as Error).message})`}. Create it, fix the path, or mark it \`required: false\`.`,
-        { file: named.path },
-      );
+      const why = code === 'ENOENT' ? `does not exist (looked for ${full})` : `can't be read (${code ?? (err as Error).message})`;
+      if (named.what !== undefined) {
+        throw new BatonError('INVALID_INPUT', `${file} takes ${named.what} from the file ${named.path}, which ${why}. Nothing was applied.`, { file: named.path }, code === 'EACCES' ? `Let this user read ${full}, or point \`file:\` at a file it can read.` : `Create ${full}, or fix the path under \`file:\`.`);
+      }
+      throw new BatonError('INVALID_INPUT', `${file} names the file ${named.path}, which ${why}. Create it, fix the path, or mark it \`required: false\`.`, { file: named.path });
     }
     if (content.length > STACK_FILES_LIMITS.each) {
       throw new BatonError('INVALID_INPUT', `${full} is ${Math.round(content.length / 1024)} KiB: a file sent with a stack is at most ${STACK_FILES_LIMITS.each / 1024} KiB. Is it the env file you meant?`, { file: named.path });

@@ -1,23 +1,42 @@
-// The top-level secrets, configs, volumes and networks a stack declares for its services.
+// The top-level secrets, configs, volumes and networks a stack declares for its services, and the
+// values of the stack's own secrets and configs: from a file the client sent with the stack
+// (`file:`), from the applying client's environment (`environment:`), or written inline (a
+// config's `content:`). Values never go into the spec or a problem's message.
 import { isAbsolute, resolve } from 'node:path';
 import type { StackSpec } from '../../../../shared/stack.ts';
 import type { Path, ProblemList } from './problems.ts';
+import { lookupEnv } from './spec-context.ts';
 import { isDict, readBool } from './values.ts';
 
 export type Declarations = Pick<StackSpec, 'secrets' | 'configs' | 'volumes' | 'networks'>;
 
+/** The largest secret Baton takes (as Swarm: 500 KB), and the largest config (1000 KB). */
+export const SECRET_MAX_BYTES = 500 * 1024;
+export const CONFIG_MAX_BYTES = 1000 * 1024;
+
+/** The values of the stack's own secrets and configs, by name (external secrets are in Baton's store). */
+export interface DeclaredValues {
+  secrets: Record<string, Buffer>;
+  configs: Record<string, Buffer>;
+}
+
 interface Reader {
   problems: ProblemList;
   dir: string;
+  env: Readonly<Record<string, string>>;
+  /** A file the stack names, by its path as written, as the client sent it (see SpecContext.readFile). */
+  readFile: (path: string, required: boolean, what?: string) => string | undefined;
 }
 
-export function readDeclarations(r: Reader, data: Record<string, unknown>): Declarations {
-  return {
-    secrets: each(data.secrets, (name, v) => readSecret(r, ['secrets', name], v)),
-    configs: each(data.configs, (name, v) => readConfig(r, ['configs', name], v)),
+export function readDeclarations(r: Reader, data: Record<string, unknown>): { declarations: Declarations; values: DeclaredValues } {
+  const values: DeclaredValues = { secrets: {}, configs: {} };
+  const declarations = {
+    secrets: each(data.secrets, (name, v) => readSecret(r, ['secrets', name], v, values.secrets)),
+    configs: each(data.configs, (name, v) => readConfig(r, ['configs', name], v, values.configs)),
     volumes: each(data.volumes, (name, v) => readVolume(r, ['volumes', name], v)),
     networks: each(data.networks, (name, v) => readNetwork(r, ['networks', name], v)),
   };
+  return { declarations, values };
 }
 
 function each<T>(section: unknown, read: (name: string, value: unknown) => T): Record<string, T> {
@@ -51,10 +70,46 @@ function resolvedFile(r: Reader, file: unknown): string | null {
   return typeof file === 'string' && file !== '' ? (isAbsolute(file) ? file : resolve(r.dir, file)) : null;
 }
 
-function readSecret(r: Reader, path: Path, value: unknown): StackSpec['secrets'][string] {
+/** A sent file's content, or a problem that says it was not sent (a secret or config file is always required). */
+function sentFile(r: Reader, path: Path, kind: 'secret' | 'config', name: string, file: string): Buffer | undefined {
+  const text = r.readFile(file, true, `${kind} \`${name}\``);
+  if (text !== undefined) return Buffer.from(text, 'utf8');
+  r.problems.error(
+    [...path, 'file'],
+    `the file ${file} of ${kind} \`${name}\` was not sent with the stack: the control plane reads no file a stack names, the client that applies it sends them. ` +
+      `\`baton apply -f\` sends the files beside the stack; the app can't read them from a file it opens: apply this stack with the CLI${kind === 'secret' ? ', or create the secret with `baton secret create` and declare it `external: true`' : ', or write it inline with `content:`'}`,
+  );
+  return undefined;
+}
+
+/** The value of an `environment:` declaration, from the applying client's environment. */
+function fromEnvironment(r: Reader, path: Path, kind: 'secret' | 'config', name: string, variable: unknown): { variable: string; value: Buffer } | undefined {
+  if (typeof variable !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
+    r.problems.error([...path, 'environment'], `\`environment\` names the variable that holds the ${kind}: a name of letters, digits and _, like DB_PASSWORD`);
+    return undefined;
+  }
+  const value = lookupEnv(r.env, variable);
+  if (value === undefined) {
+    r.problems.error(
+      [...path, 'environment'],
+      `${kind} \`${name}\` comes from the variable ${variable}, which is not set in the environment of the client that applied the stack: set it (export ${variable}=…, or a .env beside the file) and apply again${kind === 'secret' ? ', or use `file:`' : ''}`,
+    );
+    return undefined;
+  }
+  return { variable, value: Buffer.from(value, 'utf8') };
+}
+
+function checkSize(r: Reader, path: Path, kind: 'secret' | 'config', name: string, value: Buffer): boolean {
+  const max = kind === 'secret' ? SECRET_MAX_BYTES : CONFIG_MAX_BYTES;
+  if (value.length <= max) return true;
+  r.problems.error(path, `${kind} \`${name}\` is ${Math.ceil(value.length / 1024)} KB: a ${kind} is at most ${max / 1024} KB. Keep large files in an image or a volume`, { at: 'key' });
+  return false;
+}
+
+function readSecret(r: Reader, path: Path, value: unknown, values: Record<string, Buffer>): StackSpec['secrets'][string] {
+  const name = String(path[path.length - 1]);
   const v = isDict(value) ? value : {};
   refuse(r, path, v, {
-    environment: notYet('environment', 'write the value to a file and use `file:`, or create the secret in Baton and use `external: true`'),
     name: notYet('name', 'declare the secret under the name its services use'),
     driver: notYet('driver', 'Baton stores secrets itself'),
     driver_opts: notYet('driver_opts', 'Baton stores secrets itself'),
@@ -63,15 +118,30 @@ function readSecret(r: Reader, path: Path, value: unknown): StackSpec['secrets']
   });
   const file = resolvedFile(r, v.file);
   const external = readExternal(r, [...path, 'external'], v.external);
-  if (file && external) r.problems.error(path, 'a secret is either `file:` or `external: true`, not both', { at: 'key' });
-  else if (!file && !external && v.environment === undefined) r.problems.error(path, 'a secret needs `file: ./path` or `external: true`', { at: 'key' });
+  const given = [file !== null, v.environment !== undefined, external].filter(Boolean).length;
+  if (given > 1) {
+    r.problems.error(path, 'a secret is one of `file: ./path`, `environment: VARIABLE` or `external: true`', { at: 'key' });
+    return { file, external };
+  }
+  if (given === 0) {
+    r.problems.error(path, 'a secret needs `file: ./path`, `environment: VARIABLE` or `external: true` (made with `baton secret create`)', { at: 'key' });
+    return { file, external };
+  }
+  if (file !== null) {
+    const content = sentFile(r, path, 'secret', name, v.file as string);
+    if (content && checkSize(r, path, 'secret', name, content)) values[name] = content;
+  } else if (v.environment !== undefined) {
+    const got = fromEnvironment(r, path, 'secret', name, v.environment);
+    if (got && checkSize(r, path, 'secret', name, got.value)) values[name] = got.value;
+    return { file, external, ...(got ? { environment: got.variable } : {}) };
+  }
   return { file, external };
 }
 
-function readConfig(r: Reader, path: Path, value: unknown): StackSpec['configs'][string] {
+function readConfig(r: Reader, path: Path, value: unknown, values: Record<string, Buffer>): StackSpec['configs'][string] {
+  const name = String(path[path.length - 1]);
   const v = isDict(value) ? value : {};
   refuse(r, path, v, {
-    environment: notYet('environment', 'use `content:` (with ${VAR} in it) or `file:`'),
     name: notYet('name', 'declare the config under the name its services use'),
     template_driver: notYet('template_driver', 'remove it'),
     labels: ignored('labels'),
@@ -79,10 +149,30 @@ function readConfig(r: Reader, path: Path, value: unknown): StackSpec['configs']
   const file = resolvedFile(r, v.file);
   const content = typeof v.content === 'string' ? v.content : null;
   const external = readExternal(r, [...path, 'external'], v.external);
-  const given = [file !== null, content !== null, external].filter(Boolean).length;
-  if (given > 1) r.problems.error(path, 'a config is one of `file:`, `content:` or `external: true`', { at: 'key' });
-  else if (given === 0 && v.environment === undefined) r.problems.error(path, 'a config needs `file: ./path`, `content: ...` or `external: true`', { at: 'key' });
-  return { file, content, external };
+  if (external) {
+    r.problems.error([...path, 'external'], 'external configs are not supported: Baton keeps configs with their stack; use `file:`, `content:` or `environment:`', { at: 'key' });
+    return { file, content, external };
+  }
+  const given = [file !== null, content !== null, v.environment !== undefined].filter(Boolean).length;
+  if (given > 1) {
+    r.problems.error(path, 'a config is one of `file: ./path`, `content: ...` or `environment: VARIABLE`', { at: 'key' });
+    return { file, content, external };
+  }
+  if (given === 0) {
+    r.problems.error(path, 'a config needs `file: ./path`, `content: ...` or `environment: VARIABLE`', { at: 'key' });
+    return { file, content, external };
+  }
+  let got: Buffer | undefined;
+  let variable: string | undefined;
+  if (file !== null) got = sentFile(r, path, 'config', name, v.file as string);
+  else if (content !== null) got = Buffer.from(content, 'utf8');
+  else {
+    const fromEnv = fromEnvironment(r, path, 'config', name, v.environment);
+    got = fromEnv?.value;
+    variable = fromEnv?.variable;
+  }
+  if (got && checkSize(r, path, 'config', name, got)) values[name] = got;
+  return { file, content, external, ...(variable !== undefined ? { environment: variable } : {}) };
 }
 
 function readVolume(r: Reader, path: Path, value: unknown): StackSpec['volumes'][string] {

@@ -40,11 +40,22 @@ function readLongMount(ctx: SpecContext, path: Path, item: Record<string, unknow
     // Swarm puts a relative secret target under /run/secrets; a relative config target under /.
     target = item.target.startsWith('/') ? item.target : defaultTarget(item.target, kind);
   }
-  const uid = item.uid === undefined ? '0' : readString(problems, [...path, 'uid'], item.uid);
-  const gid = item.gid === undefined ? '0' : readString(problems, [...path, 'gid'], item.gid);
+  const uid = item.uid === undefined ? '0' : readOwner(ctx, [...path, 'uid'], item.uid);
+  const gid = item.gid === undefined ? '0' : readOwner(ctx, [...path, 'gid'], item.gid);
   const mode = item.mode === undefined ? DEFAULT_FILE_MODE : readMode(ctx, [...path, 'mode'], item.mode);
   if (!declared || uid === undefined || gid === undefined || mode === undefined) return null;
   return { source, target, uid, gid, mode };
+}
+
+/** A numeric user or group id, as Swarm takes them ("1000"; a name would need the image's /etc/passwd). */
+function readOwner(ctx: SpecContext, path: Path, value: unknown): string | undefined {
+  const text = typeof value === 'number' ? String(value) : readString(ctx.problems, path, value);
+  if (text === undefined) return undefined;
+  if (!/^\d{1,7}$/.test(text.trim()) || Number(text) > 0o7777777) {
+    ctx.problems.error(path, `must be a numeric id, like 1000 ${got(value)}`);
+    return undefined;
+  }
+  return text.trim();
 }
 
 /**

@@ -5,7 +5,7 @@
 import { basename, dirname, isAbsolute, posix, resolve } from 'node:path';
 import type { ServiceSpec, SpecProblem, StackSpec } from '../../../../shared/stack.ts';
 import { composeSchemaErrors } from './compose-schema.ts';
-import { readDeclarations } from './declarations.ts';
+import { readDeclarations, type DeclaredValues } from './declarations.ts';
 import { interpolateDocument } from './interpolate.ts';
 import { checkPortConflicts } from './port-conflicts.ts';
 import { ProblemList, dotted, sortProblems, type Path } from './problems.ts';
@@ -17,6 +17,7 @@ import { readStackExtensions, type PlacementStrategy, type RolloutTuning } from 
 import { DocumentLocator, parseYaml } from './yaml-source.ts';
 
 export { serviceSpecHash } from './spec-hash.ts';
+export type { DeclaredValues } from './declarations.ts';
 export type { PlacementStrategy, RolloutTuning } from './x-baton.ts';
 
 export interface ParseInput {
@@ -33,6 +34,8 @@ export interface NamedFile {
   path: string;
   /** false: `required: false`, the stack works without it. */
   required: boolean;
+  /** What it is for messages, when not an env_file: "secret `db_password`". */
+  what?: string;
 }
 
 /** What `x-baton` says that StackSpec / ServiceSpec have no field for yet. */
@@ -49,6 +52,8 @@ export interface ParseResult {
   baton: BatonExtensions | null; // null with stack
   /** Required files the stack names that were not sent with it (each is also a problem at its line). */
   unsentFiles: string[];
+  /** The values of the stack's own secrets and configs (null with stack): never stored in the spec. */
+  values: DeclaredValues | null;
 }
 
 const TOP_LEVEL_RULES: Record<string, { severity: 'error' | 'warning'; message: string }> = {
@@ -114,11 +119,26 @@ export function parseStackFile(input: ParseInput): ParseResult {
 
   const all = sortProblems([...problems.items, ...schema.items, ...extra], file);
   if (all.some((p) => p.severity === 'error') || !built) return failed(all, file, unsent);
-  return { stack: built.stack, problems: all, baton: built.baton, unsentFiles: unsent };
+  return { stack: built.stack, problems: all, baton: built.baton, unsentFiles: unsent, values: built.values };
 }
 
 /**
- * The files a stack names (env_file), as it writes them after interpolation: what a client reads
+ * The variables the stack's secrets and configs take their value from (`environment: NAME`): what
+ * a client sends with it besides those the file mentions as ${VAR}.
+ */
+export function variablesNamedBy(input: Omit<ParseInput, 'files' | 'env'>): string[] {
+  const prepared = prepare(input);
+  if ('failed' in prepared) return [];
+  const names = new Set<string>();
+  for (const section of [prepared.data.secrets, prepared.data.configs]) {
+    if (!isDict(section)) continue;
+    for (const decl of Object.values(section)) if (isDict(decl) && typeof decl.environment === 'string') names.add(decl.environment);
+  }
+  return [...names];
+}
+
+/**
+ * The files a stack names (env_file, and the files of its secrets and configs), as it writes them after interpolation: what a client reads
  * and sends with it. Baton's rules only, without the schema (a file the schema refuses still
  * says which files it names), and nothing is read.
  */
@@ -126,10 +146,10 @@ export function filesNamedBy(input: Omit<ParseInput, 'files'>): NamedFile[] {
   const prepared = prepare(input);
   if ('failed' in prepared) return [];
   const named: NamedFile[] = [];
-  const record = (path: string, required: boolean): undefined => {
+  const record = (path: string, required: boolean, what?: string): undefined => {
     const seen = named.find((n) => fileKey(n.path) === fileKey(path));
     if (seen) seen.required ||= required;
-    else named.push({ path, required });
+    else named.push({ path, required, ...(what !== undefined ? { what } : {}) });
     return undefined;
   };
   build(input, prepared.data, new ProblemList(input.file, prepared.locator), prepared.locator, record);
@@ -137,7 +157,7 @@ export function filesNamedBy(input: Omit<ParseInput, 'files'>): NamedFile[] {
 }
 
 function failed(problems: SpecProblem[], file: string, unsentFiles: string[]): ParseResult {
-  return { stack: null, problems: sortProblems(problems, file), baton: null, unsentFiles };
+  return { stack: null, problems: sortProblems(problems, file), baton: null, unsentFiles, values: null };
 }
 
 function build(
@@ -145,8 +165,8 @@ function build(
   data: Dict,
   problems: ProblemList,
   locator: DocumentLocator,
-  readFile: (path: string, required: boolean) => string | undefined,
-): { stack: StackSpec; baton: BatonExtensions } | null {
+  readFile: (path: string, required: boolean, what?: string) => string | undefined,
+): { stack: StackSpec; baton: BatonExtensions; values: DeclaredValues } | null {
   // The stack file's folder on the client's side: relative bind mounts are resolved from it, and
   // files it names are said in messages as the client knows them.
   const dir = dirname(resolve(input.file));
@@ -158,7 +178,7 @@ function build(
   }
 
   const name = stackName(input, dir, data, problems);
-  const declarations = readDeclarations({ problems, dir }, data);
+  const { declarations, values } = readDeclarations({ problems, dir, env: input.env ?? {}, readFile }, data);
   const placementStrategy = readStackExtensions(problems, ['x-baton'], data['x-baton']);
 
   const ctx: SpecContext = {
@@ -191,7 +211,7 @@ function build(
   const rollout: Record<string, RolloutTuning> = {};
   for (const s of services) if (s.rollout) rollout[s.spec.name] = s.rollout;
   const specs: ServiceSpec[] = services.map((s) => s.spec);
-  return { stack: { name, services: specs, ...declarations }, baton: { placementStrategy, rollout } };
+  return { stack: { name, services: specs, ...declarations }, baton: { placementStrategy, rollout }, values };
 }
 
 /** From the CLI, else `name:`, else the file's folder (made name-safe, as Compose does). */

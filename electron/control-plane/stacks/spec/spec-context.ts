@@ -17,7 +17,7 @@ export interface SpecContext {
    * A file the stack names (env_file), by its path as written: its content as the client sent it
    * with the stack, or undefined when it was not sent. Nothing is read from the disk.
    */
-  readFile: (path: string, required: boolean) => string | undefined;
+  readFile: (path: string, required: boolean, what?: string) => string | undefined;
   /** Where a file the stack names is, as the client knows it (beside the stack file): for messages. */
   clientPath: (path: string) => string;
   problems: ProblemList;
