@@ -417,10 +417,26 @@ describe('the desktop app in Chromium', { timeout: 15 * 60_000 }, () => {
       await lagging.routeWebSocket(/\/api$/, (ws) => {
         const server = ws.connectToServer();
         const held: string[] = [];
-        ws.onMessage((m) => server.send(m));
+        // A picture of the cluster asked for just before the hold (an event came in) would show
+        // the removal as surely as an event: its answer is held too.
+        const snapshotIds = new Set<number>();
+        ws.onMessage((m) => {
+          const text = typeof m === 'string' ? m : m.toString();
+          const asked = (() => {
+            try {
+              return JSON.parse(text) as { id?: number; method?: string };
+            } catch {
+              return {};
+            }
+          })();
+          if (asked.method === 'cluster.snapshot' && typeof asked.id === 'number') snapshotIds.add(asked.id);
+          server.send(m);
+        });
         server.onMessage((m) => {
           const text = typeof m === 'string' ? m : m.toString();
-          if (holding && text.startsWith('{"event"')) held.push(text);
+          const answerId = /^\{"id":(\d+),/.exec(text)?.[1];
+          const isSnapshot = answerId !== undefined && snapshotIds.has(Number(answerId));
+          if (holding && (text.startsWith('{"event"') || isSnapshot)) held.push(text);
           else ws.send(text);
         });
         release = () => {
