@@ -89,6 +89,22 @@ export async function stopServe(s: Serving, signal: NodeJS.Signals): Promise<voi
   await exited;
 }
 
+/** Every lab host added to the serve as root over SSH, its key pinned, under the lab's name for it. */
+export async function addLabHosts(client: SocketClient, lab: LabInfo): Promise<void> {
+  for (const h of lab.hosts) {
+    await client.call('host.add', { target: `root@${h.address}`, name: h.name, identityFile: lab.keys.root, hostKey: h.hostKeyFingerprint });
+  }
+}
+
+/** The stack removed (its replicas waited out), the serve stopped, every Baton container and the state gone. */
+export async function tearDown(lab: LabInfo, serving: Serving, home: string, stack: string, label: Label): Promise<void> {
+  await serving.client.call('stack.remove', { name: stack }).catch(() => undefined);
+  await waitUntil(lab.hosts, label, (s) => s.replicas.length === 0, 60_000, 200).catch(() => undefined);
+  await stopServe(serving, 'SIGTERM');
+  await removeBatonLeftovers(lab);
+  rmSync(home, { recursive: true, force: true });
+}
+
 // ---------------------------------------------------------------- leftovers
 
 const listedIds = z.array(z.object({ Id: z.string() }));
@@ -169,18 +185,10 @@ export async function batonSide(lab: LabInfo, log: Log): Promise<BatonSide> {
         await waitUntil(lab.hosts, localLabel, (s) => s.replicas.length === 0, 60_000, 200).catch(() => undefined);
       }
     },
-    down: async () => {
-      await call((c) => c.call('stack.remove', { name: STACK })).catch(() => undefined);
-      await waitUntil(lab.hosts, LABEL, (s) => s.replicas.length === 0, 60_000, 200).catch(() => undefined);
-      await stopServe(serving, 'SIGTERM');
-      await removeBatonLeftovers(lab);
-      rmSync(home, { recursive: true, force: true });
-    },
+    down: () => tearDown(lab, serving, home, STACK, LABEL),
   };
   try {
-    for (const h of lab.hosts) {
-      await call((c) => c.call('host.add', { target: `root@${h.address}`, name: h.name, identityFile: lab.keys.root, hostKey: h.hostKeyFingerprint }));
-    }
+    await addLabHosts(serving.client, lab);
     await call((c) => c.call('stack.apply', { source: stackYaml(REPLICAS), file: join(home, 'bench.yaml') }));
     await waitUntil(lab.hosts, LABEL, steady(REPLICAS), 120_000, 100);
     const doors = lab.hosts.map((h) => `http://${h.address}:${PORT}/`);

@@ -2,13 +2,13 @@
 // local socket as the CLI does; the stack publishes 8080 through Baton's ingress on every host.
 // The moves are what `baton apply` (a changed image), `baton rollout undo` and `baton host drain`
 // send.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabInfo } from '../../test/lab/lab.ts';
 import type { SocketClient } from '../../electron/server/socket-client.ts';
 import { waitUntil, type Label } from '../heal/observe.ts';
-import { INGRESS_IMAGE, removeBatonLeftovers, startServe, stopServe } from '../ingress/baton.ts';
+import { INGRESS_IMAGE, addLabHosts, removeBatonLeftovers, startServe, tearDown } from '../ingress/baton.ts';
 import { HEALTH, PORT, settle, steady, waitAnswering, type Log } from '../ingress/cases.ts';
 import { POLICY, REPLICAS, V1, type RolloutSide } from './cases.ts';
 
@@ -70,18 +70,10 @@ export async function batonRolloutSide(lab: LabInfo, log: Log): Promise<BatonRol
     activate: async (host) => {
       await call((c) => c.call('host.activate', { name: nameOf(host.hostname) }));
     },
-    down: async () => {
-      await call((c) => c.call('stack.remove', { name: STACK })).catch(() => undefined);
-      await waitUntil(lab.hosts, LABEL, (s) => s.replicas.length === 0, 60_000, 200).catch(() => undefined);
-      await stopServe(serving, 'SIGTERM');
-      await removeBatonLeftovers(lab);
-      rmSync(home, { recursive: true, force: true });
-    },
+    down: () => tearDown(lab, serving, home, STACK, LABEL),
   };
   try {
-    for (const h of lab.hosts) {
-      await call((c) => c.call('host.add', { target: `root@${h.address}`, name: h.name, identityFile: lab.keys.root, hostKey: h.hostKeyFingerprint }));
-    }
+    await addLabHosts(serving.client, lab);
     await apply(V1);
     await waitUntil(lab.hosts, LABEL, steady(REPLICAS), 120_000, 100);
     await waitAnswering(lab.hosts.map((h) => `http://${h.address}:${PORT}/`), 60_000, `baton: ${STACK} publishes ${PORT} through the ingress on every host`);
