@@ -88,6 +88,18 @@ export async function swarmUp(lab: LabInfo): Promise<void> {
   await waitNodes(first, (rows) => allHealthy(rows, lab.hosts.length), 30_000, `${lab.hosts.length} Ready managers`);
 }
 
+/**
+ * A fresh swarm for a benchmark whose services need overlay networks and service DNS: the named
+ * services and any old swarm gone, the engines started again (see restartEngines), every host a
+ * manager. The engines' version.
+ */
+export async function freshSwarm(lab: LabInfo, services: string[]): Promise<string> {
+  await swarmDown(lab, services);
+  await restartEngines(lab);
+  await swarmUp(lab);
+  return cli(lab.hosts[0]!, ['version', '--format', '{{.Server.Version}}']);
+}
+
 const listedIds = z.array(z.object({ Id: z.string() }));
 
 // Force-removes every container of a swarm task on the host (any service): what `swarm leave`

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabInfo } from '../../test/lab/lab.ts';
 import type { Label } from '../heal/observe.ts';
-import { cli, restartEngines, swarmDown, swarmUp } from '../swarm.ts';
+import { cli, freshSwarm, swarmDown } from '../swarm.ts';
 import { CONTAINER_PORT, HEALTH, PORT, REPLICAS, settle, waitAnswering, type IngressSide, type Log } from './cases.ts';
 
 export const WEB = 'bench-web';
@@ -80,10 +80,7 @@ export interface SwarmSide extends IngressSide {
 
 export async function swarmSide(lab: LabInfo, log: Log): Promise<SwarmSide> {
   const first = lab.hosts[0]!;
-  await swarmDown(lab, [PROXY, WEB]);
-  await restartEngines(lab); // overlay networks and DNS need engines fresh from any earlier swarm
-  await swarmUp(lab);
-  const engineVersion = await cli(first, ['version', '--format', '{{.Server.Version}}']);
+  const engineVersion = await freshSwarm(lab, [PROXY, WEB]);
   const dir = mkdtempSync(join(tmpdir(), 'baton-bench-ingress-'));
   const side: SwarmSide = {
     name: 'swarm',

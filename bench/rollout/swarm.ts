@@ -11,7 +11,7 @@ import type { LabInfo } from '../../test/lab/lab.ts';
 import type { Label } from '../heal/observe.ts';
 import { CONTAINER_PORT, HEALTH, PORT, settle, waitAnswering, type Log } from '../ingress/cases.ts';
 import { HAPROXY_CFG, PROXY, WEB } from '../ingress/swarm.ts';
-import { cli, restartEngines, swarmDown, swarmUp } from '../swarm.ts';
+import { cli, freshSwarm, swarmDown } from '../swarm.ts';
 import { POLICY, REPLICAS, V1, type RolloutSide } from './cases.ts';
 
 const NETWORK = 'bench-rollout';
@@ -34,10 +34,7 @@ export interface SwarmRolloutSide extends RolloutSide {
 
 export async function swarmRolloutSide(lab: LabInfo, log: Log): Promise<SwarmRolloutSide> {
   const first = lab.hosts[0]!;
-  await swarmDown(lab, [PROXY, WEB]);
-  await restartEngines(lab); // overlay networks and DNS need engines fresh from any earlier swarm
-  await swarmUp(lab);
-  const engineVersion = await cli(first, ['version', '--format', '{{.Server.Version}}']);
+  const engineVersion = await freshSwarm(lab, [PROXY, WEB]);
   const nodeOf = (hostname: string) => hostname; // swarm nodes are named by their hostnames
   const side: SwarmRolloutSide = {
     name: 'swarm',
