@@ -503,6 +503,28 @@ export const SecretInfo = z.object({
 });
 export type SecretInfo = z.infer<typeof SecretInfo>;
 
+// ---------------------------------------------------------------- volumes
+
+/** A volume of Baton's on one host. */
+export const VolumeInfo = z.object({
+  host: z.string(),
+  /** The engine's name (`<stack>_<volume>`, unless the stack names it). */
+  name: z.string(),
+  stack: z.string().nullable(),
+  /** Its key under the stack's top-level `volumes:`. */
+  volume: z.string().nullable(),
+  driver: z.string(),
+  /** The filesystem the local driver mounts for it (`driver_opts.type`: nfs, tmpfs, …), when one is given. */
+  type: z.string().nullable(),
+  /** Bytes on disk, when the engine measured it (null: it did not say, or the host is not reachable). */
+  size: z.number().nullable(),
+  /** The services whose desired revision mounts it ("shop/db"). */
+  services: z.array(z.string()),
+  external: z.boolean(),
+  hostReachable: z.boolean(),
+});
+export type VolumeInfo = z.infer<typeof VolumeInfo>;
+
 // ---------------------------------------------------------------- system
 
 export const SystemInfo = z.object({
@@ -529,7 +551,11 @@ export const methods = {
   'events.list': { params: EventsListParams, result: z.array(BatonEvent) },
   'stack.apply': { params: StackApplyParams, result: StackPlan },
   'stack.list': { params: Empty, result: z.array(StackSummary) },
-  'stack.remove': { params: z.object({ name: z.string().min(1) }).strict(), result: z.object({ name: z.string(), services: z.array(z.string()) }) },
+  /** `volumes`: also remove the volumes the stack made, once its replicas are gone (external ones are kept). */
+  'stack.remove': {
+    params: z.object({ name: z.string().min(1), volumes: z.boolean().optional() }).strict(),
+    result: z.object({ name: z.string(), services: z.array(z.string()), volumesRemoved: z.array(z.object({ host: z.string(), name: z.string() })).optional() }),
+  },
   'service.list': { params: z.object({ stack: z.string().optional() }).strict(), result: z.array(ServiceStatus) },
   'service.scale': { params: ScaleParams, result: z.array(ServiceStatus) },
   'replica.list': { params: z.object({ service: ServiceRef.optional() }).strict(), result: z.array(ReplicaStatus) },
@@ -553,6 +579,9 @@ export const methods = {
   /** Gives a secret of Baton's store a new value: the services that use it roll out. */
   'secret.set': { params: SecretValueParams, result: SecretInfo.extend({ rolling: z.array(z.string()) }) },
   'secret.list': { params: Empty, result: z.array(SecretInfo) },
+  'volume.list': { params: Empty, result: z.array(VolumeInfo) },
+  /** Refused while a service uses it; from every host that has it, or one. */
+  'volume.remove': { params: z.object({ name: z.string().min(1), host: z.string().optional() }).strict(), result: z.object({ name: z.string(), hosts: z.array(z.string()) }) },
   /** Refused while a service uses it. */
   'secret.remove': { params: z.object({ name: SecretName }).strict(), result: z.object({ name: z.string() }) },
 } as const;

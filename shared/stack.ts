@@ -104,6 +104,26 @@ export interface VolumeMount {
   source: string | null;
   target: string;
   readOnly: boolean;
+  /**
+   * A named volume's declaration, copied from the stack's top-level `volumes:` so a replica's
+   * host can create it as declared. Each key is written only when it differs from the default
+   * (a local volume named `<stack>_<source>`), so specs stored before these existed keep their hash.
+   */
+  name?: string; // the engine's name: `name:` or an external volume's own name
+  external?: true;
+  driver?: string; // not 'local'
+  driverOpts?: Record<string, string>;
+  labels?: Record<string, string>;
+}
+
+/** A stack's top-level volume, as declared. */
+export interface VolumeDeclaration {
+  driver: string;
+  external: boolean;
+  /** `name:` as written (the engine's name; for an external volume, the volume that exists). */
+  name?: string;
+  driverOpts?: Record<string, string>;
+  labels?: Record<string, string>;
 }
 
 export interface AutoscalePolicy {
@@ -161,7 +181,7 @@ export interface StackSpec {
    */
   secrets: Record<string, { file: string | null; external: boolean; environment?: string }>;
   configs: Record<string, { file: string | null; content: string | null; external: boolean; environment?: string }>;
-  volumes: Record<string, { driver: string; external: boolean }>;
+  volumes: Record<string, VolumeDeclaration>;
   networks: Record<string, { external: boolean }>;
 }
 

@@ -24,6 +24,7 @@ import { Networks } from './reconcile/networks.ts';
 import { randomBytes } from 'node:crypto';
 import { loadDataKey, type KeyProvider } from './secrets/data-key.ts';
 import { SecretService } from './secrets/secret-service.ts';
+import { VolumeService } from './volumes/volume-service.ts';
 import { HostFiles } from './secrets/host-files.ts';
 import { Store } from './store/store.ts';
 
@@ -62,6 +63,7 @@ export class ControlPlane {
 
   readonly rollouts: RolloutService;
   readonly secrets: SecretService;
+  readonly volumes: VolumeService;
 
   private constructor(
     readonly home: string,
@@ -77,6 +79,7 @@ export class ControlPlane {
     const userHome = options.userHome ?? homedir();
     this.rollouts = new RolloutService({ store, reconciler, events, hosts, resolve: (ref) => stacks.resolve(ref) });
     this.secrets = new SecretService({ store, events, reconciler });
+    this.volumes = new VolumeService({ store, hosts, state: reconciler.state, events, log, clusterId: store.settings.get('cluster_id') ?? '' });
     this.dispatch = createDispatcher(
       {
         'system.info': () => {
@@ -101,7 +104,7 @@ export class ControlPlane {
         'events.list': (p) => this.events.list(p),
         'stack.apply': (p) => this.stacks.apply(p),
         'stack.list': () => this.stacks.list(),
-        'stack.remove': (p) => this.stacks.remove(p.name),
+        'stack.remove': (p) => this.removeStack(p.name, p.volumes === true),
         'service.list': (p) => this.stacks.services(p.stack),
         'service.scale': (p) => this.stacks.scale(p.targets),
         'replica.list': (p) => this.stacks.replicas(p.service),
@@ -121,6 +124,8 @@ export class ControlPlane {
         'secret.set': (p) => this.secrets.set(p.name, p.value),
         'secret.list': () => this.secrets.list(),
         'secret.remove': (p) => this.secrets.remove(p.name),
+        'volume.list': () => this.volumes.list(),
+        'volume.remove': (p) => this.volumes.remove(p.name, p.host),
       },
       log,
     );
@@ -141,6 +146,14 @@ export class ControlPlane {
    */
   stream(name: string, params: unknown, handlers: StreamHandlersOnTheWire): () => void {
     return this.openStream(name, params, handlers);
+  }
+
+  /** A stack's removal; with `volumes`, once its replicas are gone, the volumes it made go too. */
+  private async removeStack(name: string, volumes: boolean): Promise<{ name: string; services: string[]; volumesRemoved?: { host: string; name: string }[] }> {
+    const names = volumes ? this.volumes.stackVolumeNames(name) : [];
+    const removed = this.stacks.remove(name);
+    if (!volumes) return removed;
+    return { ...removed, volumesRemoved: await this.volumes.removeStackVolumes(name, names) };
   }
 
   static async start(options: ControlPlaneOptions = {}): Promise<ControlPlane> {

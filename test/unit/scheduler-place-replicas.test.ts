@@ -193,14 +193,40 @@ test('host-mode published ports conflict; ingress ports and unpublished host por
   assert.deepEqual(free.hosts, ['a', 'a', 'a', 'a']);
 });
 
-test('a service using a pinned volume runs only on the volume\'s host', () => {
+test('a service using a host-local volume runs only where the volume\'s data is', () => {
+  // the service's stack is "shop": its volume `data` is shop_data on the engine
   const svc = service({ volumes: [{ type: 'volume', source: 'data', target: '/data', readOnly: false }, { type: 'volume', source: null, target: '/tmp', readOnly: false }] });
-  const hosts = [host('a'), host('b'), host('c')];
-  const result = placeReplicas(request({ service: svc, count: 2, volumePins: { data: 'b', other: 'c' } }), hosts);
+  const hosts = [host('a'), host('b', { volumes: ['shop_data', 'shop_other'] }), host('c', { volumes: ['shop_other'] })];
+  const result = placeReplicas(request({ service: svc, count: 2 }), hosts);
   assert.deepEqual(result.hosts, ['b', 'b']);
-  assert.equal(reasonOf(result, 'a'), 'volume data is on b');
-  const unpinned = placeReplicas(request({ service: svc, count: 3 }), hosts);
-  assert.deepEqual(unpinned.hosts, ['a', 'b', 'c']);
+  assert.equal(reasonOf(result, 'a'), "volume shop_data's data is on b");
+  assert.equal(reasonOf(result, 'c'), "volume shop_data's data is on b");
+});
+
+test('before any host has a host-local volume, the first replica placed decides where the rest go', () => {
+  const svc = service({ volumes: [{ type: 'volume', source: 'data', target: '/data', readOnly: false }] });
+  const result = placeReplicas(request({ service: svc, count: 3 }), [host('a'), host('b'), host('c')]);
+  assert.deepEqual(result.hosts, ['a', 'a', 'a']);
+  // the same service spread over hosts when the volume is anonymous: nothing to keep together
+  const anonymous = service({ volumes: [{ type: 'volume', source: null, target: '/data', readOnly: false }] });
+  assert.deepEqual(placeReplicas(request({ service: anonymous, count: 3 }), [host('a'), host('b'), host('c')]).hosts, ['a', 'b', 'c']);
+});
+
+test('a volume on NFS through the local driver, or a plugin\'s, pins nothing: replicas spread', () => {
+  const nfs = service({ volumes: [{ type: 'volume', source: 'data', target: '/data', readOnly: false, driverOpts: { type: 'nfs', o: 'addr=10.0.0.5,rw', device: ':/export' } }] });
+  const hosts = [host('a'), host('b', { volumes: ['shop_data'] }), host('c')];
+  assert.deepEqual(placeReplicas(request({ service: nfs, count: 3 }), hosts).hosts, ['a', 'b', 'c']);
+  const plugin = service({ volumes: [{ type: 'volume', source: 'data', target: '/data', readOnly: false, driver: 'rexray/ebs' }] });
+  assert.deepEqual(placeReplicas(request({ service: plugin, count: 3 }), hosts).hosts, ['a', 'b', 'c']);
+});
+
+test('a host-local volume wanted on two hosts leaves the replicas that don\'t fit beside it unplaced, saying why', () => {
+  const svc = service({ volumes: [{ type: 'volume', source: 'data', target: '/data', readOnly: false }], placement: { constraints: [], spreadOver: [], maxReplicasPerHost: 1 } });
+  const result = placeReplicas(request({ service: svc, count: 2 }), [host('a'), host('b')]);
+  assert.deepEqual(result.hosts, ['a']);
+  assert.equal(result.unplaced, 1);
+  assert.equal(reasonOf(result, 'a'), 'already runs 1 replica of shop/web (max 1 per host)');
+  assert.equal(reasonOf(result, 'b'), "volume shop_data's data is on a");
 });
 
 test('max replicas per host is a filter that counts replicas already there', () => {

@@ -100,9 +100,8 @@ test('each unsupported feature is named at its key, with the reason', () => {
   expect('services.hostnet.deploy.mode', 'error', 25, /`mode: global` is not supported yet/);
   expect('services.hostnet.deploy.endpoint_mode', 'error', 26, /`endpoint_mode: dnsrr` is not supported/);
   expect('secrets.token.environment', 'error', 29, /comes from the variable \w+, which is not set in the environment of the client that applied the stack/);
-  expect('volumes.shared.driver', 'error', 32, /volume driver "nfs" is not supported/);
   expect('networks.lan.driver', 'error', 35, /network driver "macvlan" is not supported/);
-  assert.equal(problems.length, 21, problems.map((p) => p.message).join('\n'));
+  assert.equal(problems.length, 20, problems.map((p) => p.message).join('\n'));
 });
 
 test('container options Baton does not set yet are refused, not dropped; harmless ones only warn', () => {

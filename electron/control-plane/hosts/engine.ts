@@ -276,18 +276,36 @@ export class Engine {
 
   // ---- volumes
 
-  /** Creates a local volume (or finds the one of that name); its mount point on the host. */
-  async createVolume(name: string, driverOpts: Record<string, string>, labels: Record<string, string>): Promise<string> {
-    const created = (await this.session.docker.createVolume({ Name: name, Driver: 'local', DriverOpts: driverOpts, Labels: labels })) as unknown as { Mountpoint?: string };
+  /** Creates a volume (local unless `driver` says; or finds the one of that name); its mount point on the host. */
+  async createVolume(name: string, driverOpts: Record<string, string>, labels: Record<string, string>, driver = 'local'): Promise<string> {
+    const created = (await this.session.docker.createVolume({ Name: name, Driver: driver, DriverOpts: driverOpts, Labels: labels })) as unknown as { Mountpoint?: string };
     if (typeof created.Mountpoint === 'string' && created.Mountpoint !== '') return created.Mountpoint;
     const inspected = await this.inspectVolume(name);
     if (!inspected) throw new Error(`volume ${name} on ${this.host} vanished as it was created`);
     return inspected.Mountpoint;
   }
 
-  async inspectVolume(name: string): Promise<{ Mountpoint: string } | null> {
+  /** Every volume on the host (name, driver, labels, options): few, and small to list. */
+  async listVolumes(): Promise<EngineVolume[]> {
+    const listed = (await this.session.docker.listVolumes()) as { Volumes?: RawVolume[] | null };
+    return (listed.Volumes ?? []).map(toEngineVolume);
+  }
+
+  /**
+   * Each volume's size on disk as the engine measures it (`docker system df -v`): it walks the
+   * volumes' files, so it is asked for on demand only. Volumes it does not measure are absent.
+   */
+  async volumeSizes(): Promise<Record<string, number>> {
+    const df = (await this.session.docker.df()) as { Volumes?: { Name: string; UsageData?: { Size?: number } | null }[] | null };
+    const out: Record<string, number> = {};
+    for (const v of df.Volumes ?? []) if (typeof v.UsageData?.Size === 'number' && v.UsageData.Size >= 0) out[v.Name] = v.UsageData.Size;
+    return out;
+  }
+
+  async inspectVolume(name: string): Promise<(EngineVolume & { Mountpoint: string }) | null> {
     try {
-      return (await this.session.docker.getVolume(name).inspect()) as { Mountpoint: string };
+      const raw = (await this.session.docker.getVolume(name).inspect()) as RawVolume & { Mountpoint: string };
+      return { ...toEngineVolume(raw), Mountpoint: raw.Mountpoint };
     } catch (err) {
       if (statusOf(err) === 404) return null;
       throw err;
@@ -387,4 +405,23 @@ export class Engine {
       });
     });
   }
+}
+
+/** A volume as the engine lists it. */
+export interface EngineVolume {
+  name: string;
+  driver: string;
+  labels: Record<string, string>;
+  options: Record<string, string>;
+}
+
+interface RawVolume {
+  Name: string;
+  Driver?: string;
+  Labels?: Record<string, string> | null;
+  Options?: Record<string, string> | null;
+}
+
+function toEngineVolume(v: RawVolume): EngineVolume {
+  return { name: v.Name, driver: v.Driver ?? 'local', labels: v.Labels ?? {}, options: v.Options ?? {} };
 }

@@ -1,6 +1,7 @@
 // The last picture each host gave of Baton's replicas on it. A host that is lost keeps its last
 // picture (its replicas may well still run), marked by the host links' state, not erased.
 import { EventEmitter } from 'node:events';
+import type { EngineVolume } from '../hosts/engine.ts';
 import { serviceKey, type ObservedReplica } from './replica.ts';
 
 export type ExecutorAction = 'start' | 'remove';
@@ -13,6 +14,8 @@ export class ClusterState extends EventEmitter<{ change: [] }> {
   private readonly byHost = new Map<string, Map<string, ObservedReplica>>();
   private readonly synced = new Set<string>();
   private readonly acting = new Map<string, ExecutorAction>();
+  /** Each host's volumes, by engine name: where a host-local volume's data is (the scheduler's pins). */
+  private readonly volumesByHost = new Map<string, Map<string, EngineVolume>>();
 
   /**
    * The executor is starting or removing this container and announces that itself, so the host
@@ -48,6 +51,7 @@ export class ClusterState extends EventEmitter<{ change: [] }> {
 
   forgetHost(host: string): void {
     this.byHost.delete(host);
+    this.volumesByHost.delete(host);
     this.synced.delete(host);
     this.emit('change');
   }
@@ -107,5 +111,29 @@ export class ClusterState extends EventEmitter<{ change: [] }> {
 
   serviceKeys(): Set<string> {
     return new Set(this.all().map((r) => serviceKey(r.stack, r.service)));
+  }
+
+  // ---- volumes: listed with the replicas, and kept in step by whoever creates or removes one
+
+  replaceVolumes(host: string, volumes: EngineVolume[]): void {
+    this.volumesByHost.set(host, new Map(volumes.map((v) => [v.name, v])));
+  }
+
+  upsertVolume(host: string, volume: EngineVolume): void {
+    let map = this.volumesByHost.get(host);
+    if (!map) this.volumesByHost.set(host, (map = new Map()));
+    map.set(volume.name, volume);
+  }
+
+  removeVolume(host: string, name: string): void {
+    this.volumesByHost.get(host)?.delete(name);
+  }
+
+  volumesOn(host: string): EngineVolume[] {
+    return [...(this.volumesByHost.get(host)?.values() ?? [])];
+  }
+
+  hasVolume(host: string, name: string): boolean {
+    return this.volumesByHost.get(host)?.has(name) ?? false;
   }
 }

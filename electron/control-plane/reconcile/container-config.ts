@@ -1,4 +1,5 @@
 // A service revision → the Docker create request for one of its replicas, pure.
+import { volumeEngineName } from '../../../shared/volume.ts';
 import type { ContainerCreateOptions } from '../hosts/engine.ts';
 import type { ServiceSpec } from '../../../shared/stack.ts';
 import { LABEL, replicaName } from './replica.ts';
@@ -72,12 +73,13 @@ export function containerConfig(spec: ServiceSpec, id: ReplicaIdentity, hostPort
     bindings[key] = [{ HostIp: '', HostPort: p.mode === 'host' && p.published !== null ? String(p.published) : String(hostPorts[key] ?? '') }];
   }
   const health = spec.healthcheck;
-  // named volumes are per stack, as Compose names them; tmpfs and anonymous volumes have no source
+  // named volumes are per stack, as Compose names them (unless `name:` or `external` names them);
+  // tmpfs and anonymous volumes have no source
   const mounts = spec.volumes.map((v) => ({
     Type: v.type,
     Target: v.target,
     ReadOnly: v.readOnly,
-    Source: v.source === null || v.type === 'tmpfs' ? '' : v.type === 'volume' ? `${spec.stack}_${v.source}` : v.source,
+    Source: v.source === null || v.type === 'tmpfs' ? '' : v.type === 'volume' ? volumeEngineName(spec.stack, v) : v.source,
   }));
   return {
     name: replicaName(spec.stack, spec.name, id.slot, id.revision, id.short),

@@ -11,6 +11,7 @@ import type { Action } from './decide.ts';
 import { refreshReplica } from './host-watch.ts';
 import { stackNetwork, type Networks } from './networks.ts';
 import type { ObservedReplica } from './replica.ts';
+import { ensureStackVolumes } from './stack-volumes.ts';
 import { statusOf, type Engine } from '../hosts/engine.ts';
 import type { HostLink } from '../hosts/host-link.ts';
 import { pullErrorText } from '../hosts/pull-image.ts';
@@ -114,6 +115,7 @@ export class Executor {
     await this.deps.networks.ensure(engine, BATON_NETWORK);
     await this.deps.networks.ensure(engine, stackNetwork(service.stack));
     await this.ensureImage(engine, service.spec.image, action.host);
+    await ensureStackVolumes(this.deps, engine, service.stack, service.name, service.spec.volumes);
     const files = this.deps.files ? await this.deps.files.mountsFor(engine, link.inventory?.architecture ?? null, service) : [];
     // a host port Baton chose may have been taken since it looked: choose again, a few times
     const used = new Set(this.deps.state.onHost(action.host).flatMap((r) => r.ports.map((p) => p.hostPort)));

@@ -102,7 +102,8 @@ export class HostWatch {
 
   async resync(): Promise<void> {
     if (this.link.state !== 'ready') return;
-    const replicas = await listReplicas(this.link, this.deps.clusterId);
+    const [replicas, volumes] = await Promise.all([listReplicas(this.link, this.deps.clusterId), this.link.engine().listVolumes()]);
+    this.deps.state.replaceVolumes(this.link.name, volumes);
     const known = this.deps.state.onHost(this.link.name);
     const firstSync = !this.deps.state.isSynced(this.link.name);
     const before = new Set(known.map((r) => serviceKey(r.stack, r.service)));

@@ -190,6 +190,7 @@ export class Reconciler {
         reservedMemoryBytes: mem,
         usedHostPorts: ports,
         replicasByService,
+        volumes: this.state.volumesOn(h.name).map((v) => v.name),
       };
     });
   }

@@ -2,7 +2,7 @@
 // null. They run in this order and the first reason found is the host's verdict.
 import { meetsConstraints } from './constraints.ts';
 import { formatCpus, formatMemory, cpuAmount } from './format-resources.ts';
-import { hostPortKeys, replicasOfService, serviceKey } from './host-state.ts';
+import { hostLocalVolumes, hostPortKeys, replicasOfService, serviceKey } from './host-state.ts';
 import type { FeasibilityCheck, HostCandidate, PlacementRequest, PlacementState } from './types.ts';
 
 export function isReady(_request: PlacementRequest, host: HostCandidate): string | null {
@@ -13,16 +13,19 @@ export function isNotDrained(_request: PlacementRequest, host: HostCandidate): s
   return host.drained ? `drained (baton host activate ${host.name} lets it take replicas again)` : null;
 }
 
-/** A named local volume's data lives on one host; a replica using it must run there. */
-export function hasPinnedVolumes(request: PlacementRequest, host: HostCandidate): string | null {
-  const pins = request.volumePins ?? {};
+/**
+ * A host-local named volume's data lives on the host that has it: a replica using it runs there,
+ * or its data would be an empty volume elsewhere. Before any host has it, the first replica placed
+ * creates it (withReplica counts it in), so the rest of the round follow.
+ */
+export function hasPinnedVolumes(request: PlacementRequest, host: HostCandidate, state: PlacementState): string | null {
   const elsewhere: string[] = [];
-  for (const mount of request.service.volumes) {
-    if (mount.type !== 'volume' || mount.source === null || !Object.hasOwn(pins, mount.source)) continue;
-    const pinned = pins[mount.source];
-    if (pinned !== host.name) elsewhere.push(`volume ${mount.source} is on ${pinned}`);
+  for (const name of hostLocalVolumes(request.service)) {
+    if (host.volumes?.includes(name)) continue;
+    const holders = state.hosts.filter((h) => h.volumes?.includes(name)).map((h) => h.name);
+    if (holders.length > 0) elsewhere.push(`volume ${name}'s data is on ${holders.join(' and ')}`);
   }
-  return elsewhere.length === 0 ? null : [...new Set(elsewhere)].join(', ');
+  return elsewhere.length === 0 ? null : elsewhere.join(', ');
 }
 
 export function isUnderMaxReplicas(request: PlacementRequest, host: HostCandidate): string | null {

@@ -1,6 +1,7 @@
 // A host as a placement round sees it. Each placed replica adds its reservations, host ports
 // and count to its host, so the next replica of the round is judged against that.
 import type { ServiceSpec } from '../../../shared/stack.ts';
+import { isHostLocal, volumeEngineName } from '../../../shared/volume.ts';
 import type { HostCandidate } from './types.ts';
 
 /** "stack/service", the key of HostCandidate.replicasByService. */
@@ -11,6 +12,11 @@ export function serviceKey(service: ServiceSpec): string {
 /** "tcp/8080" for each port a replica binds on its own host. Ingress ports bind on no replica's host. */
 export function hostPortKeys(service: ServiceSpec): string[] {
   return service.ports.filter((p) => p.mode === 'host' && p.published !== null).map((p) => `${p.protocol}/${p.published}`);
+}
+
+/** Engine names of the service's host-local named volumes (see isHostLocal). */
+export function hostLocalVolumes(service: ServiceSpec): string[] {
+  return [...new Set(service.volumes.filter(isHostLocal).map((v) => volumeEngineName(service.stack, v)))];
 }
 
 export function replicasOfService(host: HostCandidate, key: string): number {
@@ -40,6 +46,8 @@ export function withReplica(host: HostCandidate, service: ServiceSpec): HostCand
     reservedMemoryBytes: host.reservedMemoryBytes + (service.reservations.memoryBytes ?? 0),
     usedHostPorts: [...host.usedHostPorts, ...hostPortKeys(service)],
     replicasByService: { ...host.replicasByService, [key]: replicasOfService(host, key) + 1 },
+    // the replica creates its host-local volumes there, and their data stays there
+    volumes: [...new Set([...(host.volumes ?? []), ...hostLocalVolumes(service)])],
   };
 }
 

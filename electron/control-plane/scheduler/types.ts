@@ -16,14 +16,14 @@ export interface HostCandidate {
   reservedMemoryBytes: number;
   usedHostPorts: string[]; // host-mode published ports in use, "tcp/8080"
   replicasByService: Record<string, number>; // "stack/service" → replicas there now
+  /** Engine names of the volumes on the host: a host-local one holds its data, and pins its users here. */
+  volumes?: readonly string[];
 }
 
 export interface PlacementRequest {
   service: ServiceSpec;
   count: number; // how many new replicas to place
   strategy: 'spread' | 'binpack';
-  /** Named local volume (a `VolumeMount.source` of the service) → the host that has it. */
-  volumePins?: Record<string, string>;
   /** E.g. the host a crashed replica just died on: a penalty, not a filter. */
   avoidHosts?: string[];
   /** Drag-to-scale onto a host: placed there while it is feasible (a preference). */

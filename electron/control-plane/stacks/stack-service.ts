@@ -3,7 +3,7 @@
 // and `baton ps` print. The reconciler does the work on the hosts.
 import type { ClusterSnapshot, Host, ReplicaDetail, ReplicaStatus, ServiceDetail, ServicePlan, ServiceStatus, StackApplyParams, StackPlan, StackSummary } from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
-import type { PortSpec, ServiceSpec, SpecProblem } from '../../../shared/stack.ts';
+import type { PortSpec, ServiceSpec, SpecProblem, StackSpec } from '../../../shared/stack.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { HostManager } from '../hosts/host-manager.ts';
 import type { Engine } from '../hosts/engine.ts';
@@ -18,6 +18,7 @@ import type { Store } from '../store/store.ts';
 import { replicaDetail, replicaStatus, specForClients } from './inspect.ts';
 import { countReplicas } from './status.ts';
 import { NO_REACH, planReach } from './plan-reach.ts';
+import { volumePlacementProblems } from './volume-placement.ts';
 import { parseStackFile } from './spec/parse-stack.ts';
 import { withVersions, type FileRef } from '../secrets/file-refs.ts';
 import { GLOBAL } from '../store/files-repo.ts';
@@ -117,11 +118,14 @@ export class StackService {
     }
     this.checkPortsAgainstOtherStacks(stack.name, stack.services, problems);
     const empty = this.emptyCandidates();
+    // where volumes' data is, is judged below, volume by volume, with what it says
+    const emptyNoVolumes = empty.map((h) => ({ ...h, volumes: [] }));
     for (const spec of stack.services) {
       if (spec.replicas === 0) continue;
-      const alone = placeReplicas({ service: spec, count: 1, strategy }, empty);
+      const alone = placeReplicas({ service: spec, count: 1, strategy }, emptyNoVolumes);
       if (alone.hosts.length === 0) problems.push(`service ${spec.name} can't run on any host, even an empty one: ${alone.verdicts.map((v) => `${v.host}: ${v.reason}`).join('; ')}. Change its constraints or reservations, or add a host that fits.`);
     }
+    problems.push(...volumePlacementProblems(stack.services, empty, strategy), ...this.externalVolumeProblems(stack));
     await this.checkImages(stack.services, readyHosts.map((h) => h.name), problems);
     if (problems.length > 0) {
       throw new BatonError('INVALID_INPUT', `The stack ${stack.name} can't run as written; nothing was applied:\n${problems.map((p) => `- ${p}`).join('\n')}`, { problems });
@@ -393,6 +397,19 @@ export class StackService {
       services: this.statuses(desired, this.deps.reconciler.state.byService(), this.readyHosts(hosts)),
       replicas: this.replicaStatuses(replicas, desired, hosts),
     };
+  }
+
+  /** An external volume is used as it is: some host must have it. */
+  private externalVolumeProblems(stack: StackSpec): string[] {
+    const out: string[] = [];
+    const hosts = this.deps.hosts.list().map((h) => h.name);
+    for (const [key, d] of Object.entries(stack.volumes)) {
+      if (!d.external || !stack.services.some((s) => s.volumes.some((v) => v.type === 'volume' && v.source === key))) continue;
+      const name = d.name ?? key;
+      if (hosts.some((h) => this.deps.reconciler.state.hasVolume(h, name))) continue;
+      out.push(`volume \`${key}\` is external, but no host has a volume ${name}: create it on the host that should hold its data (ssh HOST docker volume create ${name}), or drop \`external: true\` to have Baton create it`);
+    }
+    return out;
   }
 
   private emptyCandidates(): HostCandidate[] {

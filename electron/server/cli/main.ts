@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { SECRET_MAX_BYTES, type HostAddParams, type SecretInfo, type ServiceStatus } from '../../../shared/api.ts';
+import { SECRET_MAX_BYTES, type HostAddParams, type SecretInfo, type ServiceStatus, type VolumeInfo } from '../../../shared/api.ts';
 import { BatonError, toErrorBody } from '../../../shared/errors.ts';
 import { rolloutHistoryText, rolloutStatusText } from './rollout-format.ts';
 import { isConverged } from '../../../shared/service-status.ts';
@@ -12,7 +12,7 @@ import { DEFAULT_INGRESS_IMAGE } from '../../control-plane/ingress/ingress.ts';
 import { createLogger } from '../../control-plane/log.ts';
 import { serve, socketPathFor, type WsServeOptions } from '../serve.ts';
 import { connectSocket, type SocketClient } from '../socket-client.ts';
-import { availableText, eventLine, hostDetail, hostsTable, healthText, planText, replicasTable, servicesTable, table } from './format.ts';
+import { availableText, eventLine, hostDetail, hostsTable, healthText, bytes, planText, replicasTable, servicesTable, table } from './format.ts';
 import { ask, askHidden, interactive } from './prompt.ts';
 import { readStackFiles } from './stack-files.ts';
 import { variablesNamedBy } from '../../control-plane/stacks/spec/parse-stack.ts';
@@ -438,11 +438,17 @@ program
 
 program
   .command('rm <stack>')
-  .description('remove a stack: its services and all their replicas')
+  .description('remove a stack: its services and all their replicas (its volumes stay, unless --volumes)')
+  .option('--volumes', 'also remove the volumes the stack made, once its replicas are gone (external volumes stay)', false)
   .option('--json', 'machine-readable output', false)
-  .action(async (name: string, opts: { json: boolean }) => {
-    const removed = await withClient((c) => c.call('stack.remove', { name }));
-    print(opts.json, removed, () => `Removed stack ${removed.name} (${removed.services.join(', ') || 'no services'}); its replicas are being stopped.`);
+  .action(async (name: string, opts: { json: boolean; volumes: boolean }) => {
+    const removed = await withClient((c) => c.call('stack.remove', { name, ...(opts.volumes ? { volumes: true } : {}) }));
+    print(opts.json, removed, () => {
+      const head = `Removed stack ${removed.name} (${removed.services.join(', ') || 'no services'})`;
+      if (!removed.volumesRemoved) return `${head}; its replicas are being stopped. Its volumes are kept (baton volume ls; baton rm ${removed.name} --volumes removes them with the stack).`;
+      const vols = removed.volumesRemoved.map((v) => `${v.name} on ${v.host}`);
+      return `${head} and its replicas; removed ${vols.length === 0 ? 'no volumes (it had none on any host)' : `volumes ${vols.join(', ')}`}.`;
+    });
   });
 
 program
@@ -567,6 +573,44 @@ secret
   .action(async (name: string, opts: { json: boolean }) => {
     const removed = await withClient((c) => c.call('secret.remove', { name }));
     print(opts.json, removed, () => `Removed secret ${removed.name}.`);
+  });
+
+// ---------------------------------------------------------------- volumes
+
+function volumesTable(list: VolumeInfo[]): string {
+  if (list.length === 0) return 'No volumes. A stack\'s named volumes are made on the host of the replica that mounts them.';
+  return table(
+    ['HOST', 'NAME', 'DRIVER', 'SIZE', 'STACK', 'USED BY'],
+    list.map((v) => [
+      v.hostReachable ? v.host : `${v.host} (unreachable)`,
+      v.name,
+      `${v.driver}${v.type ? ` (${v.type})` : ''}${v.external ? ', external' : ''}`,
+      v.size === null ? '-' : bytes(v.size),
+      v.stack ?? '-',
+      v.services.join(', ') || '-',
+    ]),
+  );
+}
+
+const volume = program.command('volume').description("volumes of Baton's stacks, per host: ls, rm");
+volume
+  .command('ls')
+  .alias('list')
+  .description('volumes per host: name, driver, size (where the engine measures it), stack, which services use them')
+  .option('--json', 'machine-readable output', false)
+  .action(async (opts: { json: boolean }) => {
+    const list = await withClient((c) => c.call('volume.list', {}));
+    print(opts.json, list, () => volumesTable(list));
+  });
+volume
+  .command('rm <name>')
+  .alias('remove')
+  .description('remove a volume no service uses, and its data, from every host that has it (or --host)')
+  .option('--host <host>', 'only on this host')
+  .option('--json', 'machine-readable output', false)
+  .action(async (name: string, opts: { json: boolean; host?: string }) => {
+    const removed = await withClient((c) => c.call('volume.remove', { name, ...(opts.host ? { host: opts.host } : {}) }));
+    print(opts.json, removed, () => `Removed volume ${removed.name} from ${removed.hosts.join(', ')}.`);
   });
 
 // ---------------------------------------------------------------- events

@@ -177,14 +177,57 @@ function readConfig(r: Reader, path: Path, value: unknown, values: Record<string
 
 function readVolume(r: Reader, path: Path, value: unknown): StackSpec['volumes'][string] {
   const v = isDict(value) ? value : {};
-  refuse(r, path, v, {
-    driver_opts: notYet('driver_opts', 'Baton creates plain local volumes'),
-    name: notYet('name', 'Baton names the volume after the stack and this key'),
-    labels: ignored('labels'),
-  });
-  const driver = typeof v.driver === 'string' ? v.driver : 'local';
-  if (driver !== 'local') r.problems.error([...path, 'driver'], `volume driver "${driver}" is not supported: Baton creates local volumes only (remove \`driver\`)`);
-  return { driver: 'local', external: readExternal(r, [...path, 'external'], v.external) };
+  const external = readExternal(r, [...path, 'external'], v.external);
+  const driver = typeof v.driver === 'string' && v.driver !== '' ? v.driver : 'local';
+  const driverOpts = readStringMap(r, [...path, 'driver_opts'], v.driver_opts, 'driver option');
+  const labels = readStringMap(r, [...path, 'labels'], v.labels, 'label');
+  for (const key of Object.keys(labels)) {
+    if (!key.startsWith('baton.')) continue;
+    r.problems.error([...path, 'labels', key], `label \`${key}\`: labels starting with "baton." are Baton's own (it finds its volumes by them); choose another prefix`, { at: 'key' });
+    delete labels[key];
+  }
+  let name: string | undefined;
+  if (v.name !== undefined) {
+    if (typeof v.name === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(v.name)) name = v.name;
+    else r.problems.error([...path, 'name'], `volume name ${JSON.stringify(v.name)} is not a name Docker takes: use letters, digits, "_", "." and "-", starting with a letter or digit`);
+  }
+  if (external) {
+    // an external volume exists already, as it is: Baton neither creates it nor sets its options
+    for (const key of ['driver', 'driver_opts', 'labels'] as const) {
+      if (v[key] !== undefined) r.problems.error([...path, key], `an external volume is used as it exists: remove \`${key}\`, or drop \`external: true\` to have Baton create the volume`, { at: 'key' });
+    }
+  }
+  return {
+    driver,
+    external,
+    ...(name !== undefined ? { name } : {}),
+    ...(Object.keys(driverOpts).length > 0 && !external ? { driverOpts } : {}),
+    ...(Object.keys(labels).length > 0 && !external ? { labels } : {}),
+  };
+}
+
+/** A map of strings (`driver_opts`, `labels`), or for labels also a list of "key=value". Numbers and booleans are written as text. */
+function readStringMap(r: Reader, path: Path, value: unknown, what: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (value === undefined || value === null) return out;
+  if (Array.isArray(value) && what === 'label') {
+    value.forEach((item, i) => {
+      const text = typeof item === 'string' ? item : '';
+      const eq = text.indexOf('=');
+      if (eq <= 0) r.problems.error([...path, i], `label ${JSON.stringify(item)} is not "key=value"`);
+      else out[text.slice(0, eq)] = text.slice(eq + 1);
+    });
+    return out;
+  }
+  if (!isDict(value)) {
+    r.problems.error(path, `write the ${what}s as a map of names to values`);
+    return out;
+  }
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[key] = String(v);
+    else r.problems.error([...path, key], `${what} \`${key}\` must be a string, not ${Array.isArray(v) ? 'a list' : v === null ? 'empty' : 'a map'}`);
+  }
+  return out;
 }
 
 function readNetwork(r: Reader, path: Path, value: unknown): StackSpec['networks'][string] {

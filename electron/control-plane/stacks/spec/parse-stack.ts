@@ -194,6 +194,7 @@ function build(
       volumes: new Set(Object.keys(declarations.volumes)),
       networks: new Set(Object.keys(declarations.networks)),
     },
+    volumeDeclarations: declarations.volumes,
     rawScalar: (path: Path) => locator.rawScalar(path),
   };
 

@@ -1,4 +1,5 @@
 // What the service-level readers share while a stack file is turned into a StackSpec.
+import type { VolumeDeclaration } from '../../../../shared/stack.ts';
 import type { Path, ProblemList } from './problems.ts';
 
 export interface Declared {
@@ -22,6 +23,8 @@ export interface SpecContext {
   clientPath: (path: string) => string;
   problems: ProblemList;
   declared: Declared;
+  /** The top-level volumes as declared: a service's mount of one carries its declaration. */
+  volumeDeclarations: Readonly<Record<string, VolumeDeclaration>>;
   /** A scalar as written in the file, where YAML 1.2 and Compose read it differently (octal modes). */
   rawScalar: (path: Path) => string | null;
 }

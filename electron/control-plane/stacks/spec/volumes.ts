@@ -64,7 +64,7 @@ function readShortVolume(ctx: SpecContext, path: Path, text: string): VolumeMoun
     const host = bindSource(ctx, path, source);
     return host === null ? null : { type: 'bind', source: host, target, readOnly };
   }
-  return checkDeclaredVolume(ctx, path, source) ? { type: 'volume', source, target, readOnly } : null;
+  return checkDeclaredVolume(ctx, path, source) ? { type: 'volume', source, target, readOnly, ...declaredAs(ctx, source) } : null;
 }
 
 function readLongVolume(ctx: SpecContext, path: Path, item: Record<string, unknown>): VolumeMount | null {
@@ -111,7 +111,20 @@ function readLongVolume(ctx: SpecContext, path: Path, item: Record<string, unkno
     else ok = false;
   }
   if (!ok || target === undefined || readOnly === undefined) return null;
-  return { type, source: resolved, target, readOnly };
+  return { type, source: resolved, target, readOnly, ...(type === 'volume' && resolved !== null ? declaredAs(ctx, resolved) : {}) };
+}
+
+/** What a mount of a declared volume carries of its declaration: only what differs from a plain local `<stack>_<name>`. */
+function declaredAs(ctx: SpecContext, source: string): Partial<VolumeMount> {
+  const d = ctx.volumeDeclarations[source];
+  if (!d) return {};
+  return {
+    ...(d.name !== undefined ? { name: d.name } : d.external ? { name: source } : {}),
+    ...(d.external ? { external: true as const } : {}),
+    ...(d.driver !== 'local' ? { driver: d.driver } : {}),
+    ...(d.driverOpts ? { driverOpts: d.driverOpts } : {}),
+    ...(d.labels ? { labels: d.labels } : {}),
+  };
 }
 
 function looksLikePath(source: string): boolean {
