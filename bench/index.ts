@@ -1,6 +1,7 @@
 // `npm run bench [-- NAME…]`: runs the named benchmarks (all when none is named) against the lab,
 // printing for each our figure, the peer's on the same hosts in the same run, and the ratio.
 import { benchHeal } from './heal.ts';
+import { benchImages } from './images.ts';
 import { benchIngress } from './ingress.ts';
 import { benchRollout } from './rollout.ts';
 import { benchSsh } from './ssh.ts';
@@ -11,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   heal: benchHeal,
   ingress: benchIngress,
   rollout: benchRollout,
+  images: benchImages,
   ui: benchUi,
 };
 

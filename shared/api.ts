@@ -8,6 +8,7 @@ import type { BatonError, ErrorBody } from './errors.ts';
 import { REPLICA_CONDITIONS } from './service-status.ts';
 import { HOST_NAME_PATTERN } from './host-name.ts';
 import { WS_CLOSE_UNAUTHORIZED } from './wire-close.ts';
+import { ImageInfo, ImageNeed, ImagePushChunk, ImagePushParams } from './images.ts';
 
 // The renderer imports only types from here (and zod-free modules such as ./host-name.ts): zod's
 // `new Function` probe would be refused and reported by the app's Content-Security-Policy.
@@ -257,6 +258,11 @@ export const StackPlan = z.object({
   applied: z.boolean(),
   services: z.array(ServicePlan),
   warnings: z.array(SpecProblemSchema),
+  /**
+   * Images the planned hosts lack and that will be copied there over the SSH links (no registry):
+   * from where, and per host how many bytes of layers it lacks. Said from inspect answers only.
+   */
+  images: z.array(z.object({ image: z.string(), source: z.string(), needs: z.array(ImageNeed) })).optional(),
 });
 export type StackPlan = z.infer<typeof StackPlan>;
 
@@ -584,11 +590,15 @@ export const methods = {
   'volume.remove': { params: z.object({ name: z.string().min(1), host: z.string().optional() }).strict(), result: z.object({ name: z.string(), hosts: z.array(z.string()) }) },
   /** Refused while a service uses it. */
   'secret.remove': { params: z.object({ name: SecretName }).strict(), result: z.object({ name: z.string() }) },
+  /** Which host (and this machine's engine) has which image. */
+  'image.list': { params: Empty, result: z.array(ImageInfo) },
 } as const;
 
 /** Streams: a request answered by any number of chunks until it ends or is cancelled. */
 export const streams = {
   logs: { params: LogsParams, chunk: z.array(LogLine) },
+  /** Copies an image to hosts over the SSH links, only the layers each lacks: its plan, progress, outcome; ends with an error when a host could not get it. */
+  'image.push': { params: ImagePushParams, chunk: ImagePushChunk },
 } as const;
 
 export type Streams = typeof streams;

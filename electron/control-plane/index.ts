@@ -26,6 +26,8 @@ import { loadDataKey, type KeyProvider } from './secrets/data-key.ts';
 import { SecretService } from './secrets/secret-service.ts';
 import { VolumeService } from './volumes/volume-service.ts';
 import { HostFiles } from './secrets/host-files.ts';
+import { ImageService } from './images/image-service.ts';
+import { toErrorBody } from '../../shared/errors.ts';
 import { Store } from './store/store.ts';
 
 export const BATON_VERSION = '0.1.0';
@@ -73,6 +75,7 @@ export class ControlPlane {
     readonly reconciler: Reconciler,
     readonly stacks: StackService,
     readonly ingress: Ingress,
+    readonly images: ImageService,
     readonly log: Logger,
     options: ControlPlaneOptions,
   ) {
@@ -126,6 +129,7 @@ export class ControlPlane {
         'secret.remove': (p) => this.secrets.remove(p.name),
         'volume.list': () => this.volumes.list(),
         'volume.remove': (p) => this.volumes.remove(p.name, p.host),
+        'image.list': () => this.images.list(),
       },
       log,
     );
@@ -137,7 +141,23 @@ export class ControlPlane {
       resolveService: (ref) => stacks.resolve(ref),
       resolveReplica: (ref) => stacks.resolveReplica(ref),
     });
-    this.openStream = createStreamOpener({ logs: (p, sink) => logs.open(p, sink) }, log);
+    this.openStream = createStreamOpener(
+      {
+        logs: (p, sink) => logs.open(p, sink),
+        'image.push': (p, sink) => {
+          let open = true;
+          images.push(p, (chunk) => open && sink.chunk(chunk)).then(
+            () => sink.end(null),
+            (err: unknown) => sink.end(toErrorBody(err)),
+          );
+          // a push once begun goes on (a half-loaded image is never tagged, but the bytes are better spent)
+          return () => {
+            open = false;
+          };
+        },
+      },
+      log,
+    );
   }
 
   /**
@@ -175,13 +195,14 @@ export class ControlPlane {
     // the reconciler drains a replica out of the ingress before it stops it; the ingress reads the
     // reconciler's picture: made one after the other, joined here
     let ingress: Ingress | null = null;
+    const images = new ImageService({ hosts, events, log, localSocket: options.localSocket ?? DEFAULT_LOCAL_SOCKET });
     const reconciler = new Reconciler(
-      { hosts, stacks: store.stacks, rollouts: store.rollouts, hostRecords: store.hosts, events, log, clusterId, networks, beforeStop: (replica, graceMs) => ingress?.drain(replica, graceMs) ?? Promise.resolve(), files: new HostFiles({ files: store.files, clusterId, log }) },
+      { copyImage: (host, image, context) => images.ensureOn(host, image, context), hosts, stacks: store.stacks, rollouts: store.rollouts, hostRecords: store.hosts, events, log, clusterId, networks, beforeStop: (replica, graceMs) => ingress?.drain(replica, graceMs) ?? Promise.resolve(), files: new HostFiles({ files: store.files, clusterId, log }) },
       options.reconcilerOptions,
     );
     ingress = new Ingress({ hosts, state: reconciler.state, stacks: store.stacks, events, log, clusterId, networks, image: options.ingressImage ?? (process.env.BATON_INGRESS_IMAGE || DEFAULT_INGRESS_IMAGE) });
-    const stacks = new StackService({ store, hosts, reconciler, events, log, blockedOn: (port) => ingress?.blockedOn(port) ?? [], poolState: (id) => ingress?.poolState(id) ?? 'out' });
-    const plane = new ControlPlane(home, store, events, hosts, reconciler, stacks, ingress, log, options);
+    const stacks = new StackService({ store, hosts, reconciler, events, log, blockedOn: (port) => ingress?.blockedOn(port) ?? [], poolState: (id) => ingress?.poolState(id) ?? 'out', images });
+    const plane = new ControlPlane(home, store, events, hosts, reconciler, stacks, ingress, images, log, options);
     hosts.startAll();
     ingress.start();
     log.info({ home, dataKey: dataKey.file }, 'control plane started');

@@ -30,7 +30,8 @@ export type StreamOpeners = {
  */
 export type OpenStream = (name: string, params: unknown, handlers: StreamHandlersOnTheWire) => () => void;
 
-export function createStreamOpener(openers: StreamOpeners, log: Logger): OpenStream {
+/** Openers may be a part of the contract's streams (a test's): one not given is refused as unknown. */
+export function createStreamOpener(openers: Partial<StreamOpeners>, log: Logger): OpenStream {
   return (name, params, handlers) => {
     let open = true;
     const end = (error: ErrorBody | null) => {
@@ -45,7 +46,7 @@ export function createStreamOpener(openers: StreamOpeners, log: Logger): OpenStr
         open = false;
       };
     };
-    if (!isStreamName(name)) {
+    if (!isStreamName(name) || openers[name] === undefined) {
       return refuse({ code: 'INVALID_INPUT', message: `Unknown stream "${name}". This control plane streams: ${Object.keys(streams).join(', ')}.` });
     }
     const contract = streams[name];
@@ -75,7 +76,8 @@ export function createStreamOpener(openers: StreamOpeners, log: Logger): OpenStr
     let opening = true;
     sink.end = (error) => (opening ? queueMicrotask(() => end(error)) : end(error));
     try {
-      cancel = openers[name](parsed.data, sink);
+      const opener = openers[name] as (p: unknown, s: StreamSink<StreamName>) => () => void;
+      cancel = opener(parsed.data, sink);
       opening = false;
     } catch (err) {
       const body = toErrorBody(err);

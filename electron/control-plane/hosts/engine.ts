@@ -37,6 +37,12 @@ export interface NetworkSummary {
 
 export type ListFilters = Record<string, string[]>;
 
+export interface ImageSummary {
+  Id: string;
+  RepoTags?: string[] | null;
+  Size: number;
+}
+
 export interface LogStreamOptions {
   /** Lines from the end to start with, or every line. */
   tail: number | 'all';
@@ -272,6 +278,70 @@ export class Engine {
       }
       if (message.error) throw new Error(`${this.host} could not load the image: ${message.errorDetail?.message ?? message.error}`);
     }
+  }
+
+  /**
+   * Loads a `docker save` archive as it streams in (POST /images/load on the streams pool): never
+   * held whole. Aborting `signal` cuts the request, and the engine then refuses the half archive
+   * (a load tags nothing until it has read an image whole). Fails with the engine's own words.
+   */
+  async loadImageStream(body: NodeJS.ReadableStream, signal: AbortSignal): Promise<void> {
+    const modem = (this.session.streams as unknown as { modem: ModemLike }).modem;
+    const answer = await new Promise<IncomingMessage>((resolve, reject) => {
+      modem.dial(
+        { path: '/images/load?', method: 'POST', file: body, isStream: true, abortSignal: signal, options: { quiet: true }, statusCodes: { 200: true, 500: 'server error' } },
+        (err, data) => (err ? reject(err) : resolve(data as IncomingMessage)),
+      );
+    });
+    let text = '';
+    for await (const chunk of answer as AsyncIterable<Buffer>) text += chunk.toString('utf8');
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      let message: { error?: string; errorDetail?: { message?: string } };
+      try {
+        message = JSON.parse(line) as typeof message;
+      } catch {
+        continue;
+      }
+      if (message.error) throw new Error(message.errorDetail?.message ?? message.error);
+    }
+  }
+
+  /** `docker save` of one image as a stream (GET /images/{name}/get on the streams pool). */
+  async saveImage(ref: string, signal: AbortSignal): Promise<IncomingMessage> {
+    const modem = (this.session.streams as unknown as { modem: ModemLike }).modem;
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      modem.dial(
+        { path: `/images/${encodeURIComponent(ref)}/get`, method: 'GET', isStream: true, abortSignal: signal, statusCodes: { 200: true, 404: 'no such image', 500: 'server error' } },
+        (err, data) => (err ? reject(err) : resolve(data as IncomingMessage)),
+      );
+    });
+  }
+
+  /** Every image on the host, as `docker image ls` lists them (with dangling ones). */
+  async listImages(): Promise<ImageSummary[]> {
+    return (await this.session.docker.listImages({ all: false })) as unknown as ImageSummary[];
+  }
+
+  /** The image's history, newest first (what made each layer, and its size). */
+  async imageHistory(ref: string): Promise<{ Size: number }[]> {
+    return (await this.session.docker.getImage(ref).history()) as { Size: number }[];
+  }
+
+  /** Gives an image (by id) another name, as `docker tag` does. */
+  async tagImage(id: string, ref: string): Promise<void> {
+    const at = ref.lastIndexOf(':');
+    const slash = ref.lastIndexOf('/');
+    const [repo, tag] = at > slash ? [ref.slice(0, at), ref.slice(at + 1)] : [ref, 'latest'];
+    await this.session.docker.getImage(id).tag({ repo, tag });
+  }
+
+  /** Where the engine keeps images: its own store, or containerd's (Docker 25+ with the containerd snapshotter). */
+  async imageStore(): Promise<'classic' | 'containerd'> {
+    const info = (await this.session.docker.info()) as { DriverStatus?: unknown; Driver?: unknown };
+    const status = Array.isArray(info.DriverStatus) ? (info.DriverStatus as unknown[]) : [];
+    const containerd = status.some((pair) => Array.isArray(pair) && pair[0] === 'driver-type' && typeof pair[1] === 'string' && pair[1].startsWith('io.containerd.snapshotter'));
+    return containerd ? 'containerd' : 'classic';
   }
 
   // ---- volumes

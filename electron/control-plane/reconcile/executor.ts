@@ -59,6 +59,8 @@ export class Executor {
       beforeStop?: (replica: ObservedReplica, graceMs: number) => Promise<void>;
       /** Delivers services' secrets and configs to the hosts. */
       files?: HostFiles;
+      /** Copies an image to a host that lacks it and can't pull it (images/image-service.ts). */
+      copyImage?: (host: string, image: string, context: { stack: string; service: string }) => Promise<void>;
     },
   ) {}
 
@@ -114,7 +116,7 @@ export class Executor {
     const engine = link.engine();
     await this.deps.networks.ensure(engine, BATON_NETWORK);
     await this.deps.networks.ensure(engine, stackNetwork(service.stack));
-    await this.ensureImage(engine, service.spec.image, action.host);
+    await this.ensureImage(engine, service.spec.image, action.host, subject);
     await ensureStackVolumes(this.deps, engine, service.stack, service.name, service.spec.volumes);
     const files = this.deps.files ? await this.deps.files.mountsFor(engine, link.inventory?.architecture ?? null, service) : [];
     // a host port Baton chose may have been taken since it looked: choose again, a few times
@@ -178,8 +180,11 @@ export class Executor {
     if (seen) this.deps.state.upsert(seen);
   }
 
-  /** The image must be on the host; if it is not, try to pull it once, with a deadline. */
-  private async ensureImage(engine: Engine, image: string, host: string): Promise<void> {
+  /**
+   * The image must be on the host; if it is not, try to pull it once, with a deadline, and when
+   * that fails copy it over the SSH links from where it is (a registry-less deploy).
+   */
+  private async ensureImage(engine: Engine, image: string, host: string, subject: { stack: string; service: string }): Promise<void> {
     const known = this.imagesSeen.get(engine) ?? new Set<string>();
     this.imagesSeen.set(engine, known);
     if (known.has(image)) return; // seen on this host in this session: a start that lacks it fails clearly anyway
@@ -187,11 +192,16 @@ export class Executor {
       known.add(image);
       return;
     }
-    this.deps.events.append({ kind: 'image.pulling', host, message: `pulling ${image} on ${host}` });
+    this.deps.events.append({ kind: 'image.pulling', host, stack: subject.stack, service: subject.service, message: `pulling ${image} on ${host}` });
     try {
       await engine.pull(image, PULL_TIMEOUT_MS);
     } catch (err) {
-      throw new Error(`${image} is not on ${host} and could not be pulled there (${pullErrorText(err)}). Load it on the host (docker save | ssh HOST docker load) or push it to a registry the host reaches.`, { cause: err });
+      if (!this.deps.copyImage) {
+        throw new Error(`${image} is not on ${host} and could not be pulled there (${pullErrorText(err)}). Load it on the host (docker save | ssh HOST docker load) or push it to a registry the host reaches.`, { cause: err });
+      }
+      // no registry answers: the image goes over the links, from where it is (or a clear error naming where Baton looked)
+      await this.deps.copyImage(host, image, subject);
     }
+    known.add(image);
   }
 }

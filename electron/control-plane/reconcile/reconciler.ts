@@ -45,6 +45,8 @@ export interface ReconcilerDeps {
   beforeStop?: (replica: ObservedReplica, graceMs: number) => Promise<void>;
   /** Delivers services' secrets and configs to the hosts, and removes those no replica needs. */
   files?: HostFiles;
+  /** Copies an image to a host that lacks it and can't pull it (from the local engine or another host). */
+  copyImage?: (host: string, image: string, context: { stack: string; service: string }) => Promise<void>;
 }
 
 /** Docker reports engine labels as "key=value" strings; a label without "=" has an empty value. */
@@ -90,6 +92,7 @@ export class Reconciler {
       networks: deps.networks,
       ...(deps.beforeStop ? { beforeStop: deps.beforeStop } : {}),
       ...(deps.files ? { files: deps.files } : {}),
+      ...(deps.copyImage ? { copyImage: deps.copyImage } : {}),
     });
     this.queue = new KeyedQueue(
       (key) => this.reconcile(key),

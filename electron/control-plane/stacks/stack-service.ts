@@ -7,6 +7,7 @@ import type { PortSpec, ServiceSpec, SpecProblem, StackSpec } from '../../../sha
 import type { EventLog } from '../events/event-log.ts';
 import type { HostManager } from '../hosts/host-manager.ts';
 import type { Engine } from '../hosts/engine.ts';
+import { imageNowhere, type ImageService } from '../images/image-service.ts';
 import { pullErrorText } from '../hosts/pull-image.ts';
 import type { Logger } from '../log.ts';
 import type { Reconciler } from '../reconcile/reconciler.ts';
@@ -66,6 +67,8 @@ export class StackService {
       blockedOn?: (port: number) => { host: string; holder: string }[];
       /** Where a replica stands with the ingress. */
       poolState?: (replicaId: string) => 'serving' | 'draining' | 'out';
+      /** Where images are, and what copying them to hosts would take. */
+      images?: ImageService;
     },
   ) {}
 
@@ -126,7 +129,7 @@ export class StackService {
       if (alone.hosts.length === 0) problems.push(`service ${spec.name} can't run on any host, even an empty one: ${alone.verdicts.map((v) => `${v.host}: ${v.reason}`).join('; ')}. Change its constraints or reservations, or add a host that fits.`);
     }
     problems.push(...volumePlacementProblems(stack.services, empty, strategy), ...this.externalVolumeProblems(stack));
-    await this.checkImages(stack.services, readyHosts.map((h) => h.name), problems);
+    await this.checkImages(stack.services, readyHosts.map((h) => h.name), problems, params.dryRun === true);
     if (problems.length > 0) {
       throw new BatonError('INVALID_INPUT', `The stack ${stack.name} can't run as written; nothing was applied:\n${problems.map((p) => `- ${p}`).join('\n')}`, { problems });
     }
@@ -171,7 +174,8 @@ export class StackService {
         plan.push({ name, action: 'remove', replicas: 0, replicasBefore: record.replicas, scaledByHand: false, changes: [], revision: null, hosts: [], pending: null, ...NO_REACH });
       }
     }
-    if (params.dryRun) return { stack: stack.name, applied: false, services: plan, warnings };
+    const images = await this.imageCopies(stack.services, plan);
+    if (params.dryRun) return { stack: stack.name, applied: false, services: plan, warnings, images };
 
     const now = new Date().toISOString();
     this.deps.store.transaction(() => {
@@ -202,7 +206,28 @@ export class StackService {
       });
       this.deps.reconciler.trigger(serviceKey(stack.name, step.name));
     }
-    return { stack: stack.name, applied: true, services: plan, warnings };
+    return { stack: stack.name, applied: true, services: plan, warnings, images };
+  }
+
+  /** Per image, the hosts its new replicas would go to that lack it, and the bytes a copy would send. */
+  private async imageCopies(services: ServiceSpec[], plan: StackPlan['services']): Promise<NonNullable<StackPlan['images']>> {
+    if (!this.deps.images) return [];
+    const hostsOf = new Map<string, Set<string>>();
+    for (const spec of services) {
+      const step = plan.find((p) => p.name === spec.name);
+      if (!step || step.hosts.length === 0) continue;
+      const set = hostsOf.get(spec.image) ?? new Set<string>();
+      for (const h of step.hosts) set.add(h);
+      hostsOf.set(spec.image, set);
+    }
+    const out: NonNullable<StackPlan['images']> = [];
+    for (const [image, hosts] of hostsOf) {
+      const found = await this.deps.images.needs(image, [...hosts]).catch(() => null);
+      if (!found) continue; // nowhere: the hosts pull it (checkImages said so already)
+      const needs = found.needs.filter((n) => n.action !== 'present');
+      if (needs.length > 0) out.push({ image, source: found.source, needs });
+    }
+    return out;
   }
 
   /**
@@ -430,16 +455,22 @@ export class StackService {
     }
   }
 
-  /** Every image must be on some ready host already, or pullable by one of them. */
-  private async checkImages(services: ServiceSpec[], hosts: string[], problems: string[]): Promise<void> {
+  /**
+   * Every image must be on some ready host or this machine's engine (Baton copies it from there),
+   * or pullable. A dry run only looks (inspect): it pulls nothing, and says when only a pull can tell.
+   */
+  private async checkImages(services: ServiceSpec[], hosts: string[], problems: string[], dryRun: boolean): Promise<void> {
     const images = [...new Set(services.filter((s) => s.replicas > 0).map((s) => s.image))];
     await Promise.all(
       images.map(async (image) => {
         const present = await Promise.all(hosts.map((h) => this.hasImage(this.deps.hosts.link(h).engine(), image)));
         if (present.some(Boolean)) return;
+        if (this.deps.images && (await this.deps.images.needs(image, []).catch(() => null)) !== null) return; // on this machine's engine: copied from there
+        if (dryRun) return; // a pull would tell; a dry run does not pull (the hosts will try when they start it)
         const pulled = await this.tryPull(this.deps.hosts.link(hosts[0]!).engine(), image);
         if (pulled !== null) {
-          problems.push(`image ${image} is on no host, and ${hosts[0]} could not pull it (${pulled}). Load it on the hosts (docker save ${image} | ssh HOST docker load) or push it to a registry they reach.`);
+          const nowhere = imageNowhere(image, hosts, null);
+          problems.push(`image ${image} is on no host and not on this machine's engine, and ${hosts[0]} could not pull it (${pulled}). ${nowhere.hint ?? ''}`);
         }
       }),
     );

@@ -1,5 +1,6 @@
 // Terminal output: aligned tables for people, JSON for scripts.
 import type { BatonEvent, Host, ReplicaStatus, ServiceStatus, StackPlan } from '../../../shared/api.ts';
+import { formatBytes } from '../../control-plane/images/progress.ts';
 import { describeChanges, describePlanBind, describePlanPort } from '../../../shared/plan-text.ts';
 
 export function table(headers: string[], rows: string[][]): string {
@@ -134,5 +135,9 @@ export function planText(plan: StackPlan): string {
     return `  ${s.action.padEnd(9)} ${s.name}: ${s.replicas} replica(s)${rev}${where}${details.map((d) => `\n${indent}${d}`).join('')}`;
   });
   const warnings = plan.warnings.map((w) => `  warning: ${w.file}:${w.line}:${w.column}: ${w.message}`);
-  return [`${plan.applied ? 'Applied' : 'Plan for'} stack ${plan.stack}:`, ...lines, ...warnings].join('\n');
+  // images no registry brings: copied over the SSH links, only the layers each host lacks
+  const images = (plan.images ?? []).flatMap((i) =>
+    i.needs.map((n) => `  image     ${i.image} → ${n.host}: ${n.action === 'tag' ? 'has it under another name: tag only' : `copy from ${i.source}, ${formatBytes(n.bytes)} (${n.layersMissing} of ${n.layers} layers${n.whole ? ', whole: containerd image store' : ''})`}`),
+  );
+  return [`${plan.applied ? 'Applied' : 'Plan for'} stack ${plan.stack}:`, ...lines, ...images, ...warnings].join('\n');
 }

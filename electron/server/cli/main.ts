@@ -15,6 +15,8 @@ import { connectSocket, type SocketClient } from '../socket-client.ts';
 import { availableText, eventLine, hostDetail, hostsTable, healthText, bytes, planText, replicasTable, servicesTable, table } from './format.ts';
 import { ask, askHidden, interactive } from './prompt.ts';
 import { readStackFiles } from './stack-files.ts';
+import { barsText, imagesTable, pushDoneText, pushPlanText } from './image-format.ts';
+import type { ImagePushChunk, ImageTransfer } from '../../../shared/images.ts';
 import { variablesNamedBy } from '../../control-plane/stacks/spec/parse-stack.ts';
 
 const program = new Command();
@@ -611,6 +613,68 @@ volume
   .action(async (name: string, opts: { json: boolean; host?: string }) => {
     const removed = await withClient((c) => c.call('volume.remove', { name, ...(opts.host ? { host: opts.host } : {}) }));
     print(opts.json, removed, () => `Removed volume ${removed.name} from ${removed.hosts.join(', ')}.`);
+  });
+
+// ---------------------------------------------------------------- images
+
+const image = program.command('image').description('images on the hosts, and copying them there without a registry');
+image
+  .command('ls')
+  .alias('list')
+  .description('which host has which image: reference, id, size, hosts (and this machine\'s engine)')
+  .option('--json', 'machine-readable output', false)
+  .action(async (opts: { json: boolean }) => {
+    const list = await withClient((c) => c.call('image.list', {}));
+    print(opts.json, list, () => imagesTable(list));
+  });
+image
+  .command('push <image>')
+  .description('copy an image over the SSH links from where it is (this machine\'s engine, or a host) to hosts: only the layers each lacks')
+  .option('--to <host>', 'a host to push to (repeat for more)', collect)
+  .option('--all', 'every ready host', false)
+  .option('--json', 'one JSON object per line (the plan, progress, the outcome)', false)
+  .action(async (ref: string, opts: { to?: string[]; all: boolean; json: boolean }) => {
+    if ((opts.to?.length ?? 0) > 0 && opts.all) throw new BatonError('INVALID_INPUT', 'Give --to HOST or --all, not both.');
+    const client = await connectSocket(socketPathFor(home()));
+    // a terminal gets bars redrawn in place; a pipe or a log gets a line per host at every quarter
+    const tty = process.stdout.isTTY === true && !opts.json;
+    let drawn = 0;
+    const quarters = new Map<string, number>();
+    const draw = (transfers: ImageTransfer[]) => {
+      if (opts.json) return;
+      if (tty) {
+        if (drawn > 0) process.stdout.write(`\x1b[${drawn}A`);
+        const lines = barsText(transfers);
+        process.stdout.write(lines.map((l) => `\x1b[2K${l}\n`).join(''));
+        drawn = lines.length;
+        return;
+      }
+      for (const [i, line] of barsText(transfers).entries()) {
+        const t = transfers[i]!;
+        const quarter = t.state === 'done' || t.state === 'failed' ? 5 : t.totalBytes > 0 ? Math.floor((4 * t.sentBytes) / t.totalBytes) : 0;
+        if ((quarters.get(t.host) ?? -1) >= quarter) continue;
+        quarters.set(t.host, quarter);
+        process.stdout.write(line + '\n');
+      }
+    };
+    try {
+      await new Promise<void>((resolvePromise, reject) => {
+        client.stream('image.push', { image: ref, ...(opts.to?.length ? { to: opts.to } : {}), all: opts.all }, {
+          chunk(chunk: ImagePushChunk) {
+            if (opts.json) return void process.stdout.write(JSON.stringify(chunk) + '\n');
+            if (chunk.kind === 'plan') process.stdout.write(pushPlanText(chunk) + '\n');
+            if (chunk.kind === 'progress') draw(chunk.transfers);
+            if (chunk.kind === 'done') {
+              draw(chunk.transfers);
+              process.stdout.write(pushDoneText(chunk) + '\n');
+            }
+          },
+          end: (error) => (error ? reject(error) : resolvePromise()),
+        });
+      });
+    } finally {
+      client.close();
+    }
   });
 
 // ---------------------------------------------------------------- events
