@@ -26,6 +26,10 @@ import { loadDataKey, type KeyProvider } from './secrets/data-key.ts';
 import { SecretService } from './secrets/secret-service.ts';
 import { HostFiles } from './secrets/host-files.ts';
 import { Store } from './store/store.ts';
+import { MetricsCollector, type CollectorOptions } from './metrics/collector.ts';
+import { MetricsStore } from './metrics/metrics-store.ts';
+import { openMetricsStream } from './metrics/metrics-stream.ts';
+import { BatonError } from '../../shared/errors.ts';
 
 export const BATON_VERSION = '0.1.0';
 
@@ -49,6 +53,8 @@ export interface ControlPlaneOptions {
    * else the official HAProxy LTS image.
    */
   ingressImage?: string;
+  /** The metrics collector: its interval, or false to not start it (it can be started later). */
+  metrics?: CollectorOptions | false;
 }
 
 export function defaultHome(): string {
@@ -62,6 +68,8 @@ export class ControlPlane {
 
   readonly rollouts: RolloutService;
   readonly secrets: SecretService;
+  readonly metrics: MetricsStore;
+  readonly collector: MetricsCollector;
 
   private constructor(
     readonly home: string,
@@ -77,6 +85,8 @@ export class ControlPlane {
     const userHome = options.userHome ?? homedir();
     this.rollouts = new RolloutService({ store, reconciler, events, hosts, resolve: (ref) => stacks.resolve(ref) });
     this.secrets = new SecretService({ store, events, reconciler });
+    this.metrics = new MetricsStore(store.metrics);
+    this.collector = new MetricsCollector({ hosts, state: reconciler.state, ingress, store: this.metrics, log }, options.metrics || {});
     this.dispatch = createDispatcher(
       {
         'system.info': () => {
@@ -121,6 +131,15 @@ export class ControlPlane {
         'secret.set': (p) => this.secrets.set(p.name, p.value),
         'secret.list': () => this.secrets.list(),
         'secret.remove': (p) => this.secrets.remove(p.name),
+        'metrics.history': (p) => {
+          const range = p.range ?? 'hour';
+          if (p.host !== undefined) {
+            this.hosts.get(p.host); // NOT_FOUND for a host that is not known
+            return this.metrics.history(`host:${p.host}`, range);
+          }
+          const replica = this.stacks.resolveReplica(p.replica!);
+          return this.metrics.history(`replica:${replica.id}`, range);
+        },
       },
       log,
     );
@@ -132,7 +151,16 @@ export class ControlPlane {
       resolveService: (ref) => stacks.resolve(ref),
       resolveReplica: (ref) => stacks.resolveReplica(ref),
     });
-    this.openStream = createStreamOpener({ logs: (p, sink) => logs.open(p, sink) }, log);
+    this.openStream = createStreamOpener(
+      {
+        logs: (p, sink) => logs.open(p, sink),
+        metrics: (p, sink) => {
+          if (!this.collector.running) throw new BatonError('UNAVAILABLE', 'This control plane does not collect metrics.', undefined, 'Start it without turning the collector off.');
+          return openMetricsStream(this.metrics, p, (ref) => stacks.resolve(ref), sink);
+        },
+      },
+      log,
+    );
   }
 
   /**
@@ -171,6 +199,7 @@ export class ControlPlane {
     const plane = new ControlPlane(home, store, events, hosts, reconciler, stacks, ingress, log, options);
     hosts.startAll();
     ingress.start();
+    if (options.metrics !== false) plane.collector.start();
     log.info({ home, dataKey: dataKey.file }, 'control plane started');
     return plane;
   }
@@ -184,6 +213,8 @@ export class ControlPlane {
   }
 
   async stop(): Promise<void> {
+    this.collector.stop();
+    this.metrics.flush();
     await this.ingress.stop();
     await this.reconciler.stop();
     await this.hosts.stopAll();
