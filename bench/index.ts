@@ -2,6 +2,7 @@
 // printing for each our figure, the peer's on the same hosts in the same run, and the ratio.
 import { benchHeal } from './heal.ts';
 import { benchIngress } from './ingress.ts';
+import { benchMetrics } from './metrics.ts';
 import { benchRollout } from './rollout.ts';
 import { benchSsh } from './ssh.ts';
 import { benchUi } from './ui.ts';
@@ -11,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   heal: benchHeal,
   ingress: benchIngress,
   rollout: benchRollout,
+  metrics: benchMetrics,
   ui: benchUi,
 };
 
