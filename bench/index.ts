@@ -3,6 +3,7 @@
 import { benchHeal } from './heal.ts';
 import { benchImages } from './images.ts';
 import { benchIngress } from './ingress.ts';
+import { benchMetrics } from './metrics.ts';
 import { benchRollout } from './rollout.ts';
 import { benchSsh } from './ssh.ts';
 import { benchUi } from './ui.ts';
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   ingress: benchIngress,
   rollout: benchRollout,
   images: benchImages,
+  metrics: benchMetrics,
   ui: benchUi,
 };
 

@@ -9,6 +9,7 @@ import { REPLICA_CONDITIONS } from './service-status.ts';
 import { HOST_NAME_PATTERN } from './host-name.ts';
 import { WS_CLOSE_UNAUTHORIZED } from './wire-close.ts';
 import { ImageInfo, ImageNeed, ImagePushChunk, ImagePushParams } from './images.ts';
+import { MetricSeries, MetricsFrame } from './metrics.ts';
 
 // The renderer imports only types from here (and zod-free modules such as ./host-name.ts): zod's
 // `new Function` probe would be refused and reported by the app's Content-Security-Policy.
@@ -476,6 +477,29 @@ export const LogLine = z.object({
 });
 export type LogLine = z.infer<typeof LogLine>;
 
+// ---------------------------------------------------------------- metrics (a stream, and the series behind it)
+
+export const MetricsParams = z
+  .object({
+    /** Only this service's replicas (and the hosts they run on). */
+    service: ServiceRef.optional(),
+  })
+  .strict();
+export type MetricsParams = z.input<typeof MetricsParams>;
+
+export const MetricsHistoryParams = z
+  .object({
+    /** A replica (container name or id)… */
+    replica: z.string().min(1).optional(),
+    /** …or a host. */
+    host: z.string().min(1).optional(),
+    /** hour: per second, from memory; day: per minute, from the state file. Default hour. */
+    range: z.enum(['hour', 'day']).optional(),
+  })
+  .strict()
+  .refine((p) => (p.replica === undefined) !== (p.host === undefined), 'name either a replica or a host');
+export type MetricsHistoryParams = z.input<typeof MetricsHistoryParams>;
+
 // ---------------------------------------------------------------- secrets
 
 /** The largest secret value, in bytes (as Swarm). */
@@ -588,6 +612,8 @@ export const methods = {
   'volume.list': { params: Empty, result: z.array(VolumeInfo) },
   /** Refused while a service uses it; from every host that has it, or one. */
   'volume.remove': { params: z.object({ name: z.string().min(1), host: z.string().optional() }).strict(), result: z.object({ name: z.string(), hosts: z.array(z.string()) }) },
+  /** A replica's or a host's series: the last hour per second, or the last day per minute. */
+  'metrics.history': { params: MetricsHistoryParams, result: MetricSeries },
   /** Refused while a service uses it. */
   'secret.remove': { params: z.object({ name: SecretName }).strict(), result: z.object({ name: z.string() }) },
   /** Which host (and this machine's engine) has which image. */
@@ -599,6 +625,8 @@ export const streams = {
   logs: { params: LogsParams, chunk: z.array(LogLine) },
   /** Copies an image to hosts over the SSH links, only the layers each lacks: its plan, progress, outcome; ends with an error when a host could not get it. */
   'image.push': { params: ImagePushParams, chunk: ImagePushChunk },
+  /** A frame now (the last one measured, if any), then one a second. */
+  metrics: { params: MetricsParams, chunk: MetricsFrame },
 } as const;
 
 export type Streams = typeof streams;

@@ -27,8 +27,11 @@ import { SecretService } from './secrets/secret-service.ts';
 import { VolumeService } from './volumes/volume-service.ts';
 import { HostFiles } from './secrets/host-files.ts';
 import { ImageService } from './images/image-service.ts';
-import { toErrorBody } from '../../shared/errors.ts';
+import { BatonError, toErrorBody } from '../../shared/errors.ts';
 import { Store } from './store/store.ts';
+import { MetricsCollector, type CollectorOptions } from './metrics/collector.ts';
+import { MetricsStore } from './metrics/metrics-store.ts';
+import { openMetricsStream } from './metrics/metrics-stream.ts';
 
 export const BATON_VERSION = '0.1.0';
 
@@ -52,6 +55,8 @@ export interface ControlPlaneOptions {
    * else the official HAProxy LTS image.
    */
   ingressImage?: string;
+  /** The metrics collector: its interval, or false to not start it (it can be started later). */
+  metrics?: CollectorOptions | false;
 }
 
 export function defaultHome(): string {
@@ -66,6 +71,8 @@ export class ControlPlane {
   readonly rollouts: RolloutService;
   readonly secrets: SecretService;
   readonly volumes: VolumeService;
+  readonly metrics: MetricsStore;
+  readonly collector: MetricsCollector;
 
   private constructor(
     readonly home: string,
@@ -83,6 +90,8 @@ export class ControlPlane {
     this.rollouts = new RolloutService({ store, reconciler, events, hosts, resolve: (ref) => stacks.resolve(ref) });
     this.secrets = new SecretService({ store, events, reconciler });
     this.volumes = new VolumeService({ store, hosts, state: reconciler.state, events, log, clusterId: store.settings.get('cluster_id') ?? '' });
+    this.metrics = new MetricsStore(store.metrics);
+    this.collector = new MetricsCollector({ hosts, state: reconciler.state, ingress, store: this.metrics, log }, options.metrics || {});
     this.dispatch = createDispatcher(
       {
         'system.info': () => {
@@ -130,6 +139,15 @@ export class ControlPlane {
         'volume.list': () => this.volumes.list(),
         'volume.remove': (p) => this.volumes.remove(p.name, p.host),
         'image.list': () => this.images.list(),
+        'metrics.history': (p) => {
+          const range = p.range ?? 'hour';
+          if (p.host !== undefined) {
+            this.hosts.get(p.host); // NOT_FOUND for a host that is not known
+            return this.metrics.history(`host:${p.host}`, range);
+          }
+          const replica = this.stacks.resolveReplica(p.replica!);
+          return this.metrics.history(`replica:${replica.id}`, range);
+        },
       },
       log,
     );
@@ -154,6 +172,10 @@ export class ControlPlane {
           return () => {
             open = false;
           };
+        },
+        metrics: (p, sink) => {
+          if (!this.collector.running) throw new BatonError('UNAVAILABLE', 'This control plane does not collect metrics.', undefined, 'Start it without turning the collector off.');
+          return openMetricsStream(this.metrics, p, (ref) => stacks.resolve(ref), sink);
         },
       },
       log,
@@ -205,6 +227,7 @@ export class ControlPlane {
     const plane = new ControlPlane(home, store, events, hosts, reconciler, stacks, ingress, images, log, options);
     hosts.startAll();
     ingress.start();
+    if (options.metrics !== false) plane.collector.start();
     log.info({ home, dataKey: dataKey.file }, 'control plane started');
     return plane;
   }
@@ -218,6 +241,8 @@ export class ControlPlane {
   }
 
   async stop(): Promise<void> {
+    this.collector.stop();
+    this.metrics.flush();
     await this.ingress.stop();
     await this.reconciler.stop();
     await this.hosts.stopAll();

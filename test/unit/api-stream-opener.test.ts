@@ -15,7 +15,7 @@ function recorder() {
 }
 
 test('an opener that ends at once: the caller has its cancel first, then the chunks and one end', async () => {
-  const open = createStreamOpener({ logs: (_p, sink) => (sink.chunk([line]), sink.end(null), sink.end(null), () => {}) }, silentLogger());
+  const open = createStreamOpener({ logs: (_p, sink) => (sink.chunk([line]), sink.end(null), sink.end(null), () => {}), metrics: () => () => {} }, silentLogger());
   const r = recorder();
   open('logs', { replica: 'x', follow: false }, r.handlers);
   assert.deepEqual(r.got, ['chunk ' + JSON.stringify([line]).length], 'the end waits until stream() returned');
@@ -25,14 +25,14 @@ test('an opener that ends at once: the caller has its cancel first, then the chu
 
 test('defaults are the contract\'s: the opener sees what was sent, validated', () => {
   let seen: unknown = null;
-  const open = createStreamOpener({ logs: (p) => ((seen = p), () => {}) }, silentLogger());
+  const open = createStreamOpener({ logs: (p) => ((seen = p), () => {}), metrics: () => () => {} }, silentLogger());
   open('logs', { service: 'shop/web', tail: 5 }, recorder().handlers);
   assert.deepEqual(seen, { service: 'shop/web', tail: 5 });
 });
 
 test('invalid requests never reach the opener and say what is wrong where', async () => {
   let opened = 0;
-  const open = createStreamOpener({ logs: () => (opened++, () => {}) }, silentLogger());
+  const open = createStreamOpener({ logs: () => (opened++, () => {}), metrics: () => () => {} }, silentLogger());
   const errors: ErrorBody[] = [];
   const handlers = { chunk: () => {}, end: (e: ErrorBody | null) => e && errors.push(e) };
   open('logs', { replica: 'x', tail: -1 }, handlers);
@@ -49,7 +49,7 @@ test('invalid requests never reach the opener and say what is wrong where', asyn
 test('a chunk that breaks the contract ends the stream as INTERNAL and cancels the opener', async () => {
   let cancelled = 0;
   let sink: StreamSink<'logs'> | null = null;
-  const open = createStreamOpener({ logs: (_p, s) => ((sink = s), () => cancelled++) }, silentLogger());
+  const open = createStreamOpener({ logs: (_p, s) => ((sink = s), () => cancelled++), metrics: () => () => {} }, silentLogger());
   const r = recorder();
   open('logs', { replica: 'x' }, r.handlers);
   (sink as unknown as StreamSink<'logs'>).chunk([{ ...line, stream: 'stdin' } as unknown as LogLine]);
@@ -60,7 +60,7 @@ test('a chunk that breaks the contract ends the stream as INTERNAL and cancels t
 test('after cancel the opener is cancelled once and nothing reaches the handlers', () => {
   let cancelled = 0;
   let sink: StreamSink<'logs'> | null = null;
-  const open = createStreamOpener({ logs: (_p, s) => ((sink = s), () => cancelled++) }, silentLogger());
+  const open = createStreamOpener({ logs: (_p, s) => ((sink = s), () => cancelled++), metrics: () => () => {} }, silentLogger());
   const r = recorder();
   const cancel = open('logs', { replica: 'x' }, r.handlers);
   cancel();

@@ -34,7 +34,7 @@ test('a real show stat answer: one row per proxy and server, typed', () => {
 test('columns are found by name, numbers parse, quoted fields keep their commas', () => {
   const text = '# svname,pxname,type,scur,status,weight,check_desc,addr,stot\nr_1,be_x,2,7,DRAIN,0,"refused, ""twice""",10.0.0.1:80,42\n\n';
   assert.deepEqual(parseStatCsv(text), [
-    { pxname: 'be_x', svname: 'r_1', type: 'server', status: 'DRAIN', scur: 7, stot: 42, weight: 0, lbtot: null, checkStatus: '', checkDesc: 'refused, "twice"', addr: '10.0.0.1:80' },
+    { pxname: 'be_x', svname: 'r_1', type: 'server', status: 'DRAIN', scur: 7, stot: 42, weight: 0, lbtot: null, checkStatus: '', checkDesc: 'refused, "twice"', addr: '10.0.0.1:80', reqTot: null, rate: null, rtime: null, ttime: null, hrsp5xx: null },
   ]);
 });
 

@@ -34,6 +34,7 @@ function standInPlane() {
   let cancelled = 0;
   const stream = createStreamOpener(
     {
+      metrics: () => () => {},
       logs: (params, sink) => {
         opened.push(params);
         if (params.replica === 'missing') throw new BatonError('NOT_FOUND', 'There is no replica missing. See the replicas with: baton ps');

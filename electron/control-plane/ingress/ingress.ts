@@ -12,6 +12,7 @@ import type { Networks } from '../reconcile/networks.ts';
 import type { ObservedReplica } from '../reconcile/replica.ts';
 import type { StacksRepo } from '../store/stacks-repo.ts';
 import { HostIngress, type IngressState } from './host-ingress.ts';
+import type { RuntimeApi } from './runtime-api.ts';
 import { hostIngressModel, serverName, type RouteInputs } from './routes.ts';
 
 /** The official HAProxy image, long-term-support line. */
@@ -86,6 +87,12 @@ export class Ingress {
       const holder = h.blockedPorts().get(port);
       return holder ? [{ host: h.host, holder }] : [];
     });
+  }
+
+  /** The Runtime API of a host's ingress, once it serves (for metrics); null before. */
+  runtimeOf(host: string): RuntimeApi | null {
+    const h = this.perHost.get(host);
+    return h && h.state === 'ready' ? h.runtime() : null;
   }
 
   poolState(replicaId: string): PoolState {

@@ -23,6 +23,16 @@ export interface StatRow {
   checkDesc: string | null;
   /** `addr:port` of a server. */
   addr: string | null;
+  /** HTTP requests so far (req_tot); null in TCP mode, where a session is the unit (stot). */
+  reqTot: number | null;
+  /** Sessions per second over the last second (HAProxy's own `rate`). */
+  rate: number | null;
+  /** Average response time (request sent → response headers) over the last 1024 requests, ms. */
+  rtime: number | null;
+  /** Average total time of a session over the last 1024, ms. */
+  ttime: number | null;
+  /** 5xx answers so far. */
+  hrsp5xx: number | null;
 }
 
 const TYPES: Record<string, StatType> = { '0': 'frontend', '1': 'backend', '2': 'server', '3': 'listener' };
@@ -89,6 +99,11 @@ export function parseStatCsv(text: string): StatRow[] {
       checkStatus: server ? (text('check_status') ?? '') : null,
       checkDesc: server ? (text('check_desc') ?? '') : null,
       addr: server ? text('addr') || null : null,
+      reqTot: number('req_tot'),
+      rate: number('rate'),
+      rtime: number('rtime'),
+      ttime: number('ttime'),
+      hrsp5xx: number('hrsp_5xx'),
     });
   }
   return rows;

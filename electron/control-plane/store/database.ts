@@ -119,6 +119,16 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (kind, stack, name)
   );
   `,
+  // 7: metrics, one summary a minute per series (shared/metrics.ts MetricPoint, JSON), kept a day
+  `
+  CREATE TABLE metrics_minutes (
+    series  TEXT NOT NULL,       -- "replica:<container id>" or "host:<name>"
+    minute  INTEGER NOT NULL,    -- its start, Unix ms
+    point   TEXT NOT NULL,
+    PRIMARY KEY (series, minute)
+  );
+  CREATE INDEX metrics_minutes_minute ON metrics_minutes (minute);
+  `,
 ];
 
 const OWNER_ONLY = 0o600;

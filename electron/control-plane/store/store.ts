@@ -4,6 +4,7 @@ import { openDatabase, type Database } from './database.ts';
 import { FilesRepo } from './files-repo.ts';
 import { HostsRepo } from './hosts-repo.ts';
 import { KnownHostsRepo } from './known-hosts-repo.ts';
+import { MetricsRepo } from './metrics-repo.ts';
 import { RolloutsRepo } from './rollouts-repo.ts';
 import { sealLegacyValues, type LegacyRewrite } from './seal-legacy.ts';
 import { SettingsRepo, StacksRepo } from './stacks-repo.ts';
@@ -16,6 +17,8 @@ export class Store {
   readonly rollouts: RolloutsRepo;
   /** Secrets and configs, sealed. */
   readonly files: FilesRepo;
+  /** Per-minute metric summaries, a day of them. */
+  readonly metrics: MetricsRepo;
 
   /**
    * What opening rewrote in a state file written by Baton 0.1.0 (null: nothing needed it). For the log.
@@ -33,6 +36,7 @@ export class Store {
     this.settings = new SettingsRepo(db);
     this.rollouts = new RolloutsRepo(db);
     this.files = new FilesRepo(db, secrets);
+    this.metrics = new MetricsRepo(db);
   }
 
   /** Opens (or creates) the state file; its secrets are sealed and opened with `secrets`. */

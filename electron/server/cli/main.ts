@@ -6,6 +6,8 @@ import { dirname, resolve } from 'node:path';
 import { SECRET_MAX_BYTES, type HostAddParams, type SecretInfo, type ServiceStatus, type VolumeInfo } from '../../../shared/api.ts';
 import { BatonError, toErrorBody } from '../../../shared/errors.ts';
 import { rolloutHistoryText, rolloutStatusText } from './rollout-format.ts';
+import { topText } from './top-format.ts';
+import type { MetricsFrame } from '../../../shared/metrics.ts';
 import { isConverged } from '../../../shared/service-status.ts';
 import { BATON_VERSION, defaultHome } from '../../control-plane/index.ts';
 import { DEFAULT_INGRESS_IMAGE } from '../../control-plane/ingress/ingress.ts';
@@ -501,6 +503,48 @@ program
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         process.stdout.once('error', stop); // e.g. piped into head, which has seen enough
+      });
+    } finally {
+      client.close();
+    }
+  });
+
+// ---------------------------------------------------------------- top
+
+program
+  .command('top [service]')
+  .description('live CPU, memory, requests/s and response time per replica, and per host against its capacity')
+  .option('--json', 'print one sample (a frame of the metrics stream) as JSON and exit', false)
+  .action(async (service: string | undefined, opts: { json: boolean }) => {
+    const client = await connectSocket(socketPathFor(home()));
+    const tty = process.stdout.isTTY === true && !opts.json;
+    try {
+      await new Promise<void>((resolvePromise, reject) => {
+        let frames = 0;
+        const cancel = client.stream('metrics', service ? { service } : {}, {
+          chunk(frame: MetricsFrame) {
+            frames++;
+            // the first frame may be the one measured before this asked: wait for a fresh one when it has nothing fresh yet
+            if (opts.json) {
+              const fresh = frame.replicas.some((r) => !r.stale) || frame.replicas.length === 0 || frames >= 3;
+              if (!fresh) return;
+              process.stdout.write(JSON.stringify(frame, null, 2) + '\n');
+              cancel();
+              resolvePromise();
+              return;
+            }
+            // in place on a terminal (home, clear below); one table after another when piped
+            process.stdout.write(tty ? `\x1b[H\x1b[2J${topText(frame)}\n` : `${topText(frame)}\n\n`);
+          },
+          end: (error) => (error ? reject(error) : resolvePromise()),
+        });
+        const stop = () => {
+          cancel();
+          resolvePromise();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        process.stdout.once('error', stop);
       });
     } finally {
       client.close();

@@ -1,0 +1,163 @@
+// The metrics loop: once a second, per ready host and in parallel, one command that reads every
+// running replica's cgroup counters (host-counters.ts) and one `show stat` of its ingress; the
+// readings turned into rates (rates.ts, ingress-requests.ts), assembled into a frame (frame.ts)
+// and handed to the metrics store. A host whose read fails or is still running from the second
+// before is stale this second: its replicas get no values.
+import type { HostManager } from '../hosts/host-manager.ts';
+import type { Ingress } from '../ingress/ingress.ts';
+import type { Logger } from '../log.ts';
+import type { ClusterState } from '../reconcile/cluster-state.ts';
+import { buildFrame, type ContainerView, type HostView } from './frame.ts';
+import { counterCommand, parseCounters } from './host-counters.ts';
+import { requestSamples, type IngressReading } from './ingress-requests.ts';
+import type { MetricsStore } from './metrics-store.ts';
+import { containerRates, cpuLimitCores, type Limits, type Reading } from './rates.ts';
+
+export interface CollectorDeps {
+  hosts: HostManager;
+  state: ClusterState;
+  ingress: Ingress;
+  store: MetricsStore;
+  log: Logger;
+}
+
+export interface CollectorOptions {
+  /** Default 1000 ms. */
+  intervalMs?: number;
+}
+
+interface Known {
+  pid: number;
+  limits: Limits;
+}
+
+interface InspectLike {
+  State?: { Pid?: number; Running?: boolean };
+  HostConfig?: { NanoCpus?: number | null; CpuQuota?: number | null; CpuPeriod?: number | null; Memory?: number | null };
+}
+
+export class MetricsCollector {
+  private timer: NodeJS.Timeout | null = null;
+  private readonly known = new Map<string, Known>();
+  private readonly readings = new Map<string, Reading>();
+  private readonly views = new Map<string, ContainerView>();
+  private readonly hostProblem = new Map<string, string | null>();
+  private readonly busy = new Set<string>();
+  private readonly ingressPrev = new Map<string, IngressReading>();
+  private ingressCur = new Map<string, IngressReading>();
+  private readonly intervalMs: number;
+
+  constructor(private readonly deps: CollectorDeps, opts: CollectorOptions = {}) {
+    this.intervalMs = opts.intervalMs ?? 1000;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  get running(): boolean {
+    return this.timer !== null;
+  }
+
+  /** One pass: read every host (at most one read in flight per host), then publish a frame. */
+  async tick(): Promise<void> {
+    const started = Date.now();
+    const links = this.deps.hosts.allLinks();
+    const deadline = new Promise<void>((r) => setTimeout(r, Math.max(100, this.intervalMs - 100)).unref());
+    const reads = links.map(async (link) => {
+      if (link.state !== 'ready' && link.state !== 'draining') {
+        this.hostProblem.set(link.name, `host ${link.name} is ${link.state}${link.reason ? `: ${link.reason}` : ''}`);
+        return;
+      }
+      if (this.busy.has(link.name)) return; // last second's read is still out: this host stays as it was
+      this.busy.add(link.name);
+      try {
+        await Promise.all([this.readHost(link.name), this.readIngress(link.name)]);
+        this.hostProblem.set(link.name, null);
+      } catch (err) {
+        this.hostProblem.set(link.name, `reading ${link.name} failed: ${(err as Error).message}`);
+      } finally {
+        this.busy.delete(link.name);
+      }
+    });
+    await Promise.race([Promise.all(reads), deadline]);
+    const requests = requestSamples(this.ingressPrev, this.ingressCur);
+    // a host not read this second keeps its older reading to measure the next interval from
+    for (const [h, r] of this.ingressCur) this.ingressPrev.set(h, r);
+    this.ingressCur = new Map();
+    const running = this.deps.state.all().filter((r) => r.state === 'running');
+    const names = new Set(links.map((l) => l.name));
+    const hosts: HostView[] = links.map((link) => {
+      const inv = link.inventory;
+      const late = this.busy.has(link.name) ? `reading ${link.name} took longer than ${this.intervalMs} ms` : null;
+      return { name: link.name, staleReason: this.hostProblem.get(link.name) ?? late ?? (this.hostProblem.has(link.name) ? null : 'not read yet'), capacity: inv ? { cpus: inv.cpus, memoryBytes: inv.memoryBytes } : null };
+    });
+    const ids = new Set(running.map((r) => r.id));
+    for (const id of this.views.keys()) if (!ids.has(id)) this.forget(id);
+    const frame = buildFrame({ nowMs: started, replicas: running.filter((r) => names.has(r.host)), hosts, containers: this.views, requests });
+    this.deps.store.record(frame);
+  }
+
+  private forget(id: string): void {
+    this.views.delete(id);
+    this.readings.delete(id);
+    this.known.delete(id);
+  }
+
+  private async readHost(host: string): Promise<void> {
+    const engine = this.deps.hosts.link(host).engine();
+    const replicas = this.deps.state.onHost(host).filter((r) => r.state === 'running');
+    // a container seen for the first time (or whose pid went) is inspected once for its pid and limits
+    await Promise.all(
+      replicas
+        .filter((r) => !this.known.has(r.id))
+        .map(async (r) => {
+          const info = (await engine.inspectContainer(r.id).catch(() => null)) as InspectLike | null;
+          const pid = info?.State?.Pid;
+          if (!info?.State?.Running || !pid) return;
+          this.known.set(r.id, { pid, limits: { cpuCores: cpuLimitCores(info.HostConfig ?? {}), memoryBytes: info.HostConfig?.Memory || null } });
+        }),
+    );
+    const targets = replicas.flatMap((r) => {
+      const k = this.known.get(r.id);
+      return k ? [{ id: r.id, pid: k.pid }] : [];
+    });
+    if (targets.length === 0) return;
+    const out = await engine.hostExec(counterCommand(targets), 5000);
+    if (out.code !== 0 && out.stdout.trim() === '') throw new Error(`the counters command exited ${out.code}: ${out.stderr.trim().slice(0, 200)}`);
+    const parsed = parseCounters(out.stdout);
+    const nowMs = Date.now();
+    for (const t of targets) {
+      const reading = parsed.containers.get(t.id);
+      if (reading === undefined || reading.kind === 'gone') {
+        // its process went (stopped, restarted in place): look it up again next second
+        this.known.delete(t.id);
+        this.readings.delete(t.id);
+        this.views.set(t.id, { atMs: nowMs, rates: null, problem: `its counters could not be read (${reading?.why ?? 'no answer'})` });
+        continue;
+      }
+      const cur: Reading = { atMs: parsed.uptimeMs ?? nowMs, counters: reading.counters };
+      const rates = containerRates(this.readings.get(t.id) ?? null, cur, this.known.get(t.id)!.limits);
+      this.readings.set(t.id, cur);
+      this.views.set(t.id, { atMs: nowMs, rates, problem: null });
+    }
+  }
+
+  private async readIngress(host: string): Promise<void> {
+    const api = this.deps.ingress.runtimeOf(host);
+    if (!api) return;
+    try {
+      const rows = await api.showStat();
+      this.ingressCur.set(host, { atMs: Date.now(), rows });
+    } catch (err) {
+      this.deps.log.debug({ host, err: (err as Error).message }, 'metrics: show stat failed');
+    }
+  }
+}

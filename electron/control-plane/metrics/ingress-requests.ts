@@ -1,0 +1,101 @@
+// Requests per replica from every host's ingress, pure. Each host's HAProxy balances a route
+// across all of the route's replicas in the cluster, so one replica's traffic is the sum of its
+// server row (`r_<id>`) in every host's `be_<route>` backends. Rates are the difference of the
+// counters between two readings of the same ingress, divided by the time between them (this
+// machine's clock: `show stat` carries none).
+//
+// HAProxy gives response times only as averages over each server's last 1024 requests (rtime,
+// ttime); they are combined across hosts weighted by the requests each host sent this interval
+// (by the totals when none did). No percentile can be had from these counters: see shared/metrics.ts.
+import type { RequestSample } from '../../../shared/metrics.ts';
+import type { StatRow } from '../ingress/stat-csv.ts';
+
+/** One host's ingress read at a moment. */
+export interface IngressReading {
+  atMs: number;
+  rows: StatRow[];
+}
+
+interface ServerCounters {
+  requests: number;
+  errors: number;
+  rtime: number | null;
+  ttime: number | null;
+}
+
+/** `<backend>/<server>` → counters, for server rows named as replicas (r_…). */
+function serverCounters(rows: StatRow[]): Map<string, { server: string; c: ServerCounters }> {
+  const out = new Map<string, { server: string; c: ServerCounters }>();
+  for (const r of rows) {
+    if (r.type !== 'server' || !r.svname.startsWith('r_')) continue;
+    // HTTP routes count requests; TCP routes have no requests, so sessions stand for them
+    out.set(`${r.pxname}/${r.svname}`, { server: r.svname, c: { requests: r.reqTot ?? r.stot, errors: r.hrsp5xx ?? 0, rtime: r.rtime, ttime: r.ttime } });
+  }
+  return out;
+}
+
+interface Acc {
+  total: number;
+  delta: number;
+  errors: number;
+  rtimeW: number;
+  ttimeW: number;
+  weight: number;
+  fallbackR: number;
+  fallbackT: number;
+  fallbackW: number;
+}
+
+/**
+ * Per server name (`r_<first 12 of the container id>`): the requests of the interval between the
+ * previous and the current reading of each host's ingress. A host read for the first time adds its
+ * totals but no rate. A counter that went down (the ingress reloaded and its new worker started
+ * from 0) counts what it holds now: what came since the reload.
+ */
+export function requestSamples(prev: ReadonlyMap<string, IngressReading>, cur: ReadonlyMap<string, IngressReading>): Map<string, RequestSample> {
+  const acc = new Map<string, Acc>();
+  for (const [host, reading] of cur) {
+    const before = prev.get(host);
+    const then = before ? serverCounters(before.rows) : null;
+    const dtS = before ? (reading.atMs - before.atMs) / 1000 : 0;
+    for (const [key, { server, c }] of serverCounters(reading.rows)) {
+      let a = acc.get(server);
+      if (!a) {
+        a = { total: 0, delta: 0, errors: 0, rtimeW: 0, ttimeW: 0, weight: 0, fallbackR: 0, fallbackT: 0, fallbackW: 0 };
+        acc.set(server, a);
+      }
+      a.total += c.requests;
+      const old = then?.get(key)?.c;
+      if (dtS > 0) {
+        const d = old === undefined ? 0 : c.requests >= old.requests ? c.requests - old.requests : c.requests;
+        const e = old === undefined ? 0 : c.errors >= old.errors ? c.errors - old.errors : c.errors;
+        a.delta += d / dtS;
+        a.errors += e / dtS;
+        if (d > 0 && c.rtime !== null) {
+          a.rtimeW += c.rtime * d;
+          a.ttimeW += (c.ttime ?? 0) * d;
+          a.weight += d;
+        }
+      }
+      if (c.requests > 0 && c.rtime !== null) {
+        a.fallbackR += c.rtime * c.requests;
+        a.fallbackT += (c.ttime ?? 0) * c.requests;
+        a.fallbackW += c.requests;
+      }
+    }
+  }
+  const out = new Map<string, RequestSample>();
+  const r1 = (n: number) => Math.round(n * 10) / 10;
+  for (const [server, a] of acc) {
+    const byInterval = a.weight > 0;
+    const w = byInterval ? a.weight : a.fallbackW;
+    out.set(server, {
+      perSec: r1(a.delta),
+      total: a.total,
+      responseMsAvg: w > 0 ? r1((byInterval ? a.rtimeW : a.fallbackR) / w) : null,
+      totalMsAvg: w > 0 ? r1((byInterval ? a.ttimeW : a.fallbackT) / w) : null,
+      errorsPerSec: r1(a.errors),
+    });
+  }
+  return out;
+}

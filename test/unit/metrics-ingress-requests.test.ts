@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { StatRow } from '../../electron/control-plane/ingress/stat-csv.ts';
+import { requestSamples } from '../../electron/control-plane/metrics/ingress-requests.ts';
+
+const row = (server: string, reqTot: number, rtime: number | null, over: Partial<StatRow> = {}): StatRow => ({
+  pxname: 'be_shop.web.8080', svname: server, type: 'server', status: 'UP', scur: 0, stot: reqTot, weight: 1, lbtot: reqTot, checkStatus: 'L7OK', checkDesc: '', addr: '10.0.0.1:1',
+  reqTot, rate: null, rtime, ttime: rtime === null ? null : rtime + 1, hrsp5xx: 0, ...over,
+});
+
+test('a replica\'s requests are summed over every host\'s ingress; rates over the interval', () => {
+  const prev = new Map([
+    ['h1', { atMs: 0, rows: [row('r_a', 100, 2), row('r_b', 50, 2)] }],
+    ['h2', { atMs: 0, rows: [row('r_a', 10, 2)] }],
+  ]);
+  const cur = new Map([
+    ['h1', { atMs: 2000, rows: [row('r_a', 300, 4), row('r_b', 50, 2), { ...row('BACKEND', 999, 1), type: 'backend' as const }] }],
+    ['h2', { atMs: 2000, rows: [row('r_a', 210, 1)] }],
+  ]);
+  const s = requestSamples(prev, cur);
+  const a = s.get('r_a')!;
+  assert.equal(a.perSec, 200, '(200 + 200) / 2 s');
+  assert.equal(a.total, 510);
+  assert.equal(a.responseMsAvg, 2.5, 'weighted by the requests each host sent: (4×200 + 1×200) / 400');
+  assert.equal(s.get('r_b')!.perSec, 0);
+  assert.equal(s.get('r_b')!.responseMsAvg, 2, 'no request this interval: the averages by the totals');
+  assert.equal(s.has('BACKEND'), false);
+});
+
+test('first reading: totals, no rate; a reloaded ingress (counter down) counts what came since', () => {
+  const cur = new Map([['h1', { atMs: 1000, rows: [row('r_a', 30, null)] }]]);
+  assert.equal(requestSamples(new Map(), cur).get('r_a')!.perSec, 0);
+  assert.equal(requestSamples(new Map(), cur).get('r_a')!.responseMsAvg, null);
+  const prev = new Map([['h1', { atMs: 0, rows: [row('r_a', 5000, 1)] }]]);
+  assert.equal(requestSamples(prev, cur).get('r_a')!.perSec, 30);
+});
+
+test('TCP routes count sessions', () => {
+  const prev = new Map([['h1', { atMs: 0, rows: [row('r_a', 0, null, { reqTot: null, stot: 10 })] }]]);
+  const cur = new Map([['h1', { atMs: 1000, rows: [row('r_a', 0, null, { reqTot: null, stot: 25 })] }]]);
+  assert.equal(requestSamples(prev, cur).get('r_a')!.perSec, 15);
+});
