@@ -12,6 +12,7 @@ import { loadDataKey } from '../../electron/control-plane/secrets/data-key.ts';
 import { SecretBox, sealedFor } from '../../electron/control-plane/secrets/secret-box.ts';
 import { serviceSpecHash, containerSpecHash } from '../../electron/control-plane/stacks/spec/spec-hash.ts';
 import { Store } from '../../electron/control-plane/store/store.ts';
+import { SCHEMA_VERSION } from '../../electron/control-plane/store/database.ts';
 import type { HostRecord } from '../../electron/control-plane/store/hosts-repo.ts';
 import { serviceSpec } from './fixtures/service-spec.ts';
 
@@ -139,7 +140,7 @@ test('a state file written by Baton 0.1.0 is rewritten once: v2 passphrases, sea
   const secrets = loadDataKey(dir).box; // the fixture's own data.key
   const store = Store.open(file, secrets);
   assert.deepEqual(store.legacyRewrite, { passphrases: 2, stacks: 1, revisions: 10, unopened: [] });
-  assert.equal(store.db.pragma('user_version', { simple: true }), 6); // every migration ran
+  assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION); // every migration ran
   assert.equal(store.settings.get('sealed_format'), '2');
 
   for (const [name, plain] of [['web-1', 'legacy-passphrase-one'], ['web-2', 'legacy-passphrase-two']] as const) {

@@ -156,6 +156,9 @@ export function openDatabase(file: string): Database {
   return db;
 }
 
+/** How many schema steps this Baton knows; a file it has opened is at this `user_version`. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
 function migrate(db: Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
