@@ -10,6 +10,7 @@ import { HOST_NAME_PATTERN } from './host-name.ts';
 import { WS_CLOSE_UNAUTHORIZED } from './wire-close.ts';
 import { ImageInfo, ImageNeed, ImagePushChunk, ImagePushParams } from './images.ts';
 import { MetricSeries, MetricsFrame } from './metrics.ts';
+import { AutoscaleStatus } from './autoscale.ts';
 
 // The renderer imports only types from here (and zod-free modules such as ./host-name.ts): zod's
 // `new Function` probe would be refused and reported by the app's Content-Security-Policy.
@@ -587,7 +588,10 @@ export const methods = {
     result: z.object({ name: z.string(), services: z.array(z.string()), volumesRemoved: z.array(z.object({ host: z.string(), name: z.string() })).optional() }),
   },
   'service.list': { params: z.object({ stack: z.string().optional() }).strict(), result: z.array(ServiceStatus) },
-  'service.scale': { params: ScaleParams, result: z.array(ServiceStatus) },
+  /** `note`: why a count differs from the one asked for (an autoscaled service stays within its min and max). */
+  'service.scale': { params: ScaleParams, result: z.array(ServiceStatus.extend({ note: z.string().optional() })) },
+  /** An autoscaled service's policy, its newest evaluation and its recent decisions. */
+  'autoscale.status': { params: z.object({ service: ServiceRef }).strict(), result: AutoscaleStatus },
   'replica.list': { params: z.object({ service: ServiceRef.optional() }).strict(), result: z.array(ReplicaStatus) },
   'service.inspect': { params: z.object({ service: ServiceRef }).strict(), result: ServiceDetail },
   'replica.inspect': { params: ReplicaRef, result: ReplicaDetail },

@@ -32,6 +32,7 @@ import { Store } from './store/store.ts';
 import { MetricsCollector, type CollectorOptions } from './metrics/collector.ts';
 import { MetricsStore } from './metrics/metrics-store.ts';
 import { openMetricsStream } from './metrics/metrics-stream.ts';
+import { Autoscaler } from './autoscale/autoscaler.ts';
 
 export const BATON_VERSION = '0.1.0';
 
@@ -73,6 +74,7 @@ export class ControlPlane {
   readonly volumes: VolumeService;
   readonly metrics: MetricsStore;
   readonly collector: MetricsCollector;
+  readonly autoscaler: Autoscaler;
 
   private constructor(
     readonly home: string,
@@ -92,6 +94,15 @@ export class ControlPlane {
     this.volumes = new VolumeService({ store, hosts, state: reconciler.state, events, log, clusterId: store.settings.get('cluster_id') ?? '' });
     this.metrics = new MetricsStore(store.metrics);
     this.collector = new MetricsCollector({ hosts, state: reconciler.state, ingress, store: this.metrics, log }, options.metrics || {});
+    this.autoscaler = new Autoscaler({
+      metrics: this.metrics,
+      state: reconciler.state,
+      desiredServices: () => store.stacks.desiredServices(),
+      draining: (id) => ingress.poolState(id) === 'draining',
+      scale: (stack, service, replicas, decision) => stacks.autoscaleTo(stack, service, replicas, decision),
+      events,
+      log,
+    });
     this.dispatch = createDispatcher(
       {
         'system.info': () => {
@@ -119,6 +130,11 @@ export class ControlPlane {
         'stack.remove': (p) => this.removeStack(p.name, p.volumes === true),
         'service.list': (p) => this.stacks.services(p.stack),
         'service.scale': (p) => this.stacks.scale(p.targets),
+        'autoscale.status': (p) => {
+          const { stack, name } = this.stacks.resolve(p.service);
+          const desired = this.store.stacks.desiredServices().find((d) => d.stack === stack && d.name === name)!;
+          return this.autoscaler.status(stack, name, desired);
+        },
         'replica.list': (p) => this.stacks.replicas(p.service),
         'service.inspect': (p) => this.stacks.inspectService(p.service),
         'replica.inspect': (p) => this.stacks.inspectReplica(p.replica),
@@ -228,6 +244,8 @@ export class ControlPlane {
     hosts.startAll();
     ingress.start();
     if (options.metrics !== false) plane.collector.start();
+    // it acts on frames, so it rests while the collector does
+    plane.autoscaler.start();
     log.info({ home, dataKey: dataKey.file }, 'control plane started');
     return plane;
   }
@@ -241,6 +259,7 @@ export class ControlPlane {
   }
 
   async stop(): Promise<void> {
+    this.autoscaler.stop();
     this.collector.stop();
     this.metrics.flush();
     await this.ingress.stop();

@@ -87,7 +87,7 @@ const EXPECTED: StackSpec = {
       volumes: [],
       networks: ['front', 'back'],
       stopGracePeriodMs: 10_000,
-      autoscale: { min: 2, max: 10, cpuPercent: 70, requestsPerSecond: 150, tolerance: 0.1, scaleUpWindowMs: 0, scaleDownWindowMs: 180_000 },
+      autoscale: { min: 2, max: 10, cpuPercent: 70, requestsPerSecond: null, tolerance: 0.1, scaleUpWindowMs: 0, scaleDownWindowMs: 180_000 },
       rollout: { progressDeadlineMs: 300_000, rebalance: false },
     },
     {
@@ -272,7 +272,28 @@ configs:
   assert.deepEqual(result.stack!.configs, { cfg: { file: null, content: 'port = 8080\n', external: false } });
 });
 
-test('autoscale clamps replicas into [min, max], warning only when the file set replicas', () => {
+test('autoscale: without deploy.replicas a service starts at min; the policy is read with its defaults', () => {
+  const result = parse(`services:
+  a:
+    image: x
+    x-baton:
+      autoscale: { min: 2, max: 5, cpu: 60 }
+  b:
+    image: x
+    ports: ["8080:80"]
+    deploy: { replicas: 4 }
+    x-baton:
+      autoscale: { min: 3, max: 6, rps: 100, tolerance: 0.2, scale_up_window: 30s }
+`);
+  assert.deepEqual(result.problems, []);
+  const [a, b] = result.stack!.services;
+  assert.equal(a?.replicas, 2);
+  assert.deepEqual(a?.autoscale, { min: 2, max: 5, cpuPercent: 60, requestsPerSecond: null, tolerance: 0.1, scaleUpWindowMs: 0, scaleDownWindowMs: 300_000 });
+  assert.equal(b?.replicas, 4);
+  assert.deepEqual(b?.autoscale, { min: 3, max: 6, cpuPercent: null, requestsPerSecond: 100, tolerance: 0.2, scaleUpWindowMs: 30_000, scaleDownWindowMs: 300_000 });
+});
+
+test('autoscale: contradictions and impossible targets are errors at their line', () => {
   const result = parse(`services:
   a:
     image: x
@@ -281,20 +302,35 @@ test('autoscale clamps replicas into [min, max], warning only when the file set 
       autoscale: { min: 2, max: 5, cpu: 60 }
   b:
     image: x
+    expose: ["80"]
     x-baton:
-      autoscale: { min: 3, max: 6, rps: 100, tolerance: 0.2, scale_up_window: 30s }
+      autoscale: { max: 4, rps: 100 }
+  c:
+    image: x
+    x-baton:
+      autoscale: { min: 6, max: 3, cpu: 50 }
+  d:
+    image: x
+    x-baton:
+      autoscale: { max: 3, cpu: 0 }
+  e:
+    image: x
+    ports: ["8080:80"]
+    x-baton:
+      autoscale: { max: 3, rps: -5 }
 `);
-  assert.equal(result.problems.length, 1);
-  const [warning] = result.problems;
-  assert.equal(warning?.severity, 'warning');
-  assert.equal(warning?.path, 'services.a.deploy.replicas');
-  assert.equal(warning?.line, 4);
-  assert.match(warning!.message, /20 replicas is outside the autoscale range \[2, 5\]: starting with 5/);
-  const [a, b] = result.stack!.services;
-  assert.equal(a?.replicas, 5);
-  assert.deepEqual(a?.autoscale, { min: 2, max: 5, cpuPercent: 60, requestsPerSecond: null, tolerance: 0.1, scaleUpWindowMs: 0, scaleDownWindowMs: 300_000 });
-  assert.equal(b?.replicas, 3);
-  assert.deepEqual(b?.autoscale, { min: 3, max: 6, cpuPercent: null, requestsPerSecond: 100, tolerance: 0.2, scaleUpWindowMs: 30_000, scaleDownWindowMs: 300_000 });
+  assert.equal(result.stack, null);
+  const at = (path: string) => result.problems.filter((p) => p.path === path);
+  const [replicas] = at('services.a.deploy.replicas');
+  assert.equal(replicas?.severity, 'error');
+  assert.equal(replicas?.line, 4);
+  assert.match(replicas!.message, /20 replicas contradicts x-baton.autoscale, whose range is \[2, 5\]: leave deploy.replicas out/);
+  const [rps] = at('services.b.x-baton.autoscale.rps');
+  assert.match(rps!.message, /publishes no port through it: publish one .* or scale on cpu instead/);
+  assert.match(at('services.c.x-baton.autoscale.max')[0]!.message, /must be at least min \(6\)/);
+  assert.match(at('services.d.x-baton.autoscale.cpu')[0]!.message, /must be a CPU target per replica, like "70%" or 70 \(percent of one CPU\) \(got 0\)/);
+  assert.match(at('services.e.x-baton.autoscale.rps')[0]!.message, /must be a request rate per replica, like 100 \(got -5\)/);
+  assert.ok(result.problems.every((p) => p.line > 0), 'each at its line');
 });
 
 test('numbers in environment and labels keep the text as written, as Compose passes them', () => {

@@ -4,6 +4,7 @@
 import type { ClusterSnapshot, Host, ReplicaDetail, ReplicaStatus, ServiceDetail, ServicePlan, ServiceStatus, StackApplyParams, StackPlan, StackSummary } from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
 import type { PortSpec, ServiceSpec, SpecProblem, StackSpec } from '../../../shared/stack.ts';
+import type { AutoscaleDecision } from '../../../shared/autoscale.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { HostManager } from '../hosts/host-manager.ts';
 import type { Engine } from '../hosts/engine.ts';
@@ -153,13 +154,16 @@ export class StackService {
         reuse.set(spec.name, same?.revision ?? null);
         revision = same?.revision ?? (stacks.latestRevision(stack.name, spec.name)?.revision ?? 0) + 1;
       }
+      // an autoscaled service keeps the count its autoscaler reached (within the new range): applying the file again must not undo a scale-up under load
+      const a = spec.autoscale;
+      const replicas = record && a && record.replicas > 0 ? Math.min(Math.max(record.replicas, a.min), a.max) : spec.replicas;
       const running = record ? this.deps.reconciler.state.replicasOf(stack.name, spec.name).filter((r) => r.state === 'running').length : 0;
-      const toPlace = changed ? spec.replicas : Math.max(0, spec.replicas - running);
+      const toPlace = changed ? replicas : Math.max(0, replicas - running);
       const preview = toPlace > 0 ? placeReplicas({ service: spec, count: toPlace, strategy }, candidates) : null;
       plan.push({
         name: spec.name,
-        action: !record ? 'create' : changed ? 'update' : record.replicas !== spec.replicas ? 'scale' : 'unchanged',
-        replicas: spec.replicas,
+        action: !record ? 'create' : changed ? 'update' : record.replicas !== replicas ? 'scale' : 'unchanged',
+        replicas,
         replicasBefore: record?.replicas ?? null,
         scaledByHand: record ? this.scaledByHand(stack.name, spec.name, record.replicas) : false,
         changes: diffSpecs(current?.spec ?? null, spec),
@@ -190,7 +194,7 @@ export class StackService {
         if (reuse.get(spec.name) === null) {
           revision = stacks.addRevision({ stack: stack.name, service: spec.name, spec, specHash: serviceSpecHash(spec), containerHash: containerSpecHash(spec), createdAt: now });
         }
-        stacks.putService({ stack: stack.name, name: spec.name, replicas: spec.replicas, revision, preferredHost: existing.get(spec.name)?.preferredHost ?? null });
+        stacks.putService({ stack: stack.name, name: spec.name, replicas: step.replicas, revision, preferredHost: existing.get(spec.name)?.preferredHost ?? null });
       }
       for (const step of plan) if (step.action === 'remove') stacks.removeService(stack.name, step.name);
     });
@@ -236,7 +240,7 @@ export class StackService {
    */
   private scaledByHand(stack: string, service: string, replicas: number): boolean {
     const [last] = this.deps.events.list({ stack, service, kinds: REPLICA_COUNT_EVENTS, limit: 1 });
-    return last !== undefined && last.kind === 'service.scaled' && last.data?.applied !== true && last.data?.replicas === replicas;
+    return last !== undefined && last.kind === 'service.scaled' && last.data?.applied !== true && last.data?.autoscale === undefined && last.data?.replicas === replicas;
   }
 
   list(): StackSummary[] {
@@ -267,12 +271,24 @@ export class StackService {
     return { stack: matches[0]!.stack, name: matches[0]!.name };
   }
 
-  scale(targets: { service: string; replicas: number; preferHost?: string | null | undefined }[]): ServiceStatus[] {
-    const resolved = targets.map((t) => ({ ...this.resolve(t.service), replicas: t.replicas, preferHost: t.preferHost }));
+  /**
+   * Sets desired counts by hand (`baton scale`, the app's slider). A service with an autoscale
+   * policy is kept within its min and max, and the result says so (`note`); its autoscaler goes on
+   * from the new count.
+   */
+  scale(targets: { service: string; replicas: number; preferHost?: string | null | undefined }[]): (ServiceStatus & { note?: string })[] {
+    const resolved = targets.map((t) => ({ ...this.resolve(t.service), asked: t.replicas, replicas: t.replicas, preferHost: t.preferHost, note: undefined as string | undefined }));
     const known = new Set(this.deps.hosts.list().map((h) => h.name));
+    const desired = new Map(this.deps.store.stacks.desiredServices().map((d) => [`${d.stack}/${d.name}`, d]));
     for (const t of resolved) {
       if (typeof t.preferHost === 'string' && !known.has(t.preferHost)) {
         throw new BatonError('NOT_FOUND', `Can't prefer host ${t.preferHost} for ${t.stack}/${t.name}: there is no host named ${t.preferHost}. See the hosts with: baton host ls (add it first with baton host add). Nothing was scaled.`, { host: t.preferHost, service: `${t.stack}/${t.name}` });
+      }
+      const policy = desired.get(`${t.stack}/${t.name}`)?.spec.autoscale;
+      // 0 stops an autoscaled service (its autoscaler rests until it is scaled up again)
+      if (policy && t.replicas !== 0 && (t.replicas < policy.min || t.replicas > policy.max)) {
+        t.replicas = Math.min(Math.max(t.replicas, policy.min), policy.max);
+        t.note = `${t.stack}/${t.name} autoscales within [${policy.min}, ${policy.max}]: scaled to ${t.replicas}, not ${t.asked}. To go beyond, change x-baton.autoscale in its stack file and apply it.`;
       }
     }
     const { stacks } = this.deps.store;
@@ -284,10 +300,23 @@ export class StackService {
     });
     for (const t of resolved) {
       const where = t.preferHost === undefined ? '' : t.preferHost === null ? ', no preferred host' : `, new replicas preferably on ${t.preferHost}`;
-      this.deps.events.append({ kind: 'service.scaled', stack: t.stack, service: t.name, message: `${t.stack}/${t.name} scaled to ${t.replicas}${where}`, data: { replicas: t.replicas, ...(t.preferHost !== undefined ? { preferHost: t.preferHost } : {}) } });
+      const message = `${t.stack}/${t.name} scaled to ${t.replicas}${where}${t.note ? ` (${t.asked} asked for; its autoscale range is the bound)` : ''}`;
+      this.deps.events.append({ kind: 'service.scaled', stack: t.stack, service: t.name, message, data: { replicas: t.replicas, ...(t.preferHost !== undefined ? { preferHost: t.preferHost } : {}) } });
       this.deps.reconciler.trigger(serviceKey(t.stack, t.name));
     }
-    return this.services().filter((s) => resolved.some((t) => t.stack === s.stack && t.name === s.name));
+    return this.services()
+      .filter((s) => resolved.some((t) => t.stack === s.stack && t.name === s.name))
+      .map((s) => {
+        const note = resolved.find((t) => t.stack === s.stack && t.name === s.name)?.note;
+        return note ? { ...s, note } : s;
+      });
+  }
+
+  /** The autoscaler's scale: stored, a `service.scaled` event with the decision and its inputs, the reconciler woken. */
+  autoscaleTo(stack: string, name: string, replicas: number, decision: AutoscaleDecision): void {
+    this.deps.store.stacks.setReplicas(stack, name, replicas);
+    this.deps.events.append({ kind: 'service.scaled', stack, service: name, message: `${stack}/${name} scaled to ${replicas} by its autoscaler: ${decision.reason}`, data: { replicas, autoscale: decision } });
+    this.deps.reconciler.trigger(serviceKey(stack, name));
   }
 
   services(stackName?: string): ServiceStatus[] {

@@ -7,6 +7,7 @@ import { SECRET_MAX_BYTES, type HostAddParams, type SecretInfo, type ServiceStat
 import { BatonError, toErrorBody } from '../../../shared/errors.ts';
 import { rolloutHistoryText, rolloutStatusText } from './rollout-format.ts';
 import { topText } from './top-format.ts';
+import { autoscaleStatusText } from './autoscale-format.ts';
 import type { MetricsFrame } from '../../../shared/metrics.ts';
 import { isConverged } from '../../../shared/service-status.ts';
 import { BATON_VERSION, defaultHome } from '../../control-plane/index.ts';
@@ -365,6 +366,8 @@ program
     });
     await withClient(async (client) => {
       const scaled = await client.call('service.scale', { targets });
+      // said first, on stderr: the count is not the one asked for
+      for (const s of scaled) if (s.note) process.stderr.write(`${s.note}\n`);
       const services = opts.wait ? (await waitConverged(client, undefined, 120_000)).filter((s) => scaled.some((x) => x.stack === s.stack && x.name === s.name)) : scaled;
       print(opts.json, services, () => servicesTable(services));
     });
@@ -549,6 +552,20 @@ program
     } finally {
       client.close();
     }
+  });
+
+// ---------------------------------------------------------------- autoscale
+
+const autoscale = program.command('autoscale').description("a service's autoscaling (x-baton.autoscale): its policy, metrics and decisions");
+autoscale
+  .command('status <service>')
+  .description('the policy, the metrics now against the targets, and the last decisions with their reasons')
+  .option('--json', 'machine-readable output', false)
+  .action(async (service: string, opts: { json: boolean }) => {
+    await withClient(async (client) => {
+      const status = await client.call('autoscale.status', { service });
+      print(opts.json, status, () => autoscaleStatusText(status));
+    });
   });
 
 // ---------------------------------------------------------------- secrets

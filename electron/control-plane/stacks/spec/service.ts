@@ -84,10 +84,21 @@ export function readService(ctx: SpecContext, stack: string, name: string, servi
   const autoscale = extensions?.autoscale ?? null;
   if (autoscale) {
     const clamped = Math.min(Math.max(replicas, autoscale.min), autoscale.max);
+    // a fixed count the policy would never keep says two things at once: refuse it rather than guess
     if (clamped !== replicas && deploy.replicasGiven) {
-      problems.warn([...path, 'deploy', 'replicas'], `${replicas} replicas is outside the autoscale range [${autoscale.min}, ${autoscale.max}]: starting with ${clamped}`);
+      problems.error(
+        [...path, 'deploy', 'replicas'],
+        `${replicas} replicas contradicts x-baton.autoscale, whose range is [${autoscale.min}, ${autoscale.max}]: leave deploy.replicas out (it starts at ${autoscale.min}), or write a count within the range`,
+      );
     }
     replicas = clamped;
+    // requests per replica are counted by the ingress: a service with no port through it has none
+    if (autoscale.requestsPerSecond !== null && !distinctPorts.some((p) => p.spec.published !== null && p.spec.mode === 'ingress')) {
+      problems.error(
+        [...path, 'x-baton', 'autoscale', 'rps'],
+        'scales on requests per second, which Baton counts at its ingress, but the service publishes no port through it: publish one (ports: ["8080:80"]), or scale on cpu instead',
+      );
+    }
   }
 
   checkReservations(ctx, [...path, 'deploy', 'resources'], deploy.limits, deploy.reservations);
