@@ -132,8 +132,7 @@ export class ControlPlane {
         'service.scale': (p) => this.stacks.scale(p.targets),
         'autoscale.status': (p) => {
           const { stack, name } = this.stacks.resolve(p.service);
-          const desired = this.store.stacks.desiredServices().find((d) => d.stack === stack && d.name === name)!;
-          return this.autoscaler.status(stack, name, desired);
+          return this.autoscaler.status(stack, name);
         },
         'replica.list': (p) => this.stacks.replicas(p.service),
         'service.inspect': (p) => this.stacks.inspectService(p.service),

@@ -59,7 +59,9 @@ export class Autoscaler {
     const byService = new Map<string, ReplicaMetrics[]>();
     for (const r of frame.replicas) {
       const key = `${r.stack}/${r.service}`;
-      byService.set(key, [...(byService.get(key) ?? []), r]);
+      const list = byService.get(key);
+      if (list) list.push(r);
+      else byService.set(key, [r]);
     }
     const seen = new Set<string>();
     for (const d of this.deps.desiredServices()) {
@@ -91,9 +93,10 @@ export class Autoscaler {
     for (const key of this.loops.keys()) if (!seen.has(key)) this.loops.delete(key);
   }
 
-  status(stack: string, service: string, desired: DesiredService): AutoscaleStatus {
-    const policy = desired.spec.autoscale;
-    if (!policy) {
+  status(stack: string, service: string): AutoscaleStatus {
+    const desired = this.deps.desiredServices().find((d) => d.stack === stack && d.name === service);
+    const policy = desired?.spec.autoscale;
+    if (!desired || !policy) {
       throw new BatonError('NOT_FOUND', `${stack}/${service} has no autoscale policy.`, { service: `${stack}/${service}` }, 'Give it one under x-baton.autoscale in its stack file (min, max, and cpu and/or rps), then baton apply.');
     }
     const loop = this.loops.get(`${stack}/${service}`);
