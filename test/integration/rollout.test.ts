@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -157,8 +157,12 @@ describe('the control plane killed -9 mid-rollout', () => {
     const { home, userHome } = t;
     await t.plane.stop();
     const env = { ...process.env, BATON_HOME: home, HOME: userHome };
+    const logs: string[] = [];
     const startServe = async (): Promise<ChildProcess> => {
       const server = spawn(process.execPath, ['bin/baton.mjs', 'serve', '--ingress-image', lab.images.haproxy], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const logFile = join(home, `serve-${logs.length + 1}.log`);
+      logs.push(logFile);
+      server.stderr!.pipe(createWriteStream(logFile));
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('serve did not start')), 20_000);
         server.stderr!.on('data', (d: Buffer) => {
@@ -188,11 +192,12 @@ describe('the control plane killed -9 mid-rollout', () => {
       await until('exactly 6 containers, all v2', () => containers('web'), (cs) => cs.length === 6 && cs.every((c) => c.image === 'baton-test/web:2'), 30_000);
     } finally {
       server.kill('SIGKILL');
+      // the suites after this one go on with a control plane of their own on the same home
+      t = await startTestPlane({ home, userHome });
     }
     const result = await running.result;
-    assert.equal(result.failed, 0, describeLoad(result));
-    t = await startTestPlane({ home, userHome });
     await until('the hosts are ready again', async () => (await call(t.plane, 'host.list', {})) as { state: string }[], (hs) => hs.length === 3 && hs.every((h) => h.state === 'ready'), 30_000);
+    assert.equal(result.failed, 0, `${describeLoad(result)}; the serves' logs: ${logs.join(', ')}`);
   });
 });
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PortSpec } from '../../shared/stack.ts';
 import type { ObservedReplica } from '../../electron/control-plane/reconcile/replica.ts';
-import { hostIngressModel, MESH_PORTS, meshPorts, publishedPorts, routeMode, type RouteInputs } from '../../electron/control-plane/ingress/routes.ts';
+import { hostIngressModel, keepUnlisted, MESH_PORTS, meshPorts, publishedPorts, routeMode, type RouteInputs } from '../../electron/control-plane/ingress/routes.ts';
 import { serviceSpec } from './fixtures/service-spec.ts';
 import { chooseHostPorts, containerConfig, HOST_PORT_RANGE } from '../../electron/control-plane/reconcile/container-config.ts';
 
@@ -147,4 +147,23 @@ test('app_protocol decides the mode: absent or http → http, anything else → 
   assert.equal(routeMode({ ...ingress8080, appProtocol: 'http' }), 'http');
   assert.equal(routeMode({ ...ingress8080, appProtocol: 'tcp' }), 'tcp');
   assert.equal(routeMode({ ...ingress8080, appProtocol: 'https' }), 'tcp');
+});
+
+test('keepUnlisted: a host not listed yet keeps its servers as the running ingress has them; listed hosts and gone routes follow the picture', () => {
+  const a = replica('h1');
+  const b = replica('h2');
+  const before = hostIngressModel(inputs({ replicas: [a, b] }), 'h1');
+  // a control plane just started has listed h1 only: h2's replica is not in its picture
+  const fresh = hostIngressModel(inputs({ replicas: [a] }), 'h1');
+  assert.equal(fresh.routes[0]!.servers.length, 1);
+  const kept = keepUnlisted(before, fresh, new Set(['10.0.0.2']));
+  assert.deepEqual(kept.routes[0]!.servers, before.routes[0]!.servers, "h2's server stays in the pool");
+  // h1 is listed: a server of h1 the picture no longer has goes
+  const gone = keepUnlisted(before, hostIngressModel(inputs({ replicas: [b] }), 'h1'), new Set(['10.0.0.2']));
+  assert.deepEqual(gone.routes[0]!.servers.map((s) => s.address), ['10.0.0.2']);
+  // nothing unlisted, or nothing running before: the new model as it is
+  assert.equal(keepUnlisted(before, fresh, new Set()), fresh);
+  assert.equal(keepUnlisted(null, fresh, new Set(['10.0.0.2'])), fresh);
+  // a route the services no longer have is not brought back
+  assert.deepEqual(keepUnlisted(before, { routes: [] }, new Set(['10.0.0.2'])).routes, []);
 });

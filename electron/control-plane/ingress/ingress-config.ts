@@ -138,7 +138,10 @@ function renderRoute(route: Route, paths: IngressPaths): string[] {
     out.push(`frontend fe_${id}`, `  mode ${route.mode}`, ...binds);
     // a mesh route answers the cluster's hosts only: anyone else is refused before a byte is read
     if (route.allowFrom) out.push(`  tcp-request connection reject unless { src ${route.allowFrom.map((a) => configAddress(`allowed source of route ${id}`, a)).join(' ') || '0.0.0.0/32'} }`);
-    if (route.mode === 'http') out.push('  option forwardfor');
+    // idle-close-on-response: a worker that a reload retires answers the next request on an idle
+    // keep-alive connection (with `Connection: close`) instead of closing it under a client that
+    // may be sending one at that moment, which the client would see as a reset
+    if (route.mode === 'http') out.push('  option forwardfor', '  option idle-close-on-response');
     out.push(`  default_backend be_${id}`, '');
   }
 

@@ -13,7 +13,7 @@ import type { ObservedReplica } from '../reconcile/replica.ts';
 import type { StacksRepo } from '../store/stacks-repo.ts';
 import { HostIngress, type IngressState } from './host-ingress.ts';
 import type { RuntimeApi } from './runtime-api.ts';
-import { hostIngressModel, serverName, type RouteInputs } from './routes.ts';
+import { hostIngressModel, keepUnlisted, serverName, type RouteInputs } from './routes.ts';
 
 /** The official HAProxy image, long-term-support line. */
 export const DEFAULT_INGRESS_IMAGE = 'haproxy:lts';
@@ -156,6 +156,11 @@ export class Ingress {
 
   /** One sync at a time per host; a request while one runs makes one more run after it. */
   private syncHost(host: string): Promise<void> {
+    const h = this.perHost.get(host);
+    // until its own replicas are listed, this host's pools would be written without them; the
+    // listing's change brings the sync back. (Decided here, not in the run: a run that ended
+    // before it was registered would stay registered and hold every later sync of the host.)
+    if (!h || this.stopped || !this.deps.state.wasListed(host)) return Promise.resolve();
     const current = this.running.get(host);
     if (current) {
       this.again.add(host);
@@ -163,10 +168,11 @@ export class Ingress {
     }
     const run = (async () => {
       try {
-        const h = this.perHost.get(host);
-        if (!h || this.stopped) return;
         const inputs = await this.inputs();
-        await h.sync((blocked) => hostIngressModel(inputs, host, blocked));
+        if (this.stopped) return;
+        const unlisted = new Set<string>();
+        for (const [name, address] of inputs.hostAddresses) if (!this.deps.state.wasListed(name)) unlisted.add(address);
+        await h.sync((blocked) => keepUnlisted(h.current(), hostIngressModel(inputs, host, blocked), unlisted));
         this.announceServing();
       } catch (err) {
         this.deps.log.warn({ host, err: (err as Error).message }, 'ingress: sync failed');

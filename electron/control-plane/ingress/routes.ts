@@ -175,6 +175,24 @@ function meshServers(replicas: readonly ObservedReplica[], host: string, meshPor
   return out;
 }
 
+/**
+ * The servers the running ingress has for hosts not listed yet (a control plane just started
+ * knows nothing of them): kept in their routes as they are, so a restart of the control plane
+ * doesn't empty a pool whose replicas run on. `unlisted`: those hosts' addresses.
+ */
+export function keepUnlisted(previous: HostIngressModel | null, next: HostIngressModel, unlisted: ReadonlySet<string>): HostIngressModel {
+  if (!previous || unlisted.size === 0) return next;
+  const before = new Map(previous.routes.map((r) => [r.id, r]));
+  const routes = next.routes.map((route) => {
+    const old = before.get(route.id);
+    if (!old) return route;
+    const have = new Set(route.servers.map((s) => s.name));
+    const kept = old.servers.filter((s) => unlisted.has(s.address) && !have.has(s.name));
+    return kept.length === 0 ? route : { ...route, servers: [...route.servers, ...kept].sort(byName) };
+  });
+  return { routes };
+}
+
 /** The published ports a host's ingress should bind (before any is found blocked). */
 export function publishedPorts(services: RouteInputs['services']): number[] {
   const ports = new Set<number>();

@@ -13,6 +13,8 @@ export type ExecutorAction = 'start' | 'remove';
 export class ClusterState extends EventEmitter<{ change: [] }> {
   private readonly byHost = new Map<string, Map<string, ObservedReplica>>();
   private readonly synced = new Set<string>();
+  /** Hosts listed at least once by this process: the others' replicas are not known at all yet. */
+  private readonly listed = new Set<string>();
   private readonly acting = new Map<string, ExecutorAction>();
   /** Each host's volumes, by engine name: where a host-local volume's data is (the scheduler's pins). */
   private readonly volumesByHost = new Map<string, Map<string, EngineVolume>>();
@@ -37,7 +39,13 @@ export class ClusterState extends EventEmitter<{ change: [] }> {
   replaceHost(host: string, replicas: ObservedReplica[]): void {
     this.byHost.set(host, new Map(replicas.map((r) => [r.id, r])));
     this.synced.add(host);
+    this.listed.add(host);
     this.emit('change');
+  }
+
+  /** Has this host ever been listed here? Before that, having no replicas of it means nothing. */
+  wasListed(host: string): boolean {
+    return this.listed.has(host);
   }
 
   /** Has this host been listed since it (re)connected? Until then its picture may be stale. */
@@ -53,6 +61,7 @@ export class ClusterState extends EventEmitter<{ change: [] }> {
     this.byHost.delete(host);
     this.volumesByHost.delete(host);
     this.synced.delete(host);
+    this.listed.delete(host);
     this.emit('change');
   }
 
