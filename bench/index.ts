@@ -1,5 +1,6 @@
 // `npm run bench [-- NAME…]`: runs the named benchmarks (all when none is named) against the lab,
 // printing for each our figure, the peer's on the same hosts in the same run, and the ratio.
+import { benchAutoscale } from './autoscale.ts';
 import { benchHeal } from './heal.ts';
 import { benchImages } from './images.ts';
 import { benchIngress } from './ingress.ts';
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   rollout: benchRollout,
   images: benchImages,
   metrics: benchMetrics,
+  autoscale: benchAutoscale,
   ui: benchUi,
 };
 
