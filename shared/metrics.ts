@@ -4,11 +4,12 @@
 // Values are what was measured, never filled in: a replica whose host could not be read this
 // second is `stale` with its values null, and no point is written for it.
 //
-// Latency comes from HAProxy's `show stat`, which keeps, per server, the average response time
-// (`rtime`) and total time (`ttime`) over its last 1024 requests, and nothing finer: no histogram,
-// no percentile. So there is no p95 here: `responseMsAvg` is that average, said as such, and
-// `responseMsMax` is the slowest second's average of the last minute (a ceiling of the averages,
-// not of the requests). Never call either a percentile.
+// Latency comes two ways. HAProxy's `show stat` keeps, per server, the average response time
+// (`rtime`) and total time (`ttime`) over its last 1024 requests: `responseMsAvg` is that average,
+// said as such. The percentiles (`responseMsP50/P95/P99`) are over every request of the interval:
+// each host's ingress logs every HTTP request's server response time into a ring the control plane
+// reads as a stream. A minute's summary keeps the slowest second's p95 (`responseMsP95`), not a
+// p95 of the minute's requests.
 import { z } from 'zod';
 
 export const CpuSample = z.object({
@@ -51,6 +52,13 @@ export const RequestSample = z.object({
   responseMsAvg: z.number().nullable(),
   /** The same for the whole exchange (ttime), in ms. */
   totalMsAvg: z.number().nullable(),
+  /**
+   * Percentiles of the server response time (request sent → response headers, ms) of every HTTP
+   * request answered in the interval, from every host's ingress; null when none was (or the route is TCP).
+   */
+  responseMsP50: z.number().nullable(),
+  responseMsP95: z.number().nullable(),
+  responseMsP99: z.number().nullable(),
   /** 5xx answers per second over the last interval. */
   errorsPerSec: z.number(),
 });
@@ -117,6 +125,8 @@ export const MetricPoint = z.object({
   requestsPerSec: z.number().nullable(),
   responseMsAvg: z.number().nullable(),
   responseMsMax: z.number().nullable(),
+  /** The second's p95 response time; for a minute, the slowest second's. Absent in points stored before it was measured. */
+  responseMsP95: z.number().nullable().default(null),
 });
 export type MetricPoint = z.infer<typeof MetricPoint>;
 

@@ -14,7 +14,7 @@ import { silentLogger } from '../../electron/control-plane/log.ts';
 import { serve, type Serving } from '../../electron/server/serve.ts';
 import { dockerCli, killHost, readLab, reviveHost, type LabInfo } from '../lab/lab.ts';
 import { IMAGES } from '../lab/layout.ts';
-import { startLoad } from '../lab/load.ts';
+import { describeLoad, startLoad } from '../lab/load.ts';
 import { call, clearSystemContainers, until } from './helpers.ts';
 
 const run = promisify(execFile);
@@ -55,6 +55,11 @@ before(async () => {
   await call(s.plane, 'stack.apply', { source: WEB, file: '/stacks/shop/compose.yaml' });
   await until('6 healthy web replicas', async () => ((await call(s.plane, 'service.list', {})) as ServiceStatus[]).find((x) => x.name === 'web'), (x) => x?.healthy === 6, 90_000);
   await until('every replica serving', async () => (await call(s.plane, 'replica.list', { service: 'shop/web' })) as { pool?: string }[], (l) => l.length === 6 && l.every((r) => r.pool === 'serving'), 30_000, { pollMs: 300 });
+  // the load goes to h1's ingress: it must have every replica, not only some host's
+  await until('h1 answers 20 in a row', async () => {
+    for (let i = 0; i < 20; i++) if ((await fetch(`http://${lab.hosts[0]!.address}:8080/`, { signal: AbortSignal.timeout(2000) })).status !== 200) return false;
+    return true;
+  }, (ok) => ok, 30_000, { retryErrors: true, pollMs: 250 });
   cancel = s.plane.stream('metrics', { service: 'shop/web' }, { chunk: (f) => frames.push(MetricsFrame.parse(f)), end: () => {} });
 });
 
@@ -76,7 +81,7 @@ test('under 300 requests/s: CPU and memory per replica, requests/s adding up to 
   await settle(7000);
   const window = frames.slice(-4);
   const result = await load.result;
-  assert.equal(result.failed, 0, 'no request failed');
+  assert.equal(result.failed, 0, `no request failed: ${describeLoad(result)}`);
   assert.ok(window.length >= 3, `frames came each second (${window.length})`);
   const last = window.at(-1)!;
   assert.equal(last.replicas.length, 6);
@@ -94,6 +99,15 @@ test('under 300 requests/s: CPU and memory per replica, requests/s adding up to 
   assert.ok(Math.abs(mean - rate) / rate < 0.25, `requests/s summed over the replicas (${mean.toFixed(1)}) is about the load's ${rate}`);
   for (const r of last.replicas) assert.ok(r.requests!.perSec > rate / 6 / 2, `${r.replica} takes its share (${r.requests!.perSec}/s)`);
   assert.ok(last.replicas.every((r) => r.requests!.responseMsAvg !== null), 'a response time for each');
+  // percentiles of the second's requests, from every host's request log: ordered, and no slower
+  // than the slowest answer the load generator saw (which includes the ingress and the network)
+  const maxMs = result.latencyUs.max / 1000;
+  for (const r of last.replicas) {
+    const q = r.requests!;
+    assert.ok(q.responseMsP50 !== null && q.responseMsP95 !== null && q.responseMsP99 !== null, `${r.replica} has percentiles: ${JSON.stringify(q)}`);
+    assert.ok(q.responseMsP50 <= q.responseMsP95 && q.responseMsP95 <= q.responseMsP99, `${r.replica}: p50 ≤ p95 ≤ p99 (${q.responseMsP50}, ${q.responseMsP95}, ${q.responseMsP99})`);
+    assert.ok(q.responseMsP99 <= Math.ceil(maxMs) + 1, `${r.replica}: p99 ${q.responseMsP99} ms within the slowest answer (${maxMs} ms)`);
+  }
   const h1 = last.hosts.find((h) => h.host === 'h1')!;
   assert.ok(h1.capacity && h1.capacity.cpus > 0 && h1.memory!.usedBytes > 0, 'a host sums its replicas against its capacity');
   const history = (await call(s.plane, 'metrics.history', { replica: last.replicas[0]!.replica })) as { points: unknown[] };

@@ -27,11 +27,12 @@ const point = (sec: number, over: Partial<MetricPoint>): MetricPoint => ({
   requestsPerSec: null,
   responseMsAvg: null,
   responseMsMax: null,
+  responseMsP95: null,
   ...over,
 });
 
 test('a minute: means of what was measured, maxima, response time weighted by requests', () => {
-  const s = summarizeMinute(0, [point(0, { cpuPercent: 10, memoryBytes: 100, requestsPerSec: 100, responseMsAvg: 2 }), point(1, { cpuPercent: 30, memoryBytes: 300, requestsPerSec: 300, responseMsAvg: 10 }), point(2, {})])!;
+  const s = summarizeMinute(0, [point(0, { cpuPercent: 10, memoryBytes: 100, requestsPerSec: 100, responseMsAvg: 2, responseMsP95: 40 }), point(1, { cpuPercent: 30, memoryBytes: 300, requestsPerSec: 300, responseMsAvg: 10, responseMsP95: 25 }), point(2, {})])!;
   assert.equal(s.samples, 3);
   assert.equal(s.cpuPercent, 20, 'a second with no value is left out, not a 0');
   assert.equal(s.cpuPercentMax, 30);
@@ -39,6 +40,7 @@ test('a minute: means of what was measured, maxima, response time weighted by re
   assert.equal(s.requestsPerSec, 200);
   assert.equal(s.responseMsAvg, 8, '(2×100 + 10×300) / 400');
   assert.equal(s.responseMsMax, 10);
+  assert.equal(s.responseMsP95, 40, "the slowest second's p95");
   assert.equal(summarizeMinute(0, []), null);
 });
 

@@ -6,11 +6,11 @@
 // fresh data, is an `autoscale.held` / `autoscale.stale` event when it first happens (not every
 // second). The recent decisions are kept per service for `baton autoscale status`.
 import type { AutoscaleDecision, AutoscaleStatus } from '../../../shared/autoscale.ts';
-import type { MetricsFrame, ReplicaMetrics } from '../../../shared/metrics.ts';
+import type { MetricsFrame } from '../../../shared/metrics.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { Logger } from '../log.ts';
 import type { ClusterState } from '../reconcile/cluster-state.ts';
-import { isAlive, isAvailable } from '../reconcile/replica.ts';
+import { byServiceKey, isAlive, isAvailable } from '../reconcile/replica.ts';
 import type { MetricsStore } from '../metrics/metrics-store.ts';
 import type { DesiredService } from '../store/stacks-repo.ts';
 import { BatonError } from '../../../shared/errors.ts';
@@ -56,13 +56,7 @@ export class Autoscaler {
   /** One evaluation of every autoscaled service against this frame. */
   evaluate(frame: MetricsFrame): void {
     const nowMs = Date.parse(frame.time);
-    const byService = new Map<string, ReplicaMetrics[]>();
-    for (const r of frame.replicas) {
-      const key = `${r.stack}/${r.service}`;
-      const list = byService.get(key);
-      if (list) list.push(r);
-      else byService.set(key, [r]);
-    }
+    const byService = byServiceKey(frame.replicas);
     const seen = new Set<string>();
     for (const d of this.deps.desiredServices()) {
       const policy = d.spec.autoscale;

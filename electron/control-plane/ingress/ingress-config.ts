@@ -13,6 +13,12 @@ import { isIP } from 'node:net';
 import { BatonError } from '../../../shared/errors.ts';
 import { adminSocket, INGRESS_PATHS, routeSocket, type HostIngressModel, type IngressPaths, type PoolServer, type Route } from './ingress-model.ts';
 
+/** The ring each HTTP request is logged into (see request-log.ts), and its size in bytes. */
+export const REQUEST_RING = 'baton_requests';
+const REQUEST_RING_BYTES = 1024 * 1024;
+/** Server name, then its response time in ms (%Tr: request sent → response headers; -1 when none came). */
+export const REQUEST_LOG_FORMAT = '%s %Tr';
+
 /** How long an old worker may keep serving its connections after a reload (hard-stop-after). */
 export const DEFAULT_GRACE_MS = 30_000;
 
@@ -107,6 +113,14 @@ export function renderIngressConfig(model: HostIngressModel, opts: RenderOptions
     `  hard-stop-after ${seconds(grace)}`,
     '  nbthread 1',
     '',
+    // Every HTTP request's server response time, for the metrics' percentiles (show stat has only
+    // averages): a line per request into a ring in memory, which the control plane reads as a
+    // stream (`show events … -w`). Bounded: when nobody reads, the oldest lines are overwritten.
+    `ring ${REQUEST_RING}`,
+    '  format raw',
+    '  maxlen 256',
+    `  size ${REQUEST_RING_BYTES}`,
+    '',
     'defaults',
     '  timeout connect 2s',
     '  timeout client 30s',
@@ -141,7 +155,7 @@ function renderRoute(route: Route, paths: IngressPaths): string[] {
     // idle-close-on-response: a worker that a reload retires answers the next request on an idle
     // keep-alive connection (with `Connection: close`) instead of closing it under a client that
     // may be sending one at that moment, which the client would see as a reset
-    if (route.mode === 'http') out.push('  option forwardfor', '  option idle-close-on-response');
+    if (route.mode === 'http') out.push('  option forwardfor', '  option idle-close-on-response', `  log ring@${REQUEST_RING} local0 info`, `  log-format "${REQUEST_LOG_FORMAT}"`);
     out.push(`  default_backend be_${id}`, '');
   }
 

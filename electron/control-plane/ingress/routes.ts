@@ -4,7 +4,7 @@
 // ingress reaches its own replicas of them on Baton's network, and the others' through their
 // ingress (a mesh route).
 import type { PortSpec, ServiceSpec } from '../../../shared/stack.ts';
-import { isAvailable, type ObservedReplica } from '../reconcile/replica.ts';
+import { byServiceKey, isAvailable, serviceKey, type ObservedReplica } from '../reconcile/replica.ts';
 import type { HostIngressModel, PoolServer, Route, RouteMode } from './ingress-model.ts';
 
 export interface RouteInputs {
@@ -93,18 +93,12 @@ function poolServer(r: ObservedReplica, port: PortSpec, host: string, inputs: Ro
  * their routes stay (discovery still works) but bind nothing there.
  */
 export function hostIngressModel(inputs: RouteInputs, host: string, blockedPorts: ReadonlySet<number> = new Set()): HostIngressModel {
-  const byService = new Map<string, ObservedReplica[]>();
-  for (const r of inputs.replicas) {
-    const key = `${r.stack}/${r.service}`;
-    const list = byService.get(key);
-    if (list) list.push(r);
-    else byService.set(key, [r]);
-  }
+  const byService = byServiceKey(inputs.replicas);
   const routes: Route[] = [];
   const mesh = meshPorts(inputs.services);
   const allHosts = [...inputs.hostAddresses.values()].sort();
   for (const svc of inputs.services) {
-    const replicas = byService.get(`${svc.stack}/${svc.name}`) ?? [];
+    const replicas = byService.get(serviceKey(svc.stack, svc.name)) ?? [];
     const seen = new Set<number>();
     for (const port of svc.spec.ports) {
       if (port.protocol !== 'tcp') continue; // the ingress carries TCP; UDP ports are host-mode only

@@ -1,6 +1,8 @@
 // The metrics loop: once a second, per ready host and in parallel, one command that reads every
-// running replica's cgroup counters (host-counters.ts) and one `show stat` of its ingress; the
-// readings turned into rates (rates.ts, ingress-requests.ts), assembled into a frame (frame.ts)
+// running replica's cgroup counters (host-counters.ts) and one `show stat` of its ingress, beside a
+// stream per host of its ingress's request log for the response-time percentiles
+// (request-log-streams.ts); the readings turned into rates (rates.ts, ingress-requests.ts),
+// assembled into a frame (frame.ts)
 // and handed to the metrics store. A host whose read fails or is still running from the second
 // before is stale this second: its replicas get no values.
 import type { HostManager } from '../hosts/host-manager.ts';
@@ -11,6 +13,7 @@ import { buildFrame, type ContainerView, type HostView } from './frame.ts';
 import { counterCommand, parseCounters } from './host-counters.ts';
 import { requestSamples, type IngressReading } from './ingress-requests.ts';
 import type { MetricsStore } from './metrics-store.ts';
+import { RequestLogStreams } from './request-log-streams.ts';
 import { containerRates, cpuLimitCores, type Limits, type Reading } from './rates.ts';
 
 export interface CollectorDeps {
@@ -36,6 +39,13 @@ interface InspectLike {
   HostConfig?: { NanoCpus?: number | null; CpuQuota?: number | null; CpuPeriod?: number | null; Memory?: number | null };
 }
 
+/** Requests this ingress has sent to replicas, over every route. */
+function requestTotal(reading: IngressReading): number {
+  let n = 0;
+  for (const r of reading.rows) if (r.type === 'server' && r.svname.startsWith('r_')) n += r.reqTot ?? r.stot;
+  return n;
+}
+
 export class MetricsCollector {
   private timer: NodeJS.Timeout | null = null;
   private readonly known = new Map<string, Known>();
@@ -46,9 +56,11 @@ export class MetricsCollector {
   private readonly ingressPrev = new Map<string, IngressReading>();
   private ingressCur = new Map<string, IngressReading>();
   private readonly intervalMs: number;
+  private readonly requestLog: RequestLogStreams;
 
   constructor(private readonly deps: CollectorDeps, opts: CollectorOptions = {}) {
     this.intervalMs = opts.intervalMs ?? 1000;
+    this.requestLog = new RequestLogStreams(deps.log);
   }
 
   start(): void {
@@ -60,6 +72,7 @@ export class MetricsCollector {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.requestLog.closeAll();
   }
 
   get running(): boolean {
@@ -89,6 +102,17 @@ export class MetricsCollector {
     });
     await Promise.race([Promise.all(reads), deadline]);
     const requests = requestSamples(this.ingressPrev, this.ingressCur);
+    const latency = this.requestLog.take();
+    for (const [server, sample] of requests) {
+      const l = latency.get(server);
+      if (l) requests.set(server, { ...sample, responseMsP50: l.p50, responseMsP95: l.p95, responseMsP99: l.p99 });
+    }
+    for (const link of links) {
+      const cur = this.ingressCur.get(link.name);
+      const prev = this.ingressPrev.get(link.name);
+      const moved = cur !== undefined && prev !== undefined && requestTotal(cur) !== requestTotal(prev);
+      this.requestLog.keep(link.name, link.state === 'ready' || link.state === 'draining' ? this.deps.ingress.runtimeOf(link.name) : null, moved);
+    }
     // a host not read this second keeps its older reading to measure the next interval from
     for (const [h, r] of this.ingressCur) this.ingressPrev.set(h, r);
     this.ingressCur = new Map();

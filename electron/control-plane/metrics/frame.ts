@@ -91,6 +91,7 @@ export function replicaPoint(r: ReplicaMetrics): MetricPoint | null {
     requestsPerSec: r.requests?.perSec ?? null,
     responseMsAvg: r.requests?.responseMsAvg ?? null,
     responseMsMax: null,
+    responseMsP95: r.requests?.responseMsP95 ?? null,
   };
 }
 
@@ -108,5 +109,6 @@ export function hostPoint(h: HostMetrics): MetricPoint | null {
     requestsPerSec: h.requests?.perSec ?? null,
     responseMsAvg: null,
     responseMsMax: null,
+    responseMsP95: null,
   };
 }

@@ -6,7 +6,8 @@
 //
 // HAProxy gives response times only as averages over each server's last 1024 requests (rtime,
 // ttime); they are combined across hosts weighted by the requests each host sent this interval
-// (by the totals when none did). No percentile can be had from these counters: see shared/metrics.ts.
+// (by the totals when none did). No percentile can be had from these counters: those come from the
+// request log (request-log.ts), and are filled in by the collector.
 import type { RequestSample } from '../../../shared/metrics.ts';
 import type { StatRow } from '../ingress/stat-csv.ts';
 
@@ -95,6 +96,9 @@ export function requestSamples(prev: ReadonlyMap<string, IngressReading>, cur: R
       responseMsAvg: w > 0 ? r1((byInterval ? a.rtimeW : a.fallbackR) / w) : null,
       totalMsAvg: w > 0 ? r1((byInterval ? a.ttimeW : a.fallbackT) / w) : null,
       errorsPerSec: r1(a.errors),
+      responseMsP50: null,
+      responseMsP95: null,
+      responseMsP99: null,
     });
   }
   return out;

@@ -46,6 +46,7 @@ export function summarizeMinute(startMs: number, points: MetricPoint[]): MetricP
     requestsPerSec: mean(points.map((p) => p.requestsPerSec)),
     responseMsAvg: weight > 0 ? round(weighted / weight) : null,
     responseMsMax: max(points.map((p) => p.responseMsMax ?? p.responseMsAvg)),
+    responseMsP95: max(points.map((p) => p.responseMsP95)),
   };
 }
 

@@ -2,7 +2,7 @@
 // picture (its replicas may well still run), marked by the host links' state, not erased.
 import { EventEmitter } from 'node:events';
 import type { EngineVolume } from '../hosts/engine.ts';
-import { serviceKey, type ObservedReplica } from './replica.ts';
+import { byServiceKey, serviceKey, type ObservedReplica } from './replica.ts';
 
 export type ExecutorAction = 'start' | 'remove';
 
@@ -98,14 +98,7 @@ export class ClusterState extends EventEmitter<{ change: [] }> {
 
   /** Every replica, grouped by "stack/service". */
   byService(): Map<string, ObservedReplica[]> {
-    const groups = new Map<string, ObservedReplica[]>();
-    for (const r of this.all()) {
-      const key = serviceKey(r.stack, r.service);
-      const group = groups.get(key);
-      if (group) group.push(r);
-      else groups.set(key, [r]);
-    }
-    return groups;
+    return byServiceKey(this.all());
   }
 
   /** A replica by its container name, its full id, or an id prefix of at least 12 characters. */

@@ -40,6 +40,18 @@ export function serviceKey(stack: string, service: string): string {
   return `${stack}/${service}`;
 }
 
+/** Anything of a service (replicas, their metrics), grouped by "stack/service". */
+export function byServiceKey<T extends { stack: string; service: string }>(items: Iterable<T>): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = serviceKey(item.stack, item.service);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
 export function replicaName(stack: string, service: string, slot: number, revision: number, short: string): string {
   return `${stack}_${service}.${slot}.${revision}-${short}`;
 }

@@ -1,0 +1,63 @@
+// Response-time percentiles per replica, pure. Every host's ingress logs each HTTP request it
+// answered (the server it went to and that server's response time, `%s %Tr`) into a ring that the
+// collector reads as a stream; the lines of one interval, from every host, are counted here per
+// server and turned into percentiles when the interval closes. A replica is served by every
+// host's ingress, so its percentiles are over the requests of all of them together, not an
+// average of per-host figures (percentiles don't average).
+//
+// Counts per millisecond value, exact: HAProxy logs whole milliseconds, and the server timeout
+// bounds them, so a server's histogram holds at most that many distinct values whatever the rate.
+
+export interface LatencyPercentiles {
+  /** Requests counted in the interval. */
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+/** The longest response time kept as is, in ms; anything slower counts as this (the ingress's server timeout is 30 s). */
+const MAX_MS = 60_000;
+
+/** One log line → the server and its response time; null for lines that are no replica's answer. */
+export function parseRequestLine(text: string): { server: string; ms: number } | null {
+  const space = text.indexOf(' ');
+  if (space <= 2 || !text.startsWith('r_')) return null; // <NOSRV>, a mesh server, or not ours
+  const ms = Number(text.slice(space + 1).trim());
+  // -1: no response came (the request failed or was aborted); it has no response time
+  if (!Number.isInteger(ms) || ms < 0) return null;
+  return { server: text.slice(0, space), ms: Math.min(ms, MAX_MS) };
+}
+
+/** Nearest-rank percentile of a histogram (value → count) of `total` values. */
+function percentile(sorted: [number, number][], total: number, p: number): number {
+  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  let seen = 0;
+  for (const [value, count] of sorted) {
+    seen += count;
+    if (seen >= rank) return value;
+  }
+  return sorted.at(-1)?.[0] ?? 0;
+}
+
+export class LatencyWindow {
+  private servers = new Map<string, Map<number, number>>();
+
+  add(server: string, ms: number): void {
+    let hist = this.servers.get(server);
+    if (!hist) this.servers.set(server, (hist = new Map()));
+    hist.set(ms, (hist.get(ms) ?? 0) + 1);
+  }
+
+  /** The interval's percentiles per server, and a new interval begins. */
+  take(): Map<string, LatencyPercentiles> {
+    const out = new Map<string, LatencyPercentiles>();
+    for (const [server, hist] of this.servers) {
+      const sorted = [...hist].sort((a, b) => a[0] - b[0]);
+      const count = sorted.reduce((n, [, c]) => n + c, 0);
+      out.set(server, { count, p50: percentile(sorted, count, 50), p95: percentile(sorted, count, 95), p99: percentile(sorted, count, 99) });
+    }
+    this.servers = new Map();
+    return out;
+  }
+}
