@@ -7,6 +7,7 @@
 // before is stale this second: its replicas get no values.
 import type { HostManager } from '../hosts/host-manager.ts';
 import type { Ingress } from '../ingress/ingress.ts';
+import type { RuntimeApi } from '../ingress/runtime-api.ts';
 import type { Logger } from '../log.ts';
 import type { ClusterState } from '../reconcile/cluster-state.ts';
 import { buildFrame, type ContainerView, type HostView } from './frame.ts';
@@ -65,7 +66,7 @@ export class MetricsCollector {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer = setInterval(() => void this.tick().catch((err: Error) => this.deps.log.warn({ err: err.message }, 'metrics: a pass failed')), this.intervalMs);
     this.timer.unref();
   }
 
@@ -111,7 +112,15 @@ export class MetricsCollector {
       const cur = this.ingressCur.get(link.name);
       const prev = this.ingressPrev.get(link.name);
       const moved = cur !== undefined && prev !== undefined && requestTotal(cur) !== requestTotal(prev);
-      this.requestLog.keep(link.name, link.state === 'ready' || link.state === 'draining' ? this.deps.ingress.runtimeOf(link.name) : null, moved);
+      // stopped while this pass ran: no stream is opened any more
+      if (this.timer === null) break;
+      let api: RuntimeApi | null = null;
+      try {
+        api = link.state === 'ready' || link.state === 'draining' ? this.deps.ingress.runtimeOf(link.name) : null;
+      } catch {
+        api = null; // its session closed since the state was read: the stream goes, and comes back with the host
+      }
+      this.requestLog.keep(link.name, api, moved);
     }
     // a host not read this second keeps its older reading to measure the next interval from
     for (const [h, r] of this.ingressCur) this.ingressPrev.set(h, r);
