@@ -57,7 +57,7 @@ test('global and defaults: master-worker, the admin socket for the given uid, ti
   assert.ok(global.includes('stats socket /run/bi/admin.sock mode 600 level admin uid 1001 expose-fd listeners'));
   assert.ok(global.includes('hard-stop-after 30s'));
   const defaults = section(text, 'defaults');
-  for (const line of ['timeout connect 2s', 'timeout client 30s', 'timeout server 30s', 'timeout http-request 10s', 'timeout check 2s', 'retries 3', 'option redispatch 1']) {
+  for (const line of ['timeout connect 1s', 'timeout client 30s', 'timeout server 30s', 'timeout http-request 10s', 'timeout check 2s', 'retries 3', 'option redispatch 1']) {
     assert.ok(defaults.includes(line), `defaults lack "${line}"`);
   }
   assert.ok(!text.includes('frontend') && !text.includes('backend'));
