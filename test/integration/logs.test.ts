@@ -126,19 +126,23 @@ test("a replica's last lines: stdout and stderr told apart, stamped, then the en
 test('following over the WebSocket: lines keep coming, in order, in chunks; cancel stops them', async () => {
   const r = (await talkers())[0]!;
   const client = new WsClient({ url: ws.url, token: TOKEN, WebSocket: WebSocket as unknown as WebSocketConstructor });
-  const c = collect();
-  const cancel = client.stream('logs', { replica: r.name, tail: 0 }, { chunk: c.handlers.chunk, end: c.handlers.end });
-  await until('10 new lines', () => numbers(c.lines, 'stdout').length >= 10, 10_000);
-  const out = numbers(c.lines, 'stdout');
-  assert.ok(out.every((n, i) => i === 0 || n === out[i - 1]! + 1), `consecutive: ${out.join(',')}`);
-  assert.ok(c.chunks < c.lines.length, 'batched, not one message per line');
-  cancel();
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const seen = c.lines.length;
-  await new Promise((resolve) => setTimeout(resolve, 700));
-  assert.equal(c.lines.length, seen, 'nothing after cancel');
-  assert.equal(c.ends(), 0, 'no end after a cancel');
-  client.close();
+  // closed whatever happens: a client left open reconnects forever and keeps this file from ending
+  try {
+    const c = collect();
+    const cancel = client.stream('logs', { replica: r.name, tail: 0 }, { chunk: c.handlers.chunk, end: c.handlers.end });
+    await until('10 new lines', () => numbers(c.lines, 'stdout').length >= 10, 10_000);
+    const out = numbers(c.lines, 'stdout');
+    assert.ok(out.every((n, i) => i === 0 || n === out[i - 1]! + 1), `consecutive: ${out.join(',')}`);
+    assert.ok(c.chunks < c.lines.length, 'batched, not one message per line');
+    cancel();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const seen = c.lines.length;
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    assert.equal(c.lines.length, seen, 'nothing after cancel');
+    assert.equal(c.ends(), 0, 'no end after a cancel');
+  } finally {
+    client.close();
+  }
 });
 
 test('following a service over the socket: every replica, prefixed; a replica that starts later joins', async () => {

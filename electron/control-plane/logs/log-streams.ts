@@ -192,7 +192,9 @@ class LogSession {
       released = true;
       if (this.reading.get(r.id) === controller) this.reading.delete(r.id);
     };
-    readContainerLog(link, r.id, options, controller.signal, (lines) => this.take(r, lines)).then(
+    // what was seen before this read began: a read again after a restart starts at its stamp
+    const seenUpTo = this.lastTime.get(r.id);
+    readContainerLog(link, r.id, options, controller.signal, (lines) => this.take(r, lines, seenUpTo)).then(
       (outcome) => {
         done();
         if (!this.closed && !controller.signal.aborted) this.afterEnd(r, outcome);
@@ -207,15 +209,21 @@ class LogSession {
     );
   }
 
-  private take(r: ObservedReplica, decoded: DecodedLine[]): void {
+  /**
+   * `seenUpTo`: the newest stamp seen before this read began. Only lines up to it are skipped (a
+   * read again after a restart starts there), not lines older than the newest seen since: Docker
+   * copies stdout and stderr separately, so a line may come after one of the other stream stamped
+   * later than it.
+   */
+  private take(r: ObservedReplica, decoded: DecodedLine[], seenUpTo: string | undefined): void {
     if (this.closed) return;
-    const last = this.lastTime.get(r.id);
     const lines: LogLine[] = [];
     for (const d of decoded) {
-      if (last !== undefined && d.time !== '' && d.time <= last) continue; // read again after a restart: seen already
+      if (seenUpTo !== undefined && d.time !== '' && d.time <= seenUpTo) continue; // read again after a restart: seen already
       lines.push({ replica: r.name, host: r.host, stream: d.stream, time: d.time, text: d.text });
     }
-    const newest = lines.findLast((l) => l.time !== '')?.time;
+    let newest = this.lastTime.get(r.id);
+    for (const l of lines) if (l.time !== '' && (newest === undefined || l.time > newest)) newest = l.time;
     if (newest !== undefined) this.lastTime.set(r.id, newest);
     this.batcher.add(lines);
   }
