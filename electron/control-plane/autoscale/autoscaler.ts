@@ -10,7 +10,7 @@ import type { MetricsFrame } from '../../../shared/metrics.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { Logger } from '../log.ts';
 import type { ClusterState } from '../reconcile/cluster-state.ts';
-import { byServiceKey, isAlive, isAvailable } from '../reconcile/replica.ts';
+import { byServiceKey, isAlive, isAvailable, serviceKey } from '../reconcile/replica.ts';
 import type { MetricsStore } from '../metrics/metrics-store.ts';
 import type { DesiredService } from '../store/stacks-repo.ts';
 import { BatonError } from '../../../shared/errors.ts';
@@ -57,17 +57,17 @@ export class Autoscaler {
   evaluate(frame: MetricsFrame): void {
     const nowMs = Date.parse(frame.time);
     const byService = byServiceKey(frame.replicas);
+    const observed = this.deps.state.byService();
     const seen = new Set<string>();
     for (const d of this.deps.desiredServices()) {
       const policy = d.spec.autoscale;
       if (!policy || d.replicas === 0) continue; // scaled to 0 by hand: stopped, not autoscaled
-      const key = `${d.stack}/${d.name}`;
+      const key = serviceKey(d.stack, d.name);
       seen.add(key);
       const loop = this.loops.get(key) ?? { history: [], decisions: [], last: null, lastNoted: null };
       this.loops.set(key, loop);
       const measured = new Map((byService.get(key) ?? []).map((m) => [m.id, m]));
-      const replicas: ReplicaLoad[] = this.deps.state
-        .replicasOf(d.stack, d.name)
+      const replicas: ReplicaLoad[] = (observed.get(key) ?? [])
         .filter((r) => isAlive(r) && !this.deps.draining(r.id))
         .map((r) => {
           const m = measured.get(r.id);
@@ -93,7 +93,7 @@ export class Autoscaler {
     if (!desired || !policy) {
       throw new BatonError('NOT_FOUND', `${stack}/${service} has no autoscale policy.`, { service: `${stack}/${service}` }, 'Give it one under x-baton.autoscale in its stack file (min, max, and cpu and/or rps), then baton apply.');
     }
-    const loop = this.loops.get(`${stack}/${service}`);
+    const loop = this.loops.get(serviceKey(stack, service));
     return { service: `${stack}/${service}`, policy, replicas: desired.replicas, last: loop?.last ?? null, decisions: loop?.decisions ?? [] };
   }
 

@@ -56,7 +56,7 @@ export function decideScale(input: ScaleInput): ScaleOutcome {
   const base = { current, desired: current, recommended: null, ready: 0, metrics: [], heldBy: null } satisfies Partial<ScaleOutcome>;
 
   // out of range (the policy changed, a person scaled): back into it first, whatever the load
-  const bounded = clamp(current, policy.min, policy.max);
+  const bounded = withinRange(current, policy);
   if (bounded !== current) {
     return { ...base, kind: 'scale', desired: bounded, heldBy: bounded === policy.min ? 'min' : 'max', reason: `${current} is outside the autoscale range [${policy.min}, ${policy.max}]` };
   }
@@ -139,8 +139,9 @@ function average(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-function clamp(n: number, min: number, max: number): number {
-  return Math.min(Math.max(n, min), max);
+/** A replica count brought within an autoscale policy's range. */
+export function withinRange(n: number, range: { min: number; max: number }): number {
+  return Math.min(Math.max(n, range.min), range.max);
 }
 
 function round(n: number): string {

@@ -53,6 +53,13 @@ export function readAnswer(command: string, raw: string): string {
   return level === null ? answer : message + answer.slice(first.length);
 }
 
+/** A command is one line: `;` or a newline would run what follows as commands of their own. */
+function checkLine(line: string): void {
+  if (/[;\n\r]/.test(line) || line.trim() === '') {
+    throw new BatonError('INVALID_INPUT', `A Runtime API command must be one non-empty line without ";": ${JSON.stringify(line.slice(0, 120))}`);
+  }
+}
+
 export class RuntimeApi {
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
@@ -66,9 +73,7 @@ export class RuntimeApi {
 
   /** Runs one command; resolves with HAProxy's answer, rejects when HAProxy refuses it. */
   async command(line: string): Promise<string> {
-    if (/[;\n\r]/.test(line) || line.trim() === '') {
-      throw new BatonError('INVALID_INPUT', `A Runtime API command must be one non-empty line without ";": ${JSON.stringify(line.slice(0, 120))}`);
-    }
+    checkLine(line);
     return readAnswer(line, await this.exchange(line));
   }
 
@@ -117,9 +122,7 @@ export class RuntimeApi {
    * failed). A line longer than `maxBytes` ends the stream: HAProxy's own lines are far shorter.
    */
   stream(line: string, onLine: (text: string) => void, onEnd: (err: Error | null) => void): { close: () => void } {
-    if (/[;\n\r]/.test(line) || line.trim() === '') {
-      throw new BatonError('INVALID_INPUT', `A Runtime API command must be one non-empty line without ";": ${JSON.stringify(line.slice(0, 120))}`);
-    }
+    checkLine(line);
     let stream: Duplex | null = null;
     let closed = false;
     let rest = '';

@@ -5,6 +5,7 @@ import type { ClusterSnapshot, Host, ReplicaDetail, ReplicaStatus, ServiceDetail
 import { BatonError } from '../../../shared/errors.ts';
 import type { PortSpec, ServiceSpec, SpecProblem, StackSpec } from '../../../shared/stack.ts';
 import type { AutoscaleDecision } from '../../../shared/autoscale.ts';
+import { withinRange } from '../autoscale/decide-scale.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { HostManager } from '../hosts/host-manager.ts';
 import type { Engine } from '../hosts/engine.ts';
@@ -156,7 +157,7 @@ export class StackService {
       }
       // an autoscaled service keeps the count its autoscaler reached (within the new range): applying the file again must not undo a scale-up under load
       const a = spec.autoscale;
-      const replicas = record && a && record.replicas > 0 ? Math.min(Math.max(record.replicas, a.min), a.max) : spec.replicas;
+      const replicas = record && a && record.replicas > 0 ? withinRange(record.replicas, a) : spec.replicas;
       const running = record ? this.deps.reconciler.state.replicasOf(stack.name, spec.name).filter((r) => r.state === 'running').length : 0;
       const toPlace = changed ? replicas : Math.max(0, replicas - running);
       const preview = toPlace > 0 ? placeReplicas({ service: spec, count: toPlace, strategy }, candidates) : null;
@@ -279,15 +280,15 @@ export class StackService {
   scale(targets: { service: string; replicas: number; preferHost?: string | null | undefined }[]): (ServiceStatus & { note?: string })[] {
     const resolved = targets.map((t) => ({ ...this.resolve(t.service), asked: t.replicas, replicas: t.replicas, preferHost: t.preferHost, note: undefined as string | undefined }));
     const known = new Set(this.deps.hosts.list().map((h) => h.name));
-    const desired = new Map(this.deps.store.stacks.desiredServices().map((d) => [`${d.stack}/${d.name}`, d]));
+    const desired = new Map(this.deps.store.stacks.desiredServices().map((d) => [serviceKey(d.stack, d.name), d]));
     for (const t of resolved) {
       if (typeof t.preferHost === 'string' && !known.has(t.preferHost)) {
         throw new BatonError('NOT_FOUND', `Can't prefer host ${t.preferHost} for ${t.stack}/${t.name}: there is no host named ${t.preferHost}. See the hosts with: baton host ls (add it first with baton host add). Nothing was scaled.`, { host: t.preferHost, service: `${t.stack}/${t.name}` });
       }
-      const policy = desired.get(`${t.stack}/${t.name}`)?.spec.autoscale;
+      const policy = desired.get(serviceKey(t.stack, t.name))?.spec.autoscale;
       // 0 stops an autoscaled service (its autoscaler rests until it is scaled up again)
       if (policy && t.replicas !== 0 && (t.replicas < policy.min || t.replicas > policy.max)) {
-        t.replicas = Math.min(Math.max(t.replicas, policy.min), policy.max);
+        t.replicas = withinRange(t.replicas, policy);
         t.note = `${t.stack}/${t.name} autoscales within [${policy.min}, ${policy.max}]: scaled to ${t.replicas}, not ${t.asked}. To go beyond, change x-baton.autoscale in its stack file and apply it.`;
       }
     }

@@ -15,6 +15,7 @@ import { didYouMean } from './suggest.ts';
 import { isDict, readBytes, readDuration, readNanoCpus } from './values.ts';
 import { readTmpfs, readVolumes } from './volumes.ts';
 import { readServiceExtensions, type RolloutTuning } from './x-baton.ts';
+import { withinRange } from '../../autoscale/decide-scale.ts';
 
 /** Docker container-name safe: the name goes into `<stack>_<service>.<slot>.<rev>-<short>`. */
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -83,7 +84,7 @@ export function readService(ctx: SpecContext, stack: string, name: string, servi
   let replicas = deploy.replicas;
   const autoscale = extensions?.autoscale ?? null;
   if (autoscale) {
-    const clamped = Math.min(Math.max(replicas, autoscale.min), autoscale.max);
+    const clamped = withinRange(replicas, autoscale);
     // a fixed count the policy would never keep says two things at once: refuse it rather than guess
     if (clamped !== replicas && deploy.replicasGiven) {
       problems.error(
