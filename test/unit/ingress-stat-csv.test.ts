@@ -34,7 +34,7 @@ test('a real show stat answer: one row per proxy and server, typed', () => {
 test('columns are found by name, numbers parse, quoted fields keep their commas', () => {
   const text = '# svname,pxname,type,scur,status,weight,check_desc,addr,stot\nr_1,be_x,2,7,DRAIN,0,"refused, ""twice""",10.0.0.1:80,42\n\n';
   assert.deepEqual(parseStatCsv(text), [
-    { pxname: 'be_x', svname: 'r_1', type: 'server', status: 'DRAIN', scur: 7, stot: 42, weight: 0, lbtot: null, checkStatus: '', checkDesc: 'refused, "twice"', addr: '10.0.0.1:80', reqTot: null, rate: null, rtime: null, ttime: null, hrsp5xx: null },
+    { pxname: 'be_x', svname: 'r_1', type: 'server', status: 'DRAIN', scur: 7, stot: 42, weight: 0, lbtot: null, checkStatus: '', checkDesc: 'refused, "twice"', addr: '10.0.0.1:80', reqTot: null, rate: null, rtime: null, ttime: null, hrsp5xx: null, iid: null, act: null },
   ]);
 });
 
@@ -47,4 +47,12 @@ test('an answer that is not show stat CSV is refused', () => {
   assert.throws(() => parseStatCsv('Unknown command\n'), /without its CSV header/);
   assert.throws(() => parseStatCsv('# pxname,svname\nfe,FRONTEND\n'), /no type column/);
   assert.throws(() => parseStatCsv('# pxname,svname,type,status,scur\nfe,FRONTEND,9,OPEN,0\n'), /unknown type/);
+});
+
+test('several answers in one (show stat of some proxies): each header is skipped, rows cut at the wanted columns', () => {
+  const header = '# pxname,svname,qcur,qmax,scur,smax,slim,stot,status,type,iid,req_tot';
+  const text = `${header}\nbe_a,r_1,0,0,1,2,,10,UP,2,3,9\n\n${header}\nbe_b,r_2,0,0,0,0,,5,UP,2,4,\n\n`;
+  const rows = parseStatCsv(text);
+  assert.deepEqual(rows.map((r) => [r.pxname, r.svname, r.scur, r.stot, r.iid, r.reqTot]), [['be_a', 'r_1', 1, 10, 3, 9], ['be_b', 'r_2', 0, 5, 4, null]]);
+  assert.throws(() => parseStatCsv(`${header}\nbe_a,r_1,0,0,1,2,,10,UP,2,3,9\n# pxname,svname,type,status,scur\n`), /second header/);
 });

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StatRow } from '../../electron/control-plane/ingress/stat-csv.ts';
-import { requestSamples } from '../../electron/control-plane/metrics/ingress-requests.ts';
+import { requestSamples, serverReads } from '../../electron/control-plane/metrics/ingress-requests.ts';
 
 const row = (server: string, reqTot: number, rtime: number | null, over: Partial<StatRow> = {}): StatRow => ({
   pxname: 'be_shop.web.8080', svname: server, type: 'server', status: 'UP', scur: 0, stot: reqTot, weight: 1, lbtot: reqTot, checkStatus: 'L7OK', checkDesc: '', addr: '10.0.0.1:1',
-  reqTot, rate: null, rtime, ttime: rtime === null ? null : rtime + 1, hrsp5xx: 0, ...over,
+  reqTot, rate: null, rtime, ttime: rtime === null ? null : rtime + 1, hrsp5xx: 0, iid: 3, act: 1, ...over,
 });
 
 test('a replica\'s requests are summed over every host\'s ingress; rates over the interval', () => {
@@ -39,4 +39,24 @@ test('TCP routes count sessions', () => {
   const prev = new Map([['h1', { atMs: 0, rows: [row('r_a', 0, null, { reqTot: null, stot: 10 })] }]]);
   const cur = new Map([['h1', { atMs: 1000, rows: [row('r_a', 0, null, { reqTot: null, stot: 25 })] }]]);
   assert.equal(requestSamples(prev, cur).get('r_a')!.perSec, 15);
+});
+
+const backend = (name: string, iid: number, reqTot: number, act = 2): StatRow => ({ ...row('BACKEND', reqTot, null), pxname: name, type: 'backend', iid, act });
+
+test('servers are read again only for backends whose requests or up servers moved; the rest are carried', () => {
+  const web = row('r_a', 100, 2);
+  const api = { ...row('r_b', 7, 2), pxname: 'be_shop.api.9090' };
+  const prev = { atMs: 0, rows: [web, api], backends: [backend('be_shop.web.8080', 3, 100), backend('be_shop.api.9090', 4, 7)] };
+  const now = [backend('be_shop.web.8080', 3, 130), backend('be_shop.api.9090', 4, 7), { ...backend('fe_http', 2, 999), type: 'frontend' as const }];
+  const { read, carried } = serverReads(prev, now);
+  assert.deepEqual(read.map((b) => b.iid), [3]);
+  assert.deepEqual(carried, [api]);
+  // a replica joined the idle route: its up servers went 2 → 3, so its servers are read again
+  assert.deepEqual(serverReads(prev, [backend('be_shop.web.8080', 3, 100), backend('be_shop.api.9090', 4, 7, 3)]).read.map((b) => b.iid), [4]);
+  // the first reading of a host reads every route's servers
+  assert.deepEqual(serverReads(undefined, now).read.map((b) => b.iid), [3, 4]);
+  // a carried server's counters are as they were: 0 requests a second, not missing
+  const samples = requestSamples(new Map([['h1', prev]]), new Map([['h1', { atMs: 1000, rows: [{ ...web, reqTot: 130 }, ...carried] }]]));
+  assert.equal(samples.get('r_b')?.perSec, 0);
+  assert.equal(samples.get('r_a')?.perSec, 30);
 });

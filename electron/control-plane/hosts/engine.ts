@@ -2,10 +2,10 @@
 // status codes turned into answers (a container that is gone is `null`, "already started" is not
 // an error), over the host session's two pools (short calls, long streams). One per session:
 // everything that talks to an engine goes through here, never through dockerode directly.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import type { IncomingMessage } from 'node:http';
-import { PassThrough, type Duplex } from 'node:stream';
+import { Duplex as DuplexStream, PassThrough, type Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ContainerCreateOptions } from 'dockerode';
 export type { ContainerCreateOptions } from 'dockerode';
@@ -79,6 +79,11 @@ export class Engine {
 
   get isClosed(): boolean {
     return this.session.isClosed;
+  }
+
+  /** The engine's socket on the host where the link forwards to it (null when it relays through `docker system dial-stdio`). */
+  get socketPath(): string | null {
+    return 'socketPath' in this.session.endpoint ? this.session.endpoint.socketPath : null;
   }
 
   /** Reached over SSH (true) or this machine's own engine socket (false). */
@@ -463,6 +468,43 @@ export class Engine {
       });
       socket.once('error', reject);
     });
+  }
+
+  /**
+   * A long-lived shell command on the host whose stdin and stdout are one Duplex (stderr is
+   * dropped): an SSH exec channel, which counts against sshd's MaxSessions, so keep one per host
+   * and job; or a child process here for this machine's engine. Destroying the Duplex ends it.
+   */
+  async hostStream(command: string): Promise<Duplex> {
+    if (this.session.ssh) {
+      const channel = await this.session.ssh.openExecStream(command);
+      channel.stderr.resume();
+      return channel;
+    }
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const stream = new DuplexStream({
+      read() {
+        child.stdout.resume();
+      },
+      write(chunk: Buffer, _enc, cb) {
+        child.stdin.write(chunk, cb);
+      },
+      final(cb) {
+        child.stdin.end();
+        cb();
+      },
+      destroy(err, cb) {
+        child.kill('SIGKILL');
+        cb(err);
+      },
+    });
+    child.stdout.on('data', (c: Buffer) => {
+      if (!stream.push(c)) child.stdout.pause();
+    });
+    child.stdout.on('end', () => stream.push(null));
+    child.stdin.on('error', () => {}); // a write after the shell went: its end is reported by stdout's
+    child.on('error', (err) => stream.destroy(err));
+    return stream;
   }
 
   /** Runs a short shell command on the host (over SSH, or here for this machine's engine). */

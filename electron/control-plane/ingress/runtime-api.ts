@@ -164,6 +164,27 @@ export class RuntimeApi {
     return parseStatCsv(await this.command('show stat'));
   }
 
+  /** Server rows only (`-1 4 -1`: every proxy, type mask 4), without the frontends and backends. */
+  async showServerStat(): Promise<StatRow[]> {
+    return parseStatCsv(await this.command('show stat -1 4 -1'));
+  }
+
+  /** Backend rows only (type mask 2): one per route, whatever its replica count. */
+  async showBackendStat(): Promise<StatRow[]> {
+    return parseStatCsv(await this.command('show stat -1 2 -1'));
+  }
+
+  /**
+   * The server rows of these proxies (by iid), in one exchange: `show stat <iid> 4 -1` for each,
+   * joined by `;` (the line is built from integers here, so nothing else can ride on it).
+   */
+  async showServerStatOf(iids: readonly number[]): Promise<StatRow[]> {
+    if (iids.length === 0) return [];
+    for (const iid of iids) if (!Number.isInteger(iid) || iid <= 0) throw new Error(`not a proxy id: ${iid}`);
+    const line = iids.map((iid) => `show stat ${iid} 4 -1`).join('; ');
+    return parseStatCsv(readAnswer(line, await this.exchange(line)));
+  }
+
   /** The server's row, or null when the backend has no such server. */
   async server(backend: string, server: string): Promise<StatRow | null> {
     const rows = await this.showStat();

@@ -1,5 +1,6 @@
-// The metrics loop: once a second, per ready host and in parallel, one command that reads every
-// running replica's cgroup counters (host-counters.ts) and one `show stat` of its ingress, beside a
+// The metrics loop: once a second, per ready host and in parallel, one request to the host's
+// counter script for every running replica's cgroup counters (counter-reader.ts, host-counters.ts;
+// the script runs as long as the host is connected) and one `show stat` of its ingress's servers, beside a
 // stream per host of its ingress's request log for the response-time percentiles
 // (request-log-streams.ts); the readings turned into rates (rates.ts, ingress-requests.ts),
 // assembled into a frame (frame.ts)
@@ -11,8 +12,8 @@ import type { RuntimeApi } from '../ingress/runtime-api.ts';
 import type { Logger } from '../log.ts';
 import type { ClusterState } from '../reconcile/cluster-state.ts';
 import { buildFrame, type ContainerView, type HostView } from './frame.ts';
-import { counterCommand, parseCounters } from './host-counters.ts';
-import { requestSamples, type IngressReading } from './ingress-requests.ts';
+import { CounterReader } from './counter-reader.ts';
+import { requestSamples, serverReads, type IngressReading } from './ingress-requests.ts';
 import type { MetricsStore } from './metrics-store.ts';
 import { RequestLogStreams } from './request-log-streams.ts';
 import { containerRates, cpuLimitCores, type Limits, type Reading } from './rates.ts';
@@ -29,6 +30,9 @@ export interface CollectorOptions {
   /** Default 1000 ms. */
   intervalMs?: number;
 }
+
+/** Past this many moved backends, one `show stat` of every server is the shorter line. */
+const MAX_PROXIES_A_LINE = 200;
 
 interface Known {
   pid: number;
@@ -58,6 +62,9 @@ export class MetricsCollector {
   private ingressCur = new Map<string, IngressReading>();
   private readonly intervalMs: number;
   private readonly requestLog: RequestLogStreams;
+  private readonly counters = new Map<string, CounterReader>();
+  /** After stop(): a pass still out opens no counter script. */
+  private stopped = false;
 
   constructor(private readonly deps: CollectorDeps, opts: CollectorOptions = {}) {
     this.intervalMs = opts.intervalMs ?? 1000;
@@ -66,6 +73,7 @@ export class MetricsCollector {
 
   start(): void {
     if (this.timer) return;
+    this.stopped = false;
     this.timer = setInterval(() => void this.tick().catch((err: Error) => this.deps.log.warn({ err: err.message }, 'metrics: a pass failed')), this.intervalMs);
     this.timer.unref();
   }
@@ -73,7 +81,10 @@ export class MetricsCollector {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.stopped = true;
     this.requestLog.closeAll();
+    for (const r of this.counters.values()) r.close();
+    this.counters.clear();
   }
 
   get running(): boolean {
@@ -84,6 +95,12 @@ export class MetricsCollector {
   async tick(): Promise<void> {
     const started = Date.now();
     const links = this.deps.hosts.allLinks();
+    const linked = new Set(links.map((l) => l.name));
+    for (const [host, reader] of this.counters) {
+      if (linked.has(host)) continue;
+      reader.close(); // the host was removed
+      this.counters.delete(host);
+    }
     const deadline = new Promise<void>((r) => setTimeout(r, Math.max(100, this.intervalMs - 100)).unref());
     const reads = links.map(async (link) => {
       if (link.state !== 'ready' && link.state !== 'draining') {
@@ -163,9 +180,14 @@ export class MetricsCollector {
       return k ? [{ id: r.id, pid: k.pid }] : [];
     });
     if (targets.length === 0) return;
-    const out = await engine.hostExec(counterCommand(targets), 5000);
-    if (out.code !== 0 && out.stdout.trim() === '') throw new Error(`the counters command exited ${out.code}: ${out.stderr.trim().slice(0, 200)}`);
-    const parsed = parseCounters(out.stdout);
+    let reader = this.counters.get(host);
+    if (!reader) {
+      if (this.stopped) return;
+      // the opener looks the engine up when it runs: a reconnected host has a new session
+      reader = new CounterReader((script) => this.deps.hosts.link(host).engine().hostStream(script));
+      this.counters.set(host, reader);
+    }
+    const parsed = await reader.read(targets, 5000);
     const nowMs = Date.now();
     for (const t of targets) {
       const reading = parsed.containers.get(t.id);
@@ -187,8 +209,11 @@ export class MetricsCollector {
     const api = this.deps.ingress.runtimeOf(host);
     if (!api) return;
     try {
-      const rows = await api.showStat();
-      this.ingressCur.set(host, { atMs: Date.now(), rows });
+      // backends first; servers only of the backends that moved (ingress-requests.ts serverReads)
+      const backends = await api.showBackendStat();
+      const { read, carried } = serverReads(this.ingressPrev.get(host), backends);
+      const rows = read.length > MAX_PROXIES_A_LINE ? await api.showServerStat() : [...carried, ...(await api.showServerStatOf(read.map((b) => b.iid!)))];
+      this.ingressCur.set(host, { atMs: Date.now(), rows, backends });
     } catch (err) {
       this.deps.log.debug({ host, err: (err as Error).message }, 'metrics: show stat failed');
     }

@@ -52,8 +52,16 @@ export function buildFrame(input: FrameInputs): MetricsFrame {
     }
     return { id: r.id, replica: r.name, host: r.host, stack: r.stack, service: r.service, time: new Date(c.atMs).toISOString(), stale: false, staleReason: null, ...c.rates, requests };
   });
+  // grouped once: filtering every replica per host costs hosts × replicas a second
+  const fresh = new Map<string, ReplicaMetrics[]>();
+  for (const r of replicas) {
+    if (r.stale) continue;
+    const list = fresh.get(r.host);
+    if (list) list.push(r);
+    else fresh.set(r.host, [r]);
+  }
   const hosts: HostMetrics[] = input.hosts.map((h) => {
-    const mine = replicas.filter((r) => r.host === h.name && !r.stale);
+    const mine = fresh.get(h.name) ?? [];
     if (h.staleReason !== null) {
       return { host: h.name, time: now, stale: true, staleReason: h.staleReason, replicas: 0, capacity: h.capacity, cpu: null, memory: null, network: null, requests: null };
     }

@@ -11,10 +11,37 @@
 import type { RequestSample } from '../../../shared/metrics.ts';
 import type { StatRow } from '../ingress/stat-csv.ts';
 
-/** One host's ingress read at a moment. */
+/** One host's ingress read at a moment: its backends, and the server rows of its replicas. */
 export interface IngressReading {
   atMs: number;
   rows: StatRow[];
+  /** The backend rows the server rows were chosen by (empty where all servers were read). */
+  backends?: StatRow[];
+}
+
+/** A backend's requests (sessions on a TCP route) and its up servers: what changes when a server's rows can. */
+function backendMark(b: StatRow): string {
+  return `${b.iid}/${b.reqTot ?? b.stot}/${b.act}/${b.stot}`;
+}
+
+/**
+ * Which backends' server rows to read this second, and which to carry from the last reading.
+ * Every host's ingress has a row for every replica of every route it serves, so reading them all
+ * each second costs hosts × replicas. A server's counters only move when its backend's do, and its
+ * set only changes with the backend's count of up servers: a backend whose requests, sessions and
+ * up servers are as they were keeps its servers' last rows (their rates are 0 this second).
+ */
+export function serverReads(prev: IngressReading | undefined, backends: readonly StatRow[]): { read: StatRow[]; carried: StatRow[] } {
+  const before = new Map((prev?.backends ?? []).map((b) => [b.pxname, backendMark(b)]));
+  const read: StatRow[] = [];
+  const same = new Set<string>();
+  for (const b of backends) {
+    if (b.type !== 'backend' || !b.pxname.startsWith('be_') || b.iid === null) continue;
+    if (prev !== undefined && before.get(b.pxname) === backendMark(b)) same.add(b.pxname);
+    else read.push(b);
+  }
+  const carried = (prev?.rows ?? []).filter((r) => same.has(r.pxname));
+  return { read, carried };
 }
 
 interface ServerCounters {
