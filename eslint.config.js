@@ -31,7 +31,11 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'zod', message: 'zod is not for the renderer: its eval probe breaks the CSP.' }],
-          patterns: [{ regex: '/shared/(api|rollout)\\.ts$', allowTypeImports: true, message: 'Import only types from the schema modules in the renderer (zod must stay out of its bundle); plain values live in zod-free shared modules.' }],
+          patterns: [
+            { regex: '/shared/(api|rollout)\\.ts$', allowTypeImports: true, message: 'Import only types from the schema modules in the renderer (zod must stay out of its bundle); plain values live in zod-free shared modules.' },
+            // the page knows the app through the contract alone (the bridge's shape is shared/bridge.ts)
+            { regex: '(^|/)electron/', message: 'The renderer imports only from shared/ and itself: put what it needs of the app in shared/.' },
+          ],
         },
       ],
     },

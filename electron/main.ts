@@ -12,14 +12,14 @@ import { ControlPlane } from './control-plane/index.ts';
 import { createLogger } from './control-plane/log.ts';
 import { openWireConnection, type WireConnection } from './server/wire.ts';
 import { buildAppMenuTemplate } from './window/app-menu.ts';
+import type { StreamResponse } from '../shared/bridge.ts';
 import {
   CHANNEL_ATTACH_TOKEN,
   CHANNEL_CALL,
   CHANNEL_EVENT,
   CHANNEL_STREAM_MESSAGE,
   CHANNEL_STREAM_REQUEST,
-  type StreamRequest,
-  type StreamResponse,
+  isStreamRequest,
 } from './window/bridge.ts';
 import { contentSecurityPolicy } from './window/content-security-policy.ts';
 import { LaunchError, parseDesktopSettings, resolveLaunchMode, withAttachToken, type LaunchMode } from './window/launch-mode.ts';
@@ -125,12 +125,6 @@ function wireIpc(mode: LaunchMode, page: RendererPage): void {
   });
 
   wireStreams(page);
-}
-
-function isStreamRequest(value: unknown): value is StreamRequest {
-  if (typeof value !== 'object' || value === null) return false;
-  const r = value as Record<string, unknown>;
-  return typeof r['id'] === 'number' && (typeof r['stream'] === 'string' || r['cancel'] === true);
 }
 
 /**
