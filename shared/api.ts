@@ -11,6 +11,7 @@ import { WS_CLOSE_UNAUTHORIZED } from './wire-close.ts';
 import { ImageInfo, ImageNeed, ImagePushChunk, ImagePushParams } from './images.ts';
 import { MetricSeries, MetricsFrame } from './metrics.ts';
 import { AutoscaleStatus } from './autoscale.ts';
+import { EVENT_KINDS, type OtherEventKind } from './events.ts';
 
 // The renderer imports only types from here (and zod-free modules such as ./host-name.ts): zod's
 // `new Function` probe would be refused and reported by the app's Content-Security-Policy.
@@ -117,10 +118,17 @@ export type SshConfigHost = z.infer<typeof SshConfigHost>;
 
 export const EventSeverity = z.enum(['info', 'warning', 'error']);
 
+/**
+ * What happened, dotted ("host.ready"): one of EVENT_KINDS (shared/events.ts). The events table
+ * keeps what older versions wrote, and a newer control plane may send kinds this one doesn't know,
+ * so another string is accepted too, and typed apart (OtherEventKind) from the kinds written now.
+ */
+export const EventKindSchema = z.enum(EVENT_KINDS).or(z.custom<OtherEventKind>((kind) => typeof kind === 'string', 'an event kind is a string'));
+
 export const BatonEvent = z.object({
   id: z.number().int(),
   time: z.string(), // ISO 8601
-  kind: z.string(), // "host.ready", "host.unreachable", … : what happened, dotted
+  kind: EventKindSchema,
   severity: EventSeverity,
   host: z.string().nullable(),
   stack: z.string().nullable(),

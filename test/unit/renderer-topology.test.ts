@@ -97,7 +97,7 @@ function snapshot(): ClusterSnapshot {
   };
 }
 
-function event(id: number, kind: string, subject: Partial<BatonEvent> = {}): BatonEvent {
+function event(id: number, kind: BatonEvent['kind'], subject: Partial<BatonEvent> = {}): BatonEvent {
   return { id, time: '2025-01-01T00:00:00.000Z', kind, severity: 'info', host: null, stack: null, service: null, replica: null, message: kind, data: null, ...subject };
 }
 
@@ -483,7 +483,7 @@ test('details refetch on events about the selection only', () => {
   assert.equal(eventConcerns(svc, event(1, 'replica.started', { stack: 'shop', service: 'web', replica: 'shop-web-3' })), true);
   assert.equal(eventConcerns(svc, event(1, 'service.scaled', { stack: 'shop', service: 'api' })), false);
   assert.equal(eventConcerns(svc, event(1, 'service.scaled', { stack: 'other', service: 'web' })), false);
-  assert.equal(eventConcerns(svc, event(1, 'stack.applied', { stack: 'shop' })), true, 'a new revision of its stack');
+  assert.equal(eventConcerns(svc, event(1, 'stack.removed', { stack: 'shop' })), true, 'its stack removed');
 
   const rep = { kind: 'replica' as const, name: 'shop-web-3' };
   assert.equal(eventConcerns(rep, event(1, 'replica.unhealthy', { replica: 'shop-web-3' })), true);
