@@ -12,6 +12,7 @@ import { ImageInfo, ImageNeed, ImagePushChunk, ImagePushParams } from './images.
 import { MetricSeries, MetricsFrame } from './metrics.ts';
 import { AutoscaleStatus } from './autoscale.ts';
 import { EVENT_KINDS, type OtherEventKind } from './events.ts';
+import type { ServiceSpec } from './stack.ts';
 
 // The renderer imports only types from here (and zod-free modules such as ./host-name.ts): zod's
 // `new Function` probe would be refused and reported by the app's Content-Security-Policy.
@@ -393,10 +394,11 @@ export const ReplicaRef = z
 export const ServiceDetail = z.object({
   status: ServiceStatus,
   /**
-   * The desired revision's normalized spec (shared/stack.ts ServiceSpec). Secrets and configs are
-   * there by name only; environment values are replaced by "[hidden]" (the names stay).
+   * The desired revision's normalized spec. Secrets and configs are there by name only;
+   * environment values are replaced by "[hidden]" (the names stay). Its shape is checked where it
+   * is made (the parser, then the type); here only that it is an object.
    */
-  spec: z.record(z.string(), z.unknown()),
+  spec: z.custom<ServiceSpec>((spec) => typeof spec === 'object' && spec !== null && !Array.isArray(spec), 'a service spec is an object'),
   file: z.string().nullable(),
   /** The revisions kept (the newest 10), oldest first. */
   revisions: z.array(z.object({ revision: z.number().int(), createdAt: z.string() })),
