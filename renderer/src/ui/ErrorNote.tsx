@@ -1,7 +1,20 @@
-// An action's error, shown where the action was asked: what went wrong and its code.
+// An action's error, shown where the action was asked: what went wrong, what to do about it (the
+// error's hint, as a line of its own) and its code.
 import type { BatonError } from '../../../shared/errors.ts';
 import { cx } from './cx.ts';
 import { Icon } from './icons.tsx';
+
+/** What to do about an error, apart from its message; nothing when the error has no hint. */
+export function ErrorHint({ error, className }: { error: Pick<BatonError, 'hint'> | null; className?: string }) {
+  const hint = error?.hint?.trim();
+  if (!hint) return null;
+  return (
+    <p data-testid="error-hint" className={cx('flex gap-1.5 font-medium break-words', className)}>
+      <Icon name="arrowRight" className="mt-0.5 size-3.5 shrink-0" />
+      <span className="min-w-0">{hint}</span>
+    </p>
+  );
+}
 
 export function ErrorNote({ error, title, className }: { error: BatonError; title?: string; className?: string }) {
   return (
@@ -16,6 +29,7 @@ export function ErrorNote({ error, title, className }: { error: BatonError; titl
       <div className="min-w-0">
         {title !== undefined && <p className="font-medium">{title}</p>}
         <p className="break-words">{error.message}</p>
+        <ErrorHint error={error} className="mt-1.5" />
         <p className="mt-1 font-mono text-[11px] text-red-700/70 dark:text-red-300/60">{error.code}</p>
       </div>
     </div>

@@ -7,7 +7,7 @@ import { useApi, useCluster, useConnection } from '../../state/app-state.tsx';
 import { Button, Spinner } from '../../ui/Button.tsx';
 import { CopyCommand } from '../../ui/CopyCommand.tsx';
 import { cx } from '../../ui/cx.ts';
-import { ErrorNote } from '../../ui/ErrorNote.tsx';
+import { ErrorHint, ErrorNote } from '../../ui/ErrorNote.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { WaitingForControlPlane } from '../../ui/WaitingForControlPlane.tsx';
 import { isTypingTarget } from '../../ui/keyboard.ts';
@@ -329,10 +329,11 @@ function Toolbar({ model, filterText, onFilter, connected, refreshError }: { mod
         </p>
       )}
       {refreshError !== null && (
-        <p className="flex min-w-0 items-center gap-1.5 text-[12px] text-red-700 dark:text-red-300" title={refreshError.message}>
+        <div className="flex min-w-0 items-center gap-1.5 text-[12px] text-red-700 dark:text-red-300" title={[refreshError.message, refreshError.hint].filter(Boolean).join('\n')}>
           <Icon name="alert" className="size-3.5 shrink-0" />
           <span className="truncate">Showing the last picture: {refreshError.message}</span>
-        </p>
+          <ErrorHint error={refreshError} className="min-w-0 truncate" />
+        </div>
       )}
       <ul className="ml-auto hidden items-center gap-3 text-[11px] text-zinc-500 2xl:flex dark:text-zinc-400" aria-label="Replica colours">
         {LEGEND.map(({ look, label }) => (
