@@ -8,6 +8,7 @@ import { BatonError } from '../../shared/errors.ts';
 import { replicaCondition } from '../../shared/service-status.ts';
 import { withCounts, withStatus } from './fixtures/service-status.ts';
 import { serviceSpec } from './fixtures/service-spec.ts';
+import { hostReservation } from '../../renderer/src/views/hosts/reservation.ts';
 import type { ConnectionState } from '../../renderer/src/api/transport.ts';
 import { clampReplicas, countFromDrag, dropHint, dropIntent, passedThreshold, sliderMax } from '../../renderer/src/views/topology/drag.ts';
 import { formatAgo, formatDuration, formatNanoCpus, specLabels, specSummary } from '../../renderer/src/views/topology/format.ts';
@@ -253,6 +254,21 @@ test('host capacity: reserved share of CPUs and memory, unknown without an inven
   const blank = hostCapacity({ host: { ...host('x'), inventory: null }, usage: null });
   assert.equal(blank.cpu, null);
   assert.equal(blank.memory, null);
+});
+
+test('host capacity is the hosts table\'s reservation (one computation), shown full at most', () => {
+  const node = buildTopology(snapshot()).hostsByName.get('web-2')!;
+  const table = hostReservation(node.host, node.usage);
+  const capacity = hostCapacity(node);
+  assert.equal(capacity.cpu, table.cpu.percent! / 100);
+  assert.equal(capacity.memory, table.memory.percent! / 100);
+  assert.equal(capacity.cpusReserved, table.cpu.reserved);
+  assert.equal(capacity.memoryReserved, table.memory.reserved);
+  const cpus = node.host.inventory!.cpus;
+  const over = { ...node, usage: { host: node.host.name, replicas: 9, nanoCpusReserved: cpus * 2e9, memoryBytesReserved: 0 } };
+  assert.equal(hostReservation(over.host, over.usage).cpu.percent, 200, 'the table says how far over');
+  assert.equal(hostCapacity(over).cpu, 1, 'the bar is full');
+  assert.equal(hostCapacity(over).memory, 0);
 });
 
 // ---------------------------------------------------------------- layout and hit testing
