@@ -23,6 +23,13 @@ export default tseslint.config(
     },
   },
   {
+    // the desktop shell's modules take Electron's objects as small interfaces, so tests run them under Node
+    files: ['electron/app/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'electron/app/ is written against injected interfaces (ipcMain-like, safeStorage-like): only electron/main.ts and preload.ts import electron.' }] }],
+    },
+  },
+  {
     // The renderer runs under a CSP without eval: zod (which probes `new Function`) must not reach
     // its bundle. It imports only types from the schema modules.
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
