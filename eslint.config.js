@@ -23,6 +23,13 @@ export default tseslint.config(
     },
   },
   {
+    // the desktop shell's modules take Electron's objects as small interfaces, so tests run them under Node
+    files: ['electron/app/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'electron/app/ is written against injected interfaces (ipcMain-like, safeStorage-like): only electron/main.ts and preload.ts import electron.' }] }],
+    },
+  },
+  {
     // The renderer runs under a CSP without eval: zod (which probes `new Function`) must not reach
     // its bundle. It imports only types from the schema modules.
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
@@ -31,7 +38,11 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'zod', message: 'zod is not for the renderer: its eval probe breaks the CSP.' }],
-          patterns: [{ regex: '/shared/(api|rollout)\\.ts$', allowTypeImports: true, message: 'Import only types from the schema modules in the renderer (zod must stay out of its bundle); plain values live in zod-free shared modules.' }],
+          patterns: [
+            { regex: '/shared/(api|rollout)\\.ts$', allowTypeImports: true, message: 'Import only types from the schema modules in the renderer (zod must stay out of its bundle); plain values live in zod-free shared modules.' },
+            // the page knows the app through the contract alone (the bridge's shape is shared/bridge.ts)
+            { regex: '(^|/)electron/', message: 'The renderer imports only from shared/ and itself: put what it needs of the app in shared/.' },
+          ],
         },
       ],
     },

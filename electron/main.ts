@@ -1,29 +1,22 @@
-// The Electron main process, kept thin: one window, the menu, session hardening and the IPC
-// wiring to the control plane. Everything it decides is in ./window/ and ./app/ (pure, tested without Electron).
+// The Electron main process, kept thin: the app's lifecycle (one instance, one window, start and
+// stop of the control plane), the menu and session hardening. The settings and the keyring are
+// ./app/settings-store.ts, the IPC transport ./app/ipc-transport.ts; what it decides is in
+// ./window/ and ./app/ (tested without Electron, which is imported here and in preload.ts only).
 import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell } from 'electron';
-import type { IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import type { WebContents } from 'electron';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { toErrorBody, type Envelope } from '../shared/errors.ts';
-import { hasRealKeyring, keyringKeyProvider } from './app/keyring.ts';
+import { toErrorBody } from '../shared/errors.ts';
+import { forwardEvents, wireIpcTransport } from './app/ipc-transport.ts';
+import { keyringKeyProvider } from './app/keyring.ts';
+import { openSettingsStore } from './app/settings-store.ts';
 import { ControlPlane } from './control-plane/index.ts';
 import { createLogger } from './control-plane/log.ts';
-import { openWireConnection, type WireConnection } from './server/wire.ts';
 import { buildAppMenuTemplate } from './window/app-menu.ts';
-import {
-  CHANNEL_ATTACH_TOKEN,
-  CHANNEL_CALL,
-  CHANNEL_EVENT,
-  CHANNEL_STREAM_MESSAGE,
-  CHANNEL_STREAM_REQUEST,
-  type StreamRequest,
-  type StreamResponse,
-} from './window/bridge.ts';
 import { contentSecurityPolicy } from './window/content-security-policy.ts';
-import { LaunchError, parseDesktopSettings, resolveLaunchMode, withAttachToken, type LaunchMode } from './window/launch-mode.ts';
-import { installNavigationGuard, isTrustedSender } from './window/navigation-guard.ts';
+import { LaunchError, parseDesktopSettings, resolveLaunchMode, type LaunchMode } from './window/launch-mode.ts';
+import { installNavigationGuard } from './window/navigation-guard.ts';
 import { isPermissionGranted } from './window/permissions.ts';
 import { buildWindowOptions } from './window/window-options.ts';
 
@@ -52,42 +45,6 @@ function rendererPage(mode: LaunchMode): RendererPage {
   return { loadUrl: url.href, appUrl };
 }
 
-const settingsPath = (): string => path.join(app.getPath('userData'), 'settings.json');
-
-async function readSettings(): Promise<string | null> {
-  try {
-    return await readFile(settingsPath(), 'utf8');
-  } catch {
-    return null;
-  }
-}
-
-const keyringAvailable = (): boolean => hasRealKeyring(safeStorage, process.platform);
-
-function unsealToken(sealed: string): string | null {
-  try {
-    return keyringAvailable() ? safeStorage.decryptString(Buffer.from(sealed, 'base64')) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Saves an attach token given by BATON_TOKEN, sealed by the keyring; written whole (temp file, rename). */
-async function rememberAttachToken(url: string, token: string, current: string | null): Promise<void> {
-  if (!keyringAvailable()) {
-    log.warn({ url }, 'no system keyring: the attach token is not saved; set BATON_TOKEN at each start');
-    return;
-  }
-  const next = withAttachToken(current, url, safeStorage.encryptString(token).toString('base64'));
-  if (next === null) {
-    log.warn({ file: settingsPath() }, 'settings.json is not a JSON object; left as it is, the attach token is not saved');
-    return;
-  }
-  const temp = `${settingsPath()}.${process.pid}.tmp`;
-  await writeFile(temp, next, { mode: 0o600 });
-  await rename(temp, settingsPath());
-}
-
 function hardenSession(mode: LaunchMode): void {
   const csp = contentSecurityPolicy({
     loopbackWebSocket: mode.kind === 'attach',
@@ -100,76 +57,6 @@ function hardenSession(mode: LaunchMode): void {
     callback(isPermissionGranted(permission));
   });
   session.defaultSession.setPermissionCheckHandler((_contents, permission) => isPermissionGranted(permission));
-}
-
-function wireIpc(mode: LaunchMode, page: RendererPage): void {
-  const trusted = (event: IpcMainInvokeEvent): boolean => isTrustedSender(event.senderFrame?.url, page.appUrl);
-
-  ipcMain.handle(CHANNEL_CALL, async (event, method: unknown, params: unknown): Promise<Envelope<unknown>> => {
-    if (!trusted(event)) return { error: { code: 'UNAUTHORIZED', message: 'IPC from a page that is not Baton' } };
-    if (typeof method !== 'string') return { error: { code: 'INVALID_INPUT', message: 'method must be a string' } };
-    if (controlPlane === null) {
-      return { error: { code: 'UNAVAILABLE', message: 'This window is attached to a remote control plane; calls go over its WebSocket.' } };
-    }
-    try {
-      return await controlPlane.dispatch(method, params, { transport: 'ipc' });
-    } catch (err) {
-      // dispatch is not supposed to throw; if it does, the renderer still gets an envelope
-      return { error: toErrorBody(err) };
-    }
-  });
-
-  ipcMain.handle(CHANNEL_ATTACH_TOKEN, (event): string | null => {
-    if (!trusted(event)) return null;
-    return mode.kind === 'attach' ? mode.token : null;
-  });
-
-  wireStreams(page);
-}
-
-function isStreamRequest(value: unknown): value is StreamRequest {
-  if (typeof value !== 'object' || value === null) return false;
-  const r = value as Record<string, unknown>;
-  return typeof r['id'] === 'number' && (typeof r['stream'] === 'string' || r['cancel'] === true);
-}
-
-/**
- * Streams (logs) for each page: the wire protocol's stream messages over IPC, one wire connection
- * per webContents. A page that reloads, navigates away, crashes or closes has its streams cancelled.
- */
-function wireStreams(page: RendererPage): void {
-  const connections = new Map<WebContents, WireConnection>();
-  const watched = new WeakSet<WebContents>();
-  const drop = (contents: WebContents): void => {
-    connections.get(contents)?.close();
-    connections.delete(contents);
-  };
-  const reply = (contents: WebContents, message: StreamResponse): void => {
-    if (!contents.isDestroyed()) contents.send(CHANNEL_STREAM_MESSAGE, message);
-  };
-
-  ipcMain.on(CHANNEL_STREAM_REQUEST, (event: IpcMainEvent, request: unknown) => {
-    if (!isTrustedSender(event.senderFrame?.url, page.appUrl) || !isStreamRequest(request)) return;
-    const contents = event.sender;
-    let wire = connections.get(contents);
-    if (wire === undefined) {
-      if (controlPlane === null) {
-        if ('stream' in request) reply(contents, { id: request.id, error: { code: 'UNAVAILABLE', message: 'This window is attached to a remote control plane; streams go over its WebSocket.' } });
-        return;
-      }
-      wire = openWireConnection(controlPlane, (message) => reply(contents, message as StreamResponse), { transport: 'ipc' });
-      connections.set(contents, wire);
-      if (!watched.has(contents)) {
-        watched.add(contents);
-        contents.once('destroyed', () => drop(contents));
-        contents.on('render-process-gone', () => drop(contents));
-        contents.on('did-start-navigation', (details) => {
-          if (details.isMainFrame && !details.isSameDocument) drop(contents);
-        });
-      }
-    }
-    wire.receive(request);
-  });
 }
 
 function createWindow(page: RendererPage): BrowserWindow {
@@ -197,17 +84,18 @@ function showWindow(page: RendererPage): void {
 }
 
 async function start(): Promise<void> {
-  const settingsText = await readSettings();
+  const settings = openSettingsStore({ path: path.join(app.getPath('userData'), 'settings.json'), safeStorage, platform: process.platform, log });
+  const settingsText = await settings.read();
   const mode = resolveLaunchMode({
     argv: process.argv,
     env: process.env,
     homedir: homedir(),
     settings: parseDesktopSettings(settingsText),
-    unseal: unsealToken,
+    unseal: (sealed) => settings.unseal(sealed),
   });
   delete process.env['BATON_TOKEN']; // read once; nothing this process starts needs it
   if (mode.kind === 'attach' && mode.remember) {
-    await rememberAttachToken(mode.url, mode.token, settingsText).catch((err: unknown) => log.warn({ err: toErrorBody(err).message }, 'could not save the attach token'));
+    await settings.remember(mode.url, mode.token, settingsText).catch((err: unknown) => log.warn({ err: toErrorBody(err).message }, 'could not save the attach token'));
   }
   const page = rendererPage(mode);
 
@@ -226,14 +114,12 @@ async function start(): Promise<void> {
     const keyProvider = keyringKeyProvider(safeStorage, process.platform);
     if (keyProvider === null) log.warn({ home: mode.home }, 'no system keyring: the data key is a plain 0600 file in BATON_HOME');
     controlPlane = await ControlPlane.start({ home: mode.home, ...(keyProvider !== null ? { keyProvider } : {}) });
-    controlPlane.subscribe((event) => {
-      if (mainWindow !== null && !mainWindow.isDestroyed()) mainWindow.webContents.send(CHANNEL_EVENT, event);
-    });
+    forwardEvents(controlPlane, () => (mainWindow !== null && !mainWindow.isDestroyed() ? mainWindow.webContents : null));
     log.info({ home: mode.home }, 'control plane started');
   } else {
     log.info({ url: mode.url }, 'attached to a remote control plane');
   }
-  wireIpc(mode, page);
+  wireIpcTransport({ ipcMain, appUrl: page.appUrl, controlPlane: () => controlPlane, attachToken: mode.kind === 'attach' ? mode.token : null });
 
   showWindow(page);
   app.on('second-instance', () => showWindow(page));

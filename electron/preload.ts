@@ -1,20 +1,11 @@
-// Runs in the sandboxed renderer before the page: exposes `window.baton` (see ./window/bridge.ts)
-// and nothing else. Bundled into one CJS file; `electron` is the only thing it may require.
+// Runs in the sandboxed renderer before the page: exposes `window.baton` (its shape is
+// shared/bridge.ts; the channels behind it are ./window/bridge.ts) and nothing else. Bundled into one CJS file; `electron` is the only thing it may require.
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
 import type { BatonEvent, StreamName } from '../shared/api.ts';
+import type { BatonBridge, StreamMessage, StreamRequest, StreamResponse } from '../shared/bridge.ts';
 import type { Envelope } from '../shared/errors.ts';
-import {
-  CHANNEL_ATTACH_TOKEN,
-  CHANNEL_CALL,
-  CHANNEL_EVENT,
-  CHANNEL_STREAM_MESSAGE,
-  CHANNEL_STREAM_REQUEST,
-  type BatonBridge,
-  type StreamMessage,
-  type StreamRequest,
-  type StreamResponse,
-} from './window/bridge.ts';
+import { CHANNEL_ATTACH_TOKEN, CHANNEL_CALL, CHANNEL_EVENT, CHANNEL_STREAM_MESSAGE, CHANNEL_STREAM_REQUEST } from './window/bridge.ts';
 
 // Open streams of this page, by id; main answers on one channel and the id says whose it is.
 const streams = new Map<number, (message: StreamMessage) => void>();

@@ -11,6 +11,8 @@ import { WS_CLOSE_UNAUTHORIZED } from './wire-close.ts';
 import { ImageInfo, ImageNeed, ImagePushChunk, ImagePushParams } from './images.ts';
 import { MetricSeries, MetricsFrame } from './metrics.ts';
 import { AutoscaleStatus } from './autoscale.ts';
+import { EVENT_KINDS, type OtherEventKind } from './events.ts';
+import type { ServiceSpec } from './stack.ts';
 
 // The renderer imports only types from here (and zod-free modules such as ./host-name.ts): zod's
 // `new Function` probe would be refused and reported by the app's Content-Security-Policy.
@@ -117,10 +119,17 @@ export type SshConfigHost = z.infer<typeof SshConfigHost>;
 
 export const EventSeverity = z.enum(['info', 'warning', 'error']);
 
+/**
+ * What happened, dotted ("host.ready"): one of EVENT_KINDS (shared/events.ts). The events table
+ * keeps what older versions wrote, and a newer control plane may send kinds this one doesn't know,
+ * so another string is accepted too, and typed apart (OtherEventKind) from the kinds written now.
+ */
+export const EventKindSchema = z.enum(EVENT_KINDS).or(z.custom<OtherEventKind>((kind) => typeof kind === 'string', 'an event kind is a string'));
+
 export const BatonEvent = z.object({
   id: z.number().int(),
   time: z.string(), // ISO 8601
-  kind: z.string(), // "host.ready", "host.unreachable", … : what happened, dotted
+  kind: EventKindSchema,
   severity: EventSeverity,
   host: z.string().nullable(),
   stack: z.string().nullable(),
@@ -385,10 +394,11 @@ export const ReplicaRef = z
 export const ServiceDetail = z.object({
   status: ServiceStatus,
   /**
-   * The desired revision's normalized spec (shared/stack.ts ServiceSpec). Secrets and configs are
-   * there by name only; environment values are replaced by "[hidden]" (the names stay).
+   * The desired revision's normalized spec. Secrets and configs are there by name only;
+   * environment values are replaced by "[hidden]" (the names stay). Its shape is checked where it
+   * is made (the parser, then the type); here only that it is an object.
    */
-  spec: z.record(z.string(), z.unknown()),
+  spec: z.custom<ServiceSpec>((spec) => typeof spec === 'object' && spec !== null && !Array.isArray(spec), 'a service spec is an object'),
   file: z.string().nullable(),
   /** The revisions kept (the newest 10), oldest first. */
   revisions: z.array(z.object({ revision: z.number().int(), createdAt: z.string() })),

@@ -3,10 +3,16 @@
 // the control plane's data key with it. On Linux without a keyring daemon, safeStorage falls back
 // to 'basic_text', a key hard-coded in Chromium: no protection, so Baton treats it as no keyring
 // and keeps the plain 0600 key file instead (as `baton serve` does).
-import type { SafeStorage } from 'electron';
 import type { KeyProvider } from '../control-plane/secrets/data-key.ts';
 
-export type SafeStorageLike = Pick<SafeStorage, 'isEncryptionAvailable' | 'getSelectedStorageBackend' | 'encryptString' | 'decryptString'>;
+/** Electron's safeStorage, as far as Baton uses it (main passes the real one). */
+export interface SafeStorageLike {
+  isEncryptionAvailable(): boolean;
+  /** Linux only: 'gnome_libsecret', 'kwallet6', …, 'basic_text' (no keyring), 'unknown' (before ready). */
+  getSelectedStorageBackend(): string;
+  encryptString(plainText: string): Buffer;
+  decryptString(encrypted: Buffer): string;
+}
 
 /** A keyring that protects something: encryption available, and on Linux a real backend. */
 export function hasRealKeyring(safeStorage: SafeStorageLike, platform: NodeJS.Platform): boolean {

@@ -1,4 +1,4 @@
-import type { BatonBridge } from '../../electron/window/bridge.ts';
+import type { BatonBridge } from '../../shared/bridge.ts';
 
 declare global {
   interface Window {

@@ -92,7 +92,7 @@ after(async () => {
 });
 
 test('cluster.snapshot: 1000 replicas answer in a few ms, with usage per host and services as listed', async (t) => {
-  plane.events.append({ kind: 'test.marker', message: 'the newest event before the snapshot' });
+  plane.events.append({ kind: 'host.synced', message: 'the newest event before the snapshot' });
   const marker = plane.events.lastId();
   for (let i = 0; i < 5; i++) await call('cluster.snapshot', {}); // warm up the JIT
   const times: number[] = [];

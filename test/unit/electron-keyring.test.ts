@@ -3,39 +3,14 @@
 // Electron's, whose binary these tests never need).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasRealKeyring, keyringKeyProvider, type SafeStorageLike } from '../../electron/app/keyring.ts';
+import { hasRealKeyring, keyringKeyProvider } from '../../electron/app/keyring.ts';
+import { fakeSafeStorage } from './fixtures/fake-safe-storage.ts';
 import { ControlPlane } from '../../electron/control-plane/index.ts';
 import { silentLogger } from '../../electron/control-plane/log.ts';
-
-type Backend = ReturnType<SafeStorageLike['getSelectedStorageBackend']>;
-
-function fakeSafeStorage(opts: { available?: boolean; backend?: Backend } = {}): SafeStorageLike & { backendAsked: number } {
-  const secret = randomBytes(32);
-  const fake = {
-    backendAsked: 0,
-    isEncryptionAvailable: () => opts.available ?? true,
-    getSelectedStorageBackend: (): Backend => {
-      fake.backendAsked++;
-      return opts.backend ?? 'gnome_libsecret';
-    },
-    encryptString(plain: string): Buffer {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', secret, iv);
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), body]);
-    },
-    decryptString(sealed: Buffer): string {
-      const decipher = createDecipheriv('aes-256-gcm', secret, sealed.subarray(0, 12));
-      decipher.setAuthTag(sealed.subarray(12, 28));
-      return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
-    },
-  };
-  return fake;
-}
 
 test('a real keyring: encryption available, and on Linux a backend other than basic_text', () => {
   assert.equal(hasRealKeyring(fakeSafeStorage({ available: false }), 'darwin'), false);

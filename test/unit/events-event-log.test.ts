@@ -21,11 +21,11 @@ test('events are stored, numbered in order and delivered to subscribers at once'
 
 test('subscribe with `after` replays what was missed, then goes live, with no gap and no repeat', () => {
   const log = new EventLog(openDatabase(':memory:'));
-  const first = log.append({ kind: 'x', message: '1' });
-  log.append({ kind: 'x', message: '2' });
+  const first = log.append({ kind: 'host.ready', message: '1' });
+  log.append({ kind: 'host.ready', message: '2' });
   const seen: string[] = [];
   log.subscribe((e) => seen.push(e.message), { after: first.id });
-  log.append({ kind: 'x', message: '3' });
+  log.append({ kind: 'host.ready', message: '3' });
   assert.deepEqual(seen, ['2', '3']);
 });
 
@@ -36,7 +36,7 @@ test('a throwing subscriber does not stop the others nor the writer', () => {
     throw new Error('bad listener');
   });
   log.subscribe((e) => seen.push(e.message));
-  assert.doesNotThrow(() => log.append({ kind: 'x', message: 'ok' }));
+  assert.doesNotThrow(() => log.append({ kind: 'host.ready', message: 'ok' }));
   assert.deepEqual(seen, ['ok']);
 });
 

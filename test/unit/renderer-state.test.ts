@@ -13,7 +13,7 @@ import { HostsStore } from '../../renderer/src/state/hosts-store.ts';
 import { readThemeChoice, resolveTheme, saveThemeChoice, THEME_STORAGE_KEY } from '../../renderer/src/theme/theme.ts';
 import { formatBytes, hostAddress } from '../../renderer/src/views/hosts/format.ts';
 
-function event(id: number, kind = 'host.ready'): BatonEvent {
+function event(id: number, kind: BatonEvent['kind'] = 'host.ready'): BatonEvent {
   return { id, time: '2025-01-01T00:00:00.000Z', kind, severity: 'info', host: null, stack: null, service: null, replica: null, message: kind, data: null };
 }
 
@@ -127,7 +127,7 @@ test('hosts store: loads, refetches on host.* events (collapsed), not on other e
   api.emit(event(1, 'host.unreachable'));
   api.emit(event(2, 'host.ready'));
   api.emit(event(3, 'host.ready'));
-  api.emit(event(4, 'stack.deployed'));
+  api.emit(event(4, 'stack.removed'));
   await settle();
   assert.ok(api.calls.length <= 2, `a burst of events is one or two fetches, not ${api.calls.length}`);
   assert.equal(store.getSnapshot().hosts[0]?.state, 'unreachable');

@@ -7,6 +7,8 @@ import type { BatonEvent, ClusterSnapshot, Host, HostDetail, MethodName, Params,
 import { BatonError } from '../../shared/errors.ts';
 import { replicaCondition } from '../../shared/service-status.ts';
 import { withCounts, withStatus } from './fixtures/service-status.ts';
+import { serviceSpec } from './fixtures/service-spec.ts';
+import { hostReservation } from '../../renderer/src/views/hosts/reservation.ts';
 import type { ConnectionState } from '../../renderer/src/api/transport.ts';
 import { clampReplicas, countFromDrag, dropHint, dropIntent, passedThreshold, sliderMax } from '../../renderer/src/views/topology/drag.ts';
 import { formatAgo, formatDuration, formatNanoCpus, specLabels, specSummary } from '../../renderer/src/views/topology/format.ts';
@@ -97,7 +99,7 @@ function snapshot(): ClusterSnapshot {
   };
 }
 
-function event(id: number, kind: string, subject: Partial<BatonEvent> = {}): BatonEvent {
+function event(id: number, kind: BatonEvent['kind'], subject: Partial<BatonEvent> = {}): BatonEvent {
   return { id, time: '2025-01-01T00:00:00.000Z', kind, severity: 'info', host: null, stack: null, service: null, replica: null, message: kind, data: null, ...subject };
 }
 
@@ -252,6 +254,21 @@ test('host capacity: reserved share of CPUs and memory, unknown without an inven
   const blank = hostCapacity({ host: { ...host('x'), inventory: null }, usage: null });
   assert.equal(blank.cpu, null);
   assert.equal(blank.memory, null);
+});
+
+test('host capacity is the hosts table\'s reservation (one computation), shown full at most', () => {
+  const node = buildTopology(snapshot()).hostsByName.get('web-2')!;
+  const table = hostReservation(node.host, node.usage);
+  const capacity = hostCapacity(node);
+  assert.equal(capacity.cpu, table.cpu.percent! / 100);
+  assert.equal(capacity.memory, table.memory.percent! / 100);
+  assert.equal(capacity.cpusReserved, table.cpu.reserved);
+  assert.equal(capacity.memoryReserved, table.memory.reserved);
+  const cpus = node.host.inventory!.cpus;
+  const over = { ...node, usage: { host: node.host.name, replicas: 9, nanoCpusReserved: cpus * 2e9, memoryBytesReserved: 0 } };
+  assert.equal(hostReservation(over.host, over.usage).cpu.percent, 200, 'the table says how far over');
+  assert.equal(hostCapacity(over).cpu, 1, 'the bar is full');
+  assert.equal(hostCapacity(over).memory, 0);
 });
 
 // ---------------------------------------------------------------- layout and hit testing
@@ -483,7 +500,7 @@ test('details refetch on events about the selection only', () => {
   assert.equal(eventConcerns(svc, event(1, 'replica.started', { stack: 'shop', service: 'web', replica: 'shop-web-3' })), true);
   assert.equal(eventConcerns(svc, event(1, 'service.scaled', { stack: 'shop', service: 'api' })), false);
   assert.equal(eventConcerns(svc, event(1, 'service.scaled', { stack: 'other', service: 'web' })), false);
-  assert.equal(eventConcerns(svc, event(1, 'stack.applied', { stack: 'shop' })), true, 'a new revision of its stack');
+  assert.equal(eventConcerns(svc, event(1, 'stack.removed', { stack: 'shop' })), true, 'its stack removed');
 
   const rep = { kind: 'replica' as const, name: 'shop-web-3' };
   assert.equal(eventConcerns(rep, event(1, 'replica.unhealthy', { replica: 'shop-web-3' })), true);
@@ -567,18 +584,19 @@ test('details loader: fetches, refetches (collapsed) on its events and on reconn
 });
 
 test('details words: spec summary, durations, resources, labels', () => {
-  const rows = specSummary({
+  const spec = serviceSpec({
     command: ['node', 'server.js'],
+    labels: { b: '2', a: '1' },
     reservations: { nanoCpus: 5e8, memoryBytes: 256 * 2 ** 20 },
-    limits: { nanoCpus: null, memoryBytes: null },
-    placement: { constraints: [{ text: 'node.labels.zone == a' }], spreadOver: ['node.labels.rack'], maxReplicasPerHost: 2 },
-    healthcheck: { test: ['CMD-SHELL', 'curl -f localhost'], intervalMs: 10_000, retries: 3 },
-    restart: { condition: 'on-failure', maxAttempts: 5 },
-    update: { parallelism: 1, order: 'start-first', failureAction: 'rollback' },
-    secrets: [{ source: 'db_password' }],
+    placement: { constraints: [{ field: 'node.labels.zone', op: '==', value: 'a', text: 'node.labels.zone == a' }], spreadOver: ['node.labels.rack'], maxReplicasPerHost: 2 },
+    healthcheck: { test: ['CMD-SHELL', 'curl -f localhost'], intervalMs: 10_000, timeoutMs: 5_000, retries: 3, startPeriodMs: 0 },
+    restart: { condition: 'on-failure', delayMs: 5_000, maxAttempts: 5, windowMs: 0 },
+    update: { parallelism: 1, delayMs: 0, failureAction: 'rollback', monitorMs: 5_000, maxFailureRatio: 0, order: 'start-first' },
+    secrets: [{ source: 'db_password', target: '/run/secrets/db_password', uid: '0', gid: '0', mode: 0o444 }],
   });
-  const byLabel = new Map(rows.map((r) => [r.label, r.value]));
+  const byLabel = new Map(specSummary(spec).map((r) => [r.label, r.value]));
   assert.equal(byLabel.get('Command'), 'node server.js');
+  assert.equal(byLabel.has('Entrypoint'), false, 'no entrypoint set: not shown');
   assert.equal(byLabel.get('Reserves'), '0.5 CPU, 256 MiB');
   assert.equal(byLabel.has('Limited to'), false, 'no limits set: not shown');
   assert.equal(byLabel.get('Placement'), 'node.labels.zone == a; spread over node.labels.rack; at most 2 per host');
@@ -586,9 +604,13 @@ test('details words: spec summary, durations, resources, labels', () => {
   assert.equal(byLabel.get('Restart'), 'on-failure, at most 5 attempts');
   assert.equal(byLabel.get('Updates'), '1 at a time, start-first, on failure: rollback');
   assert.equal(byLabel.get('Secrets'), 'db_password');
-  assert.equal(new Map(specSummary({ healthcheck: null }).map((r) => [r.label, r.value])).get('Health check'), 'none (running replicas count as available, not healthy)');
-  assert.deepEqual(specSummary({ reservations: 'nonsense', placement: 42 }).map((r) => r.label), ['Reserves', 'Health check'], 'odd fields are left out, not guessed');
-  assert.deepEqual(specLabels({ labels: { b: '2', a: '1', n: 3 } }), [
+  const plain = new Map(specSummary(serviceSpec()).map((r) => [r.label, r.value]));
+  assert.equal(plain.get('Health check'), 'none (running replicas count as available, not healthy)');
+  assert.equal(plain.get('Reserves'), 'nothing (no reservation set)');
+  assert.equal(plain.get('Placement'), 'any host');
+  assert.equal(plain.get('Updates'), '1 at a time, start-first, on failure: pause');
+  assert.equal(new Map(specSummary(serviceSpec({ healthcheck: { test: ['NONE'], intervalMs: 0, timeoutMs: 0, retries: 0, startPeriodMs: 0 } })).map((r) => [r.label, r.value])).get('Health check'), 'disabled');
+  assert.deepEqual(specLabels(spec), [
     ['a', '1'],
     ['b', '2'],
   ]);

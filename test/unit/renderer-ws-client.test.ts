@@ -13,7 +13,7 @@ import { WsClient } from '../../renderer/src/api/ws-client.ts';
 
 const TOKEN = 'test-token-0123456789';
 
-function event(id: number, kind = 'host.ready'): BatonEvent {
+function event(id: number, kind: BatonEvent['kind'] = 'host.ready'): BatonEvent {
   return {
     id,
     time: new Date(1_700_000_000_000 + id * 1000).toISOString(),

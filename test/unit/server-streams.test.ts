@@ -18,7 +18,7 @@ import { connectSocket } from '../../electron/server/socket-client.ts';
 import { listenOnSocket } from '../../electron/server/socket-server.ts';
 import { openWireConnection } from '../../electron/server/wire.ts';
 import { listenOnWebSocket } from '../../electron/server/ws-server.ts';
-import type { StreamMessage } from '../../electron/window/bridge.ts';
+import type { StreamMessage } from '../../shared/bridge.ts';
 import { IpcClient } from '../../renderer/src/api/ipc-client.ts';
 import { UnavailableClient } from '../../renderer/src/api/unavailable-client.ts';
 import { WsClient, type WebSocketConstructor } from '../../renderer/src/api/ws-client.ts';

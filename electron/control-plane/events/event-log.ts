@@ -2,9 +2,11 @@
 // and the timeline after a restart) and pushed at once to every subscriber.
 import type { Database } from '../store/database.ts';
 import type { BatonEvent } from '../../../shared/api.ts';
+import { readEventKind, type EventKind } from '../../../shared/events.ts';
 
 export type EventInput = {
-  kind: string;
+  /** Only kinds of EVENT_KINDS: a new kind is added there (with when it happens) first. */
+  kind: EventKind;
   severity?: BatonEvent['severity'];
   message: string;
   host?: string | null;
@@ -26,7 +28,7 @@ export interface EventFilter {
   /** A replica's name, or several names it went by (its container name and short id). */
   replica?: string | string[];
   /** Only events of these kinds. */
-  kinds?: string[];
+  kinds?: readonly EventKind[];
 }
 
 interface EventRow {
@@ -104,7 +106,8 @@ export class EventLog {
     }
     // the newest `limit` events after `after`, returned oldest first
     const rows = this.db.prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...args, limit) as EventRow[];
-    return rows.reverse().map((r) => ({ ...r, data: r.data === null ? null : (JSON.parse(r.data) as Record<string, unknown>) }));
+    // rows written by older versions may hold kinds this one no longer writes: read as they are
+    return rows.reverse().map((r) => ({ ...r, kind: readEventKind(r.kind), data: r.data === null ? null : (JSON.parse(r.data) as Record<string, unknown>) }));
   }
 
   lastId(): number {

@@ -11,6 +11,9 @@ import { decideReconnectKey, type HostKeyVerdict, type KnownKey, type PresentedK
 import type { HostSession } from './host-session.ts';
 import { Engine } from './engine.ts';
 
+/** The states a link goes through (a host is 'draining' by a person's say, not by its link). */
+type LinkState = Exclude<HostState, 'draining'>;
+
 export interface HostLinkOptions {
   heartbeatMs?: number;
   heartbeatTimeoutMs?: number;
@@ -178,7 +181,7 @@ export class HostLink extends EventEmitter<{ state: [HostState, string | null]; 
     this.scheduleRetry();
   }
 
-  private setState(state: HostState, reason: string | null): void {
+  private setState(state: LinkState, reason: string | null): void {
     const changed = state !== this.currentState;
     this.currentState = state;
     this.currentReason = reason;

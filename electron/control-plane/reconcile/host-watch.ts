@@ -2,6 +2,7 @@
 // reconciler for the service concerned, at once. A full listing at every (re)connect and on a
 // timer is the safety net, not the mechanism.
 import type { IncomingMessage } from 'node:http';
+import type { EventKind } from '../../../shared/events.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { HostLink } from '../hosts/host-link.ts';
 import type { Logger } from '../log.ts';
@@ -37,7 +38,7 @@ export function announcement(
   was: ObservedReplica | null,
   now: ObservedReplica | null,
   attrs: Record<string, string>,
-): { kind: string; severity: 'info' | 'warning'; message: string } | null {
+): { kind: EventKind; severity: 'info' | 'warning'; message: string } | null {
   if (action === 'die') {
     const exit = attrs['exitCode'];
     return { kind: 'replica.exited', severity: 'warning', message: `exited${exit !== undefined ? ` with code ${exit}` : ''}` };

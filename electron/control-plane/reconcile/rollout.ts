@@ -5,6 +5,7 @@
 // after every step, so a control plane killed mid-rollout carries on from the hosts and the record.
 //
 // What it does not do: choose slots or hosts, start or stop anything (decide.ts and the executor).
+import type { EventKind } from '../../../shared/events.ts';
 import type { UpdatePolicy } from '../../../shared/stack.ts';
 import { isActive, type RolloutFailure, type RolloutRecord } from '../../../shared/rollout.ts';
 import { isAlive, isAvailable, type ObservedReplica } from './replica.ts';
@@ -40,7 +41,7 @@ export interface RolloutGate {
 }
 
 export interface RolloutEvent {
-  kind: string;
+  kind: Extract<EventKind, `rollout.${string}`>;
   severity?: 'info' | 'warning' | 'error';
   message: string;
   data?: Record<string, unknown>;

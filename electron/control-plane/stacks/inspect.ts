@@ -13,7 +13,7 @@ export const HIDDEN_VALUE = '[hidden]';
  * A revision's spec as clients may see it. Secrets and configs are already references by name;
  * environment values are hidden (names kept), since Compose files carry passwords there too.
  */
-export function specForClients(spec: ServiceSpec): Record<string, unknown> {
+export function specForClients(spec: ServiceSpec): ServiceSpec {
   const environment = Object.fromEntries(Object.keys(spec.environment).map((name) => [name, HIDDEN_VALUE]));
   return { ...spec, environment };
 }

@@ -3,6 +3,7 @@
 // input, writes the rollout record or the host's availability, and leaves the doing to the
 // reconciler (rollout.ts decides, decide.ts places, the executor acts).
 import { BatonError } from '../../../shared/errors.ts';
+import type { EventKind } from '../../../shared/events.ts';
 import { isActive, type RevisionEntry, type RolloutRecord, type RolloutStatus } from '../../../shared/rollout.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { HostManager } from '../hosts/host-manager.ts';
@@ -165,7 +166,7 @@ export class RolloutService {
     return record;
   }
 
-  private write(stack: string, name: string, record: RolloutRecord, kind: string, message: string): void {
+  private write(stack: string, name: string, record: RolloutRecord, kind: Extract<EventKind, `rollout.${string}`>, message: string): void {
     this.deps.store.rollouts.put(stack, name, record);
     this.deps.events.append({ kind, stack, service: name, message: `${stack}/${name}: ${message}` });
     this.deps.reconciler.trigger(serviceKey(stack, name));

@@ -3,6 +3,7 @@
 // and `baton ps` print. The reconciler does the work on the hosts.
 import type { ClusterSnapshot, Host, ReplicaDetail, ReplicaStatus, ServiceDetail, ServicePlan, ServiceStatus, StackApplyParams, StackPlan, StackSummary } from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
+import type { EventKind } from '../../../shared/events.ts';
 import type { PortSpec, ServiceSpec, SpecProblem, StackSpec } from '../../../shared/stack.ts';
 import type { AutoscaleDecision } from '../../../shared/autoscale.ts';
 import { withinRange } from '../autoscale/decide-scale.ts';
@@ -42,7 +43,7 @@ function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Prom
 const APPLY_EVENT = { create: 'created', update: 'updated', scale: 'scaled', remove: 'removed', unchanged: 'unchanged' } as const satisfies Record<ServicePlan['action'], string>;
 
 /** The events after which a service's desired count is what they say. */
-const REPLICA_COUNT_EVENTS = ['service.created', 'service.updated', 'service.scaled'];
+const REPLICA_COUNT_EVENTS = ['service.created', 'service.updated', 'service.scaled'] as const satisfies readonly EventKind[];
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

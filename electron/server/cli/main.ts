@@ -16,6 +16,7 @@ import { createLogger } from '../../control-plane/log.ts';
 import { serve, socketPathFor, type WsServeOptions } from '../serve.ts';
 import { connectSocket, type SocketClient } from '../socket-client.ts';
 import { availableText, eventLine, hostDetail, hostsTable, healthText, bytes, planText, replicasTable, servicesTable, table } from './format.ts';
+import { errorText } from './error-format.ts';
 import { ask, askHidden, interactive } from './prompt.ts';
 import { readStackFiles } from './stack-files.ts';
 import { barsText, imagesTable, pushDoneText, pushPlanText } from './image-format.ts';
@@ -764,6 +765,6 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   const body = toErrorBody(err);
   const json = process.argv.includes('--json');
   if (json) process.stdout.write(JSON.stringify({ error: body }, null, 2) + '\n');
-  else process.stderr.write(`error: ${body.message}\n${body.hint ? `hint: ${body.hint}\n` : ''}`);
+  else process.stderr.write(errorText(body));
   process.exit(1);
 });

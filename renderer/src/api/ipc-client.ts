@@ -1,7 +1,7 @@
 // BatonApi over the preload's bridge (Electron IPC to the embedded control plane).
 import type { BatonEvent, MethodName, Params, Result, StreamChunk, StreamHandlers, StreamName, StreamParams } from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
-import type { BatonBridge } from '../../../electron/window/bridge.ts';
+import type { BatonBridge } from '../../../shared/bridge.ts';
 import { subscribeWithReplay } from './event-replay.ts';
 import type { ConnectionState, Transport } from './transport.ts';
 import { errorFromWire } from './wire-errors.ts';

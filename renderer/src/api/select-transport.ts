@@ -4,7 +4,7 @@
 //   (nothing), in the desktop app    its own control plane, over IPC
 //   (nothing), served over http(s)   `baton serve --ui`: the same server's /api; a person signs in
 //                                    with the token (kept in the tab's session storage)
-import type { BatonBridge } from '../../../electron/window/bridge.ts';
+import type { BatonBridge } from '../../../shared/bridge.ts';
 import { IpcClient } from './ipc-client.ts';
 import { sessionTokenStore, type StorageLike } from './token-store.ts';
 import type { Transport } from './transport.ts';

@@ -1,6 +1,7 @@
 // The list of keyboard shortcuts (`?`). Esc, the close button or a click outside closes it; focus
 // goes back where it was.
 import { Fragment, useEffect, useRef } from 'react';
+import { CloseButton } from '../ui/CloseButton.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { SHORTCUT_GROUPS } from './shortcuts.ts';
 
@@ -38,16 +39,7 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
         <div className="flex items-center gap-2.5 border-b border-zinc-200 px-5 py-3.5 dark:border-zinc-800">
           <Icon name="keyboard" className="size-4 text-zinc-500" />
           <h2 className="text-[15px] font-semibold tracking-tight">Keyboard shortcuts</h2>
-          <button
-            ref={closeRef}
-            type="button"
-            onClick={onClose}
-            title="Close (Esc)"
-            className="ml-auto rounded p-1 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
-          >
-            <Icon name="close" className="size-4" />
-            <span className="sr-only">Close</span>
-          </button>
+          <CloseButton ref={closeRef} onClick={onClose} title="Close (Esc)" className="ml-auto" />
         </div>
         <div className="grid gap-5 px-5 py-4">
           {SHORTCUT_GROUPS.map((group) => (

@@ -3,7 +3,7 @@
 // marked data-autofocus gets the focus when it opens.
 import { useLayoutEffect, useRef, type ReactNode } from 'react';
 import { cx } from './cx.ts';
-import { Icon } from './icons.tsx';
+import { CloseButton } from './CloseButton.tsx';
 
 export interface DialogProps {
   /** The accessible name (aria-label) and the visible title. */
@@ -59,14 +59,7 @@ export function Dialog({ label, description, onClose, children, notice, footer, 
           <h2 className="text-[15px] font-semibold tracking-tight">{label}</h2>
           {description !== undefined && <div className="mt-0.5 text-[13px] text-zinc-500 dark:text-zinc-400">{description}</div>}
         </div>
-        <button
-          type="button"
-          onClick={onClose}
-          className="-mt-0.5 -mr-1.5 rounded-md p-1.5 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700 dark:hover:bg-zinc-800 dark:hover:text-zinc-200"
-        >
-          <Icon name="close" className="size-4" />
-          <span className="sr-only">Close</span>
-        </button>
+        <CloseButton onClick={onClose} className="-mt-0.5 -mr-1" />
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto px-5 py-4">{children}</div>
       {notice !== undefined && notice !== null && notice !== false && (

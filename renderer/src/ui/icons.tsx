@@ -112,6 +112,7 @@ const PATHS = {
     </>
   ),
   arrowDown: <path d="M12 5v14M6 13l6 6 6-6" />,
+  arrowRight: <path d="M5 12h14M13 6l6 6-6 6" />,
   eraser: <path d="M7 21h13M4.6 13.4l8-8a2 2 0 0 1 2.8 0l4.2 4.2a2 2 0 0 1 0 2.8L12 20H8l-3.4-3.4a2 2 0 0 1 0-2.8zM9 9l6 6" />,
 } satisfies Record<string, ReactNode>;
 

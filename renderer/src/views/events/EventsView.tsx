@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { BatonEvent } from '../../../../shared/api.ts';
 import { useConnection, useEvents } from '../../state/app-state.tsx';
 import { cx } from '../../ui/cx.ts';
+import { EmptyState } from '../../ui/EmptyState.tsx';
 import { Icon, type IconName } from '../../ui/icons.tsx';
 import { eventSubjects, formatEventTime, matchesFilter, type SeverityFilter } from './format.ts';
 
@@ -60,17 +61,11 @@ export function EventsView() {
       </div>
 
       {events.length === 0 ? (
-        <div className="mx-auto flex max-w-md flex-col items-center py-16 text-center">
-          <div className="flex size-12 items-center justify-center rounded-xl bg-zinc-100 text-zinc-400 dark:bg-zinc-800/80 dark:text-zinc-500">
-            <Icon name="activity" className="size-6" />
-          </div>
-          <h2 className="mt-4 text-base font-semibold tracking-tight">No events yet</h2>
-          <p className="mt-1.5 text-[13px] leading-relaxed text-zinc-600 dark:text-zinc-400">
-            {connection.status === 'connected'
-              ? 'Everything Baton decides or observes (hosts connecting, replicas starting, rollouts) shows up here as it happens.'
-              : 'Events appear here once Baton is connected to its control plane.'}
-          </p>
-        </div>
+        <EmptyState icon={<Icon name="activity" className="size-6" />} title="No events yet" tone="muted" className="py-16">
+          {connection.status === 'connected'
+            ? 'Everything Baton decides or observes (hosts connecting, replicas starting, rollouts) shows up here as it happens.'
+            : 'Events appear here once Baton is connected to its control plane.'}
+        </EmptyState>
       ) : shown.length === 0 ? (
         <p className="py-12 text-center text-[13px] text-zinc-500">No event matches this filter.</p>
       ) : (

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useCluster, useConnection, useHosts } from '../../state/app-state.tsx';
 import { Button, Spinner } from '../../ui/Button.tsx';
-import { ErrorNote } from '../../ui/ErrorNote.tsx';
+import { EmptyState } from '../../ui/EmptyState.tsx';
+import { ErrorNote, LoadFailed } from '../../ui/ErrorNote.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { WaitingForControlPlane } from '../../ui/WaitingForControlPlane.tsx';
 import { CliInstructions, LocalEngineCard, useLocalEngineOffer } from './AddHostPanel.tsx';
@@ -31,25 +32,16 @@ function HostsContent({ onAdd }: { onAdd: () => void }) {
     if (status === 'loading') return <Loading />;
     if (status === 'error' && error !== null) {
       return (
-        <div className="mx-auto max-w-xl px-6 py-12">
-          <ErrorNote error={error} title="Could not load the hosts" />
-          <Button icon="refresh" className="mt-3" onClick={() => void refresh()}>
-            Try again
-          </Button>
-        </div>
+        <LoadFailed error={error} title="Could not load the hosts" onRetry={() => void refresh()} className="mx-auto max-w-xl px-6 py-12" />
       );
     }
     return (
-      <div className="mx-auto flex max-w-xl flex-col items-center px-6 py-14 text-center">
-        <div className="flex size-12 items-center justify-center rounded-xl bg-zinc-100 text-zinc-500 dark:bg-zinc-800/80 dark:text-zinc-400">
-          <Icon name="server" className="size-6" />
-        </div>
-        <h2 className="mt-4 text-lg font-semibold tracking-tight">Add your first host</h2>
-        <p className="mt-1.5 max-w-md text-[13px] leading-relaxed text-zinc-600 dark:text-zinc-400">
-          Baton runs your services on Linux hosts you reach over SSH, using the Docker engine they already have.
-          Start with this machine, a server, or both.
-        </p>
-        <div className="mt-7 flex w-full flex-col gap-5">
+      <EmptyState
+        icon={<Icon name="server" className="size-6" />}
+        title="Add your first host"
+        wide
+        more={
+        <div className="flex flex-col gap-5">
           {offer !== null && !offer.alreadyAdded && <LocalEngineCard offer={offer} />}
           <div className="flex flex-col items-center gap-2">
             <Button variant="primary" icon="plus" data-testid="add-host" onClick={onAdd}>
@@ -61,7 +53,11 @@ function HostsContent({ onAdd }: { onAdd: () => void }) {
             <CliInstructions />
           </div>
         </div>
-      </div>
+        }
+      >
+        Baton runs your services on Linux hosts you reach over SSH, using the Docker engine they already have. Start with this
+        machine, a server, or both.
+      </EmptyState>
     );
   }
 

@@ -36,7 +36,7 @@ function percentOf(reserved: number, capacity: number | null): number | null {
   return (reserved / capacity) * 100;
 }
 
-export function hostReservation(host: Host, usage: HostUsage | undefined): HostReservation {
+export function hostReservation(host: Host, usage: HostUsage | null | undefined): HostReservation {
   const cpus = (usage?.nanoCpusReserved ?? 0) / NANO;
   const cpuCapacity = host.inventory?.cpus ?? null;
   const memory = usage?.memoryBytesReserved ?? 0;

@@ -6,6 +6,7 @@ import { useCluster, useConnection } from '../../state/app-state.tsx';
 import { Button, Spinner } from '../../ui/Button.tsx';
 import { cx } from '../../ui/cx.ts';
 import { EmptyState } from '../../ui/EmptyState.tsx';
+import { ErrorHint } from '../../ui/ErrorNote.tsx';
 import { INPUT_CLASS } from '../../ui/Field.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { LogList } from './LogList.tsx';
@@ -161,11 +162,14 @@ export function LogsView() {
           )}
         >
           <Icon name={stream.status === 'failed' ? 'errorCircle' : 'info'} className="size-4 shrink-0" />
-          <p className="min-w-0 flex-1">
-            {stream.status === 'failed'
-              ? `The log stream stopped: ${stream.error?.message ?? 'no reason given.'}`
-              : 'The log stream ended: the control plane has no more lines to send (the replica may have stopped).'}
-          </p>
+          <div className="min-w-0 flex-1">
+            <p>
+              {stream.status === 'failed'
+                ? `The log stream stopped: ${stream.error?.message ?? 'no reason given.'}`
+                : 'The log stream ended: the control plane has no more lines to send (the replica may have stopped).'}
+            </p>
+            {stream.status === 'failed' && <ErrorHint error={stream.error} className="mt-1" />}
+          </div>
           <Button icon="refresh" onClick={stream.resume} disabled={!connected}>
             Resume
           </Button>

@@ -7,7 +7,7 @@ import { useApi, useCluster, useConnection } from '../../state/app-state.tsx';
 import { asBatonError } from '../../state/baton-error.ts';
 import { Button, Spinner } from '../../ui/Button.tsx';
 import { cx } from '../../ui/cx.ts';
-import { ErrorNote } from '../../ui/ErrorNote.tsx';
+import { LoadFailed } from '../../ui/ErrorNote.tsx';
 import { TextAreaField, TextField } from '../../ui/Field.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import {
@@ -50,12 +50,7 @@ export function StacksView() {
             <Spinner /> Loading stacks…
           </div>
         ) : list.status === 'error' && list.error !== null ? (
-          <div>
-            <ErrorNote error={list.error} title="Could not load the stacks" />
-            <Button icon="refresh" className="mt-3" disabled={!connected} onClick={list.refresh}>
-              Try again
-            </Button>
-          </div>
+          <LoadFailed error={list.error} title="Could not load the stacks" onRetry={list.refresh} retryDisabled={!connected} />
         ) : list.stacks.length === 0 ? (
           <NoStacks connected={connected} hasReadyHost={cluster.hosts.some((h) => h.state === 'ready')} />
         ) : (

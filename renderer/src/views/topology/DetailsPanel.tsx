@@ -5,9 +5,10 @@
 import { useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react';
 import type { BatonEvent, HostDetail, ReplicaDetail, ReplicaStatus, ServiceDetail } from '../../../../shared/api.ts';
 import { useApi } from '../../state/app-state.tsx';
-import { Button, Spinner } from '../../ui/Button.tsx';
+import { Spinner } from '../../ui/Button.tsx';
 import { cx } from '../../ui/cx.ts';
-import { ErrorNote } from '../../ui/ErrorNote.tsx';
+import { CloseButton } from '../../ui/CloseButton.tsx';
+import { LoadFailed } from '../../ui/ErrorNote.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { formatEventTime } from '../events/format.ts';
 import { describeTarget, hashOfTarget, type LogTarget } from '../logs/log-target.ts';
@@ -16,7 +17,8 @@ import { HostStateBadge } from '../hosts/HostStateBadge.tsx';
 import { ReservationMeter } from './HostGroup.tsx';
 import { formatAgo, specLabels, specSummary } from './format.ts';
 import { CHIP_LOOK } from './looks.ts';
-import { convergence, formatCpus, hostCapacity, LOOK_LABELS, replicaLook, type TopologyModel } from './model.ts';
+import { formatCpus } from '../hosts/reservation.ts';
+import { convergence, hostCapacity, LOOK_LABELS, replicaLook, type TopologyModel } from './model.ts';
 import { InspectLoader, selectionId, type InspectState, type Selection } from './inspect.ts';
 import type { ServiceAction } from './scale-actions.ts';
 import { ServiceControls } from './ServiceControls.tsx';
@@ -54,15 +56,7 @@ export function DetailsPanel(props: DetailsPanelProps) {
     >
       <div className="flex h-10 shrink-0 items-center gap-2 border-b border-zinc-200 px-4 dark:border-zinc-800">
         <span className="text-[11px] font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">{kindLabel}</span>
-        <button
-          type="button"
-          onClick={onClose}
-          title="Close (Esc)"
-          className="ml-auto rounded p-1 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
-        >
-          <Icon name="close" className="size-4" />
-          <span className="sr-only">Close details</span>
-        </button>
+        <CloseButton onClick={onClose} label="Close details" title="Close (Esc)" className="ml-auto" />
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto px-4 pt-4 pb-8 text-[13px]">
         <DetailsBody {...props} state={state} onRetry={() => void loader.refresh()} />
@@ -92,12 +86,7 @@ function DetailsBody(props: DetailsPanelProps & { state: InspectState; onRetry: 
     }
     if (state.error !== null) {
       return (
-        <div className="flex flex-col gap-3">
-          <ErrorNote error={state.error} title="Could not load the details" />
-          <Button icon="refresh" onClick={onRetry} className="self-start">
-            Try again
-          </Button>
-        </div>
+        <LoadFailed error={state.error} title="Could not load the details" onRetry={onRetry} />
       );
     }
     return null;

@@ -10,7 +10,8 @@ import { Meter } from '../../ui/Meter.tsx';
 import { formatBytes } from '../hosts/format.ts';
 import { chipOffset, type ChipMetrics, type GroupBox } from './layout.ts';
 import { CHIP_LOOK, SQUARE_LOOK } from './looks.ts';
-import { formatCpus, hostCapacity, reservedText, LOOK_LABELS, replicaDimmed, replicaLook, replicaServiceKey, type HostNode } from './model.ts';
+import { formatCpus } from '../hosts/reservation.ts';
+import { hostCapacity, reservedText, LOOK_LABELS, replicaDimmed, replicaLook, replicaServiceKey, type HostNode } from './model.ts';
 
 const STATE: Record<HostState, { label: string; dot: string; border: string; text: string }> = {
   ready: { label: 'Ready', dot: 'bg-emerald-500', border: 'border-zinc-200 dark:border-zinc-800', text: 'text-zinc-500 dark:text-zinc-400' },

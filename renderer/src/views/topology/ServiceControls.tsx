@@ -5,7 +5,6 @@ import { useEffect, useRef, useState } from 'react';
 import { Spinner } from '../../ui/Button.tsx';
 import { cx } from '../../ui/cx.ts';
 import { ErrorNote } from '../../ui/ErrorNote.tsx';
-import { Icon } from '../../ui/icons.tsx';
 import { clampReplicas, MAX_REPLICAS, sliderMax } from './drag.ts';
 import type { Convergence } from './model.ts';
 import type { ServiceAction } from './scale-actions.ts';
@@ -38,18 +37,7 @@ export function ServiceControls({ service, convergence, action, disabled, onScal
         )}
       </div>
       {action.error !== null && (
-        <div className="relative">
-          <ErrorNote error={action.error.error} title={action.error.title} className="pr-8 text-[12px]" />
-          <button
-            type="button"
-            onClick={onDismissError}
-            className="absolute top-1.5 right-1.5 rounded p-1 text-red-700/70 hover:bg-red-100 hover:text-red-900 dark:text-red-300/70 dark:hover:bg-red-900/40"
-            title="Dismiss"
-          >
-            <Icon name="close" className="size-3.5" />
-            <span className="sr-only">Dismiss</span>
-          </button>
-        </div>
+        <ErrorNote error={action.error.error} title={action.error.title} className="text-[12px]" onDismiss={onDismissError} />
       )}
     </div>
   );

@@ -4,10 +4,11 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type MouseEvent } from 'react';
 import type { BatonError } from '../../../../shared/errors.ts';
 import { useApi, useCluster, useConnection } from '../../state/app-state.tsx';
-import { Button, Spinner } from '../../ui/Button.tsx';
+import { Spinner } from '../../ui/Button.tsx';
 import { CopyCommand } from '../../ui/CopyCommand.tsx';
 import { cx } from '../../ui/cx.ts';
-import { ErrorNote } from '../../ui/ErrorNote.tsx';
+import { EmptyState } from '../../ui/EmptyState.tsx';
+import { ErrorHint, LoadFailed } from '../../ui/ErrorNote.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { WaitingForControlPlane } from '../../ui/WaitingForControlPlane.tsx';
 import { isTypingTarget } from '../../ui/keyboard.ts';
@@ -40,12 +41,7 @@ export function TopologyView() {
     if (!connected) return <WaitingForControlPlane what="Your hosts, services and replicas" />;
     if (status === 'error' && error !== null) {
       return (
-        <div className="mx-auto max-w-xl px-6 py-12">
-          <ErrorNote error={error} title="Could not load the cluster" />
-          <Button icon="refresh" className="mt-3" onClick={() => void refresh()}>
-            Try again
-          </Button>
-        </div>
+        <LoadFailed error={error} title="Could not load the cluster" onRetry={() => void refresh()} className="mx-auto max-w-xl px-6 py-12" />
       );
     }
     return <NoHosts />;
@@ -329,10 +325,11 @@ function Toolbar({ model, filterText, onFilter, connected, refreshError }: { mod
         </p>
       )}
       {refreshError !== null && (
-        <p className="flex min-w-0 items-center gap-1.5 text-[12px] text-red-700 dark:text-red-300" title={refreshError.message}>
+        <div className="flex min-w-0 items-center gap-1.5 text-[12px] text-red-700 dark:text-red-300" title={[refreshError.message, refreshError.hint].filter(Boolean).join('\n')}>
           <Icon name="alert" className="size-3.5 shrink-0" />
           <span className="truncate">Showing the last picture: {refreshError.message}</span>
-        </p>
+          <ErrorHint error={refreshError} className="min-w-0 truncate" />
+        </div>
       )}
       <ul className="ml-auto hidden items-center gap-3 text-[11px] text-zinc-500 2xl:flex dark:text-zinc-400" aria-label="Replica colours">
         {LEGEND.map(({ look, label }) => (
@@ -370,27 +367,31 @@ function RemoveZone({ replica }: { replica: string }) {
 
 function NoHosts() {
   return (
-    <div className="mx-auto flex max-w-xl flex-col items-center px-6 py-16 text-center">
-      <div className="flex size-12 items-center justify-center rounded-xl bg-indigo-50 text-indigo-600 dark:bg-indigo-500/10 dark:text-indigo-300">
-        <Icon name="network" className="size-6" />
-      </div>
-      <h2 className="mt-4 text-lg font-semibold tracking-tight">Your cluster starts with a host</h2>
-      <p className="mt-1.5 max-w-md text-[13px] leading-relaxed text-zinc-600 dark:text-zinc-400">
-        The topology shows your hosts, the services you deploy on them and where each replica runs. Add a Linux machine with
-        Docker that you reach over SSH, or this machine’s own Docker engine.
-      </p>
-      <a
-        href="#/hosts"
-        className="mt-6 inline-flex h-8 items-center gap-1.5 rounded-md bg-indigo-600 px-3 text-[13px] font-medium text-white shadow-sm hover:bg-indigo-500 dark:bg-indigo-500 dark:hover:bg-indigo-400"
-      >
-        <Icon name="plus" className="size-4" />
-        Add a host
-      </a>
-      <div className="mt-8 w-full text-left">
-        <p className="mb-2 text-[12px] text-zinc-500">Or from a terminal:</p>
-        <CopyCommand command="baton host add user@server" />
-      </div>
-    </div>
+    <EmptyState
+      icon={<Icon name="network" className="size-6" />}
+      title="Your cluster starts with a host"
+      tone="accent"
+      wide
+      className="py-16"
+      actions={
+        <a
+          href="#/hosts"
+          className="inline-flex h-8 items-center gap-1.5 rounded-md bg-indigo-600 px-3 text-[13px] font-medium text-white shadow-sm hover:bg-indigo-500 dark:bg-indigo-500 dark:hover:bg-indigo-400"
+        >
+          <Icon name="plus" className="size-4" />
+          Add a host
+        </a>
+      }
+      more={
+        <div className="text-left">
+          <p className="mb-2 text-[12px] text-zinc-500">Or from a terminal:</p>
+          <CopyCommand command="baton host add user@server" />
+        </div>
+      }
+    >
+      The topology shows your hosts, the services you deploy on them and where each replica runs. Add a Linux machine with Docker
+      that you reach over SSH, or this machine’s own Docker engine.
+    </EmptyState>
   );
 }
 

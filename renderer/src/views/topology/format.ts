@@ -1,5 +1,6 @@
 // Words and numbers for the topology's details: a service's spec in a few lines, durations,
 // resources. Pure.
+import type { HealthSpec, Placement, Resources, ServiceSpec, UpdatePolicy } from '../../../../shared/stack.ts';
 import { formatBytes } from '../hosts/format.ts';
 
 /** 1.5e9 → "1.5 CPUs", 2.5e8 → "0.25 CPU". */
@@ -38,101 +39,57 @@ export interface SpecRow {
   value: string;
 }
 
-function record(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
-
-function num(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
-function resources(value: unknown): string | null {
-  const r = record(value);
-  if (r === null) return null;
+function resources(r: Resources): string | null {
   const parts: string[] = [];
-  const cpus = num(r['nanoCpus']);
-  const memory = num(r['memoryBytes']);
-  if (cpus !== null) parts.push(formatNanoCpus(cpus));
-  if (memory !== null) parts.push(formatBytes(memory));
+  if (r.nanoCpus !== null) parts.push(formatNanoCpus(r.nanoCpus));
+  if (r.memoryBytes !== null) parts.push(formatBytes(r.memoryBytes));
   return parts.length === 0 ? null : parts.join(', ');
 }
 
+function placementText(placement: Placement): string {
+  const parts = [
+    ...placement.constraints.map((c) => c.text),
+    ...placement.spreadOver.map((label) => `spread over ${label}`),
+    ...(placement.maxReplicasPerHost !== null ? [`at most ${placement.maxReplicasPerHost} per host`] : []),
+  ];
+  return parts.length === 0 ? 'any host' : parts.join('; ');
+}
+
+function healthText(health: HealthSpec | null): string {
+  if (health === null) return 'none (running replicas count as available, not healthy)';
+  const [form, ...rest] = health.test;
+  if (form === 'NONE') return 'disabled';
+  const command = form === 'CMD' || form === 'CMD-SHELL' ? rest.join(' ') : health.test.join(' ');
+  return `${command}, every ${formatDuration(health.intervalMs)}, ${health.retries} ${health.retries === 1 ? 'retry' : 'retries'}`;
+}
+
+function updateText(update: UpdatePolicy): string {
+  const batch = update.parallelism === 0 ? 'all at once' : `${update.parallelism} at a time`;
+  return `${batch}, ${update.order}, on failure: ${update.failureAction}`;
+}
+
 /**
- * The parts of a service's normalized spec (shared/stack.ts ServiceSpec) a person checks first:
- * command, resources, placement, health check, restart and update policies. Missing or
- * unexpected fields are left out rather than guessed.
+ * The parts of a service's spec (as service.inspect sends it) a person checks first: command,
+ * resources, placement, health check, restart and update policies.
  */
-export function specSummary(spec: Record<string, unknown>): SpecRow[] {
+export function specSummary(spec: ServiceSpec): SpecRow[] {
   const rows: SpecRow[] = [];
-  const command = strings(spec['command']);
-  const entrypoint = strings(spec['entrypoint']);
-  if (entrypoint.length > 0) rows.push({ label: 'Entrypoint', value: entrypoint.join(' ') });
-  if (command.length > 0) rows.push({ label: 'Command', value: command.join(' ') });
-
-  const reservations = resources(spec['reservations']);
-  const limits = resources(spec['limits']);
-  rows.push({ label: 'Reserves', value: reservations ?? 'nothing (no reservation set)' });
+  if (spec.entrypoint !== null && spec.entrypoint.length > 0) rows.push({ label: 'Entrypoint', value: spec.entrypoint.join(' ') });
+  if (spec.command !== null && spec.command.length > 0) rows.push({ label: 'Command', value: spec.command.join(' ') });
+  rows.push({ label: 'Reserves', value: resources(spec.reservations) ?? 'nothing (no reservation set)' });
+  const limits = resources(spec.limits);
   if (limits !== null) rows.push({ label: 'Limited to', value: limits });
-
-  const placement = record(spec['placement']);
-  if (placement !== null) {
-    const constraints = Array.isArray(placement['constraints'])
-      ? placement['constraints'].map((c) => (typeof record(c)?.['text'] === 'string' ? String(record(c)?.['text']) : '')).filter(Boolean)
-      : [];
-    const spread = strings(placement['spreadOver']);
-    const maxPerHost = num(placement['maxReplicasPerHost']);
-    const parts = [
-      ...constraints,
-      ...spread.map((label) => `spread over ${label}`),
-      ...(maxPerHost !== null ? [`at most ${maxPerHost} per host`] : []),
-    ];
-    rows.push({ label: 'Placement', value: parts.length === 0 ? 'any host' : parts.join('; ') });
-  }
-
-  const health = record(spec['healthcheck']);
-  if (health === null) rows.push({ label: 'Health check', value: 'none (running replicas count as available, not healthy)' });
-  else {
-    const test = strings(health['test']);
-    const interval = num(health['intervalMs']);
-    const retries = num(health['retries']);
-    if (test[0] === 'NONE') rows.push({ label: 'Health check', value: 'disabled' });
-    else {
-      const command = test[0] === 'CMD' || test[0] === 'CMD-SHELL' ? test.slice(1).join(' ') : test.join(' ');
-      const every = interval === null ? '' : `, every ${formatDuration(interval)}`;
-      const tries = retries === null ? '' : `, ${retries} ${retries === 1 ? 'retry' : 'retries'}`;
-      rows.push({ label: 'Health check', value: `${command}${every}${tries}` });
-    }
-  }
-
-  const restart = record(spec['restart']);
-  if (restart !== null && typeof restart['condition'] === 'string') {
-    const max = num(restart['maxAttempts']);
-    rows.push({ label: 'Restart', value: `${restart['condition']}${max === null ? '' : `, at most ${max} attempts`}` });
-  }
-
-  const update = record(spec['update']);
-  if (update !== null && typeof update['order'] === 'string') {
-    const parallelism = num(update['parallelism']);
-    const batch = parallelism === null ? '' : parallelism === 0 ? 'all at once' : `${parallelism} at a time`;
-    rows.push({ label: 'Updates', value: [batch, update['order'], typeof update['failureAction'] === 'string' ? `on failure: ${update['failureAction']}` : ''].filter(Boolean).join(', ') });
-  }
-
-  const networks = strings(spec['networks']);
-  if (networks.length > 0) rows.push({ label: 'Networks', value: networks.join(', ') });
-  const secrets = Array.isArray(spec['secrets']) ? spec['secrets'].map((s) => record(s)?.['source']).filter((s): s is string => typeof s === 'string') : [];
-  if (secrets.length > 0) rows.push({ label: 'Secrets', value: secrets.join(', ') });
+  rows.push({ label: 'Placement', value: placementText(spec.placement) });
+  rows.push({ label: 'Health check', value: healthText(spec.healthcheck) });
+  const max = spec.restart.maxAttempts;
+  rows.push({ label: 'Restart', value: `${spec.restart.condition}${max === null ? '' : `, at most ${max} attempts`}` });
+  rows.push({ label: 'Updates', value: updateText(spec.update) });
+  if (spec.networks.length > 0) rows.push({ label: 'Networks', value: spec.networks.join(', ') });
+  if (spec.secrets.length > 0) rows.push({ label: 'Secrets', value: spec.secrets.map((s) => s.source).join(', ') });
   return rows;
 }
 
-/** The service's labels from its spec (not the container labels Baton adds). */
-export function specLabels(spec: Record<string, unknown>): Array<[string, string]> {
-  const labels = record(spec['labels']);
-  if (labels === null) return [];
-  return Object.entries(labels)
-    .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
-    .sort(([a], [b]) => a.localeCompare(b));
+/** The service's labels from its spec (not the container labels Baton adds), by name. */
+export function specLabels(spec: ServiceSpec): Array<[string, string]> {
+  return Object.entries(spec.labels).sort(([a], [b]) => a.localeCompare(b));
 }

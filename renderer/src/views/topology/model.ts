@@ -3,6 +3,7 @@
 // has converged to what was asked. Pure functions: no DOM, no React.
 import type { ClusterSnapshot, Host, HostUsage, ReplicaStatus, ServiceStatus } from '../../../../shared/api.ts';
 import { isConverged } from '../../../../shared/service-status.ts';
+import { hostReservation, type ReservedAmount } from '../hosts/reservation.ts';
 
 /** "shop/web": how the topology, the test hooks and `service.scale` name a service. */
 export function serviceKey(service: { stack: string; name: string }): string {
@@ -307,24 +308,21 @@ export interface Capacity {
   memoryReserved: number;
 }
 
+/** A bar's share: the reserved percent as a fraction, full at most (an over-reserved host shows full). */
+const barFraction = (amount: ReservedAmount): number | null => (amount.percent === null ? null : Math.min(1, amount.percent / 100));
+
+/** The host's reservation as the hosts table computes it (../hosts/reservation.ts), as bar shares. */
 export function hostCapacity(node: Pick<HostNode, 'host' | 'usage'>): Capacity {
-  const inv = node.host.inventory;
-  const cpusReserved = (node.usage?.nanoCpusReserved ?? 0) / 1e9;
-  const memoryReserved = node.usage?.memoryBytesReserved ?? 0;
+  const reservation = hostReservation(node.host, node.usage);
   return {
-    cpu: inv === null || inv.cpus === 0 ? null : Math.min(1, cpusReserved / inv.cpus),
-    memory: inv === null || inv.memoryBytes === 0 ? null : Math.min(1, memoryReserved / inv.memoryBytes),
-    cpusReserved,
-    memoryReserved,
+    cpu: barFraction(reservation.cpu),
+    memory: barFraction(reservation.memory),
+    cpusReserved: reservation.cpu.reserved,
+    memoryReserved: reservation.memory.reserved,
   };
 }
 
 /** A reservation bar's value in words: "40 % reserved", or "capacity unknown". */
 export function reservedText(fraction: number | null): string {
   return fraction === null ? 'capacity unknown' : `${Math.round(fraction * 100)} % reserved`;
-}
-
-/** 2 → "2", 0.5 → "0.5", 1.25 → "1.25". */
-export function formatCpus(cpus: number): string {
-  return String(Math.round(cpus * 100) / 100);
 }
