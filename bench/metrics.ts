@@ -8,13 +8,13 @@
 // log streams cost per request). Both run in this process; the figure is the process's CPU time
 // (process.cpuUsage) over the window, less the same window with neither running.
 //
-// The projection: cost = a·hosts + b·replicas, plus c·hosts·replicas while traffic moves. The last
-// term is real: every host's ingress has a server row for every replica of the routes it serves,
-// and a route's server rows are read on each host whose ingress sent it requests that second (an
-// idle route costs its backend's row only). b is the slope between 30 and 90 replicas on 3 hosts
-// with no traffic, a what is left; c is measured apart (a loop of `show stat` of the servers at two
-// pool sizes, on one host). The worst case, traffic on every route through every host each second,
-// is 50a + 1000b + 50,000c.
+// The projection is built from the parts, each measured alone in a loop on one host with the
+// collector stopped: per host a second, its backends read and its counter request; per replica, its
+// counters in the answer and the in-process work (parse, rates, frame, series: measured on a
+// synthetic 1,000 replicas on 50 hosts); per server row, what a route that moved costs (every host's
+// ingress has a row for every replica of the routes it serves, read on each host whose ingress
+// sent the route requests that second). The whole loop at 90 replicas is measured too, and
+// printed beside what the parts predict for it.
 import type { Duplex as DuplexT } from 'node:stream';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,11 +25,17 @@ import { IN_PROCESS } from '../electron/control-plane/api/caller.ts';
 import { labUp, type LabInfo } from '../test/lab/lab.ts';
 import { describeLoad, startLoad } from '../test/lab/load.ts';
 import { removeBatonLeftovers } from './ingress/baton.ts';
+import { parseStatCsv } from '../electron/control-plane/ingress/stat-csv.ts';
+import { CounterReader } from '../electron/control-plane/metrics/counter-reader.ts';
+import { parseCounters, type CounterTarget } from '../electron/control-plane/metrics/host-counters.ts';
+import { MetricsStore } from '../electron/control-plane/metrics/metrics-store.ts';
+import { buildFrame, type ContainerView } from '../electron/control-plane/metrics/frame.ts';
+import { containerRates, type Reading } from '../electron/control-plane/metrics/rates.ts';
 import { markdownTable, ratio } from './stats.ts';
 
 const PER_HOST = 30;
 const WINDOW_MS = 30_000;
-const STAT_LOOPS = 300;
+const LOOPS = 300;
 const LOAD_RATE = 1000;
 const STACK = `name: mbench
 services:
@@ -124,6 +130,77 @@ export function peerStreams(plane: ControlPlane): { stop: () => void; decoded: (
   };
 }
 
+/** CPU ms of `fn`, averaged over LOOPS runs one after the other. */
+async function loopMs(fn: () => Promise<unknown>): Promise<number> {
+  await fn();
+  const before = process.cpuUsage();
+  for (let i = 0; i < LOOPS; i++) await fn();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / LOOPS;
+}
+
+/** What one second of collection costs, part by part, on host m1 (the collector stopped). */
+async function componentCosts(plane: ControlPlane): Promise<{ backendsMs: number; serverRowMs: number; rows: number; counterFixedMs: number; counterPerReplicaMs: number; inProcessPerReplicaMs: number }> {
+  const api = plane.ingress.runtimeOf('m1');
+  if (!api) throw new Error('m1 has no ingress to read');
+  const session = api.session();
+  const engine = plane.hosts.link('m1').engine();
+  const reader = new CounterReader((script) => engine.hostStream(script));
+  try {
+    const backendsMs = await loopMs(async () => parseStatCsv(await session.command('show stat -1 2 -1')));
+    const rows = parseStatCsv(await session.command('show stat -1 4 -1')).filter((r) => r.svname.startsWith('r_')).length;
+    const serversMs = await loopMs(async () => parseStatCsv(await session.command('show stat -1 4 -1')));
+    const targets: CounterTarget[] = [];
+    for (const r of plane.reconciler.state.onHost('m1')) {
+      const pid = ((await engine.inspectContainer(r.id)) as { State?: { Pid?: number } } | null)?.State?.Pid;
+      if (pid) targets.push({ id: r.id, pid });
+    }
+    if (targets.length < 10) throw new Error(`only ${targets.length} replicas on m1 to read counters of`);
+    const few = targets.slice(0, 5);
+    const allMs = await loopMs(() => reader.read(targets, 5000));
+    const fewMs = await loopMs(() => reader.read(few, 5000));
+    const counterPerReplicaMs = Math.max(0, (allMs - fewMs) / (targets.length - few.length));
+    return {
+      backendsMs,
+      serverRowMs: Math.max(0, (serversMs - backendsMs) / rows),
+      rows,
+      counterFixedMs: Math.max(0, fewMs - few.length * counterPerReplicaMs),
+      counterPerReplicaMs,
+      inProcessPerReplicaMs: inProcessMs(1000, 50) / 1000,
+    };
+  } finally {
+    session.close();
+    reader.close();
+  }
+}
+
+/** CPU ms of one second's in-process work (parse, rates, frame, series) for a synthetic cluster. */
+function inProcessMs(replicaCount: number, hostCount: number): number {
+  const hex = (n: number) => n.toString(16).padStart(64, '0');
+  const replicas = Array.from({ length: replicaCount }, (_, i) => ({ id: hex(i + 1), name: `web-${i}`, host: `h${i % hostCount}`, stack: 'st', service: `svc${i % 50}` }));
+  const hosts = Array.from({ length: hostCount }, (_, i) => ({ name: `h${i}`, staleReason: null, capacity: { cpus: 4, memoryBytes: 8e9 } }));
+  const targets = replicas.map((r, i) => ({ id: r.id, pid: 100 + i }));
+  const store = new MetricsStore(null);
+  const prev = new Map<string, Reading>();
+  const pass = (t: number) => {
+    const parsed = parseCounters([`t ${t} ${t}.00`, ...targets.map((_, i) => `c ${i + 1} ${t * 1e7 + i} 2000000 16777216 1000 ${t * 500} ${t * 300}`)], targets);
+    const containers = new Map<string, ContainerView>();
+    for (const r of replicas) {
+      const c = parsed.containers.get(r.id)!;
+      if (c.kind !== 'counters') continue;
+      const cur: Reading = { atMs: t * 1000, counters: c.counters };
+      containers.set(r.id, { atMs: t * 1000, rates: containerRates(prev.get(r.id) ?? null, cur, { cpuCores: null, memoryBytes: null }), problem: null });
+      prev.set(r.id, cur);
+    }
+    store.record(buildFrame({ nowMs: 1_700_000_000_000 + t * 1000, replicas, hosts, containers, requests: new Map() }));
+  };
+  for (let t = 1; t <= 60; t++) pass(t);
+  const before = process.cpuUsage();
+  for (let t = 61; t <= 60 + LOOPS; t++) pass(t);
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / LOOPS;
+}
+
 export async function benchMetrics(): Promise<string> {
   const lab: LabInfo = await labUp({ hosts: 3 });
   await removeBatonLeftovers(lab);
@@ -157,16 +234,7 @@ export async function benchMetrics(): Promise<string> {
     plane.collector.stop();
     await new Promise((r) => setTimeout(r, 2000));
 
-    // c: the CPU of one `show stat` of the servers, at 90 rows and (after scaling) at 30, on one host
-    const statCpuMs = async (): Promise<number> => {
-      const api = plane.ingress.runtimeOf('m1');
-      if (!api) throw new Error('m1 has no ingress to read');
-      const before = process.cpuUsage();
-      for (let i = 0; i < STAT_LOOPS; i++) await api.showServerStat();
-      const used = process.cpuUsage(before);
-      return (used.user + used.system) / 1000 / STAT_LOOPS;
-    };
-    const stat90 = await statCpuMs();
+    const costs = await componentCosts(plane);
 
     const peer = peerStreams(plane);
     await new Promise((r) => setTimeout(r, 5000));
@@ -175,45 +243,36 @@ export async function benchMetrics(): Promise<string> {
     const decodedPerS = (peer.decoded() - d0) / (WINDOW_MS / 1000);
     peer.stop();
 
-    await call(plane, 'service.scale', { targets: [{ service: 'mbench/web', replicas: 30 }] });
-    const t1 = Date.now();
-    while (plane.reconciler.state.all().filter((r) => r.state === 'running').length > 30 || plane.ingress.runtimeOf('m1') === null) {
-      if (Date.now() - t1 > 120_000) throw new Error('did not scale down to 30 within 2 minutes');
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    await new Promise((r) => setTimeout(r, 10_000)); // the pools shrink to 30
-    const rows30 = (await plane.ingress.runtimeOf('m1')!.showServerStat()).filter((r) => r.svname.startsWith('r_')).length;
-    const idle30 = await cpuOver(WINDOW_MS);
-    plane.collector.start();
-    await new Promise((r) => setTimeout(r, 3000));
-    const ours30 = await cpuOver(WINDOW_MS);
-    plane.collector.stop();
-    await new Promise((r) => setTimeout(r, 2000));
-    const stat30 = await statCpuMs();
-
     const oursNet = Math.max(0, ours - idle);
-    const ours30Net = Math.max(0, ours30 - idle30);
     const peerNet = Math.max(0, theirs - idle);
-    // % of a core = ms of CPU per second / 10; one `show stat` per host a second
-    const c = Math.max(0, (stat90 - stat30) / (total - rows30)) / 10;
-    const b = Math.max(0, (oursNet - ours30Net) / (total - 30));
-    const a = Math.max(0, (ours30Net - 30 * b) / 3);
-    const projectedIdle = 50 * a + 1000 * b;
-    const projected = projectedIdle + 50 * 1000 * c;
+    // ms of CPU a second → % of one core: /10
+    const perHost = costs.backendsMs + costs.counterFixedMs;
+    const perReplica = costs.counterPerReplicaMs + costs.inProcessPerReplicaMs;
+    const at = (hosts: number, replicas: number) => (hosts * perHost + replicas * perReplica) / 10;
+    const projectedIdle = at(50, 1000);
+    const projected = projectedIdle + (50 * 1000 * costs.serverRowMs) / 10;
     // the peer's streams cost per replica only (one stream each, whatever the host count)
     const peerProjected = (peerNet / total) * 1000;
     const rows = [
-      ['idle (no collection), 90 replicas', `${idle.toFixed(2)} %`, '-', '-'],
-      ['ours, 90 replicas', `${ours.toFixed(2)} %`, `${oursNet.toFixed(2)} %`, `${projectedIdle.toFixed(1)} % (${projected.toFixed(1)} % with traffic on every route through every host)`],
-      ['idle (no collection), 30 replicas', `${idle30.toFixed(2)} %`, '-', '-'],
-      ['ours, 30 replicas', `${ours30.toFixed(2)} %`, `${ours30Net.toFixed(2)} %`, '-'],
-      [`ours, 90 replicas, ${LOAD_RATE} req/s through the ingress (request log streams)`, `${loaded.toFixed(2)} %`, `${Math.max(0, loaded - idle).toFixed(2)} %`, `+ ${(Math.max(0, loaded - ours) / LOAD_RATE * 1000).toFixed(2)} % per 1,000 req/s`],
-      ['peer: docker stats stream per replica, 90 replicas', `${theirs.toFixed(2)} %`, `${peerNet.toFixed(2)} %`, `${peerProjected.toFixed(1)} %`],
+      ['idle (no collection)', `${idle.toFixed(2)} %`, '-', '-'],
+      ['ours: the whole loop', `${ours.toFixed(2)} %`, `${oursNet.toFixed(2)} % (the parts below predict ${at(3, total).toFixed(2)} %)`, `${projectedIdle.toFixed(1)} % (${projected.toFixed(1)} % with traffic on every route through every host)`],
+      [`ours with ${LOAD_RATE} req/s through the ingress (request log streams)`, `${loaded.toFixed(2)} %`, `${Math.max(0, loaded - idle).toFixed(2)} %`, `+ ${(Math.max(0, loaded - ours) / LOAD_RATE * 1000).toFixed(2)} % per 1,000 req/s`],
+      ['peer: docker stats stream per replica', `${theirs.toFixed(2)} %`, `${peerNet.toFixed(2)} %`, `${peerProjected.toFixed(1)} %`],
+    ];
+    const parts = [
+      ['a host: its backends read (`show stat -1 2 -1` on the held-open session)', `${costs.backendsMs.toFixed(3)} ms`],
+      ['a host: its counter request, less its replicas', `${costs.counterFixedMs.toFixed(3)} ms`],
+      ['a replica: its counters in the answer', `${costs.counterPerReplicaMs.toFixed(4)} ms`],
+      ['a replica: parse, rates, frame, series (1,000 replicas / 50 hosts in process)', `${costs.inProcessPerReplicaMs.toFixed(4)} ms`],
+      [`a server row of a route that moved (read at ${costs.rows} rows)`, `${costs.serverRowMs.toFixed(4)} ms`],
     ];
     return [
       `metrics: control plane CPU (% of one core) over ${WINDOW_MS / 1000} s, on 3 hosts; ours had ${fresh}/${total} fresh in its last frame (${p95s} with a p95 under load: ${describeLoad(loadResult)}), the peer decoded ${decodedPerS.toFixed(0)} stats/s${peer.problem() ? ` (${peer.problem()})` : ''}`,
       markdownTable(['method', 'process CPU', 'less idle', 'projected 1,000 replicas / 50 hosts'], rows),
-      `model: a = ${a.toFixed(3)} % per host, b = ${b.toFixed(4)} % per replica, c = ${(c * 1000).toFixed(4)} % per 1,000 host·replica (one show stat of the servers: ${stat90.toFixed(2)} ms CPU at ${total} rows, ${stat30.toFixed(2)} ms at ${rows30}); projection 50a + 1000b = ${projectedIdle.toFixed(1)} %, + 50,000c = ${projected.toFixed(1)} %`,
+      '',
+      `the parts, CPU a second each (loops of ${LOOPS} on host m1):`,
+      markdownTable(['part', 'CPU'], parts),
+      `projection: 50 × ${perHost.toFixed(3)} ms + 1,000 × ${perReplica.toFixed(4)} ms = ${projectedIdle.toFixed(1)} % of a core; with traffic through every host on every route, + 50,000 × ${costs.serverRowMs.toFixed(4)} ms = ${projected.toFixed(1)} %`,
       `peer/ours at 90 replicas: ${oursNet > 0 ? ratio(peerNet, oursNet) : 'n/a'}; projected: ${projected > 0 ? ratio(peerProjected, projected) : 'n/a'}`,
     ].join('\n');
   } finally {

@@ -70,6 +70,8 @@ export class HostIngress {
   private imageMissing = false;
   private endpointsLoaded = false;
   private stateValue: IngressState = 'starting';
+  /** Counts the workers this ingress has had (a start, each reload): a connection held open stays with the worker it reached. */
+  private workerGeneration = 0;
   private failure: string | null = null;
   private failureSaid: string | null = null;
   /** Endpoint containers here, by "stack/service" → config hash. */
@@ -296,6 +298,12 @@ export class HostIngress {
     // the new worker answers on the admin socket a moment later; runtime steps right after a
     // reload would reach the old one
     await new Promise((r) => setTimeout(r, 300));
+    this.workerGeneration++;
+  }
+
+  /** Changes when a new worker serves (a start, a reload): long-lived Runtime API connections are opened again then. */
+  get generation(): number {
+    return this.workerGeneration;
   }
 
   private async start(engine: Engine, id: string): Promise<void> {
@@ -306,6 +314,7 @@ export class HostIngress {
       this.fail(`the ingress on ${this.host} stopped right after it started (exit code ${info?.State?.ExitCode ?? '?'}); see docker logs ${INGRESS_CONTAINER} on ${this.host}`);
       throw new Error(`ingress did not stay up on ${this.host}`);
     }
+    this.workerGeneration++;
     this.deps.events.append({ kind: 'ingress.started', host: this.host, message: `the ingress is serving on ${this.host}` });
   }
 

@@ -95,6 +95,12 @@ export class Ingress {
     return h && h.state === 'ready' ? h.runtime() : null;
   }
 
+  /** Which worker the host's ingress runs (changes at each start and reload); null without a ready ingress. */
+  generationOf(host: string): number | null {
+    const h = this.perHost.get(host);
+    return h && h.state === 'ready' ? h.generation : null;
+  }
+
   poolState(replicaId: string): PoolState {
     if (this.draining.has(replicaId)) return 'draining';
     const name = serverName(replicaId);

@@ -15,9 +15,11 @@
 import type { Duplex } from 'node:stream';
 import { BatonError } from '../../../shared/errors.ts';
 import type { RuntimeStep } from './runtime-plan.ts';
-import { parseStatCsv, type StatRow } from './stat-csv.ts';
+import { readAnswer, RuntimeApiError, type DuplexOpener } from './runtime-answer.ts';
+import { RuntimeSession } from './runtime-session.ts';
 
-export type DuplexOpener = () => Promise<Duplex>;
+export { readAnswer, RuntimeApiError, type DuplexOpener };
+import { parseStatCsv, type StatRow } from './stat-csv.ts';
 
 export interface RuntimeApiOptions {
   /** Deadline of one command, from opening the stream to the peer's close (default 5 s). */
@@ -28,29 +30,10 @@ export interface RuntimeApiOptions {
   removeRetryMs?: number;
 }
 
-/** HAProxy refused a command, or the exchange failed; names the command, never more than it. */
-export class RuntimeApiError extends Error {
-  constructor(readonly command: string, readonly answer: string, message: string) {
-    super(message);
-    this.name = 'RuntimeApiError';
-  }
-}
-
-const SEVERITY = /^\[([0-7])\]: /;
-
-/** The answer without the severity command's own empty answer and the level prefix; or the refusal. */
-export function readAnswer(command: string, raw: string): string {
-  // `set severity-output` answers with an empty line of its own, first.
-  const answer = raw.startsWith('\n') ? raw.slice(1) : raw;
-  const first = answer.split('\n', 1)[0] ?? '';
-  const level = SEVERITY.exec(first);
-  const message = level === null ? first : first.slice(level[0].length);
-  const refused =
-    (level !== null && Number(level[1]) <= 3) || // emerg … err
-    message.startsWith('Unknown command') ||
-    (level !== null && Number(level[1]) === 4 && /^Invalid |problem converting/.test(message));
-  if (refused) throw new RuntimeApiError(command, answer, `HAProxy refused "${command}": ${message.replace(/[:,]? but maybe one of the following.*$/, '').trim()}`);
-  return level === null ? answer : message + answer.slice(first.length);
+/** `show stat <iid> 4 -1` (the servers of one proxy) for each iid, as one line of `;`-joined commands, built from integers only. */
+export function serverStatLine(iids: readonly number[]): string {
+  for (const iid of iids) if (!Number.isInteger(iid) || iid <= 0) throw new Error(`not a proxy id: ${iid}`);
+  return iids.map((iid) => `show stat ${iid} 4 -1`).join('; ');
 }
 
 /** A command is one line: `;` or a newline would run what follows as commands of their own. */
@@ -180,9 +163,13 @@ export class RuntimeApi {
    */
   async showServerStatOf(iids: readonly number[]): Promise<StatRow[]> {
     if (iids.length === 0) return [];
-    for (const iid of iids) if (!Number.isInteger(iid) || iid <= 0) throw new Error(`not a proxy id: ${iid}`);
-    const line = iids.map((iid) => `show stat ${iid} 4 -1`).join('; ');
+    const line = serverStatLine(iids);
     return parseStatCsv(readAnswer(line, await this.exchange(line)));
+  }
+
+  /** A connection kept open for many commands (runtime-session.ts), for a caller that asks every second. */
+  session(): RuntimeSession {
+    return new RuntimeSession(this.open, { timeoutMs: this.timeoutMs, maxBytes: this.maxBytes });
   }
 
   /** The server's row, or null when the backend has no such server. */

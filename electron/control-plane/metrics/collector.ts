@@ -1,6 +1,7 @@
 // The metrics loop: once a second, per ready host and in parallel, one request to the host's
 // counter script for every running replica's cgroup counters (counter-reader.ts, host-counters.ts;
-// the script runs as long as the host is connected) and one `show stat` of its ingress's servers, beside a
+// the script runs as long as the host is connected) and a `show stat` of its ingress (on a connection held
+// open: runtime-session.ts), its backends and the servers of those that moved, beside a
 // stream per host of its ingress's request log for the response-time percentiles
 // (request-log-streams.ts); the readings turned into rates (rates.ts, ingress-requests.ts),
 // assembled into a frame (frame.ts)
@@ -8,7 +9,9 @@
 // before is stale this second: its replicas get no values.
 import type { HostManager } from '../hosts/host-manager.ts';
 import type { Ingress } from '../ingress/ingress.ts';
-import type { RuntimeApi } from '../ingress/runtime-api.ts';
+import { serverStatLine, type RuntimeApi } from '../ingress/runtime-api.ts';
+import type { RuntimeSession } from '../ingress/runtime-session.ts';
+import { parseStatCsv, type StatRow } from '../ingress/stat-csv.ts';
 import type { Logger } from '../log.ts';
 import type { ClusterState } from '../reconcile/cluster-state.ts';
 import { buildFrame, type ContainerView, type HostView } from './frame.ts';
@@ -63,6 +66,8 @@ export class MetricsCollector {
   private readonly intervalMs: number;
   private readonly requestLog: RequestLogStreams;
   private readonly counters = new Map<string, CounterReader>();
+  /** Per host: the admin connection the ingress is read on, and the worker generation it reached. */
+  private readonly admin = new Map<string, { generation: number; session: RuntimeSession }>();
   /** After stop(): a pass still out opens no counter script. */
   private stopped = false;
 
@@ -85,6 +90,8 @@ export class MetricsCollector {
     this.requestLog.closeAll();
     for (const r of this.counters.values()) r.close();
     this.counters.clear();
+    for (const a of this.admin.values()) a.session.close();
+    this.admin.clear();
   }
 
   get running(): boolean {
@@ -100,6 +107,11 @@ export class MetricsCollector {
       if (linked.has(host)) continue;
       reader.close(); // the host was removed
       this.counters.delete(host);
+    }
+    for (const [host, a] of this.admin) {
+      if (linked.has(host)) continue;
+      a.session.close();
+      this.admin.delete(host);
     }
     const deadline = new Promise<void>((r) => setTimeout(r, Math.max(100, this.intervalMs - 100)).unref());
     const reads = links.map(async (link) => {
@@ -137,7 +149,7 @@ export class MetricsCollector {
       } catch {
         api = null; // its session closed since the state was read: the stream goes, and comes back with the host
       }
-      this.requestLog.keep(link.name, api, moved);
+      this.requestLog.keep(link.name, api, moved, this.deps.ingress.generationOf(link.name));
     }
     // a host not read this second keeps its older reading to measure the next interval from
     for (const [h, r] of this.ingressCur) this.ingressPrev.set(h, r);
@@ -207,12 +219,24 @@ export class MetricsCollector {
 
   private async readIngress(host: string): Promise<void> {
     const api = this.deps.ingress.runtimeOf(host);
-    if (!api) return;
+    const generation = this.deps.ingress.generationOf(host);
+    if (!api || generation === null) return;
+    let admin = this.admin.get(host);
+    if (!admin || admin.generation !== generation) {
+      // a new worker serves: the connection held open stays with the old one (and keeps it alive)
+      admin?.session.close();
+      this.admin.delete(host);
+      if (this.stopped) return;
+      admin = { generation, session: api.session() };
+      this.admin.set(host, admin);
+    }
     try {
       // backends first; servers only of the backends that moved (ingress-requests.ts serverReads)
-      const backends = await api.showBackendStat();
+      const backends = parseStatCsv(await admin.session.command('show stat -1 2 -1'));
       const { read, carried } = serverReads(this.ingressPrev.get(host), backends);
-      const rows = read.length > MAX_PROXIES_A_LINE ? await api.showServerStat() : [...carried, ...(await api.showServerStatOf(read.map((b) => b.iid!)))];
+      let rows: StatRow[];
+      if (read.length > MAX_PROXIES_A_LINE) rows = parseStatCsv(await admin.session.command('show stat -1 4 -1'));
+      else rows = read.length === 0 ? carried : [...carried, ...parseStatCsv(await admin.session.command(serverStatLine(read.map((b) => b.iid!))))];
       this.ingressCur.set(host, { atMs: Date.now(), rows, backends });
     } catch (err) {
       this.deps.log.debug({ host, err: (err as Error).message }, 'metrics: show stat failed');

@@ -1,8 +1,9 @@
 // One stream per host of its ingress's request log (`show events <ring> -w -n` over the Runtime
 // API, through the host's link), its lines counted into the collector's latency window. A stream
 // that ends or fails is opened again at the next second. After a reload the stream stays with the
-// old worker, which takes no new requests: a host whose counters moved while its stream said
-// nothing for a while is re-opened on the worker that serves now.
+// old worker, which takes no new requests (and keeps it alive): a stream is opened again when the
+// ingress's worker generation changes, and when the host's counters moved while its stream said
+// nothing for a while (a reload this control plane did not do).
 import { REQUEST_RING } from '../ingress/ingress-config.ts';
 import type { RuntimeApi } from '../ingress/runtime-api.ts';
 import type { Logger } from '../log.ts';
@@ -16,6 +17,8 @@ interface HostStream {
   ended: boolean;
   openedMs: number;
   lastLineMs: number;
+  /** The ingress worker generation it was opened on. */
+  generation: number | null;
 }
 
 export class RequestLogStreams {
@@ -28,15 +31,16 @@ export class RequestLogStreams {
    * Called once a second per host: opens the host's stream when it has none (or its old one ended
    * or went quiet while `requestsMoved`); closes it when the host has no ingress to read.
    */
-  keep(host: string, api: RuntimeApi | null, requestsMoved: boolean, nowMs = Date.now()): void {
+  keep(host: string, api: RuntimeApi | null, requestsMoved: boolean, generation: number | null = null, nowMs = Date.now()): void {
     const cur = this.streams.get(host);
     if (!api) {
       if (cur) this.close(host);
       return;
     }
-    if (cur && !cur.ended && !(requestsMoved && nowMs - Math.max(cur.openedMs, cur.lastLineMs) > QUIET_MS)) return;
+    const reloaded = cur !== undefined && generation !== null && cur.generation !== generation;
+    if (cur && !cur.ended && !reloaded && !(requestsMoved && nowMs - Math.max(cur.openedMs, cur.lastLineMs) > QUIET_MS)) return;
     if (cur) this.close(host);
-    const s: HostStream = { close: () => {}, ended: false, openedMs: nowMs, lastLineMs: 0 };
+    const s: HostStream = { close: () => {}, ended: false, openedMs: nowMs, lastLineMs: 0, generation };
     this.streams.set(host, s);
     s.close = api.stream(
       `show events ${REQUEST_RING} -w -n`,
