@@ -236,6 +236,8 @@ export async function benchMetrics(): Promise<string> {
 
     const costs = await componentCosts(plane);
 
+    // idle again right before the peer: other work on the machine drifts over minutes
+    const idlePeer = await cpuOver(WINDOW_MS);
     const peer = peerStreams(plane);
     await new Promise((r) => setTimeout(r, 5000));
     const d0 = peer.decoded();
@@ -244,7 +246,7 @@ export async function benchMetrics(): Promise<string> {
     peer.stop();
 
     const oursNet = Math.max(0, ours - idle);
-    const peerNet = Math.max(0, theirs - idle);
+    const peerNet = Math.max(0, theirs - idlePeer);
     // ms of CPU a second → % of one core: /10
     const perHost = costs.backendsMs + costs.counterFixedMs;
     const perReplica = costs.counterPerReplicaMs + costs.inProcessPerReplicaMs;
@@ -257,6 +259,7 @@ export async function benchMetrics(): Promise<string> {
       ['idle (no collection)', `${idle.toFixed(2)} %`, '-', '-'],
       ['ours: the whole loop', `${ours.toFixed(2)} %`, `${oursNet.toFixed(2)} % (the parts below predict ${at(3, total).toFixed(2)} %)`, `${projectedIdle.toFixed(1)} % (${projected.toFixed(1)} % with traffic on every route through every host)`],
       [`ours with ${LOAD_RATE} req/s through the ingress (request log streams)`, `${loaded.toFixed(2)} %`, `${Math.max(0, loaded - idle).toFixed(2)} %`, `+ ${(Math.max(0, loaded - ours) / LOAD_RATE * 1000).toFixed(2)} % per 1,000 req/s`],
+      ['idle, right before the peer', `${idlePeer.toFixed(2)} %`, '-', '-'],
       ['peer: docker stats stream per replica', `${theirs.toFixed(2)} %`, `${peerNet.toFixed(2)} %`, `${peerProjected.toFixed(1)} %`],
     ];
     const parts = [
