@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { BatonEvent, ServiceStatus } from '../../shared/api.ts';
+import type { RolloutStatus } from '../../shared/rollout.ts';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockerCli, killHost, readLab, reviveHost, type LabInfo } from '../lab/lab.ts';
@@ -270,6 +271,15 @@ describe('a host restarted while the control plane is down', () => {
   test('its ingress comes back by itself with the same pools, though /run was emptied', async () => {
     const { home, userHome } = t;
     const clusterId = t.plane.store.settings.get('cluster_id')!;
+    // settled first: a change of the test before may still be rolling out (an extra replica of the
+    // new revision up), and with the control plane down it would stay so
+    await until(
+      'web settled at 6 replicas of one revision',
+      async () => (await call(t.plane, 'rollout.status', { service: 'web' })) as RolloutStatus,
+      (r) => r.updated === 6 && r.old === 0 && r.healthy === 6 && !['rolling', 'paused', 'rolling-back'].includes(r.phase),
+      90_000,
+    );
+    await allServingThroughAll(6);
     await t.plane.stop();
     try {
       await killHost(lab.hosts[2]!.name, 'process');
