@@ -15,9 +15,13 @@ import { adminSocket, INGRESS_PATHS, routeSocket, type HostIngressModel, type In
 
 /** The ring each HTTP request is logged into (see request-log.ts), and its size in bytes. */
 export const REQUEST_RING = 'baton_requests';
-const REQUEST_RING_BYTES = 1024 * 1024;
-/** Server name, then its response time in ms (%Tr: request sent → response headers; -1 when none came). */
-export const REQUEST_LOG_FORMAT = '%s %Tr';
+/** About 1,100 lines: the last second's requests up to that rate, and a sample of the newest ones past it. */
+const REQUEST_RING_BYTES = 32 * 1024;
+/**
+ * Server name, its response time in ms (%Tr: request sent → response headers; -1 when none came),
+ * and the worker's request counter (%rt), which tells lines read once from new ones.
+ */
+export const REQUEST_LOG_FORMAT = '%s %Tr %rt';
 
 /** How long an old worker may keep serving its connections after a reload (hard-stop-after). */
 export const DEFAULT_GRACE_MS = 30_000;
@@ -114,8 +118,9 @@ export function renderIngressConfig(model: HostIngressModel, opts: RenderOptions
     '  nbthread 1',
     '',
     // Every HTTP request's server response time, for the metrics' percentiles (show stat has only
-    // averages): a line per request into a ring in memory, which the control plane reads as a
-    // stream (`show events … -w`). Bounded: when nobody reads, the oldest lines are overwritten.
+    // averages): a line per request into a ring in memory, which the control plane reads once a
+    // second while requests come (`show events …`, the whole ring: a few packets over the link,
+    // where a stream of it is a packet per request). Bounded: the oldest lines are overwritten.
     `ring ${REQUEST_RING}`,
     '  format raw',
     '  maxlen 256',

@@ -99,50 +99,6 @@ export class RuntimeApi {
     });
   }
 
-  /**
-   * Runs a command that goes on answering (`show events <ring> -w`): each complete line to
-   * `onLine` as it comes, until `close()` or the peer closes (then `onEnd`, with the reason when it
-   * failed). A line longer than `maxBytes` ends the stream: HAProxy's own lines are far shorter.
-   */
-  stream(line: string, onLine: (text: string) => void, onEnd: (err: Error | null) => void): { close: () => void } {
-    checkLine(line);
-    let stream: Duplex | null = null;
-    let closed = false;
-    let rest = '';
-    const end = (err: Error | null) => {
-      if (closed) return;
-      closed = true;
-      stream?.destroy();
-      onEnd(err);
-    };
-    this.open().then(
-      (s) => {
-        if (closed) {
-          s.destroy();
-          return;
-        }
-        stream = s;
-        s.setEncoding?.('utf8');
-        s.on('data', (chunk: string) => {
-          rest += chunk;
-          let nl: number;
-          while ((nl = rest.indexOf('\n')) !== -1) {
-            const text = rest.slice(0, nl);
-            rest = rest.slice(nl + 1);
-            if (text !== '') onLine(text);
-          }
-          if (rest.length > this.maxBytes) end(new RuntimeApiError(line, '', `The Runtime API stream "${line}" sent a line of more than ${this.maxBytes} bytes.`));
-        });
-        s.on('end', () => end(null));
-        s.on('close', () => end(null));
-        s.on('error', (err: Error) => end(new RuntimeApiError(line, '', `The Runtime API stream "${line}" failed: ${err.message}`)));
-        s.write(`${line}\n`);
-      },
-      (err: unknown) => end(new RuntimeApiError(line, '', `The Runtime API stream "${line}" could not reach the admin socket: ${err instanceof Error ? err.message : String(err)}`)),
-    );
-    return { close: () => end(null) };
-  }
-
   async showStat(): Promise<StatRow[]> {
     return parseStatCsv(await this.command('show stat'));
   }

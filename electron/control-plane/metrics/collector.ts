@@ -1,15 +1,14 @@
 // The metrics loop: once a second, per ready host and in parallel, one request to the host's
 // counter script for every running replica's cgroup counters (counter-reader.ts, host-counters.ts;
 // the script runs as long as the host is connected) and a `show stat` of its ingress (on a connection held
-// open: runtime-session.ts), its backends and the servers of those that moved, beside a
-// stream per host of its ingress's request log for the response-time percentiles
-// (request-log-streams.ts); the readings turned into rates (rates.ts, ingress-requests.ts),
-// assembled into a frame (frame.ts)
-// and handed to the metrics store. A host whose read fails or is still running from the second
+// open: runtime-session.ts), its backends, the servers of those that moved and, while requests came,
+// its request log for the response-time percentiles (request-log-reader.ts); the readings turned
+// into rates (rates.ts, ingress-requests.ts), assembled into a frame (frame.ts) and handed to the
+// metrics store. A host whose read fails or is still running from the second
 // before is stale this second: its replicas get no values.
 import type { HostManager } from '../hosts/host-manager.ts';
 import type { Ingress } from '../ingress/ingress.ts';
-import { serverStatLine, type RuntimeApi } from '../ingress/runtime-api.ts';
+import { serverStatLine } from '../ingress/runtime-api.ts';
 import type { RuntimeSession } from '../ingress/runtime-session.ts';
 import { parseStatCsv, type StatRow } from '../ingress/stat-csv.ts';
 import type { Logger } from '../log.ts';
@@ -18,7 +17,7 @@ import { buildFrame, type ContainerView, type HostView } from './frame.ts';
 import { CounterReader } from './counter-reader.ts';
 import { requestSamples, serverReads, type IngressReading } from './ingress-requests.ts';
 import type { MetricsStore } from './metrics-store.ts';
-import { RequestLogStreams } from './request-log-streams.ts';
+import { RequestLogReader } from './request-log-reader.ts';
 import { containerRates, cpuLimitCores, type Limits, type Reading } from './rates.ts';
 
 export interface CollectorDeps {
@@ -47,13 +46,6 @@ interface InspectLike {
   HostConfig?: { NanoCpus?: number | null; CpuQuota?: number | null; CpuPeriod?: number | null; Memory?: number | null };
 }
 
-/** Requests this ingress has sent to replicas, over every route. */
-function requestTotal(reading: IngressReading): number {
-  let n = 0;
-  for (const r of reading.rows) if (r.type === 'server' && r.svname.startsWith('r_')) n += r.reqTot ?? r.stot;
-  return n;
-}
-
 export class MetricsCollector {
   private timer: NodeJS.Timeout | null = null;
   private readonly known = new Map<string, Known>();
@@ -64,7 +56,7 @@ export class MetricsCollector {
   private readonly ingressPrev = new Map<string, IngressReading>();
   private ingressCur = new Map<string, IngressReading>();
   private readonly intervalMs: number;
-  private readonly requestLog: RequestLogStreams;
+  private readonly requestLog = new RequestLogReader();
   private readonly counters = new Map<string, CounterReader>();
   /** Per host: the admin connection the ingress is read on, and the worker generation it reached. */
   private readonly admin = new Map<string, { generation: number; session: RuntimeSession }>();
@@ -73,7 +65,6 @@ export class MetricsCollector {
 
   constructor(private readonly deps: CollectorDeps, opts: CollectorOptions = {}) {
     this.intervalMs = opts.intervalMs ?? 1000;
-    this.requestLog = new RequestLogStreams(deps.log);
   }
 
   start(): void {
@@ -87,7 +78,6 @@ export class MetricsCollector {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.stopped = true;
-    this.requestLog.closeAll();
     for (const r of this.counters.values()) r.close();
     this.counters.clear();
     for (const a of this.admin.values()) a.session.close();
@@ -112,6 +102,7 @@ export class MetricsCollector {
       if (linked.has(host)) continue;
       a.session.close();
       this.admin.delete(host);
+      this.requestLog.forget(host);
     }
     const deadline = new Promise<void>((r) => setTimeout(r, Math.max(100, this.intervalMs - 100)).unref());
     const reads = links.map(async (link) => {
@@ -136,20 +127,6 @@ export class MetricsCollector {
     for (const [server, sample] of requests) {
       const l = latency.get(server);
       if (l) requests.set(server, { ...sample, responseMsP50: l.p50, responseMsP95: l.p95, responseMsP99: l.p99 });
-    }
-    for (const link of links) {
-      const cur = this.ingressCur.get(link.name);
-      const prev = this.ingressPrev.get(link.name);
-      const moved = cur !== undefined && prev !== undefined && requestTotal(cur) !== requestTotal(prev);
-      // stopped while this pass ran: no stream is opened any more
-      if (this.timer === null) break;
-      let api: RuntimeApi | null = null;
-      try {
-        api = link.state === 'ready' || link.state === 'draining' ? this.deps.ingress.runtimeOf(link.name) : null;
-      } catch {
-        api = null; // its session closed since the state was read: the stream goes, and comes back with the host
-      }
-      this.requestLog.keep(link.name, api, moved, this.deps.ingress.generationOf(link.name));
     }
     // a host not read this second keeps its older reading to measure the next interval from
     for (const [h, r] of this.ingressCur) this.ingressPrev.set(h, r);
@@ -238,6 +215,8 @@ export class MetricsCollector {
       if (read.length > MAX_PROXIES_A_LINE) rows = parseStatCsv(await admin.session.command('show stat -1 4 -1'));
       else rows = read.length === 0 ? carried : [...carried, ...parseStatCsv(await admin.session.command(serverStatLine(read.map((b) => b.iid!))))];
       this.ingressCur.set(host, { atMs: Date.now(), rows, backends });
+      // the request log's new lines, for the percentiles: only while requests came (a backend moved)
+      await this.requestLog.read(host, admin.session, generation, read.length > 0);
     } catch (err) {
       this.deps.log.debug({ host, err: (err as Error).message }, 'metrics: show stat failed');
     }

@@ -1,6 +1,7 @@
 // Response-time percentiles per replica, pure. Every host's ingress logs each HTTP request it
-// answered (the server it went to and that server's response time, `%s %Tr`) into a ring that the
-// collector reads as a stream; the lines of one interval, from every host, are counted here per
+// answered (the server it went to, that server's response time and the worker's request counter,
+// `%s %Tr %rt`) into a ring that the collector reads whole once a second; the lines not seen
+// before (newLines), from every host, are counted here per
 // server and turned into percentiles when the interval closes. A replica is served by every
 // host's ingress, so its percentiles are over the requests of all of them together, not an
 // average of per-host figures (percentiles don't average).
@@ -21,12 +22,40 @@ const MAX_MS = 60_000;
 
 /** One log line → the server and its response time; null for lines that are no replica's answer. */
 export function parseRequestLine(text: string): { server: string; ms: number } | null {
-  const space = text.indexOf(' ');
-  if (space <= 2 || !text.startsWith('r_')) return null; // <NOSRV>, a mesh server, or not ours
-  const ms = Number(text.slice(space + 1).trim());
+  const [server, tr] = text.trim().split(' ');
+  if (server === undefined || tr === undefined || server.length <= 2 || !server.startsWith('r_')) return null; // <NOSRV>, a mesh server, or not ours
+  const ms = Number(tr);
   // -1: no response came (the request failed or was aborted); it has no response time
   if (!Number.isInteger(ms) || ms < 0) return null;
-  return { server: text.slice(0, space), ms: Math.min(ms, MAX_MS) };
+  return { server, ms: Math.min(ms, MAX_MS) };
+}
+
+/** A line's request counter (its last field), or null. */
+function counterOf(text: string): number | null {
+  // server, response time, counter: a line of two fields is an older format's, with no counter
+  const fields = text.trim().split(' ');
+  const field = fields[2];
+  if (fields.length !== 3 || field === undefined || !/^\d{1,15}$/.test(field)) return null;
+  return Number(field);
+}
+
+/**
+ * The ring's lines that came after the counter `after` (the last one taken from this worker; -1
+ * for a worker read before with nothing in its ring), and the new last counter. With `after` null
+ * (a worker not read before) nothing is taken: what the ring holds then is from before this
+ * reader, of no second it measures. A ring whose newest counter is below `after` is another
+ * worker's (one restarted without a reload this reader was told of): all of it is new.
+ */
+export function newLines(ring: string, after: number | null): { lines: string[]; last: number | null } {
+  const parsed: { line: string; n: number }[] = [];
+  for (const line of ring.split('\n')) {
+    const n = counterOf(line);
+    if (n !== null) parsed.push({ line, n });
+  }
+  const newest = parsed.reduce((m, p) => Math.max(m, p.n), -1);
+  if (after === null) return { lines: [], last: newest };
+  const from = newest < after ? -1 : after;
+  return { lines: parsed.filter((p) => p.n > from).map((p) => p.line), last: Math.max(from, newest) };
 }
 
 /** Nearest-rank percentile of a histogram (value → count) of `total` values. */
