@@ -498,6 +498,16 @@ describe('the desktop app in Chromium', { timeout: 15 * 60_000 }, () => {
       await page.waitForURL(/#\/events$/, { timeout: 5_000 });
       await page.getByText(/scaled/).first().waitFor();
       await screenshot(page, 'events');
+      // one line an event, alike runs folded: a filter by kind leaves only that kind's lines
+      const kinds = page.getByLabel('Filter by kind');
+      const groups = (await kinds.locator('option').allTextContents()).filter((o) => o !== 'any');
+      assert.ok(groups.includes('replica'), `the kinds to filter by name the replicas' events: ${groups.join(', ')}`);
+      await kinds.selectOption('replica');
+      await eventually('only replica events listed', async () => {
+        const listed = await page.getByTestId('event-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind') ?? ''));
+        return listed.length > 0 && listed.every((k) => k.startsWith('replica.')) ? true : undefined;
+      }, 5_000);
+      await kinds.selectOption('');
     }));
 
   it('shows a lost control plane, disables its controls, and reconnects by itself', () =>
