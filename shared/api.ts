@@ -12,6 +12,7 @@ import { ImageInfo, ImageNeed, ImagePushChunk, ImagePushParams } from './images.
 import { MetricSeries, MetricsFrame } from './metrics.ts';
 import { AutoscaleStatus } from './autoscale.ts';
 import { EVENT_KINDS, type OtherEventKind } from './events.ts';
+import { MAX_REPLICAS } from './stack.ts';
 import type { ServiceSpec } from './stack.ts';
 
 // The renderer imports only types from here (and zod-free modules such as ./host-name.ts): zod's
@@ -370,7 +371,7 @@ export const ScaleParams = z
         z
           .object({
             service: ServiceRef,
-            replicas: z.number().int().min(0).max(1000),
+            replicas: z.number().int().min(0).max(MAX_REPLICAS),
             /**
              * Drag-to-scale onto a host: new replicas go to this host while it can take them (a
              * preference, kept with the service; the scheduler still refuses an infeasible host).

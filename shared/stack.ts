@@ -2,6 +2,9 @@
 // the one shape the scheduler, the reconciler and the renderer work with. The parser turns a
 // Compose file into this; nothing downstream reads Compose YAML.
 
+/** A service's replicas are at most this many, from a file, `baton scale` or the autoscaler: a count past it is a slip (1e9), and placing it would take long. */
+export const MAX_REPLICAS = 1000;
+
 export type Protocol = 'tcp' | 'udp';
 
 export interface PortSpec {

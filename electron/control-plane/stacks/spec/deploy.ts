@@ -1,10 +1,12 @@
 // deploy: replicas, mode, resources, restart_policy, placement, update_config, rollback_config.
+import { MAX_REPLICAS } from '../../../../shared/stack.ts';
 import type { Placement, Resources, RestartPolicy, UpdatePolicy } from '../../../../shared/stack.ts';
 import { DEFAULT_REPLICAS, anyPlacement, defaultRestartPolicy, defaultUpdatePolicy, noResources } from './defaults.ts';
 import { readPlacement } from './placement.ts';
 import type { Path } from './problems.ts';
 import type { SpecContext } from './spec-context.ts';
 import { isDict, readBytes, readChoice, readDuration, readInt, readNanoCpus, readNumber } from './values.ts';
+
 
 export interface Deploy {
   replicas: number;
@@ -48,7 +50,7 @@ export function readDeploy(ctx: SpecContext, path: Path, value: unknown): Deploy
     problems.error([...path, 'endpoint_mode'], `\`endpoint_mode: ${String(value.endpoint_mode)}\` is not supported: Baton always balances a service's traffic through its ingress (like vip)`);
   }
   if (value.replicas !== undefined) {
-    const replicas = readInt(problems, [...path, 'replicas'], value.replicas, { min: 0 });
+    const replicas = readInt(problems, [...path, 'replicas'], value.replicas, { min: 0, max: MAX_REPLICAS });
     if (replicas !== undefined) {
       deploy.replicas = replicas;
       deploy.replicasGiven = true;

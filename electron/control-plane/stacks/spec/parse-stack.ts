@@ -114,7 +114,9 @@ export function parseStackFile(input: ParseInput): ParseResult {
   const schemaPaths = reportSchemaErrors(composeSchemaErrors(data), data, schema);
   const rules = new ProblemList(file, locator);
   const built = build(input, data, rules, locator, readFile);
-  const said = schemaPaths.map(dotted).filter((s) => s !== '');
+  // and where interpolating a value failed: its text then is not what the file means
+  const interpolationFailed = problems.items.filter((p) => p.severity === 'error' && p.path !== '').map((p) => p.path);
+  const said = [...schemaPaths.map(dotted).filter((s) => s !== ''), ...interpolationFailed];
   const extra = rules.items.filter((p) => !said.some((s) => p.path === s || p.path.startsWith(`${s}.`)));
 
   const all = sortProblems([...problems.items, ...schema.items, ...extra], file);

@@ -12,6 +12,8 @@ export interface Place {
 /** Finds where a path is in the source; `key` asks for the key of a map entry rather than its value. */
 export interface Locator {
   place(path: Path, at: 'key' | 'value'): Place;
+  /** The scalar at the path as the file writes it (quotes included), when there is one. */
+  rawScalar?(path: Path): string | null;
 }
 
 export function dotted(path: Path): string {
@@ -29,6 +31,8 @@ export interface ProblemOptions {
   placeAt?: Path;
   /** A place in another file (an env_file). */
   elsewhere?: { file: string; line: number; column: number };
+  /** The character of the value it is about (0 = its first): placed there, past an opening quote. */
+  within?: number;
 }
 
 export class ProblemList {
@@ -62,7 +66,11 @@ export class ProblemList {
       this.items.push({ file, line, column, path: dotted(path), message: withPath(path, message), severity });
       return;
     }
-    const place = this.locator?.place(options.placeAt ?? path, options.at ?? 'value') ?? { line: 0, column: 0 };
+    let place = this.locator?.place(options.placeAt ?? path, options.at ?? 'value') ?? { line: 0, column: 0 };
+    if (options.within !== undefined && place.line > 0) {
+      const raw = this.locator?.rawScalar?.(path) ?? '';
+      place = { line: place.line, column: place.column + options.within + (raw.startsWith('"') || raw.startsWith("'") ? 1 : 0) };
+    }
     this.addAt(severity, path, place, message);
   }
 }

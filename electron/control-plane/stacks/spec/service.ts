@@ -1,4 +1,5 @@
 // One service of the file → ServiceSpec: every key mapped, refused or ignored with a reason.
+import { checkImageRef } from './image-ref.ts';
 import type { Resources, ServiceSpec } from '../../../../shared/stack.ts';
 import { DEFAULT_STOP_GRACE_PERIOD_MS, defaultRestartPolicy } from './defaults.ts';
 import { readDeploy, restartFromServiceKey } from './deploy.ts';
@@ -50,7 +51,12 @@ export function readService(ctx: SpecContext, stack: string, name: string, servi
   }
 
   let image = '';
-  if (typeof service.image === 'string' && service.image.trim() !== '') image = service.image.trim();
+  if (typeof service.image === 'string' && service.image.trim() !== '') {
+    image = service.image.trim();
+    const bad = checkImageRef(image);
+    // control characters are shown as "?" in the message: the character itself is named in it
+    if (bad) problems.error(at('image'), `"${[...image.slice(0, 120)].map((c) => (c < ' ' || c === '\x7f' ? '?' : c)).join('')}" ${bad.message}`, { within: bad.at + (service.image.length - service.image.trimStart().length) });
+  }
   else if (service.build === undefined) {
     problems.error(at('image'), '`image` is required: Baton runs images, it does not build them', service.image === undefined ? { placeAt: path, at: 'key' } : {});
   }

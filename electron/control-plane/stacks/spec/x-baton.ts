@@ -1,5 +1,6 @@
 // Baton's own extensions, `x-baton:` on a service (autoscale, rollout) and at the top level
 // (placement_strategy), validated with zod; each problem is placed at its line.
+import { MAX_REPLICAS } from '../../../../shared/stack.ts';
 import { z } from 'zod';
 import type { AutoscalePolicy } from '../../../../shared/stack.ts';
 import type { Path, ProblemList } from './problems.ts';
@@ -52,7 +53,7 @@ const DURATION = 'must be a duration like "30s", "5m" or "0s"';
 const autoscaleSchema = z
   .strictObject({
     min: value(asInt(1), 'must be a whole number of replicas, at least 1 (use deploy.replicas: 0 to stop a service)').optional(),
-    max: value(asInt(1), 'must be a whole number of replicas, at least 1'),
+    max: value((v) => { const n = asInt(1)(v); return n !== null && n <= MAX_REPLICAS ? n : null; }, `must be a whole number of replicas, from 1 to ${MAX_REPLICAS}`),
     cpu: value(asPositive, 'must be a CPU target per replica, like "70%" or 70 (percent of one CPU)').optional(),
     rps: value(asPositive, 'must be a request rate per replica, like 100').optional(),
     tolerance: value((v) => {

@@ -9,15 +9,108 @@ export interface YamlSource {
   lineCounter: LineCounter;
 }
 
+/** A stack file past this is refused before it is parsed: the largest real ones are tens of kB. */
+export const MAX_STACK_FILE_BYTES = 2 * 1024 * 1024;
+/** Collections nested deeper than this are refused (Compose files nest a handful of levels). */
+export const MAX_NESTING = 64;
+
 export function parseYaml(text: string, file: string): { source: YamlSource; problems: SpecProblem[] } {
   const lineCounter = new LineCounter();
-  // Compose files use `<<: *defaults` merge keys; YAML 1.2 needs them asked for.
-  const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: true, uniqueKeys: true });
+  const refused = (line: number, column: number, message: string) => ({
+    source: { text: '', doc: parseDocument(''), lineCounter: new LineCounter() },
+    problems: [{ file, line, column, path: '', message, severity: 'error' as const }],
+  });
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_STACK_FILE_BYTES) {
+    return refused(1, 1, `the file is ${(bytes / 1024 / 1024).toFixed(1)} MiB: a stack file may be at most ${MAX_STACK_FILE_BYTES / 1024 / 1024} MiB (put large configuration in config or secret files, which have their own limits)`);
+  }
+  // a deep flow nesting ([[[[…) overflows the YAML library's recursion: said as what it is, first
+  const deep = flowNestingBeyond(text, MAX_NESTING);
+  if (deep !== null) {
+    const place = lineAndColumn(text, deep);
+    return refused(place.line, place.column, `YAML syntax: collections nested more than ${MAX_NESTING} levels deep here (a stack file nests a handful)`);
+  }
+  // Compose files use `<<: *defaults` merge keys; YAML 1.2 needs them asked for. The library's own
+  // unique-key check compares each key with every key before it (quadratic in a map's size): keys
+  // are checked here instead, with a set per map.
+  const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: true, uniqueKeys: false });
   const problems = [
     ...doc.errors.map((e) => yamlProblem(e, file, 'error')),
     ...doc.warnings.map((e) => yamlProblem(e, file, 'warning')),
   ];
+  if (doc.errors.length === 0) problems.push(...duplicateKeys(doc, lineCounter, file));
   return { source: { text, doc, lineCounter }, problems };
+}
+
+/** The offset where `[`/`{` flow collections first nest past `limit`, outside quotes and comments; or null. */
+function flowNestingBeyond(text: string, limit: number): number | null {
+  let depth = 0;
+  let quote: string | null = null;
+  let comment = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (comment) {
+      if (c === '\n') comment = false;
+      continue;
+    }
+    if (quote !== null) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) comment = true;
+    else if (c === '[' || c === '{') {
+      if (++depth > limit) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return null;
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
+}
+
+/**
+ * Keys written twice in one map, each placed at its second writing, in one pass with a set per map
+ * (walked without recursion, so no nesting overflows it), and nesting past MAX_NESTING. Merge keys
+ * (`<<`) may repeat.
+ */
+function duplicateKeys(doc: Document.Parsed, lineCounter: LineCounter, file: string): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const stack: { node: AnyNode; depth: number }[] = [{ node: doc.contents, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if ((isMap(node) || isSeq(node)) && depth >= MAX_NESTING) {
+      const { line, col } = lineCounter.linePos(node.range?.[0] ?? 0);
+      return [{ file, line, column: col, path: '', message: `YAML syntax: collections nested more than ${MAX_NESTING} levels deep here (a stack file nests a handful)`, severity: 'error' }];
+    }
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = isScalar(pair.key) ? String(pair.key.value) : null;
+        if (key !== null && key !== '<<') {
+          if (seen.has(key)) {
+            const at = (pair.key as Node).range?.[0] ?? 0;
+            const { line, col } = lineCounter.linePos(at);
+            problems.push({ file, line, column: col, path: '', message: `YAML syntax: Map keys must be unique: "${key}" is written twice in this map`, severity: 'error' });
+          }
+          seen.add(key);
+        }
+        stack.push({ node: pair.value as AnyNode, depth: depth + 1 });
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push({ node: item as AnyNode, depth: depth + 1 });
+    }
+  }
+  return problems;
 }
 
 function yamlProblem(e: YAMLError, file: string, severity: SpecProblem['severity']): SpecProblem {
