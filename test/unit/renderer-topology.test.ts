@@ -23,6 +23,7 @@ import {
   hostCapacity,
   replicaDimmed,
   replicaLook,
+  revisionMarks,
   requestActive,
   serviceKey,
   unknownText,
@@ -624,4 +625,16 @@ test('details words: spec summary, durations, resources, labels', () => {
   assert.equal(formatAgo('2025-01-01T09:00:00.000Z', now), '3 h ago');
   assert.equal(formatAgo(null, now), '—');
   assert.equal(serviceKey({ stack: 'shop', name: 'web' }), 'shop/web');
+});
+
+test('mid-rollout, replicas are marked old or new by revision; a service on one revision is not marked', () => {
+  const old = replica('shop', 'web', 1, 'web-1', { revision: 1, current: false });
+  const fresh = replica('shop', 'web', 2, 'web-2');
+  const api = replica('shop', 'api', 1, 'web-1');
+  const marks = revisionMarks([old, fresh, api]);
+  assert.deepEqual([...marks], [[old.name, 'old'], [fresh.name, 'new']]);
+  assert.equal(revisionMarks([fresh, api]).size, 0);
+  const model = buildTopology({ ...snapshot(), replicas: [old, fresh] });
+  assert.equal(model.hostsByName.get('web-1')!.marks.get(old.name), 'old', 'each host knows its replicas’ marks');
+  assert.notEqual(model.hostsByName.get('web-2')!.signature, buildTopology({ ...snapshot(), replicas: [fresh] }).hostsByName.get('web-2')!.signature, 'a mark changes the group');
 });

@@ -11,7 +11,7 @@ import { formatBytes } from '../hosts/format.ts';
 import { chipOffset, type ChipMetrics, type GroupBox } from './layout.ts';
 import { CHIP_LOOK, SQUARE_LOOK } from './looks.ts';
 import { formatCpus } from '../hosts/reservation.ts';
-import { hostCapacity, reservedText, LOOK_LABELS, replicaDimmed, replicaLook, replicaServiceKey, type HostNode } from './model.ts';
+import { hostCapacity, reservedText, LOOK_LABELS, replicaDimmed, replicaLook, replicaServiceKey, type HostNode, type RevisionMark } from './model.ts';
 
 const STATE: Record<HostState, { label: string; dot: string; border: string; text: string }> = {
   ready: { label: 'Ready', dot: 'bg-emerald-500', border: 'border-zinc-200 dark:border-zinc-800', text: 'text-zinc-500 dark:text-zinc-400' },
@@ -104,7 +104,7 @@ export const HostGroup = memo(function HostGroup({ node, box, chip, needle, sele
         </p>
       ) : (
         replicas.map((replica, index) => (
-          <Chip key={replica.name} replica={replica} position={chipOffset(box, index, chip)} chip={chip} dim={replicaDimmed(needle, replica)} selected={replica.name === selectedReplica} />
+          <Chip key={replica.name} replica={replica} mark={node.marks.get(replica.name) ?? null} position={chipOffset(box, index, chip)} chip={chip} dim={replicaDimmed(needle, replica)} selected={replica.name === selectedReplica} />
         ))
       )}
     </div>
@@ -143,7 +143,7 @@ export function ReservationMeter({ fraction, label }: { fraction: number | null;
   return <Meter percent={(fraction ?? 0) * 100} valueText={reservedText(fraction)} label={label} />;
 }
 
-function Chip({ replica, position, chip, dim, selected }: { replica: ReplicaStatus; position: { x: number; y: number }; chip: ChipMetrics; dim: boolean; selected: boolean }) {
+function Chip({ replica, mark, position, chip, dim, selected }: { replica: ReplicaStatus; mark: RevisionMark | null; position: { x: number; y: number }; chip: ChipMetrics; dim: boolean; selected: boolean }) {
   const look = replicaLook(replica);
   const title = `${replica.name} · ${look === 'unknown' ? `Unknown: host ${replica.host} is unreachable (Docker said ${replica.health === 'none' ? replica.state : replica.health} last)` : LOOK_LABELS[look]}${replica.current ? '' : ` · revision ${replica.revision}, not the current one`}`;
   const common = {
@@ -155,6 +155,8 @@ function Chip({ replica, position, chip, dim, selected }: { replica: ReplicaStat
     'data-status': replica.status,
     'data-host': replica.host,
     'data-selected': selected ? '' : undefined,
+    'data-revision': replica.revision,
+    'data-revision-mark': mark ?? undefined,
     title,
     style: { left: position.x, top: position.y, width: chip.w, height: chip.h },
   };
@@ -166,7 +168,13 @@ function Chip({ replica, position, chip, dim, selected }: { replica: ReplicaStat
     'data-selected:outline-2 data-selected:outline-offset-1 data-selected:outline-solid data-selected:outline-indigo-600 dark:data-selected:outline-indigo-400',
     'data-removing:opacity-30',
   );
-  const outdated = !replica.current && <span className="absolute -top-0.5 -right-0.5 size-1.5 rounded-full bg-violet-500 ring-1 ring-white dark:ring-zinc-900" />;
+  // Mid-rollout, a stripe along the chip's foot says which revision it runs: old violet, new sky.
+  const outdated = (
+    <>
+      {!replica.current && <span className="absolute -top-0.5 -right-0.5 size-1.5 rounded-full bg-violet-500 ring-1 ring-white dark:ring-zinc-900" />}
+      {mark !== null && <span className={cx('absolute inset-x-0.5 bottom-0 h-[3px] rounded-full', mark === 'old' ? 'bg-violet-500' : 'bg-sky-500')} />}
+    </>
+  );
   if (!chip.labelled) {
     return (
       <div {...common} className={cx(shared, 'rounded-[3px]', SQUARE_LOOK[look])}>
