@@ -638,3 +638,10 @@ test('mid-rollout, replicas are marked old or new by revision; a service on one 
   assert.equal(model.hostsByName.get('web-1')!.marks.get(old.name), 'old', 'each host knows its replicas’ marks');
   assert.notEqual(model.hostsByName.get('web-2')!.signature, buildTopology({ ...snapshot(), replicas: [fresh] }).hostsByName.get('web-2')!.signature, 'a mark changes the group');
 });
+
+test('a replica going from the pool to draining redraws its host group', () => {
+  const serving = replica('shop', 'web', 1, 'web-1', { pool: 'serving' });
+  const draining = { ...serving, pool: 'draining' as const };
+  const sig = (r: ReplicaStatus) => buildTopology({ ...snapshot(), replicas: [r] }).hostsByName.get('web-1')!.signature;
+  assert.notEqual(sig(serving), sig(draining));
+});

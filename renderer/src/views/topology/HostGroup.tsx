@@ -11,7 +11,7 @@ import { formatBytes } from '../hosts/format.ts';
 import { chipOffset, type ChipMetrics, type GroupBox } from './layout.ts';
 import { CHIP_LOOK, SQUARE_LOOK } from './looks.ts';
 import { formatCpus } from '../hosts/reservation.ts';
-import { hostCapacity, reservedText, LOOK_LABELS, replicaDimmed, replicaLook, replicaServiceKey, type HostNode, type RevisionMark } from './model.ts';
+import { hostCapacity, reservedText, LOOK_LABELS, replicaDimmed, replicaLook, replicaServiceKey, type HostNode, type RevisionMark, POOL_LABELS } from './model.ts';
 
 const STATE: Record<HostState, { label: string; dot: string; border: string; text: string }> = {
   ready: { label: 'Ready', dot: 'bg-emerald-500', border: 'border-zinc-200 dark:border-zinc-800', text: 'text-zinc-500 dark:text-zinc-400' },
@@ -145,7 +145,7 @@ export function ReservationMeter({ fraction, label }: { fraction: number | null;
 
 function Chip({ replica, mark, position, chip, dim, selected }: { replica: ReplicaStatus; mark: RevisionMark | null; position: { x: number; y: number }; chip: ChipMetrics; dim: boolean; selected: boolean }) {
   const look = replicaLook(replica);
-  const title = `${replica.name} · ${look === 'unknown' ? `Unknown: host ${replica.host} is unreachable (Docker said ${replica.health === 'none' ? replica.state : replica.health} last)` : LOOK_LABELS[look]}${replica.current ? '' : ` · revision ${replica.revision}, not the current one`}`;
+  const title = `${replica.name} · ${look === 'unknown' ? `Unknown: host ${replica.host} is unreachable (Docker said ${replica.health === 'none' ? replica.state : replica.health} last)` : LOOK_LABELS[look]}${replica.current ? '' : ` · revision ${replica.revision}, not the current one`}${replica.pool !== undefined ? ` · ${POOL_LABELS[replica.pool]}` : ''}`;
   const common = {
     'data-testid': 'replica',
     'data-replica': replica.name,
@@ -156,6 +156,7 @@ function Chip({ replica, mark, position, chip, dim, selected }: { replica: Repli
     'data-host': replica.host,
     'data-selected': selected ? '' : undefined,
     'data-revision': replica.revision,
+    'data-pool': replica.pool,
     'data-revision-mark': mark ?? undefined,
     title,
     style: { left: position.x, top: position.y, width: chip.w, height: chip.h },
@@ -167,6 +168,9 @@ function Chip({ replica, mark, position, chip, dim, selected }: { replica: Repli
     'data-linked:outline-2 data-linked:outline-offset-1 data-linked:outline-solid data-linked:outline-indigo-500/70 dark:data-linked:outline-indigo-400/70',
     'data-selected:outline-2 data-selected:outline-offset-1 data-selected:outline-solid data-selected:outline-indigo-600 dark:data-selected:outline-indigo-400',
     'data-removing:opacity-30',
+    // the ingress's view: a draining replica dashed, one out of the pools greyed
+    replica.pool === 'draining' && !selected && 'outline-2 outline-offset-1 outline-dashed outline-amber-500',
+    replica.pool === 'out' && replica.status !== 'stopped' && 'grayscale',
   );
   // Mid-rollout, a stripe along the chip's foot says which revision it runs: old violet, new sky.
   const outdated = (

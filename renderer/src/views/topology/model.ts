@@ -59,6 +59,13 @@ export interface HostNode {
 
 export type RevisionMark = 'old' | 'new';
 
+/** How a replica stands with the ingress, in words for its chip's title (none where no ingress runs). */
+export const POOL_LABELS: Record<NonNullable<ReplicaStatus['pool']>, string> = {
+  serving: 'in the ingress pool',
+  draining: 'draining out of the ingress pool',
+  out: 'out of the ingress pool',
+};
+
 /**
  * While a service's replicas span revisions (a rollout or a rollback running), each is marked as
  * the desired revision's or an older one's, so the topology colours them apart; otherwise none.
@@ -122,7 +129,7 @@ function hostSignature(host: Host, usage: HostUsage | null, replicas: readonly R
     usage === null ? '-' : `${usage.nanoCpusReserved}/${usage.memoryBytesReserved}`,
     host.kind,
   ];
-  for (const r of replicas) parts.push(`${r.name}:${r.state}:${r.health}:${r.current ? 1 : 0}:${r.hostReady ? 1 : 0}:${r.revision}`);
+  for (const r of replicas) parts.push(`${r.name}:${r.state}:${r.health}:${r.current ? 1 : 0}:${r.hostReady ? 1 : 0}:${r.revision}:${r.pool ?? '-'}`);
   return parts.join('|');
 }
 
