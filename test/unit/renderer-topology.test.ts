@@ -11,7 +11,7 @@ import { serviceSpec } from './fixtures/service-spec.ts';
 import { hostReservation } from '../../renderer/src/views/hosts/reservation.ts';
 import type { ConnectionState } from '../../renderer/src/api/transport.ts';
 import { clampReplicas, countFromDrag, dropHint, dropIntent, passedThreshold, sliderMax } from '../../renderer/src/views/topology/drag.ts';
-import { formatAgo, formatDuration, formatNanoCpus, specLabels, specSummary } from '../../renderer/src/views/topology/format.ts';
+import { formatAgo, formatDuration, formatNanoCpus, requestsByHost, requestsText, specLabels, specSummary } from '../../renderer/src/views/topology/format.ts';
 import { eventConcerns, InspectLoader, selectionId } from '../../renderer/src/views/topology/inspect.ts';
 import { chipOffset, CHIP_COMPACT, CHIP_NORMAL, chooseChips, GROUP, hitHost, layoutHosts, linkPath, screenRects, servicePaths } from '../../renderer/src/views/topology/layout.ts';
 import {
@@ -644,4 +644,10 @@ test('a replica going from the pool to draining redraws its host group', () => {
   const draining = { ...serving, pool: 'draining' as const };
   const sig = (r: ReplicaStatus) => buildTopology({ ...snapshot(), replicas: [r] }).hostsByName.get('web-1')!.signature;
   assert.notEqual(sig(serving), sig(draining));
+});
+
+test("a host's ingress figure: requests/s from a metrics frame, worded short", () => {
+  const frame = { time: '2025-01-01T00:00:00Z', replicas: [], hosts: [{ host: 'a', requests: { perSec: 12.4 } }, { host: 'b', requests: null }] } as unknown as Parameters<typeof requestsByHost>[0];
+  assert.deepEqual([...requestsByHost(frame)], [['a', 12.4]]);
+  assert.deepEqual([0, 2.5, 12.4, 3400, 25_000].map(requestsText), ['0 req/s', '2.5 req/s', '12 req/s', '3.4k req/s', '25k req/s']);
 });

@@ -11,6 +11,7 @@ import { formatBytes } from '../hosts/format.ts';
 import { chipOffset, type ChipMetrics, type GroupBox } from './layout.ts';
 import { CHIP_LOOK, SQUARE_LOOK } from './looks.ts';
 import { formatCpus } from '../hosts/reservation.ts';
+import { requestsText } from './format.ts';
 import { hostCapacity, reservedText, LOOK_LABELS, replicaDimmed, replicaLook, replicaServiceKey, type HostNode, type RevisionMark, POOL_LABELS } from './model.ts';
 
 const STATE: Record<HostState, { label: string; dot: string; border: string; text: string }> = {
@@ -38,6 +39,8 @@ export interface HostGroupProps {
   selected: boolean;
   /** The selected replica when it runs on this host, else null. */
   selectedReplica: string | null;
+  /** Requests/s its replicas serve (the metrics stream), null when unknown. */
+  requestsPerSec: number | null;
 }
 
 function sameProps(a: HostGroupProps, b: HostGroupProps): boolean {
@@ -51,11 +54,12 @@ function sameProps(a: HostGroupProps, b: HostGroupProps): boolean {
     a.chip === b.chip &&
     a.needle === b.needle &&
     a.selected === b.selected &&
-    a.selectedReplica === b.selectedReplica
+    a.selectedReplica === b.selectedReplica &&
+    a.requestsPerSec === b.requestsPerSec
   );
 }
 
-export const HostGroup = memo(function HostGroup({ node, box, chip, needle, selected, selectedReplica }: HostGroupProps) {
+export const HostGroup = memo(function HostGroup({ node, box, chip, needle, selected, selectedReplica, requestsPerSec }: HostGroupProps) {
   const { host, replicas } = node;
   const state = STATE[host.state];
   return (
@@ -92,7 +96,12 @@ export const HostGroup = memo(function HostGroup({ node, box, chip, needle, sele
               local
             </span>
           )}
-          <span className="ml-auto shrink-0 text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400">
+          {requestsPerSec !== null && (
+            <span data-testid="host-requests" className="ml-auto shrink-0 rounded bg-sky-50 px-1 text-[10px] text-sky-700 tabular-nums dark:bg-sky-500/10 dark:text-sky-300" title={`Ingress: ${requestsText(requestsPerSec)} served by replicas on ${host.name}`}>
+              {requestsText(requestsPerSec)}
+            </span>
+          )}
+          <span className={cx(requestsPerSec === null && 'ml-auto', 'shrink-0 text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400')}>
             {replicas.length} {replicas.length === 1 ? 'replica' : 'replicas'}
           </span>
         </div>
