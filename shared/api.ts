@@ -593,6 +593,8 @@ export const methods = {
   'events.list': { params: EventsListParams, result: z.array(BatonEvent) },
   'stack.apply': { params: StackApplyParams, result: StackPlan },
   'stack.list': { params: Empty, result: z.array(StackSummary) },
+  /** The Compose file as last applied (its ${VAR}s as written): what an edit in the app starts from. */
+  'stack.source': { params: z.object({ name: z.string().min(1) }).strict(), result: z.object({ name: z.string(), file: z.string().nullable(), source: z.string() }) },
   /** `volumes`: also remove the volumes the stack made, once its replicas are gone (external ones are kept). */
   'stack.remove': {
     params: z.object({ name: z.string().min(1), volumes: z.boolean().optional() }).strict(),

@@ -98,5 +98,7 @@ export const RevisionEntry = z.object({
   current: z.boolean(),
   /** What changed from the revision before it (none for the first kept). */
   changes: z.array(RevisionChange),
+  /** Its spec as readable text (YAML, environment values as digests), for a line diff between any two. */
+  text: z.string(),
 });
 export type RevisionEntry = z.infer<typeof RevisionEntry>;

@@ -11,7 +11,7 @@ import { serviceSpec } from './fixtures/service-spec.ts';
 import { hostReservation } from '../../renderer/src/views/hosts/reservation.ts';
 import type { ConnectionState } from '../../renderer/src/api/transport.ts';
 import { clampReplicas, countFromDrag, dropHint, dropIntent, passedThreshold, sliderMax } from '../../renderer/src/views/topology/drag.ts';
-import { formatAgo, formatDuration, formatNanoCpus, specLabels, specSummary } from '../../renderer/src/views/topology/format.ts';
+import { formatAgo, formatDuration, formatNanoCpus, requestsByHost, requestsText, specLabels, specSummary } from '../../renderer/src/views/topology/format.ts';
 import { eventConcerns, InspectLoader, selectionId } from '../../renderer/src/views/topology/inspect.ts';
 import { chipOffset, CHIP_COMPACT, CHIP_NORMAL, chooseChips, GROUP, hitHost, layoutHosts, linkPath, screenRects, servicePaths } from '../../renderer/src/views/topology/layout.ts';
 import {
@@ -23,6 +23,7 @@ import {
   hostCapacity,
   replicaDimmed,
   replicaLook,
+  revisionMarks,
   requestActive,
   serviceKey,
   unknownText,
@@ -624,4 +625,29 @@ test('details words: spec summary, durations, resources, labels', () => {
   assert.equal(formatAgo('2025-01-01T09:00:00.000Z', now), '3 h ago');
   assert.equal(formatAgo(null, now), '—');
   assert.equal(serviceKey({ stack: 'shop', name: 'web' }), 'shop/web');
+});
+
+test('mid-rollout, replicas are marked old or new by revision; a service on one revision is not marked', () => {
+  const old = replica('shop', 'web', 1, 'web-1', { revision: 1, current: false });
+  const fresh = replica('shop', 'web', 2, 'web-2');
+  const api = replica('shop', 'api', 1, 'web-1');
+  const marks = revisionMarks([old, fresh, api]);
+  assert.deepEqual([...marks], [[old.name, 'old'], [fresh.name, 'new']]);
+  assert.equal(revisionMarks([fresh, api]).size, 0);
+  const model = buildTopology({ ...snapshot(), replicas: [old, fresh] });
+  assert.equal(model.hostsByName.get('web-1')!.marks.get(old.name), 'old', 'each host knows its replicas’ marks');
+  assert.notEqual(model.hostsByName.get('web-2')!.signature, buildTopology({ ...snapshot(), replicas: [fresh] }).hostsByName.get('web-2')!.signature, 'a mark changes the group');
+});
+
+test('a replica going from the pool to draining redraws its host group', () => {
+  const serving = replica('shop', 'web', 1, 'web-1', { pool: 'serving' });
+  const draining = { ...serving, pool: 'draining' as const };
+  const sig = (r: ReplicaStatus) => buildTopology({ ...snapshot(), replicas: [r] }).hostsByName.get('web-1')!.signature;
+  assert.notEqual(sig(serving), sig(draining));
+});
+
+test("a host's ingress figure: requests/s from a metrics frame, worded short", () => {
+  const frame = { time: '2025-01-01T00:00:00Z', replicas: [], hosts: [{ host: 'a', requests: { perSec: 12.4 } }, { host: 'b', requests: null }] } as unknown as Parameters<typeof requestsByHost>[0];
+  assert.deepEqual([...requestsByHost(frame)], [['a', 12.4]]);
+  assert.deepEqual([0, 2.5, 12.4, 3400, 25_000].map(requestsText), ['0 req/s', '2.5 req/s', '12 req/s', '3.4k req/s', '25k req/s']);
 });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReplicaDetail, type ReplicaStatus } from '../../shared/api.ts';
-import { replicaDetail, specForClients } from '../../electron/control-plane/stacks/inspect.ts';
+import { replicaDetail, revisionText, specForClients } from '../../electron/control-plane/stacks/inspect.ts';
 import { serviceSpec } from './fixtures/service-spec.ts';
 
 const status: ReplicaStatus = {
@@ -58,4 +58,14 @@ test('a spec for clients: environment values hidden, everything else as the revi
   assert.equal(shown['image'], 'shop/web:7');
   assert.ok(!JSON.stringify(shown).includes('sk-live'));
   assert.equal(spec.environment['API_KEY'], 'sk-live-123', 'the stored spec is untouched');
+});
+
+test("a revision's text: YAML with environment values as digests, so a change shows and the value does not", () => {
+  const one = revisionText(serviceSpec({ environment: { API_KEY: 'sk-live-123' }, image: 'shop/web:1' }));
+  const two = revisionText(serviceSpec({ environment: { API_KEY: 'sk-live-456' }, image: 'shop/web:1' }));
+  assert.match(one, /^image: shop\/web:1$/m);
+  assert.match(one, /API_KEY: "?\[hidden\] [0-9a-f]{8}"?/);
+  assert.ok(!one.includes('sk-live') && !two.includes('sk-live'));
+  assert.notEqual(one, two, 'a changed value changes its line');
+  assert.equal(one, revisionText(serviceSpec({ environment: { API_KEY: 'sk-live-123' }, image: 'shop/web:1' })), 'the same spec, the same text');
 });

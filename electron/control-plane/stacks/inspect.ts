@@ -1,5 +1,7 @@
 // What service.inspect and replica.inspect show a client, pure: a revision's spec with nothing
 // sensitive in it, and a replica's live Docker inspect reduced to what the contract names.
+import { createHash } from 'node:crypto';
+import { stringify } from 'yaml';
 import { z } from 'zod';
 import type { BatonEvent, ReplicaDetail, ReplicaStatus } from '../../../shared/api.ts';
 import { replicaCondition } from '../../../shared/service-status.ts';
@@ -16,6 +18,17 @@ export const HIDDEN_VALUE = '[hidden]';
 export function specForClients(spec: ServiceSpec): ServiceSpec {
   const environment = Object.fromEntries(Object.keys(spec.environment).map((name) => [name, HIDDEN_VALUE]));
   return { ...spec, environment };
+}
+
+/**
+ * A revision's spec as text for the history's line diff: the spec for clients as YAML, each
+ * environment value replaced by a short digest of it, so a change shows without the value.
+ */
+export function revisionText(spec: ServiceSpec): string {
+  const environment = Object.fromEntries(
+    Object.entries(spec.environment).map(([name, value]) => [name, `${HIDDEN_VALUE} ${createHash('sha256').update(`${name}=${value}`).digest('hex').slice(0, 8)}`]),
+  );
+  return stringify({ ...spec, environment }, { sortMapEntries: true, aliasDuplicateObjects: false });
 }
 
 export function replicaStatus(r: ObservedReplica, hostReady: boolean, current: boolean): ReplicaStatus {

@@ -10,6 +10,7 @@ import type { HostManager } from '../hosts/host-manager.ts';
 import type { Reconciler } from '../reconcile/reconciler.ts';
 import { serviceKey } from '../reconcile/replica.ts';
 import { countReplicas, DEFAULT_PROGRESS_DEADLINE_MS, rollbackRecord, waitingFor } from '../reconcile/rollout.ts';
+import { revisionText } from './inspect.ts';
 import { placeReplicas } from '../scheduler/place-replicas.ts';
 import type { Store } from '../store/store.ts';
 import { diffSpecs } from './spec-diff.ts';
@@ -58,6 +59,7 @@ export class RolloutService {
       createdAt: r.createdAt,
       current: r.revision === desired.revision,
       changes: i === 0 ? [] : diffSpecs(revisions[i - 1]!.spec, r.spec),
+      text: revisionText(r.spec),
     }));
   }
 

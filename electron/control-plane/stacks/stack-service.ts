@@ -250,6 +250,15 @@ export class StackService {
     return stacks.listStacks().map((s) => ({ name: s.name, file: s.file, services: stacks.listServices(s.name).map((x) => x.name), updatedAt: s.updatedAt }));
   }
 
+  /** The Compose file as last applied, for a client that edits it into the next revision. */
+  source(name: string): { name: string; file: string | null; source: string } {
+    const { stacks } = this.deps.store;
+    const stack = stacks.getStack(name);
+    const source = stack === null ? null : stacks.getSource(name);
+    if (stack === null || source === null) throw new BatonError('NOT_FOUND', `There is no stack named ${name}. See the stacks with: baton stack ls`, { stack: name });
+    return { name, file: stack.file, source };
+  }
+
   remove(name: string): { name: string; services: string[] } {
     const { stacks } = this.deps.store;
     if (!stacks.getStack(name)) throw new BatonError('NOT_FOUND', `There is no stack named ${name}. See the stacks with: baton stack ls`, { stack: name });

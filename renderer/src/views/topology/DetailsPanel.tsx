@@ -22,6 +22,7 @@ import { convergence, hostCapacity, LOOK_LABELS, replicaLook, type TopologyModel
 import { InspectLoader, selectionId, type InspectState, type Selection } from './inspect.ts';
 import type { ServiceAction } from './scale-actions.ts';
 import { ServiceControls } from './ServiceControls.tsx';
+import { RolloutSection } from '../rollout/RolloutSection.tsx';
 import { ConvergenceLine } from './ServiceList.tsx';
 
 const NO_ACTION: ServiceAction = { request: null, error: null };
@@ -269,21 +270,14 @@ function ServiceDetails({ detail, model, action, connected, onSelect, onScale, o
         <ReplicaList replicas={live?.replicas ?? []} show="host" onSelect={onSelect} />
       </Section>
 
-      {/* Rolling updates will add their progress and controls to this section. */}
-      <Section title="Revisions">
-        <ol className="flex flex-col gap-1">
-          {revisions.map((r) => (
-            <li key={r.revision} className="flex items-center gap-2 text-[12px]">
-              <span className={cx('w-10 font-medium tabular-nums', r.revision === status.revision ? 'text-indigo-600 dark:text-indigo-400' : 'text-zinc-500')}>
-                rev {r.revision}
-              </span>
-              <span className="text-zinc-500" title={r.createdAt}>
-                {formatAgo(r.createdAt)}
-              </span>
-              {r.revision === status.revision && <span className="ml-auto rounded bg-indigo-50 px-1.5 text-[11px] text-indigo-700 dark:bg-indigo-500/10 dark:text-indigo-300">desired</span>}
-            </li>
-          ))}
-        </ol>
+      <Section title="Rollout">
+        <RolloutSection
+          service={key}
+          image={detail.spec.image}
+          replicas={status.desired}
+          environment={Object.keys(detail.spec.environment)}
+          connected={connected}
+        />
       </Section>
 
       <Section title="Recent events">

@@ -11,7 +11,8 @@ import { formatBytes } from '../hosts/format.ts';
 import { chipOffset, type ChipMetrics, type GroupBox } from './layout.ts';
 import { CHIP_LOOK, SQUARE_LOOK } from './looks.ts';
 import { formatCpus } from '../hosts/reservation.ts';
-import { hostCapacity, reservedText, LOOK_LABELS, replicaDimmed, replicaLook, replicaServiceKey, type HostNode } from './model.ts';
+import { requestsText } from './format.ts';
+import { hostCapacity, reservedText, LOOK_LABELS, replicaDimmed, replicaLook, replicaServiceKey, type HostNode, type RevisionMark, POOL_LABELS } from './model.ts';
 
 const STATE: Record<HostState, { label: string; dot: string; border: string; text: string }> = {
   ready: { label: 'Ready', dot: 'bg-emerald-500', border: 'border-zinc-200 dark:border-zinc-800', text: 'text-zinc-500 dark:text-zinc-400' },
@@ -38,6 +39,8 @@ export interface HostGroupProps {
   selected: boolean;
   /** The selected replica when it runs on this host, else null. */
   selectedReplica: string | null;
+  /** Requests/s its replicas serve (the metrics stream), null when unknown. */
+  requestsPerSec: number | null;
 }
 
 function sameProps(a: HostGroupProps, b: HostGroupProps): boolean {
@@ -51,11 +54,12 @@ function sameProps(a: HostGroupProps, b: HostGroupProps): boolean {
     a.chip === b.chip &&
     a.needle === b.needle &&
     a.selected === b.selected &&
-    a.selectedReplica === b.selectedReplica
+    a.selectedReplica === b.selectedReplica &&
+    a.requestsPerSec === b.requestsPerSec
   );
 }
 
-export const HostGroup = memo(function HostGroup({ node, box, chip, needle, selected, selectedReplica }: HostGroupProps) {
+export const HostGroup = memo(function HostGroup({ node, box, chip, needle, selected, selectedReplica, requestsPerSec }: HostGroupProps) {
   const { host, replicas } = node;
   const state = STATE[host.state];
   return (
@@ -92,7 +96,12 @@ export const HostGroup = memo(function HostGroup({ node, box, chip, needle, sele
               local
             </span>
           )}
-          <span className="ml-auto shrink-0 text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400">
+          {requestsPerSec !== null && (
+            <span data-testid="host-requests" className="ml-auto shrink-0 rounded bg-sky-50 px-1 text-[10px] text-sky-700 tabular-nums dark:bg-sky-500/10 dark:text-sky-300" title={`Ingress: ${requestsText(requestsPerSec)} served by replicas on ${host.name}`}>
+              {requestsText(requestsPerSec)}
+            </span>
+          )}
+          <span className={cx(requestsPerSec === null && 'ml-auto', 'shrink-0 text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400')}>
             {replicas.length} {replicas.length === 1 ? 'replica' : 'replicas'}
           </span>
         </div>
@@ -104,7 +113,7 @@ export const HostGroup = memo(function HostGroup({ node, box, chip, needle, sele
         </p>
       ) : (
         replicas.map((replica, index) => (
-          <Chip key={replica.name} replica={replica} position={chipOffset(box, index, chip)} chip={chip} dim={replicaDimmed(needle, replica)} selected={replica.name === selectedReplica} />
+          <Chip key={replica.name} replica={replica} mark={node.marks.get(replica.name) ?? null} position={chipOffset(box, index, chip)} chip={chip} dim={replicaDimmed(needle, replica)} selected={replica.name === selectedReplica} />
         ))
       )}
     </div>
@@ -143,9 +152,9 @@ export function ReservationMeter({ fraction, label }: { fraction: number | null;
   return <Meter percent={(fraction ?? 0) * 100} valueText={reservedText(fraction)} label={label} />;
 }
 
-function Chip({ replica, position, chip, dim, selected }: { replica: ReplicaStatus; position: { x: number; y: number }; chip: ChipMetrics; dim: boolean; selected: boolean }) {
+function Chip({ replica, mark, position, chip, dim, selected }: { replica: ReplicaStatus; mark: RevisionMark | null; position: { x: number; y: number }; chip: ChipMetrics; dim: boolean; selected: boolean }) {
   const look = replicaLook(replica);
-  const title = `${replica.name} · ${look === 'unknown' ? `Unknown: host ${replica.host} is unreachable (Docker said ${replica.health === 'none' ? replica.state : replica.health} last)` : LOOK_LABELS[look]}${replica.current ? '' : ` · revision ${replica.revision}, not the current one`}`;
+  const title = `${replica.name} · ${look === 'unknown' ? `Unknown: host ${replica.host} is unreachable (Docker said ${replica.health === 'none' ? replica.state : replica.health} last)` : LOOK_LABELS[look]}${replica.current ? '' : ` · revision ${replica.revision}, not the current one`}${replica.pool !== undefined ? ` · ${POOL_LABELS[replica.pool]}` : ''}`;
   const common = {
     'data-testid': 'replica',
     'data-replica': replica.name,
@@ -155,6 +164,9 @@ function Chip({ replica, position, chip, dim, selected }: { replica: ReplicaStat
     'data-status': replica.status,
     'data-host': replica.host,
     'data-selected': selected ? '' : undefined,
+    'data-revision': replica.revision,
+    'data-pool': replica.pool,
+    'data-revision-mark': mark ?? undefined,
     title,
     style: { left: position.x, top: position.y, width: chip.w, height: chip.h },
   };
@@ -165,8 +177,17 @@ function Chip({ replica, position, chip, dim, selected }: { replica: ReplicaStat
     'data-linked:outline-2 data-linked:outline-offset-1 data-linked:outline-solid data-linked:outline-indigo-500/70 dark:data-linked:outline-indigo-400/70',
     'data-selected:outline-2 data-selected:outline-offset-1 data-selected:outline-solid data-selected:outline-indigo-600 dark:data-selected:outline-indigo-400',
     'data-removing:opacity-30',
+    // the ingress's view: a draining replica dashed, one out of the pools greyed
+    replica.pool === 'draining' && !selected && 'outline-2 outline-offset-1 outline-dashed outline-amber-500',
+    replica.pool === 'out' && replica.status !== 'stopped' && 'grayscale',
   );
-  const outdated = !replica.current && <span className="absolute -top-0.5 -right-0.5 size-1.5 rounded-full bg-violet-500 ring-1 ring-white dark:ring-zinc-900" />;
+  // Mid-rollout, a stripe along the chip's foot says which revision it runs: old violet, new sky.
+  const outdated = (
+    <>
+      {!replica.current && <span className="absolute -top-0.5 -right-0.5 size-1.5 rounded-full bg-violet-500 ring-1 ring-white dark:ring-zinc-900" />}
+      {mark !== null && <span className={cx('absolute inset-x-0.5 bottom-0 h-[3px] rounded-full', mark === 'old' ? 'bg-violet-500' : 'bg-sky-500')} />}
+    </>
+  );
   if (!chip.labelled) {
     return (
       <div {...common} className={cx(shared, 'rounded-[3px]', SQUARE_LOOK[look])}>

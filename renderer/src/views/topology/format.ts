@@ -2,6 +2,7 @@
 // resources. Pure.
 import type { HealthSpec, Placement, Resources, ServiceSpec, UpdatePolicy } from '../../../../shared/stack.ts';
 import { formatBytes } from '../hosts/format.ts';
+import type { MetricsFrame } from '../../../../shared/metrics.ts';
 
 /** 1.5e9 → "1.5 CPUs", 2.5e8 → "0.25 CPU". */
 export function formatNanoCpus(nanoCpus: number): string {
@@ -92,4 +93,17 @@ export function specSummary(spec: ServiceSpec): SpecRow[] {
 /** The service's labels from its spec (not the container labels Baton adds), by name. */
 export function specLabels(spec: ServiceSpec): Array<[string, string]> {
   return Object.entries(spec.labels).sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** host → requests/s, from one frame; hosts the frame has no request figure for are left out. */
+export function requestsByHost(frame: MetricsFrame): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const h of frame.hosts) if (h.requests !== null) out.set(h.host, h.requests.perSec);
+  return out;
+}
+
+/** "0 req/s", "12 req/s", "3.4k req/s". */
+export function requestsText(perSec: number): string {
+  if (perSec >= 1000) return `${(perSec / 1000).toFixed(perSec >= 10_000 ? 0 : 1)}k req/s`;
+  return `${perSec >= 10 || Number.isInteger(perSec) ? Math.round(perSec) : perSec.toFixed(1)} req/s`;
 }

@@ -53,6 +53,34 @@ export interface HostNode {
   signature: string;
   /** Its replicas' names in order: changes only when chips come, go or move. */
   placement: string;
+  /** Per replica of a service mid-rollout (replicas of more than one revision alive): old or new. */
+  marks: ReadonlyMap<string, RevisionMark>;
+}
+
+export type RevisionMark = 'old' | 'new';
+
+/** How a replica stands with the ingress, in words for its chip's title (none where no ingress runs). */
+export const POOL_LABELS: Record<NonNullable<ReplicaStatus['pool']>, string> = {
+  serving: 'in the ingress pool',
+  draining: 'draining out of the ingress pool',
+  out: 'out of the ingress pool',
+};
+
+/**
+ * While a service's replicas span revisions (a rollout or a rollback running), each is marked as
+ * the desired revision's or an older one's, so the topology colours them apart; otherwise none.
+ */
+export function revisionMarks(replicas: readonly ReplicaStatus[]): Map<string, RevisionMark> {
+  const byService = new Map<string, Set<number>>();
+  for (const r of replicas) {
+    const key = replicaServiceKey(r);
+    const set = byService.get(key) ?? new Set<number>();
+    set.add(r.revision);
+    byService.set(key, set);
+  }
+  const marks = new Map<string, RevisionMark>();
+  for (const r of replicas) if ((byService.get(replicaServiceKey(r))?.size ?? 0) > 1) marks.set(r.name, r.current ? 'new' : 'old');
+  return marks;
 }
 
 export interface ServiceNode {
@@ -101,7 +129,7 @@ function hostSignature(host: Host, usage: HostUsage | null, replicas: readonly R
     usage === null ? '-' : `${usage.nanoCpusReserved}/${usage.memoryBytesReserved}`,
     host.kind,
   ];
-  for (const r of replicas) parts.push(`${r.name}:${r.state}:${r.health}:${r.current ? 1 : 0}:${r.hostReady ? 1 : 0}:${r.revision}`);
+  for (const r of replicas) parts.push(`${r.name}:${r.state}:${r.health}:${r.current ? 1 : 0}:${r.hostReady ? 1 : 0}:${r.revision}:${r.pool ?? '-'}`);
   return parts.join('|');
 }
 
@@ -116,12 +144,19 @@ export function buildTopology(snapshot: ClusterSnapshot): TopologyModel {
     push(replicasByService, replicaServiceKey(replica), replica);
   }
 
+  const allMarks = revisionMarks(snapshot.replicas);
   const hosts = [...snapshot.hosts]
     .sort((a, b) => NATURAL.compare(a.name, b.name))
     .map((host): HostNode => {
       const replicas = (replicasByHost.get(host.name) ?? []).sort(byServiceThenSlot);
       const usage = usageByHost.get(host.name) ?? null;
-      return { host, usage, replicas, signature: hostSignature(host, usage, replicas), placement: replicas.map((r) => r.name).join(' ') };
+      const marks = new Map<string, RevisionMark>();
+      for (const r of replicas) {
+        const mark = allMarks.get(r.name);
+        if (mark !== undefined) marks.set(r.name, mark);
+      }
+      const signature = `${hostSignature(host, usage, replicas)}|${[...marks].map(([n, m]) => `${n}=${m}`).join(',')}`;
+      return { host, usage, replicas, signature, placement: replicas.map((r) => r.name).join(' '), marks };
     });
 
   const services = [...snapshot.services]

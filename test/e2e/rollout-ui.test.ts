@@ -1,0 +1,162 @@
+// The app's rollout controls end to end: the real renderer in Chromium against a real `baton
+// serve` on the lab. A rollout to v2 started from a service's details, its progress bar watched to
+// the end while wrk sees no failed request; a roll back from the history; a revision whose
+// replicas exit at once rolls back by itself, and the panel says so with the reason.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { labUp, type LabHost } from '../lab/lab.ts';
+import { IMAGES } from '../lab/layout.ts';
+import { describeLoad, startLoad } from '../lab/load.ts';
+import { ROOT, cleanup, ensureBuilt, eventually, keepFailureEvidence, launchChromium, openPage, screenshot, startServe, type Served } from './harness.ts';
+
+const STACK = `name: roll
+services:
+  web:
+    image: baton-test/web:1
+    ports: ["18090:8080"]
+    healthcheck:
+      test: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:8080/health || exit 1"]
+      interval: 500ms
+      timeout: 2s
+      retries: 1
+    stop_grace_period: 2s
+    deploy:
+      replicas: 3
+      update_config:
+        parallelism: 1
+        order: start-first
+        monitor: 2s
+        failure_action: rollback
+`;
+
+let served: Served;
+let browser: Browser;
+let page: Page;
+let hosts: LabHost[];
+
+function baton(args: string[]): string {
+  const result = spawnSync(process.execPath, [`${ROOT}/bin/baton.mjs`, ...args], { cwd: ROOT, env: { ...process.env, BATON_HOME: served.home, HOME: served.userHome }, encoding: 'utf8', timeout: 60_000 });
+  if (result.status !== 0) throw new Error(`baton ${args.join(' ')} failed (${result.status}):\n${result.stdout}${result.stderr}`);
+  return result.stdout;
+}
+
+const rolloutStatus = () => JSON.parse(baton(['rollout', 'status', 'roll/web', '--json'])) as { revision: number; phase: string; updated: number; old: number; healthy: number };
+
+describe('rollouts from the app', { timeout: 10 * 60_000 }, () => {
+  before(async () => {
+    const lab = await labUp();
+    hosts = lab.hosts.slice(0, 3);
+    ensureBuilt();
+    // the lab's hosts are offline: their ingress is the HAProxy image the lab built
+    process.env['BATON_INGRESS_IMAGE'] = IMAGES.haproxy;
+    served = await startServe();
+    for (const [i, host] of hosts.entries()) baton(['host', 'add', `root@${host.address}`, '--name', `lab-${i + 1}`, '-i', lab.keys.root, '--trust-new-host-key']);
+    const file = join(served.userHome, 'roll.yaml');
+    writeFileSync(file, STACK);
+    baton(['apply', '-f', file]);
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+    ({ page } = await openPage(context, served.url));
+    await page.evaluate(() => {
+      window.location.hash = '/topology';
+    });
+    await eventually('3 healthy roll/web replicas', async () => ((await page.locator('[data-testid="replica"][data-service="roll/web"][data-health="healthy"]').count()) === 3 ? true : undefined), 120_000);
+    // the ingress takes its published port once the first replica joins its pool
+    await eventually('roll/web answering on its published port', async () => ((await fetch(`http://${hosts[0]!.address}:18090/`, { signal: AbortSignal.timeout(2000) })).ok ? true : undefined), 60_000);
+    await page.locator('[data-testid="service-node"][data-service="roll/web"] [data-select="service"]').click();
+    await page.locator('[data-testid="rollout"]').waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await served?.stop();
+    if (served) cleanup(served);
+  });
+
+  async function step(name: string, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      await keepFailureEvidence(page, served, name);
+      throw err;
+    }
+  }
+
+  const progress = () => page.locator('[data-testid="rollout-progress"]');
+  const phase = async () => (await progress().getAttribute('data-phase')) ?? '';
+
+  async function newRevision(fill: { image?: string; env?: string }): Promise<void> {
+    await page.getByRole('button', { name: 'New revision…' }).click();
+    const form = page.getByRole('form', { name: 'New revision' });
+    if (fill.image !== undefined) await form.getByLabel('Image').fill(fill.image);
+    if (fill.env !== undefined) await form.getByLabel(/Environment/).fill(fill.env);
+    await form.getByRole('button', { name: 'Plan' }).click();
+    await page.locator('[data-testid="rollout-plan"]').waitFor({ timeout: 30_000 });
+  }
+
+  it('rolls out v2 from the details, plan first, the bar to the end, 0 failed requests', () =>
+    step('rollout-v2', async () => {
+      await newRevision({ image: 'baton-test/web:2' });
+      assert.match((await page.locator('[data-testid="rollout-plan"]').textContent()) ?? '', /1 to update[\s\S]*baton-test\/web:1 → baton-test\/web:2/);
+      await screenshot(page, 'rollout-plan');
+      const load = startLoad({ url: `http://${hosts[0]!.address}:18090/`, connections: 4, threads: 1, durationS: 30, timeoutS: 3 });
+      await new Promise((r) => setTimeout(r, 1000));
+      await page.getByRole('form', { name: 'New revision' }).getByRole('button', { name: 'Apply' }).click();
+      await eventually('the bar rolling', async () => (['rolling', 'completed'].includes(await phase()) ? true : undefined), 30_000);
+      if ((await phase()) === 'rolling') await screenshot(page, 'rollout-progress');
+      await eventually('the bar completed', async () => ((await phase()) === 'completed' ? true : undefined), 180_000, async () => (await progress().textContent()) ?? '');
+      assert.match((await page.locator('[data-testid="rollout-counts"]').textContent()) ?? '', /3 of 3 replicas on revision 2/);
+      const result = await load.result;
+      assert.equal(result.failed, 0, describeLoad(result));
+      assert.ok(result.requests > 0, describeLoad(result));
+      const s = rolloutStatus();
+      assert.deepEqual([s.revision, s.phase, s.updated, s.old], [2, 'completed', 3, 0]);
+      await screenshot(page, 'rollout-completed');
+    }));
+
+  it('diffs two revisions and rolls back to one from the history', () =>
+    step('rollback-history', async () => {
+      const history = page.locator('[data-testid="rollout-history"]');
+      await history.locator('[data-testid="revision-2"]').getByRole('button', { name: 'diff' }).click();
+      const diff = page.locator('[data-testid="revision-diff"]');
+      await diff.waitFor();
+      assert.match((await diff.textContent()) ?? '', /- image: baton-test\/web:1[\s\S]*\+ image: baton-test\/web:2/);
+      await screenshot(page, 'rollout-diff');
+      await history.getByRole('button', { name: 'Roll roll/web back to revision 1' }).click();
+      await eventually('back on revision 1', async () => {
+        const s = rolloutStatus();
+        return s.revision === 1 && s.phase === 'rolled-back' && s.old === 0 && s.updated === 3 ? true : undefined;
+      }, 180_000, async () => JSON.stringify(rolloutStatus()));
+      await eventually('the bar says rolled back', async () => ((await phase()) === 'rolled-back' ? true : undefined), 30_000);
+      assert.equal(await page.locator('[data-testid="rollout-auto-rollback"]').count(), 0, 'a rollback by hand shown as one by itself');
+    }));
+
+  it('shows a refused edit where it was asked, and nothing applied', () =>
+    step('refused', async () => {
+      await page.getByRole('button', { name: 'New revision…' }).click();
+      const form = page.getByRole('form', { name: 'New revision' });
+      await form.getByLabel(/Environment/).fill('NOT A VARIABLE');
+      await form.getByRole('button', { name: 'Plan' }).click();
+      await form.getByRole('alert').waitFor();
+      assert.match((await form.getByRole('alert').textContent()) ?? '', /NAME=value/);
+      await form.getByRole('button', { name: 'Cancel' }).click();
+      assert.equal(rolloutStatus().revision, 1);
+    }));
+
+  it('a revision whose replicas fail rolls back by itself, and the panel says why', () =>
+    step('auto-rollback', async () => {
+      // baton-test/web answers /health with 404 under FAIL_HEALTH=1: every new replica fails its
+      // health check, so the rollout undoes itself.
+      await newRevision({ env: 'FAIL_HEALTH=1' });
+      await page.getByRole('form', { name: 'New revision' }).getByRole('button', { name: 'Apply' }).click();
+      const note = page.locator('[data-testid="rollout-auto-rollback"]');
+      await note.waitFor({ timeout: 180_000 });
+      assert.match((await note.textContent()) ?? '', /Rolled back by itself from revision \d+ to \d+: .+/);
+      await eventually('back to the last good revision', async () => (rolloutStatus().phase === 'rolled-back' ? true : undefined), 180_000, async () => JSON.stringify(rolloutStatus()));
+      await screenshot(page, 'rollout-auto-rollback');
+    }));
+});
