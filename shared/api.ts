@@ -364,6 +364,28 @@ export type ReplicaStatus = z.infer<typeof ReplicaStatus>;
 /** "web" (when only one stack has it) or "shop/web". */
 export const ServiceRef = z.string().regex(/^([a-z0-9][a-z0-9_-]*\/)?[a-z0-9][a-z0-9_-]*$/, 'name a service as SERVICE or STACK/SERVICE');
 
+/** An edit of one service from the app: what to change; the control plane makes the stack's next file of it. */
+export const ServiceEdit = z
+  .object({
+    image: z.string().min(1).max(512).optional(),
+    replicas: z.number().int().min(0).max(MAX_REPLICAS).optional(),
+    /** Variables to set (name → value) and to remove (name → null). */
+    environment: z.record(z.string().min(1).max(256), z.string().max(65_536).nullable()).optional(),
+  })
+  .strict();
+export type ServiceEdit = z.infer<typeof ServiceEdit>;
+
+export const ServiceEditParams = z
+  .object({
+    /** "stack/service". */
+    service: ServiceRef,
+    edit: ServiceEdit,
+    /** Plan only: say what would change, change nothing. */
+    dryRun: z.boolean(),
+  })
+  .strict();
+export type ServiceEditParams = z.infer<typeof ServiceEditParams>;
+
 export const ScaleParams = z
   .object({
     targets: z
@@ -594,7 +616,7 @@ export const methods = {
   'stack.apply': { params: StackApplyParams, result: StackPlan },
   'stack.list': { params: Empty, result: z.array(StackSummary) },
   /** The Compose file as last applied (its ${VAR}s as written): what an edit in the app starts from. */
-  'stack.source': { params: z.object({ name: z.string().min(1) }).strict(), result: z.object({ name: z.string(), file: z.string().nullable(), source: z.string() }) },
+  'service.edit': { params: ServiceEditParams, result: StackPlan },
   /** `volumes`: also remove the volumes the stack made, once its replicas are gone (external ones are kept). */
   'stack.remove': {
     params: z.object({ name: z.string().min(1), volumes: z.boolean().optional() }).strict(),

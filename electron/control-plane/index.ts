@@ -127,7 +127,7 @@ export class ControlPlane {
         'events.list': (p) => this.events.list(p),
         'stack.apply': (p) => this.stacks.apply(p),
         'stack.list': () => this.stacks.list(),
-        'stack.source': (p) => this.stacks.source(p.name),
+        'service.edit': (p) => this.stacks.edit(p),
         'stack.remove': (p) => this.removeStack(p.name, p.volumes === true),
         'service.list': (p) => this.stacks.services(p.stack),
         'service.scale': (p) => this.stacks.scale(p.targets),

@@ -1,9 +1,10 @@
-// A service's edit in the app made into the stack's next Compose file: only what was asked
+// A service's edit in the app (the form) and on the control plane (service.edit) made into the stack's next Compose file: only what was asked
 // changes, comments and other services stay, and what cannot be done says why.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { EditError, editFromForm, editServiceSource, isEmptyEdit, parseEnvLines } from '../../renderer/src/views/rollout/revision-edit.ts';
+import { EditError as FormError, editFromForm, isEmptyEdit, parseEnvLines } from '../../renderer/src/views/rollout/revision-edit.ts';
+import { EditError, editServiceSource } from '../../electron/control-plane/stacks/service-edit.ts';
 
 const SOURCE = `# the shop
 name: shop
@@ -57,5 +58,5 @@ test('the form sends only what differs; environment lines set and remove', () =>
     environment: { MODE: 'green', DEBUG: null },
   });
   assert.deepEqual(parseEnvLines('A=b=c\n\n'), { A: 'b=c' });
-  assert.throws(() => parseEnvLines('JUSTNAME'), EditError);
+  assert.throws(() => parseEnvLines('JUSTNAME'), FormError);
 });

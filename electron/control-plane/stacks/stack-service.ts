@@ -1,7 +1,8 @@
 // Stacks as a person drives them: apply a Compose file (validated, planned, then stored in one
 // transaction: a rejected file changes nothing), scale, remove, and the status views `baton ls`
 // and `baton ps` print. The reconciler does the work on the hosts.
-import type { ClusterSnapshot, Host, ReplicaDetail, ReplicaStatus, ServiceDetail, ServicePlan, ServiceStatus, StackApplyParams, StackPlan, StackSummary } from '../../../shared/api.ts';
+import { EditError, editServiceSource } from './service-edit.ts';
+import type { ClusterSnapshot, Host, ReplicaDetail, ReplicaStatus, ServiceDetail, ServicePlan, ServiceEditParams, ServiceStatus, StackApplyParams, StackPlan, StackSummary } from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
 import type { EventKind } from '../../../shared/events.ts';
 import type { PortSpec, ServiceSpec, SpecProblem, StackSpec } from '../../../shared/stack.ts';
@@ -251,12 +252,33 @@ export class StackService {
   }
 
   /** The Compose file as last applied, for a client that edits it into the next revision. */
-  source(name: string): { name: string; file: string | null; source: string } {
+  /**
+   * An edit of one service made into the stack's next file on the control plane (the file never
+   * goes to the client: it may hold values the client must not see), then planned or applied like
+   * any file. A stack whose file takes ${VAR}s or names env_files is refused here as at any apply
+   * without them: those come from the client that applied it.
+   */
+  async edit(params: ServiceEditParams): Promise<StackPlan> {
     const { stacks } = this.deps.store;
-    const stack = stacks.getStack(name);
-    const source = stack === null ? null : stacks.getSource(name);
-    if (stack === null || source === null) throw new BatonError('NOT_FOUND', `There is no stack named ${name}. See the stacks with: baton stack ls`, { stack: name });
-    return { name, file: stack.file, source };
+    const [stackName, serviceName] = params.service.includes('/') ? (params.service.split('/') as [string, string]) : [null, params.service];
+    const candidates = stacks.listServices().filter((s) => s.name === serviceName && (stackName === null || s.stack === stackName));
+    if (candidates.length !== 1) {
+      throw new BatonError('NOT_FOUND', candidates.length === 0 ? `There is no service ${params.service}.` : `Several stacks have a service ${serviceName}: name it STACK/${serviceName}.`, { service: params.service }, 'See the services with: baton ls');
+    }
+    const stack = stacks.getStack(candidates[0]!.stack);
+    const source = stack === null ? null : stacks.getSource(stack.name);
+    if (stack === null || source === null) throw new BatonError('NOT_FOUND', `There is no stack ${candidates[0]!.stack}.`, { stack: candidates[0]!.stack });
+    if (params.edit.image === undefined && params.edit.replicas === undefined && params.edit.environment === undefined) {
+      throw new BatonError('INVALID_INPUT', 'Nothing is changed: give an image, an environment change or a replica count.', { service: params.service });
+    }
+    let next: string;
+    try {
+      next = editServiceSource(source, serviceName, params.edit);
+    } catch (err) {
+      if (err instanceof EditError) throw new BatonError('INVALID_INPUT', err.message, { service: params.service });
+      throw err;
+    }
+    return this.apply({ source: next, file: stack.file ?? `${stack.name}.yaml`, stack: stack.name, dryRun: params.dryRun });
   }
 
   remove(name: string): { name: string; services: string[] } {

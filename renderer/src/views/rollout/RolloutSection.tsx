@@ -2,7 +2,7 @@
 // an edit (image, environment, replicas) planned first and then applied as the stack's next
 // revision, and the revision history with a line diff between any two.
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import type { StackPlan } from '../../../../shared/api.ts';
+import type { ServiceEdit, StackPlan } from '../../../../shared/api.ts';
 import { BatonError } from '../../../../shared/errors.ts';
 import { lineDiff } from '../../../../shared/line-diff.ts';
 import { describeChanges } from '../../../../shared/plan-text.ts';
@@ -14,7 +14,7 @@ import { cx } from '../../ui/cx.ts';
 import { ErrorNote } from '../../ui/ErrorNote.tsx';
 import { summarizePlan } from '../stacks/format.ts';
 import { progressModel, type ProgressModel, type Tone } from './progress.ts';
-import { EditError, editFromForm, editServiceSource, isEmptyEdit } from './revision-edit.ts';
+import { EditError, editFromForm, isEmptyEdit } from './revision-edit.ts';
 import { RolloutLoader } from './rollout-loader.ts';
 
 const TONE_TEXT: Record<Tone, string> = {
@@ -139,7 +139,7 @@ function ProgressBar({ model }: { model: ProgressModel }) {
 }
 
 interface Pending {
-  params: { source: string; file: string; stack: string };
+  params: { service: string; edit: ServiceEdit };
   plan: StackPlan;
 }
 
@@ -180,9 +180,9 @@ function EditForm({ service, image, replicas, environment, connected, onApplied 
     try {
       const edit = editFromForm({ image, replicas, environment }, form);
       if (isEmptyEdit(edit)) throw new BatonError('INVALID_INPUT', 'Nothing is changed: edit the image, the environment or the replica count.');
-      const current = await api.call('stack.source', { name: stack });
-      const params = { source: editServiceSource(current.source, name, edit), file: current.file ?? `${stack}.yaml`, stack };
-      setPending({ params, plan: await api.call('stack.apply', { ...params, dryRun: true }) });
+      // the control plane makes the stack's next file of the edit: the file stays there
+      const params = { service: `${stack}/${name}`, edit };
+      setPending({ params, plan: await api.call('service.edit', { ...params, dryRun: true }) });
     } catch (err) {
       setError(err instanceof EditError ? new BatonError('INVALID_INPUT', err.message) : asBatonError(err));
     } finally {
@@ -194,7 +194,7 @@ function EditForm({ service, image, replicas, environment, connected, onApplied 
     setBusy(true);
     setError(null);
     try {
-      await api.call('stack.apply', pending.params);
+      await api.call('service.edit', { ...pending.params, dryRun: false });
       reset();
       onApplied();
     } catch (err) {
