@@ -8,6 +8,7 @@ import type { BatonError, ErrorBody } from './errors.ts';
 import { REPLICA_CONDITIONS } from './service-status.ts';
 import { HOST_NAME_PATTERN } from './host-name.ts';
 import { WS_CLOSE_UNAUTHORIZED } from './wire-close.ts';
+import { EXEC_INPUT_MAX_CHARS, TERMINAL_MAX_SIZE } from './terminal-limits.ts';
 import { ImageInfo, ImageNeed, ImagePushChunk, ImagePushParams } from './images.ts';
 import { MetricSeries, MetricsFrame } from './metrics.ts';
 import { AutoscaleStatus } from './autoscale.ts';
@@ -480,9 +481,7 @@ export type LogsParams = z.input<typeof LogsParams>;
 
 // ---------------------------------------------------------------- a terminal in a replica (a stream with input)
 
-/** Bounds of what a client sends a terminal: a paste is cut into pieces this large, at most. */
-export const EXEC_INPUT_MAX_CHARS = 16_384;
-export const TERMINAL_MAX_SIZE = 1000;
+export { EXEC_INPUT_MAX_CHARS, TERMINAL_MAX_SIZE };
 
 const TerminalSize = z
   .object({

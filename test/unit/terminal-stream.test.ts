@@ -10,6 +10,7 @@ import { silentLogger } from '../../electron/control-plane/log.ts';
 import { openWireConnection } from '../../electron/server/wire.ts';
 import { PENDING_INPUT_LIMIT, PendingInput, terminalEndReason } from '../../electron/control-plane/terminals/terminal-end.ts';
 import { isStreamRequest } from '../../electron/window/bridge.ts';
+import { clipboardKey, inputPieces } from '../../renderer/src/views/terminal/terminal-input.ts';
 
 function execOpener() {
   const inputs: ExecInput[] = [];
@@ -123,4 +124,23 @@ test('keystrokes typed before the exec attached wait, bounded', () => {
   assert.ok(p.push('c'));
   assert.deepEqual(p.drain(), ['ab', 'c']);
   assert.deepEqual(p.drain(), []);
+});
+
+test('a long paste goes as pieces within the bound, never splitting a character', () => {
+  const pieces = inputPieces('a'.repeat(EXEC_INPUT_MAX_CHARS * 2 + 5));
+  assert.deepEqual(
+    pieces.map((p) => p.length),
+    [EXEC_INPUT_MAX_CHARS, EXEC_INPUT_MAX_CHARS, 5],
+  );
+  const emoji = inputPieces('ab😀cd', 3);
+  assert.equal(emoji.join(''), 'ab😀cd');
+  assert.ok(emoji.every((p) => !/[\uD800-\uDBFF]$/.test(p)));
+  assert.deepEqual(inputPieces(''), []);
+});
+
+test('Ctrl+Shift+C and V copy and paste; Ctrl+C goes to the program', () => {
+  assert.equal(clipboardKey({ type: 'keydown', ctrlKey: true, shiftKey: true, key: 'C' }), 'copy');
+  assert.equal(clipboardKey({ type: 'keydown', ctrlKey: true, shiftKey: true, key: 'V' }), 'paste');
+  assert.equal(clipboardKey({ type: 'keydown', ctrlKey: true, shiftKey: false, key: 'c' }), null);
+  assert.equal(clipboardKey({ type: 'keyup', ctrlKey: true, shiftKey: true, key: 'C' }), null);
 });
