@@ -9,6 +9,7 @@ import '@xterm/xterm/css/xterm.css';
 import type { BatonError } from '../../../../shared/errors.ts';
 import { useApi } from '../../state/app-state.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
+import { adoptStyles } from './adopted-styles.ts';
 import { clipboardKey, inputPieces } from './terminal-input.ts';
 
 export interface TerminalDialogProps {
@@ -26,6 +27,7 @@ export function TerminalDialog({ replica, onClose }: TerminalDialogProps) {
   useEffect(() => {
     const element = host.current;
     if (element === null) return;
+    const unadopt = adoptStyles(document);
     const term = new Terminal({ cursorBlink: true, fontSize: 13, fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace', scrollback: 5000 });
     const fit = new FitAddon();
     term.loadAddon(fit);
@@ -77,6 +79,7 @@ export function TerminalDialog({ replica, onClose }: TerminalDialogProps) {
       resized.dispose();
       control();
       term.dispose();
+      unadopt();
     };
   }, [api, replica]);
 
