@@ -3,7 +3,7 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
 import type { BatonEvent, StreamName } from '../shared/api.ts';
-import type { BatonBridge, StreamMessage, StreamRequest, StreamResponse } from '../shared/bridge.ts';
+import type { BatonBridge, StreamMessage, StreamPort, StreamRequest, StreamResponse } from '../shared/bridge.ts';
 import type { Envelope } from '../shared/errors.ts';
 import { CHANNEL_ATTACH_TOKEN, CHANNEL_CALL, CHANNEL_EVENT, CHANNEL_STREAM_MESSAGE, CHANNEL_STREAM_REQUEST } from './window/bridge.ts';
 
@@ -30,12 +30,17 @@ const bridge: BatonBridge = {
       ipcRenderer.removeListener(CHANNEL_EVENT, forward);
     };
   },
-  openStream(name: string, params: unknown, onMessage: (message: StreamMessage) => void): () => void {
+  openStream(name: string, params: unknown, onMessage: (message: StreamMessage) => void): StreamPort {
     const id = nextStreamId++;
     streams.set(id, onMessage);
     sendStreamRequest({ id, stream: name as StreamName, params }); // main checks the name
-    return () => {
-      if (streams.delete(id)) sendStreamRequest({ id, cancel: true });
+    return {
+      close: () => {
+        if (streams.delete(id)) sendStreamRequest({ id, cancel: true });
+      },
+      send: (input: unknown) => {
+        if (streams.has(id)) sendStreamRequest({ id, input }); // main's wire checks it against the stream's contract
+      },
     };
   },
   attachToken: () => ipcRenderer.invoke(CHANNEL_ATTACH_TOKEN) as Promise<string | null>,

@@ -8,6 +8,7 @@ import type { BatonError, ErrorBody } from './errors.ts';
 import { REPLICA_CONDITIONS } from './service-status.ts';
 import { HOST_NAME_PATTERN } from './host-name.ts';
 import { WS_CLOSE_UNAUTHORIZED } from './wire-close.ts';
+import { EXEC_INPUT_MAX_CHARS, TERMINAL_MAX_SIZE } from './terminal-limits.ts';
 import { ImageInfo, ImageNeed, ImagePushChunk, ImagePushParams } from './images.ts';
 import { MetricSeries, MetricsFrame } from './metrics.ts';
 import { AutoscaleStatus } from './autoscale.ts';
@@ -501,6 +502,44 @@ export const LogsParams = z
   .refine((p) => (p.replica === undefined) !== (p.service === undefined), 'name either a replica or a service');
 export type LogsParams = z.input<typeof LogsParams>;
 
+// ---------------------------------------------------------------- a terminal in a replica (a stream with input)
+
+export { EXEC_INPUT_MAX_CHARS, TERMINAL_MAX_SIZE };
+
+const TerminalSize = z
+  .object({
+    cols: z.number().int().min(1).max(TERMINAL_MAX_SIZE),
+    rows: z.number().int().min(1).max(TERMINAL_MAX_SIZE),
+  })
+  .strict();
+
+export const ExecParams = z
+  .object({
+    /** The replica's container name or id (12 characters or more). */
+    replica: z.string().min(1).max(256),
+    /** What to run (default: /bin/sh, interactive). */
+    cmd: z.array(z.string().min(1).max(4096)).min(1).max(64).optional(),
+    /** The terminal's size to start with (default 80×24). */
+    cols: TerminalSize.shape.cols.optional(),
+    rows: TerminalSize.shape.rows.optional(),
+  })
+  .strict();
+export type ExecParams = z.input<typeof ExecParams>;
+
+/**
+ * What a terminal prints (UTF-8 text as the TTY wrote it), then, once, how it ended: the command
+ * exited (with its code), or the replica stopped or went away, or its host's link dropped.
+ */
+export const ExecChunk = z.union([
+  z.object({ output: z.string() }).strict(),
+  z.object({ exit: z.object({ code: z.number().int().nullable(), reason: z.string() }).strict() }).strict(),
+]);
+export type ExecChunk = z.infer<typeof ExecChunk>;
+
+/** What a client sends an open terminal: keystrokes or a paste, or its new size. */
+export const ExecInput = z.union([z.object({ data: z.string().max(EXEC_INPUT_MAX_CHARS) }).strict(), z.object({ resize: TerminalSize }).strict()]);
+export type ExecInput = z.infer<typeof ExecInput>;
+
 /** A chunk is an array of these, at most 500, in time order (a service's replicas merged). */
 export const LogLine = z.object({
   replica: z.string(), // container name
@@ -666,12 +705,26 @@ export const streams = {
   'image.push': { params: ImagePushParams, chunk: ImagePushChunk },
   /** A frame now (the last one measured, if any), then one a second. */
   metrics: { params: MetricsParams, chunk: MetricsFrame },
+  /**
+   * A terminal in a running replica: a Docker exec with a TTY over the host's link. Takes input
+   * (keystrokes, resize); its last chunk says how it ended (the command exited, the replica stopped).
+   */
+  exec: { params: ExecParams, chunk: ExecChunk, input: ExecInput },
 } as const;
 
 export type Streams = typeof streams;
 export type StreamName = keyof Streams;
 export type StreamParams<S extends StreamName> = z.input<Streams[S]['params']>;
 export type StreamChunk<S extends StreamName> = z.output<Streams[S]['chunk']>;
+/** The streams a client may send input to once open. */
+export type InputStreamName = { [S in StreamName]: Streams[S] extends { input: z.core.$ZodType } ? S : never }[StreamName];
+export type StreamInput<S extends StreamName> = Streams[S] extends { input: infer I extends z.core.$ZodType } ? z.input<I> : never;
+
+/** What opening a stream gives back: call it to cancel; `send` hands an open stream input (streams that take none refuse it). */
+export interface StreamControl<S extends StreamName> {
+  (): void;
+  send(input: StreamInput<S>): void;
+}
 
 export function isStreamName(value: unknown): value is StreamName {
   return typeof value === 'string' && Object.hasOwn(streams, value);
@@ -702,8 +755,8 @@ export interface BatonApi {
   call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>>;
   /** Events as they happen. `after` replays stored events with a greater id first. Returns unsubscribe. */
   subscribe(listener: (event: BatonEvent) => void, options?: { after?: number }): () => void;
-  /** Opens a stream (e.g. logs). Returns cancel; after cancel no handler is called. */
-  stream<S extends StreamName>(name: S, params: StreamParams<S>, handlers: StreamHandlers<S>): () => void;
+  /** Opens a stream (e.g. logs). Returns cancel (with `send`, for input); after cancel no handler is called. */
+  stream<S extends StreamName>(name: S, params: StreamParams<S>, handlers: StreamHandlers<S>): StreamControl<S>;
 }
 
 // ---------------------------------------------------------------- the wire (socket and WebSocket)
@@ -728,6 +781,9 @@ export interface BatonApi {
 // - Streams: `{ id, stream: NAME, params }` is answered by any number of `{ id, chunk }`, then
 //   `{ id, end: true }` (it ended by itself) or `{ id, error }`. `{ id, cancel: true }` stops it;
 //   no answer follows a cancel. Closing the connection cancels its streams.
+// - Input to an open stream that takes some (`exec`): `{ id, input }`, checked against the stream's
+//   `input` schema; no answer follows. Input that does not fit ends the stream with an INVALID_INPUT
+//   error; input to a stream that is not open is dropped (it may have just ended).
 // - `events.list` returns the newest `limit` events with an id greater than `after`, oldest first.
 
 export { WS_CLOSE_UNAUTHORIZED };
@@ -744,6 +800,7 @@ export type WireRequest =
   | { id: number; unsubscribe: true }
   | { id: number; stream: StreamName; params: unknown }
   | { id: number; cancel: true }
+  | { id: number; input: unknown }
   | { auth: string };
 
 /** server → client */

@@ -38,6 +38,8 @@ export const EVENT_KINDS = [
   // a replica joined the ingress's pools, or was drained out of them before it stops
   'replica.serving',
   'replica.drained',
+  // a person opened a terminal in a replica (who: the transport their request came over)
+  'replica.terminal-opened',
   // the ingress on a host was created, started, reloaded, failed or recovered; a published port was
   // taken by something else, or freed; a service's name endpoint did not start
   'ingress.created',

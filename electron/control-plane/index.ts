@@ -5,9 +5,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { BatonEvent } from '../../shared/api.ts';
 import type { Envelope } from '../../shared/errors.ts';
-import { isRemote } from './api/caller.ts';
+import { IN_PROCESS, isRemote, type Caller } from './api/caller.ts';
 import { createDispatcher, type Dispatch } from './api/dispatcher.ts';
-import { createStreamOpener, type OpenStream, type StreamHandlersOnTheWire } from './api/stream-opener.ts';
+import { createStreamOpener, type OpenedStream, type OpenStream, type StreamHandlersOnTheWire } from './api/stream-opener.ts';
 import { EventLog } from './events/event-log.ts';
 import { HostManager } from './hosts/host-manager.ts';
 import type { HostLinkOptions } from './hosts/host-link.ts';
@@ -16,6 +16,7 @@ import { checkRemoteHostAdd } from './hosts/remote-host-add.ts';
 import { listSshConfigHosts } from './hosts/ssh-target.ts';
 import { createLogger, type Logger } from './log.ts';
 import { LogStreams } from './logs/log-streams.ts';
+import { Terminals } from './terminals/terminals.ts';
 import { Reconciler, type ReconcilerOptions } from './reconcile/reconciler.ts';
 import { RolloutService } from './stacks/rollouts.ts';
 import { StackService } from './stacks/stack-service.ts';
@@ -175,9 +176,11 @@ export class ControlPlane {
       resolveService: (ref) => stacks.resolve(ref),
       resolveReplica: (ref) => stacks.resolveReplica(ref),
     });
+    const terminals = new Terminals({ hosts, state: reconciler.state, events, log, resolveReplica: (ref) => stacks.resolveReplica(ref) });
     this.openStream = createStreamOpener(
       {
         logs: (p, sink) => logs.open(p, sink),
+        exec: (p, sink, caller) => terminals.open(p, sink, caller),
         'image.push': (p, sink) => {
           let open = true;
           images.push(p, (chunk) => open && sink.chunk(chunk)).then(
@@ -202,8 +205,8 @@ export class ControlPlane {
    * Opens a stream of shared/api.ts `streams` (e.g. logs), checked as `dispatch` checks requests.
    * Returns cancel; after it, no handler is called. `end` comes once, never before this returns.
    */
-  stream(name: string, params: unknown, handlers: StreamHandlersOnTheWire): () => void {
-    return this.openStream(name, params, handlers);
+  stream(name: string, params: unknown, handlers: StreamHandlersOnTheWire, caller: Caller = IN_PROCESS): OpenedStream {
+    return this.openStream(name, params, handlers, caller);
   }
 
   /** A stack's removal; with `volumes`, once its replicas are gone, the volumes it made go too. */

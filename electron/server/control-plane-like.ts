@@ -20,5 +20,11 @@ export interface ControlPlaneLike {
    * Opens a stream (shared/api.ts `streams`); returns cancel. `end` never comes before it returns.
    * Optional: a stand-in control plane without streams (a benchmark's) has its stream requests refused.
    */
-  stream?(name: string, params: unknown, handlers: StreamHandlersOnTheWire): () => void;
+  stream?(name: string, params: unknown, handlers: StreamHandlersOnTheWire, caller?: Caller): StreamCancel;
+}
+
+/** Cancels a stream; `input`, when there, hands it a client's input (a stream that takes none has none). */
+export interface StreamCancel {
+  (): void;
+  input?(value: unknown): void;
 }

@@ -4,6 +4,7 @@ import net from 'node:net';
 import type { BatonApi, BatonEvent, MethodName, Params, Result, WireResponse } from '../../shared/api.ts';
 import { BatonError } from '../../shared/errors.ts';
 import { LineSplitter } from './line-splitter.ts';
+import { streamControl } from '../../shared/stream-control.ts';
 
 export interface SocketClient extends BatonApi {
   close(): void;
@@ -94,16 +95,21 @@ function clientOver(socket: net.Socket): SocketClient {
       if (socket.destroyed) {
         let cancelled = false;
         queueMicrotask(() => cancelled || handlers.end(new BatonError('UNAVAILABLE', 'The connection to the control plane is closed.')));
-        return () => {
+        return streamControl(() => {
           cancelled = true;
-        };
+        });
       }
       streams.set(id, { chunk: (chunk) => handlers.chunk(chunk as Parameters<typeof handlers.chunk>[0]), end: (error) => handlers.end(error) });
       write({ id, stream: name, params });
-      return () => {
-        if (!streams.delete(id)) return;
-        if (!socket.destroyed) write({ id, cancel: true });
-      };
+      return streamControl(
+        () => {
+          if (!streams.delete(id)) return;
+          if (!socket.destroyed) write({ id, cancel: true });
+        },
+        (input) => {
+          if (streams.has(id) && !socket.destroyed) write({ id, input });
+        },
+      );
     },
     close() {
       socket.end();

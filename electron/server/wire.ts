@@ -3,7 +3,7 @@
 // envelopes, an event subscription pushed as it happens, and streams of chunks.
 import type { BatonEvent, WireResponse } from '../../shared/api.ts';
 import type { Caller } from '../control-plane/api/caller.ts';
-import type { ControlPlaneLike } from './control-plane-like.ts';
+import type { ControlPlaneLike, StreamCancel } from './control-plane-like.ts';
 
 export interface WireConnection {
   /** Feed one decoded message from the client. */
@@ -19,7 +19,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** `caller`: the transport this connection is on, passed with each of its requests. */
 export function openWireConnection(plane: ControlPlaneLike, send: (message: WireResponse) => void, caller: Caller): WireConnection {
   let unsubscribe: (() => void) | null = null;
-  const streams = new Map<number, () => void>();
+  const streams = new Map<number, StreamCancel>();
   let closed = false;
 
   const openStream = (id: number, name: unknown, params: unknown): void => {
@@ -46,7 +46,7 @@ export function openWireConnection(plane: ControlPlaneLike, send: (message: Wire
         streams.delete(id);
         if (!closed) send(error ? { id, error } : { id, end: true });
       },
-    });
+    }, caller);
     if (!ended) streams.set(id, cancel);
   };
 
@@ -73,6 +73,16 @@ export function openWireConnection(plane: ControlPlaneLike, send: (message: Wire
       }
       if ('stream' in message) {
         openStream(id, message['stream'], message['params']);
+        return;
+      }
+      if ('input' in message) {
+        // no answer follows input; input to a stream that is not open is dropped (it may have just ended)
+        const open = streams.get(id);
+        if (open === undefined) return;
+        if (open.input) return open.input(message['input']);
+        streams.delete(id);
+        open();
+        send({ id, error: { code: 'INVALID_INPUT', message: `Stream ${id} takes no input; it was closed.` } });
         return;
       }
       if ('cancel' in message) {

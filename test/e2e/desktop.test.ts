@@ -321,6 +321,29 @@ describe('the desktop app in Chromium', { timeout: 15 * 60_000 }, () => {
       await details.getByText('baton.stack=shop').waitFor();
       await details.getByText('Recent events').waitFor();
       await screenshot(page, 'details-replica');
+      // a terminal in it: `hostname` answers with the container's own
+      const id = (await dockerCli(hosts[2]!, ['ps', '-q', '--no-trunc', '--filter', `name=^${name}$`])).stdout.trim();
+      const expected = (await dockerCli(hosts[2]!, ['inspect', '-f', '{{.Config.Hostname}}', id])).stdout.trim();
+      await details.getByRole('button', { name: 'Terminal' }).click();
+      const terminal = page.getByTestId('terminal');
+      await terminal.waitFor({ timeout: 10_000 });
+      await eventually('a prompt', async () => ((await terminal.locator('.xterm-rows').textContent())?.includes('#') ? true : undefined), 15_000);
+      await page.keyboard.type('hostname');
+      await page.keyboard.press('Enter');
+      await eventually(
+        'the hostname on screen',
+        async () => {
+          const rows = await terminal.locator('.xterm-rows > div').allTextContents();
+          return rows.some((r) => r.trim() === expected) ? true : undefined;
+        },
+        15_000,
+        async () => JSON.stringify(await terminal.locator('.xterm-rows > div').allTextContents()),
+      );
+      await screenshot(page, 'terminal');
+      await page.keyboard.press('Control+D');
+      await page.getByRole('dialog').getByText(/exited with code 0/).first().waitFor({ timeout: 10_000 });
+      await page.getByRole('dialog').getByRole('button', { name: /close/i }).first().click();
+      await terminal.waitFor({ state: 'detached', timeout: 5_000 });
       await page.locator('[data-testid="service-node"][data-service="shop/web"] [data-select="service"]').click();
       await details.getByText('baton-test/web:1').first().waitFor({ timeout: 15_000 });
       await page.keyboard.press('Escape');

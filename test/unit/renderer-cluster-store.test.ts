@@ -2,7 +2,8 @@
 // cluster changed or the connection came back; bursts collapse; errors keep the last picture.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BatonEvent, ClusterSnapshot, MethodName, Params, Result, StreamName, StreamParams, StreamHandlers } from '../../shared/api.ts';
+import type { BatonEvent, ClusterSnapshot, MethodName, Params, Result, StreamName, StreamParams, StreamHandlers, StreamControl } from '../../shared/api.ts';
+import { streamControl } from '../../shared/stream-control.ts';
 import { BatonError } from '../../shared/errors.ts';
 import type { ConnectionState, Transport } from '../../renderer/src/api/transport.ts';
 import { ClusterStore, changesCluster } from '../../renderer/src/state/cluster-store.ts';
@@ -33,9 +34,9 @@ class SnapshotTransport implements Transport {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-  stream<S extends StreamName>(_name: S, _params: StreamParams<S>, handlers: StreamHandlers<S>): () => void {
+  stream<S extends StreamName>(_name: S, _params: StreamParams<S>, handlers: StreamHandlers<S>): StreamControl<S> {
     handlers.end(new BatonError('UNAVAILABLE', 'no streams here'));
-    return () => {};
+    return streamControl(() => {});
   }
   emit(e: BatonEvent): void {
     this.lastEventId = Math.max(this.lastEventId, e.id);

@@ -2,7 +2,8 @@
 // event replay, theme choice and formatting.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BatonEvent, Host, MethodName, Params, Result, StreamHandlers, StreamName, StreamParams } from '../../shared/api.ts';
+import type { BatonEvent, Host, MethodName, Params, Result, StreamHandlers, StreamName, StreamParams, StreamControl } from '../../shared/api.ts';
+import { streamControl } from '../../shared/stream-control.ts';
 import { BatonError } from '../../shared/errors.ts';
 import { subscribeWithReplay } from '../../renderer/src/api/event-replay.ts';
 import { IpcClient } from '../../renderer/src/api/ipc-client.ts';
@@ -57,13 +58,13 @@ class FakeTransport implements Transport {
     return () => this.listeners.delete(listener);
   }
   /** No streams here: each ends at once, as a transport without a control plane does. */
-  stream<S extends StreamName>(name: S, _params: StreamParams<S>, handlers: StreamHandlers<S>): () => void {
+  stream<S extends StreamName>(name: S, _params: StreamParams<S>, handlers: StreamHandlers<S>): StreamControl<S> {
     this.calls.push(`stream:${name}`);
     let open = true;
     queueMicrotask(() => open && handlers.end(new BatonError('UNAVAILABLE', 'no streams in this test')));
-    return () => {
+    return streamControl(() => {
       open = false;
-    };
+    });
   }
   emit(e: BatonEvent): void {
     for (const listener of this.listeners) listener(e);
@@ -106,7 +107,7 @@ test('IPC client: unwraps the envelope; an error envelope becomes a BatonError',
         ? { result: { version: '0.1.0', home: '/h', startedAt: 'x', hosts: 0, hostsReady: 0 } }
         : { error: { code: 'NOT_FOUND', message: 'No host named "x".' } },
     subscribe: () => () => {},
-    openStream: () => () => {},
+    openStream: () => ({ close: () => {}, send: () => {} }),
     attachToken: async () => null,
   });
   assert.equal((await api.call('system.info', {})).version, '0.1.0');

@@ -232,7 +232,7 @@ test('IPC client: bridge messages become chunks and one end; close is called on 
     openStream: (name, params, onMessage) => {
       opened.push([name, params]);
       deliver = onMessage;
-      return () => closed++;
+      return { close: () => closed++, send: () => {} };
     },
     attachToken: async () => null,
   });

@@ -51,6 +51,15 @@ export interface LogStreamOptions {
   since: string | null;
 }
 
+/** An open exec with a TTY (Engine.openTerminal). */
+export interface EngineTerminal {
+  /** Raw TTY bytes both ways; it ends when the command exits or the container stops. */
+  socket: Duplex;
+  resize(size: { cols: number; rows: number }): Promise<void>;
+  /** The command's exit code once it ended; null while it runs (or when Docker does not say). */
+  exitCode(): Promise<number | null>;
+}
+
 interface ModemLike {
   dial(options: Record<string, unknown>, callback: (err: (Error & { statusCode?: number }) | null, data: unknown) => void): void;
 }
@@ -210,6 +219,33 @@ export class Engine {
     });
     const info = (await exec.inspect()) as { ExitCode: number | null };
     return { code: info.ExitCode, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+  }
+
+  /**
+   * A terminal in a running container: an exec with a TTY, attached both ways (the socket carries
+   * raw TTY bytes, no multiplexing). A long stream: it rides the streams pool. Null when there is no
+   * such container; a container that is not running is a 409 Docker names (CONFLICT to callers).
+   */
+  async openTerminal(id: string, cmd: string[], size: { cols: number; rows: number }): Promise<EngineTerminal | null> {
+    const container = this.session.streams.getContainer(id);
+    let exec: Docker.Exec;
+    try {
+      exec = await container.exec({ Cmd: cmd, AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, Env: ['TERM=xterm-256color'] });
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
+    const socket = (await exec.start({ hijack: true, stdin: true, Tty: true, ConsoleSize: [size.rows, size.cols] } as Docker.ExecStartOptions)) as Duplex;
+    return {
+      socket,
+      resize: async (next) => {
+        await exec.resize({ h: next.rows, w: next.cols });
+      },
+      exitCode: async () => {
+        const info = (await exec.inspect()) as { ExitCode: number | null; Running: boolean };
+        return info.Running ? null : info.ExitCode;
+      },
+    };
   }
 
   /**

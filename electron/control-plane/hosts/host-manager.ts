@@ -247,7 +247,8 @@ export class HostManager extends EventEmitter<{ link: [HostLink]; unlink: [strin
       ...(drained.has(record.name) ? { availability: 'drain' as const } : {}),
       inventory: link?.inventory ?? record.inventory,
       addedAt: record.addedAt,
-      lastSeenAt: record.lastSeenAt,
+      // the stored time is of the last connect; a connected host is seen now (its heartbeat answers)
+      lastSeenAt: link?.state === 'ready' ? new Date().toISOString() : record.lastSeenAt,
     };
   }
 }

@@ -1,7 +1,8 @@
 // BatonApi over the preload's bridge (Electron IPC to the embedded control plane).
-import type { BatonEvent, MethodName, Params, Result, StreamChunk, StreamHandlers, StreamName, StreamParams } from '../../../shared/api.ts';
+import type { BatonEvent, MethodName, Params, Result, StreamChunk, StreamControl, StreamHandlers, StreamName, StreamParams } from '../../../shared/api.ts';
+import { streamControl } from '../../../shared/stream-control.ts';
 import { BatonError } from '../../../shared/errors.ts';
-import type { BatonBridge } from '../../../shared/bridge.ts';
+import type { BatonBridge, StreamPort } from '../../../shared/bridge.ts';
 import { subscribeWithReplay } from './event-replay.ts';
 import type { ConnectionState, Transport } from './transport.ts';
 import { errorFromWire } from './wire-errors.ts';
@@ -37,31 +38,36 @@ export class IpcClient implements Transport {
     );
   }
 
-  stream<S extends StreamName>(name: S, params: StreamParams<S>, handlers: StreamHandlers<S>): () => void {
+  stream<S extends StreamName>(name: S, params: StreamParams<S>, handlers: StreamHandlers<S>): StreamControl<S> {
     let done = false;
     const end = (error: BatonError | null): void => {
       if (done) return;
       done = true;
       handlers.end(error);
     };
-    let close: () => void;
+    let port: StreamPort;
     try {
-      close = this.bridge.openStream(name, params, (message) => {
+      port = this.bridge.openStream(name, params, (message) => {
         if (done) return;
         if ('chunk' in message) handlers.chunk(message.chunk as StreamChunk<S>); // checked by the control plane
         else end('error' in message ? errorFromWire(message.error) : null);
       });
     } catch (err) {
       queueMicrotask(() => end(new BatonError('UNAVAILABLE', `The app's control plane did not take the stream: ${err instanceof Error ? err.message : String(err)}`)));
-      return () => {
+      return streamControl(() => {
         done = true;
-      };
+      });
     }
-    return () => {
-      if (done) return;
-      done = true;
-      close();
-    };
+    return streamControl(
+      () => {
+        if (done) return;
+        done = true;
+        port.close();
+      },
+      (input) => {
+        if (!done) port.send(input);
+      },
+    );
   }
 
   connection(): ConnectionState {

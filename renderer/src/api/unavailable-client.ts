@@ -1,5 +1,6 @@
 // The page was opened with nothing to talk to (a browser without ?ws=, or no preload).
-import type { BatonEvent, MethodName, Params, Result, StreamHandlers, StreamName, StreamParams } from '../../../shared/api.ts';
+import type { BatonEvent, MethodName, Params, Result, StreamControl, StreamHandlers, StreamName, StreamParams } from '../../../shared/api.ts';
+import { streamControl } from '../../../shared/stream-control.ts';
 import { BatonError } from '../../../shared/errors.ts';
 import type { ConnectionState, Transport } from './transport.ts';
 
@@ -20,14 +21,14 @@ export class UnavailableClient implements Transport {
   }
 
   /** Ends at once (right after returning) with UNAVAILABLE. */
-  stream<S extends StreamName>(_name: S, _params: StreamParams<S>, handlers: StreamHandlers<S>): () => void {
+  stream<S extends StreamName>(_name: S, _params: StreamParams<S>, handlers: StreamHandlers<S>): StreamControl<S> {
     let cancelled = false;
     queueMicrotask(() => {
       if (!cancelled) handlers.end(new BatonError('UNAVAILABLE', this.state.reason ?? 'Not connected to a control plane.'));
     });
-    return () => {
+    return streamControl(() => {
       cancelled = true;
-    };
+    });
   }
 
   connection(): ConnectionState {

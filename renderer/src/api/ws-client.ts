@@ -8,12 +8,14 @@ import type {
   Params,
   Result,
   StreamChunk,
+  StreamControl,
   StreamHandlers,
   StreamName,
   StreamParams,
   WireRequest,
 } from '../../../shared/api.ts';
 import { WS_CLOSE_UNAUTHORIZED } from '../../../shared/wire-close.ts';
+import { streamControl } from '../../../shared/stream-control.ts';
 import { BatonError } from '../../../shared/errors.ts';
 import { subscribeWithReplay } from './event-replay.ts';
 import type { ConnectionState, Transport } from './transport.ts';
@@ -158,7 +160,7 @@ export class WsClient implements Transport {
     );
   }
 
-  stream<S extends StreamName>(name: S, params: StreamParams<S>, handlers: StreamHandlers<S>): () => void {
+  stream<S extends StreamName>(name: S, params: StreamParams<S>, handlers: StreamHandlers<S>): StreamControl<S> {
     const id = this.nextId++;
     let done = false;
     let queued: Queued | null = null;
@@ -197,17 +199,23 @@ export class WsClient implements Transport {
       queued = waiting;
       this.queued.add(waiting);
     }
-    return () => {
-      if (done) return;
-      done = true;
-      const waiting: Queued | null = queued;
-      if (waiting !== null) {
-        clearTimeout(waiting.timer);
-        this.queued.delete(waiting);
-        return;
-      }
-      if (this.streams.delete(id) && this.isReady()) this.send({ id, cancel: true });
-    };
+    return streamControl(
+      () => {
+        if (done) return;
+        done = true;
+        const waiting: Queued | null = queued;
+        if (waiting !== null) {
+          clearTimeout(waiting.timer);
+          this.queued.delete(waiting);
+          return;
+        }
+        if (this.streams.delete(id) && this.isReady()) this.send({ id, cancel: true });
+      },
+      // input before the stream is sent, or after it ended, has nowhere to go
+      (input) => {
+        if (!done && queued === null && this.streams.has(id) && this.isReady()) this.send({ id, input });
+      },
+    );
   }
 
   // ------------------------------------------------------------ Transport

@@ -2,7 +2,7 @@
 // (`service.inspect`, with its scaling controls) or a replica (`replica.inspect`). Refetched when
 // an event about it arrives. Counts and states come from the live snapshot; the inspected detail
 // adds what the snapshot does not carry (spec, labels, ports, events).
-import { useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { BatonEvent, HostDetail, ReplicaDetail, ReplicaStatus, ServiceDetail } from '../../../../shared/api.ts';
 import { useApi } from '../../state/app-state.tsx';
 import { Spinner } from '../../ui/Button.tsx';
@@ -24,6 +24,7 @@ import type { ServiceAction } from './scale-actions.ts';
 import { ServiceControls } from './ServiceControls.tsx';
 import { RolloutSection } from '../rollout/RolloutSection.tsx';
 import { ConvergenceLine } from './ServiceList.tsx';
+import { TerminalDialog } from '../terminal/TerminalDialog.tsx';
 
 const NO_ACTION: ServiceAction = { request: null, error: null };
 const EVENTS_SHOWN = 12;
@@ -300,6 +301,7 @@ function Count({ label, value }: { label: string; value: number }) {
 
 function ReplicaDetails({ detail, model, onSelect }: DetailsPanelProps & { detail: ReplicaDetail }) {
   const replica = model.replicasByName.get(detail.replica.name) ?? detail.replica;
+  const [terminalOpen, setTerminalOpen] = useState(false);
   const look = replicaLook(replica);
   const service = `${replica.stack}/${replica.service}`;
   const desiredRevision = model.servicesByKey.get(service)?.status.revision ?? null;
@@ -314,8 +316,18 @@ function ReplicaDetails({ detail, model, onSelect }: DetailsPanelProps & { detai
             {LOOK_LABELS[look]}
           </span>
           <LogsLink target={{ kind: 'replica', name: replica.name }} />
+          <button
+            type="button"
+            className="text-[12px] text-indigo-600 hover:underline disabled:text-zinc-400 disabled:no-underline dark:text-indigo-400"
+            disabled={replica.state !== 'running'}
+            title={replica.state !== 'running' ? `A terminal opens only in a running replica (this one is ${replica.state})` : undefined}
+            onClick={() => setTerminalOpen(true)}
+          >
+            Terminal
+          </button>
         </div>
       </div>
+      {terminalOpen && <TerminalDialog replica={replica.name} onClose={() => setTerminalOpen(false)} />}
       <Section title="Replica">
         <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-1.5 text-[12px]">
           <Row label="Service">
