@@ -1,23 +1,26 @@
 // xterm.js writes its theme and cell sizes into <style> elements it makes (when it opens and on its
 // first renders), which the renderer's Content-Security-Policy (style-src 'self', no inline styles)
-// refuses. While a terminal is open, <style> elements made in the page keep their text out of it:
-// each writes it into a constructed stylesheet of the document instead (CSSOM, which the policy
-// allows), and drops it when removed. Returns the undo, for when the terminal closes.
+// refuses (an inline <style> is reported even while empty, as it is inserted). While a terminal is
+// open, a <style> asked of the document is an inert <template> in its place, whose text goes into a
+// constructed stylesheet of the document instead (CSSOM, which the policy allows) and goes with it
+// when removed: xterm.js uses only their textContent and remove(). Returns the undo, for when the
+// terminal closes.
 
 export function adoptStyles(doc: Document): () => void {
   const original = doc.createElement;
   const create = original as (this: Document, tag: string, options?: ElementCreationOptions) => HTMLElement;
   doc.createElement = function (this: Document, tag: string, options?: ElementCreationOptions) {
-    const element = create.call(this, tag, options);
-    if (tag.toLowerCase() === 'style') adopt(doc, element as HTMLStyleElement);
-    return element;
+    if (tag.toLowerCase() !== 'style') return create.call(this, tag, options);
+    const stand = create.call(this, 'template', options);
+    adopt(doc, stand);
+    return stand;
   } as typeof doc.createElement;
   return () => {
     doc.createElement = original;
   };
 }
 
-function adopt(doc: Document, element: HTMLStyleElement): void {
+function adopt(doc: Document, element: HTMLElement): void {
   const sheet = new CSSStyleSheet();
   let text = '';
   let adopted = false;
