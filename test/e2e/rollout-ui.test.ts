@@ -8,7 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { labUp, type LabHost } from '../lab/lab.ts';
+import { dockerCli, labUp, type LabHost } from '../lab/lab.ts';
+import { clearSystemContainers } from '../integration/helpers.ts';
 import { IMAGES } from '../lab/layout.ts';
 import { describeLoad, startLoad } from '../lab/load.ts';
 import { ROOT, cleanup, ensureBuilt, eventually, keepFailureEvidence, launchChromium, openPage, screenshot, startServe, type Served } from './harness.ts';
@@ -75,6 +76,15 @@ describe('rollouts from the app', { timeout: 10 * 60_000 }, () => {
     await browser?.close();
     await served?.stop();
     if (served) cleanup(served);
+    // the serve is gone, its containers are not: its replicas and its ingress on every host (which
+    // hold their ports and take CPU from the suites after this one)
+    await Promise.all(
+      hosts.map(async (h) => {
+        const ids = (await dockerCli(h, ['ps', '-aq', '--filter', 'label=baton.stack=roll'])).stdout.split('\n').filter(Boolean);
+        if (ids.length) await dockerCli(h, ['rm', '-f', ...ids]);
+      }),
+    );
+    await clearSystemContainers();
   });
 
   async function step(name: string, fn: () => Promise<void>): Promise<void> {
