@@ -1,23 +1,24 @@
-// The Electron main process, kept thin: the app's lifecycle (one instance, one window, start and
-// stop of the control plane), the menu and session hardening. The settings and the keyring are
-// ./app/settings-store.ts, the IPC transport ./app/ipc-transport.ts; what it decides is in
-// ./window/ and ./app/ (tested without Electron, which is imported here and in preload.ts only).
+// The Electron main process, kept to the app's lifecycle: one instance, one window, the start and
+// stop of the control plane. The settings and the keyring are ./app/settings-store.ts, the IPC
+// transport ./app/ipc-transport.ts, the stop's deadline ./app/stop-in-time.ts, the page to load
+// ./window/renderer-page.ts, the session's policy ./window/session-hardening.ts: all tested without
+// Electron, which is imported here and in preload.ts only.
 import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell } from 'electron';
 import type { WebContents } from 'electron';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { toErrorBody } from '../shared/errors.ts';
 import { forwardEvents, wireIpcTransport } from './app/ipc-transport.ts';
 import { keyringKeyProvider } from './app/keyring.ts';
 import { openSettingsStore } from './app/settings-store.ts';
+import { stopInTime } from './app/stop-in-time.ts';
 import { ControlPlane } from './control-plane/index.ts';
 import { createLogger } from './control-plane/log.ts';
 import { buildAppMenuTemplate } from './window/app-menu.ts';
-import { contentSecurityPolicy } from './window/content-security-policy.ts';
-import { LaunchError, parseDesktopSettings, resolveLaunchMode, type LaunchMode } from './window/launch-mode.ts';
+import { LaunchError, parseDesktopSettings, resolveLaunchMode } from './window/launch-mode.ts';
 import { installNavigationGuard } from './window/navigation-guard.ts';
-import { isPermissionGranted } from './window/permissions.ts';
+import { rendererPage, type RendererPage } from './window/renderer-page.ts';
+import { hardenSession } from './window/session-hardening.ts';
 import { buildWindowOptions } from './window/window-options.ts';
 
 const log = createLogger();
@@ -28,36 +29,6 @@ const devServerUrl = !app.isPackaged ? process.env['BATON_RENDERER_URL'] : undef
 
 let controlPlane: ControlPlane | null = null;
 let mainWindow: BrowserWindow | null = null;
-
-interface RendererPage {
-  /** What the window loads: the page plus the transport choice in its query string. */
-  loadUrl: string;
-  /** The page without query: navigation and IPC senders are checked against it. */
-  appUrl: string;
-}
-
-function rendererPage(mode: LaunchMode): RendererPage {
-  const appUrl =
-    devServerUrl ?? pathToFileURL(path.join(__dirname, '..', 'renderer', 'index.html')).href;
-  const url = new URL(appUrl);
-  // The token never goes into the URL: the renderer asks the preload for it.
-  if (mode.kind === 'attach') url.searchParams.set('attach', mode.url);
-  return { loadUrl: url.href, appUrl };
-}
-
-function hardenSession(mode: LaunchMode): void {
-  const csp = contentSecurityPolicy({
-    loopbackWebSocket: mode.kind === 'attach',
-    devServer: devServerUrl !== undefined,
-  });
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
-  });
-  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => {
-    callback(isPermissionGranted(permission));
-  });
-  session.defaultSession.setPermissionCheckHandler((_contents, permission) => isPermissionGranted(permission));
-}
 
 function createWindow(page: RendererPage): BrowserWindow {
   const win = new BrowserWindow(
@@ -97,9 +68,9 @@ async function start(): Promise<void> {
   if (mode.kind === 'attach' && mode.remember) {
     await settings.remember(mode.url, mode.token, settingsText).catch((err: unknown) => log.warn({ err: toErrorBody(err).message }, 'could not save the attach token'));
   }
-  const page = rendererPage(mode);
+  const page = rendererPage(mode, { builtIndex: path.join(__dirname, '..', 'renderer', 'index.html'), devServerUrl });
 
-  hardenSession(mode);
+  hardenSession(session.defaultSession, { loopbackWebSocket: mode.kind === 'attach', devServer: devServerUrl !== undefined });
   app.on('web-contents-created', (_event, contents: WebContents) => {
     installNavigationGuard(contents, page.appUrl, {
       openExternal: (url) => void shell.openExternal(url),
@@ -129,21 +100,8 @@ async function start(): Promise<void> {
 async function stopControlPlane(): Promise<void> {
   const cp = controlPlane;
   if (cp === null) return;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      log.warn('the control plane did not stop in time; quitting anyway');
-      resolve();
-    }, STOP_TIMEOUT_MS);
-  });
-  try {
-    await Promise.race([cp.stop(), timeout]);
-  } catch (err) {
-    log.error({ err }, 'stopping the control plane failed');
-  } finally {
-    clearTimeout(timer);
-    controlPlane = null;
-  }
+  await stopInTime(() => cp.stop(), STOP_TIMEOUT_MS, log);
+  controlPlane = null;
 }
 
 function fail(err: unknown): void {
