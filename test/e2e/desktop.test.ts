@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { dockerCli, labUp, type LabHost } from '../lab/lab.ts';
-import { ROOT, cleanup, ensureBuilt, eventually, keepFailureEvidence, launchChromium, openPage, screenshot, startServe, type PageWatch, type Served } from './harness.ts';
+import { ROOT, cleanup, ensureBuilt, eventually, stepWithEvidence, launchChromium, openPage, screenshot, startServe, type PageWatch, type Served } from './harness.ts';
 
 
 const STACK = `name: shop
@@ -165,14 +165,7 @@ describe('the desktop app in Chromium', { timeout: 15 * 60_000 }, () => {
   });
 
   // Every step leaves evidence when it fails.
-  async function step(name: string, fn: () => Promise<void>): Promise<void> {
-    try {
-      await fn();
-    } catch (err) {
-      await keepFailureEvidence(page, served, name);
-      throw err;
-    }
-  }
+  const step = stepWithEvidence(() => ({ page, served }));
 
   it('is served under a strict Content-Security-Policy that Chromium enforces', () =>
     step('csp', async () => {

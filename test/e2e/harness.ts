@@ -160,6 +160,22 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** On failure: the page as it was, and the control plane's output, in test-results/. */
+/**
+ * A step of a browser test that leaves evidence when it fails (keepFailureEvidence); `current`
+ * gives the page and serve as they are when the step runs (a suite reassigns them).
+ */
+export function stepWithEvidence(current: () => { page: Page | undefined; served: Served | undefined }) {
+  return async (name: string, fn: () => Promise<void>): Promise<void> => {
+    try {
+      await fn();
+    } catch (err) {
+      const { page, served } = current();
+      await keepFailureEvidence(page, served, name);
+      throw err;
+    }
+  };
+}
+
 export async function keepFailureEvidence(page: Page | undefined, served: Served | undefined, name: string): Promise<void> {
   const dir = join(ROOT, 'test-results', 'e2e');
   mkdirSync(dir, { recursive: true });

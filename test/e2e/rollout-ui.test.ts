@@ -12,7 +12,7 @@ import { dockerCli, labUp, type LabHost } from '../lab/lab.ts';
 import { clearSystemContainers } from '../integration/helpers.ts';
 import { IMAGES } from '../lab/layout.ts';
 import { describeLoad, startLoad } from '../lab/load.ts';
-import { ROOT, cleanup, ensureBuilt, eventually, keepFailureEvidence, launchChromium, openPage, screenshot, startServe, type Served } from './harness.ts';
+import { ROOT, cleanup, ensureBuilt, eventually, stepWithEvidence, launchChromium, openPage, screenshot, startServe, type Served } from './harness.ts';
 
 const STACK = `name: roll
 services:
@@ -87,14 +87,7 @@ describe('rollouts from the app', { timeout: 10 * 60_000 }, () => {
     await clearSystemContainers();
   });
 
-  async function step(name: string, fn: () => Promise<void>): Promise<void> {
-    try {
-      await fn();
-    } catch (err) {
-      await keepFailureEvidence(page, served, name);
-      throw err;
-    }
-  }
+  const step = stepWithEvidence(() => ({ page, served }));
 
   const progress = () => page.locator('[data-testid="rollout-progress"]');
   const phase = async () => (await progress().getAttribute('data-phase')) ?? '';
