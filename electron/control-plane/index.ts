@@ -34,6 +34,7 @@ import { MetricsCollector, type CollectorOptions } from './metrics/collector.ts'
 import { MetricsStore } from './metrics/metrics-store.ts';
 import { openMetricsStream } from './metrics/metrics-stream.ts';
 import { Autoscaler } from './autoscale/autoscaler.ts';
+import { lockHome, type HomeLock } from './store/home-lock.ts';
 
 export const BATON_VERSION = '0.1.0';
 
@@ -69,6 +70,7 @@ export class ControlPlane {
   readonly dispatch: Dispatch;
   private readonly openStream: OpenStream;
   private readonly startedAt = new Date().toISOString();
+  private lock: HomeLock | null = null;
 
   readonly rollouts: RolloutService;
   readonly secrets: SecretService;
@@ -221,6 +223,17 @@ export class ControlPlane {
     const home = options.home ?? defaultHome();
     mkdirSync(home, { recursive: true, mode: 0o700 });
     chmodSync(home, 0o700);
+    // before the state file is opened or any host reached: a second control plane does nothing
+    const lock = lockHome(home);
+    try {
+      return ControlPlane.startLocked(home, lock, options);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+
+  private static startLocked(home: string, lock: HomeLock, options: ControlPlaneOptions): ControlPlane {
     const log = options.logger ?? createLogger({ destination: join(home, 'baton.log') });
     const dataKey = loadDataKey(home, options.keyProvider);
     const secrets = dataKey.box;
@@ -244,6 +257,7 @@ export class ControlPlane {
     ingress = new Ingress({ hosts, state: reconciler.state, stacks: store.stacks, events, log, clusterId, networks, image: options.ingressImage ?? (process.env.BATON_INGRESS_IMAGE || DEFAULT_INGRESS_IMAGE) });
     const stacks = new StackService({ store, hosts, reconciler, events, log, blockedOn: (port) => ingress?.blockedOn(port) ?? [], poolState: (id) => ingress?.poolState(id) ?? 'out', images });
     const plane = new ControlPlane(home, store, events, hosts, reconciler, stacks, ingress, images, log, options);
+    plane.lock = lock;
     hosts.startAll();
     ingress.start();
     if (options.metrics !== false) plane.collector.start();
@@ -270,6 +284,7 @@ export class ControlPlane {
     await this.hosts.stopAll();
     this.store.close();
     this.log.info('control plane stopped');
+    this.lock?.release();
   }
 }
 
