@@ -1,6 +1,7 @@
 // `npm run build`: everything the desktop app loads, into dist/. Needs no Electron binary.
 //   electron/main.ts    → dist/electron/main.cjs     (esbuild; every npm package stays external:
 //   electron/preload.ts → dist/electron/preload.cjs   electron-builder packs node_modules)
+//   electron/server/cli → dist/cli/baton.mjs          (esbuild, ESM: the `baton` command, see bin/baton.mjs)
 //   renderer/           → dist/renderer/             (Vite, see vite.config.ts)
 //   build/icon.png      → dist/icon.png              (the window icon at run time)
 import { build as esbuild } from 'esbuild';
@@ -46,6 +47,24 @@ async function buildMain() {
   });
 }
 
+// The `baton` command, built so it answers at once (bin/baton.mjs runs it while it is newer than
+// the sources it was built from). ESM, every npm package external, as under tsx.
+async function buildCli() {
+  await esbuild({
+    ...shared,
+    entryPoints: { baton: 'electron/server/cli/main.ts' },
+    outdir: join(dist, 'cli'),
+    outExtension: { '.js': '.mjs' },
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    // `serve` loads the control plane with import(): its own chunk, never read by a client command
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    sourcemap: 'linked',
+  });
+}
+
 // A sandboxed preload can require nothing but `electron` (and a few Node built-ins): bundle the rest in.
 async function buildPreload() {
   await esbuild({
@@ -64,8 +83,16 @@ async function buildRenderer() {
 }
 
 const started = Date.now();
+// `--cli`: the command only (npm's prepare step runs it after `npm ci`, so `npx baton` is built)
+if (process.argv.includes('--cli')) {
+  await rm(join(dist, 'cli'), { recursive: true, force: true });
+  await buildCli();
+  console.log(`built dist/cli/baton.mjs in ${Date.now() - started} ms`);
+  process.exit(0);
+}
 await rm(join(dist, 'electron'), { recursive: true, force: true });
+await rm(join(dist, 'cli'), { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
-await Promise.all([buildMain(), buildPreload(), buildRenderer()]);
+await Promise.all([buildMain(), buildPreload(), buildCli(), buildRenderer()]);
 await copyFile(join(root, 'build', 'icon.png'), join(dist, 'icon.png'));
-console.log(`built dist/electron/main.cjs, dist/electron/preload.cjs, dist/renderer/ in ${Date.now() - started} ms`);
+console.log(`built dist/electron/main.cjs, dist/electron/preload.cjs, dist/cli/baton.mjs, dist/renderer/ in ${Date.now() - started} ms`);

@@ -35,8 +35,10 @@ import { MetricsStore } from './metrics/metrics-store.ts';
 import { openMetricsStream } from './metrics/metrics-stream.ts';
 import { Autoscaler } from './autoscale/autoscaler.ts';
 import { lockHome, type HomeLock } from './store/home-lock.ts';
+import { BATON_VERSION, defaultHome } from './home.ts';
 
-export const BATON_VERSION = '0.1.0';
+export { BATON_VERSION, defaultHome };
+
 
 export interface ControlPlaneOptions {
   /** BATON_HOME: state, keys, sockets. Default ~/.baton. */
@@ -62,9 +64,6 @@ export interface ControlPlaneOptions {
   metrics?: CollectorOptions | false;
 }
 
-export function defaultHome(): string {
-  return process.env.BATON_HOME ?? join(homedir(), '.baton');
-}
 
 export class ControlPlane {
   readonly dispatch: Dispatch;

@@ -6,6 +6,7 @@ import { BatonError } from '../../shared/errors.ts';
 import { ControlPlane, type ControlPlaneOptions } from '../control-plane/index.ts';
 import { checkAllowedHosts, checkAllowedOrigins, isLoopbackHost } from './host-guard.ts';
 import { listenOnSocket } from './socket-server.ts';
+import { socketPathFor } from './socket-path.ts';
 import { loadToken } from './token-file.ts';
 import { listenOnWebSocket, type WebSocketEndpoint } from './ws-server.ts';
 
@@ -37,9 +38,7 @@ export interface Serving {
   stop(): Promise<void>;
 }
 
-export function socketPathFor(home: string): string {
-  return join(home, 'baton.sock');
-}
+export { socketPathFor };
 
 export function rendererDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');

@@ -15,8 +15,9 @@ import { HostIngress, type IngressState } from './host-ingress.ts';
 import type { RuntimeApi } from './runtime-api.ts';
 import { hostIngressModel, keepUnlisted, serverName, type RouteInputs } from './routes.ts';
 
-/** The official HAProxy image, long-term-support line. */
-export const DEFAULT_INGRESS_IMAGE = 'haproxy:lts';
+import { DEFAULT_INGRESS_IMAGE } from './ingress-image.ts';
+
+export { DEFAULT_INGRESS_IMAGE };
 const COALESCE_MS = 30;
 const HEAL_MS = 10_000;
 const DRAIN_POLL_MS = 200;

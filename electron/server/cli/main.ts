@@ -10,10 +10,10 @@ import { topText } from './top-format.ts';
 import { autoscaleStatusText } from './autoscale-format.ts';
 import type { MetricsFrame } from '../../../shared/metrics.ts';
 import { isConverged } from '../../../shared/service-status.ts';
-import { BATON_VERSION, defaultHome } from '../../control-plane/index.ts';
-import { DEFAULT_INGRESS_IMAGE } from '../../control-plane/ingress/ingress.ts';
-import { createLogger } from '../../control-plane/log.ts';
-import { serve, socketPathFor, type WsServeOptions } from '../serve.ts';
+import { BATON_VERSION, defaultHome } from '../../control-plane/home.ts';
+import { DEFAULT_INGRESS_IMAGE } from '../../control-plane/ingress/ingress-image.ts';
+import type { WsServeOptions } from '../serve.ts';
+import { socketPathFor } from '../socket-path.ts';
 import { connectSocket, type SocketClient } from '../socket-client.ts';
 import { availableText, eventLine, hostDetail, hostsTable, healthText, bytes, planText, replicasTable, servicesTable, table } from './format.ts';
 import { errorText } from './error-format.ts';
@@ -137,6 +137,8 @@ Examples:
   .action(async (opts: ServeFlags) => {
     const ws = wsOptions(opts);
     const dir = home();
+    // the control plane is loaded only here: every other command is a client of one
+    const [{ serve }, { createLogger }] = await Promise.all([import('../serve.ts'), import('../../control-plane/log.ts')]);
     const serving = await serve({ home: dir, ws, logger: createLogger(), ...(opts.ingressImage ? { ingressImage: opts.ingressImage } : {}) });
     process.stderr.write(`Baton ${BATON_VERSION} serving ${serving.socketPath}\n`);
     for (const warning of serving.warnings) process.stderr.write(`WARNING: ${warning}\n`);
