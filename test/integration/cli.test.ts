@@ -204,3 +204,33 @@ services:
 
   assert.equal((await baton('rm', 'chat')).code, 0);
 });
+
+test('messages a new user meets say which flag, what it takes, and what to do', async () => {
+  const limit = await baton('events', '--limit', '0');
+  assert.equal(limit.code, 1);
+  assert.match(limit.stderr, /--limit 0: takes a whole number from 1 to 10000/);
+  assert.doesNotMatch(limit.stderr, /events\.list/, 'the request inside is not the person\'s business');
+  const noHost = await baton('events', '--host', 'nope');
+  assert.equal(noHost.code, 1);
+  assert.match(noHost.stderr, /no host named nope.*\n.*baton host ls/);
+  const hostKey = await baton('host', 'add', `root@${lab.hosts[1]!.address}`, '--host-key', 'abc');
+  assert.equal(hostKey.code, 1);
+  assert.match(hostKey.stderr, /--host-key "abc": a fingerprint looks like SHA256:/);
+  const pub = await baton('host', 'add', `root@${lab.hosts[1]!.address}`, '-i', `${lab.keys.root}.pub`, '--host-key', lab.hosts[1]!.hostKeyFingerprint);
+  assert.equal(pub.code, 1);
+  assert.match(pub.stderr, /is a public key/);
+  assert.match(pub.stderr, new RegExp(`--identity ${lab.keys.root.replace(/[.]/g, '\\.')}\\b`));
+  const rm = await baton('rm', 'nope');
+  assert.equal(rm.code, 1);
+  assert.match(rm.stderr, /no stack named nope\. See the stacks with: baton stacks/);
+
+  // more replicas than the hosts have room for: said when scaling, not found later
+  const file = join(home, 'big.yaml');
+  writeFileSync(file, 'name: big\nservices:\n  web:\n    image: baton-test/web:1\n    deploy:\n      replicas: 1\n      resources:\n        reservations:\n          memory: 4G\n');
+  assert.equal((await baton('apply', '-f', file)).code, 0);
+  const scaled = await baton('scale', 'big/web=1000');
+  assert.equal(scaled.code, 0, scaled.stderr);
+  assert.match(scaled.stderr, /of 1000 replicas of big\/web can't be placed: web-1: .*memory/);
+  assert.match(scaled.stderr, /add hosts, lower the reservations, or scale to \d+/);
+  assert.equal((await baton('rm', 'big')).code, 0);
+});

@@ -16,7 +16,7 @@ import { connectHost, type ConnectSpec } from './connect-host.ts';
 import { decideHostKey, knownKeyTypes, NOTHING_KNOWN, readKnownHostsFile, type KnownKey, type SystemKnown } from './host-key.ts';
 import { lookupNames, type KnownHostsLookup } from './known-hosts.ts';
 import { HostLink, type HostLinkOptions } from './host-link.ts';
-import { classifyKeyError } from './ssh-errors.ts';
+import { classifyKeyError, publicKeyGiven } from './ssh-errors.ts';
 import type { SshAuth } from './ssh-link.ts';
 import { defaultIdentityFiles, expandHome, parseTarget, resolveSshTarget } from './ssh-target.ts';
 
@@ -271,5 +271,8 @@ function readPrivateKey(file: string, passphrase: string | undefined): Buffer {
   }
   const parsed = ssh2.utils.parseKey(data, passphrase);
   if (parsed instanceof Error) throw classifyKeyError(parsed, file, passphrase !== undefined);
+  // ssh2 reads a public key too, and only the login then fails, with a message about "a (valid) private key"
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (key && !key.isPrivateKey()) throw publicKeyGiven(file);
   return data;
 }

@@ -55,3 +55,14 @@ export function classifyKeyError(err: Error, file: string, hadPassphrase: boolea
   }
   return new BatonError('KEY_UNREADABLE', `${file} is not a private key Baton can read (${msg}). Give an OpenSSH, PEM or PuTTY private key.`, { identityFile: file });
 }
+
+/** A public key given where the private one is needed: say which half it is and where the other usually is. */
+export function publicKeyGiven(file: string): BatonError {
+  const privateFile = file.endsWith('.pub') ? file.slice(0, -'.pub'.length) : null;
+  return new BatonError(
+    'KEY_UNREADABLE',
+    `${file} is a public key: that half goes into authorized_keys on the host; logging in takes the private half.`,
+    { identityFile: file },
+    privateFile ? `Give the private key beside it: --identity ${privateFile}` : 'Give the private key file (often ~/.ssh/id_ed25519 or ~/.ssh/id_rsa, without .pub).',
+  );
+}

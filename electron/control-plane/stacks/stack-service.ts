@@ -283,7 +283,7 @@ export class StackService {
 
   remove(name: string): { name: string; services: string[] } {
     const { stacks } = this.deps.store;
-    if (!stacks.getStack(name)) throw new BatonError('NOT_FOUND', `There is no stack named ${name}. See the stacks with: baton stack ls`, { stack: name });
+    if (!stacks.getStack(name)) throw new BatonError('NOT_FOUND', `There is no stack named ${name}. See the stacks with: baton stacks`, { stack: name });
     const services = stacks.listServices(name).map((s) => s.name);
     this.deps.store.transaction(() => {
       stacks.removeStack(name);
@@ -325,6 +325,17 @@ export class StackService {
       }
     }
     const { stacks } = this.deps.store;
+    // what the cluster can hold, said now rather than found later as pending replicas
+    const candidates = this.deps.reconciler.candidates(stacks.desiredServices());
+    for (const t of resolved) {
+      const spec = desired.get(serviceKey(t.stack, t.name))?.spec;
+      const running = this.deps.reconciler.state.replicasOf(t.stack, t.name).filter((r) => r.state === 'running').length;
+      if (!spec || t.replicas <= running) continue;
+      const preview = placeReplicas({ service: spec, count: t.replicas - running, strategy: stacks.getStack(t.stack)?.placementStrategy ?? 'spread' }, candidates);
+      if (preview.summary === null) continue;
+      const capacity = `${preview.summary}. They wait as pending until hosts have room: add hosts, lower the reservations, or scale to ${running + preview.hosts.length}.`;
+      t.note = t.note ? `${t.note} ${capacity}` : capacity;
+    }
     this.deps.store.transaction(() => {
       for (const t of resolved) {
         stacks.setReplicas(t.stack, t.name, t.replicas);
@@ -333,7 +344,7 @@ export class StackService {
     });
     for (const t of resolved) {
       const where = t.preferHost === undefined ? '' : t.preferHost === null ? ', no preferred host' : `, new replicas preferably on ${t.preferHost}`;
-      const message = `${t.stack}/${t.name} scaled to ${t.replicas}${where}${t.note ? ` (${t.asked} asked for; its autoscale range is the bound)` : ''}`;
+      const message = `${t.stack}/${t.name} scaled to ${t.replicas}${where}${t.replicas !== t.asked ? ` (${t.asked} asked for; its autoscale range is the bound)` : ''}`;
       this.deps.events.append({ kind: 'service.scaled', stack: t.stack, service: t.name, message, data: { replicas: t.replicas, ...(t.preferHost !== undefined ? { preferHost: t.preferHost } : {}) } });
       this.deps.reconciler.trigger(serviceKey(t.stack, t.name));
     }

@@ -19,6 +19,7 @@ import { availableText, eventLine, hostDetail, hostsTable, healthText, bytes, pl
 import { errorText } from './error-format.ts';
 import { ask, askHidden, interactive } from './prompt.ts';
 import { readStackFiles } from './stack-files.ts';
+import { checkFlags } from './flag-check.ts';
 import { barsText, imagesTable, pushDoneText, pushPlanText } from './image-format.ts';
 import type { ImagePushChunk, ImageTransfer } from '../../../shared/images.ts';
 import { variablesNamedBy } from '../../control-plane/stacks/spec/parse-stack.ts';
@@ -194,6 +195,7 @@ host
     if (opts.trustNewHostKey) params.trustNewHostKey = true;
     const labels = parseLabels(opts.label);
     if (labels) params.labels = labels;
+    checkFlags('host.add', params, { name: '--name', hostKey: '--host-key', labels: '--label', target: '<target>' });
 
     const added = await withClient(async (client) => {
       for (;;) {
@@ -369,7 +371,7 @@ program
     });
     await withClient(async (client) => {
       const scaled = await client.call('service.scale', { targets });
-      // said first, on stderr: the count is not the one asked for
+      // said first, on stderr: the count is not the one asked for, or the cluster cannot hold it
       for (const s of scaled) if (s.note) process.stderr.write(`${s.note}\n`);
       const services = opts.wait ? (await waitConverged(client, undefined, 120_000)).filter((s) => scaled.some((x) => x.stack === s.stack && x.name === s.name)) : scaled;
       print(opts.json, services, () => servicesTable(services));
@@ -752,8 +754,15 @@ program
   .option('--json', 'one JSON object per line', false)
   .action(async (opts: { follow: boolean; host?: string; limit: number; json: boolean }) => {
     const show = (e: Parameters<typeof eventLine>[0]) => process.stdout.write((opts.json ? JSON.stringify(e) : eventLine(e)) + '\n');
+    const params = { limit: opts.limit, ...(opts.host ? { host: opts.host } : {}) };
+    checkFlags('events.list', params, { limit: '--limit', host: '--host' });
     const client = await connectSocket(socketPathFor(home()));
-    const past = await client.call('events.list', { limit: opts.limit, ...(opts.host ? { host: opts.host } : {}) });
+    const past = await client.call('events.list', params);
+    // a host with no events at all may be a slip: a removed host's events stay, so ask only then
+    if (opts.host && past.length === 0 && !(await client.call('host.list', {})).some((h) => h.name === opts.host)) {
+      client.close();
+      throw new BatonError('NOT_FOUND', `There is no host named ${opts.host}, and no event names one.`, { host: opts.host }, 'See the hosts with: baton host ls');
+    }
     past.forEach(show);
     if (!opts.follow) return client.close();
     const lastId = past.at(-1)?.id ?? (await client.call('events.list', { limit: 1 })).at(-1)?.id ?? 0;
