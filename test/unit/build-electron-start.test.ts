@@ -38,7 +38,9 @@ test('npm start no longer runs electron-builder install-app-deps (it rebuilt eve
 });
 
 test('nothing of the Electron rebuild is on the path of npm ci or npm test', () => {
-  for (const hook of ['preinstall', 'install', 'postinstall', 'prepare', 'pretest', 'posttest']) assert.equal(pkg.scripts[hook], undefined, hook);
+  for (const hook of ['preinstall', 'install', 'postinstall', 'pretest', 'posttest']) assert.equal(pkg.scripts[hook], undefined, hook);
+  // npm ci's one step of ours: the `baton` command bundled with esbuild, nothing of Electron's
+  assert.equal(pkg.scripts['prepare'], 'node build/build.mjs --cli');
   for (const name of ['test', 'test:unit', 'build', 'typecheck', 'lint']) assert.doesNotMatch(pkg.scripts[name] ?? '', /start|rebuild|electron /, name);
   const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8');
   assert.doesNotMatch(ci, /npm start|start\.mjs|install-app-deps|electron-rebuild|node-gyp/);

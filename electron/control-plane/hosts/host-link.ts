@@ -49,6 +49,7 @@ export class HostLink extends EventEmitter<{ state: [HostState, string | null]; 
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private readonly heartbeatMs: number;
   private readonly heartbeatTimeoutMs: number;
+  private lastHeardMs = 0;
   private readonly backoff: { first: number; max: number };
 
   constructor(
@@ -70,6 +71,16 @@ export class HostLink extends EventEmitter<{ state: [HostState, string | null]; 
   }
   get inventory(): HostInventory | null {
     return this.inventoryValue;
+  }
+
+  /**
+   * When the host last answered (its engine's ping, or the connection becoming ready), while it is
+   * not ready; null when it is ready, or was never heard. A loss is noticed seconds after the
+   * host fell silent (the ping's timeout, SSH keepalive): the grace period before its replicas
+   * are replaced counts from the silence, not from the noticing.
+   */
+  get silentSinceMs(): number | null {
+    return this.currentState === 'ready' || this.lastHeardMs === 0 ? null : this.lastHeardMs;
   }
 
   /** The host's engine facade for the current session; throws HOST_UNREACHABLE when not connected. */
@@ -147,6 +158,7 @@ export class HostLink extends EventEmitter<{ state: [HostState, string | null]; 
     this.attempt = 0;
     this.deps.onInventory(connected.inventory);
     connected.session.once('lost', (reason) => this.lose(connected.session, reason));
+    this.lastHeardMs = Date.now();
     this.startHeartbeat(connected.session);
     this.setState('ready', null);
     this.emit('session', connected.session);
@@ -162,6 +174,7 @@ export class HostLink extends EventEmitter<{ state: [HostState, string | null]; 
         .request('/_ping', this.heartbeatTimeoutMs)
         .then((answer) => {
           if (answer.status !== 200) this.lose(session, `the Docker engine answered ${answer.status} to a ping`);
+          else this.lastHeardMs = Date.now();
         })
         .catch((err: Error) => this.lose(session, `the Docker engine stopped answering: ${err.message}`))
         .finally(() => {

@@ -3,6 +3,7 @@
 // resync as the safety net. Work is serialized per service and parallel across services.
 import type { EventLog } from '../events/event-log.ts';
 import type { HostLink } from '../hosts/host-link.ts';
+import { DEFAULT_HOST_LOSS_GRACE_MS } from './host-loss.ts';
 import type { HostManager } from '../hosts/host-manager.ts';
 import type { Logger } from '../log.ts';
 import type { HostCandidate } from '../scheduler/types.ts';
@@ -21,7 +22,7 @@ import type { HostFiles } from '../secrets/host-files.ts';
 import { isAlive, isAvailable, serviceKey, type ObservedReplica } from './replica.ts';
 
 export interface ReconcilerOptions {
-  /** How long a lost host's replicas are waited for before they are started elsewhere. */
+  /** How long a lost host's replicas are waited for, from its last answer, before they are started elsewhere. */
   hostLossGraceMs?: number;
   resyncMs?: number;
   /** A replica that has stayed up this long after its last restart is stable again. */
@@ -80,7 +81,7 @@ export class Reconciler {
   private stopped = false;
 
   constructor(private readonly deps: ReconcilerDeps, options: ReconcilerOptions = {}) {
-    this.graceMs = options.hostLossGraceMs ?? 5000;
+    this.graceMs = options.hostLossGraceMs ?? DEFAULT_HOST_LOSS_GRACE_MS;
     this.stableAfterMs = options.stableAfterMs ?? 30_000;
     this.cooldownMs = options.failedHostCooldownMs ?? 30_000;
     this.executor = new Executor({
@@ -117,7 +118,8 @@ export class Reconciler {
     if (link.state !== 'ready') this.lostSinceMs[link.name] = lostSince;
     link.on('state', (state) => {
       if (state === 'ready') delete this.lostSinceMs[link.name];
-      else this.lostSinceMs[link.name] ??= Date.now();
+      // the grace period counts from when the host fell silent, which was before the loss was noticed
+      else this.lostSinceMs[link.name] ??= Math.min(Date.now(), link.silentSinceMs ?? Date.now());
       this.triggerAll();
     });
     this.watches.set(

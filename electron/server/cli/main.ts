@@ -12,6 +12,7 @@ import type { MetricsFrame } from '../../../shared/metrics.ts';
 import { isConverged } from '../../../shared/service-status.ts';
 import { BATON_VERSION, defaultHome } from '../../control-plane/home.ts';
 import { DEFAULT_INGRESS_IMAGE } from '../../control-plane/ingress/ingress-image.ts';
+import { DEFAULT_HOST_LOSS_GRACE_MS } from '../../control-plane/reconcile/host-loss.ts';
 import type { WsServeOptions } from '../serve.ts';
 import { socketPathFor } from '../socket-path.ts';
 import { connectSocket, type SocketClient } from '../socket-client.ts';
@@ -76,6 +77,7 @@ interface ServeFlags {
   allowHost?: string[];
   allowOrigin?: string[];
   ingressImage?: string;
+  hostLossGrace: number;
 }
 
 function wsOptions(opts: ServeFlags): WsServeOptions | undefined {
@@ -122,6 +124,15 @@ program
   .option('--allow-host <host[:port]>', 'also answer requests addressed to this name (a DNS name, a proxy, a tunnel on another port); repeatable', collect)
   .option('--allow-origin <origin>', 'also accept WebSocket handshakes from pages of this origin (e.g. http://127.0.0.1:5173, a dev server); repeatable', collect)
   .option('--ingress-image <image>', `the HAProxy image (2.6 or later) of the ingress on every host; default $BATON_INGRESS_IMAGE, else ${DEFAULT_INGRESS_IMAGE}`)
+  .addOption(
+    new Option('--host-loss-grace <seconds>', "how long a host may be silent before its replicas are started elsewhere (counted from its last answer; a link that is back sooner keeps them)")
+      .default(DEFAULT_HOST_LOSS_GRACE_MS / 1000)
+      .argParser((v) => {
+        const n = Number(v);
+        if (!Number.isFinite(n) || n < 0 || n > 3600) throw new BatonError('INVALID_INPUT', `--host-loss-grace ${v}: takes seconds from 0 to 3600 (e.g. 5, or 0.5).`);
+        return n;
+      }),
+  )
   .addHelpText(
     'after',
     `
@@ -140,7 +151,7 @@ Examples:
     const dir = home();
     // the control plane is loaded only here: every other command is a client of one
     const [{ serve }, { createLogger }] = await Promise.all([import('../serve.ts'), import('../../control-plane/log.ts')]);
-    const serving = await serve({ home: dir, ws, logger: createLogger(), ...(opts.ingressImage ? { ingressImage: opts.ingressImage } : {}) });
+    const serving = await serve({ home: dir, ws, logger: createLogger(), reconcilerOptions: { hostLossGraceMs: Math.round(opts.hostLossGrace * 1000) }, ...(opts.ingressImage ? { ingressImage: opts.ingressImage } : {}) });
     process.stderr.write(`Baton ${BATON_VERSION} serving ${serving.socketPath}\n`);
     for (const warning of serving.warnings) process.stderr.write(`WARNING: ${warning}\n`);
     if (serving.ws) {
