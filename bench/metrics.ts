@@ -25,7 +25,12 @@ import { IN_PROCESS } from '../electron/control-plane/api/caller.ts';
 import { labUp, type LabInfo } from '../test/lab/lab.ts';
 import { describeLoad, startLoad } from '../test/lab/load.ts';
 import { removeBatonLeftovers } from './ingress/baton.ts';
-import { parseStatCsv } from '../electron/control-plane/ingress/stat-csv.ts';
+import { parseStatCsv, type StatRow } from '../electron/control-plane/ingress/stat-csv.ts';
+import { REQUEST_RING } from '../electron/control-plane/ingress/ingress-config.ts';
+import { RequestLogReader } from '../electron/control-plane/metrics/request-log-reader.ts';
+import { newLines } from '../electron/control-plane/metrics/request-log.ts';
+import { EXACT_EVERY, planServerRows, type LogCounts } from '../electron/control-plane/metrics/server-estimate.ts';
+import type { IngressReading } from '../electron/control-plane/metrics/ingress-requests.ts';
 import { CounterReader } from '../electron/control-plane/metrics/counter-reader.ts';
 import { parseCounters, type CounterTarget } from '../electron/control-plane/metrics/host-counters.ts';
 import { MetricsStore } from '../electron/control-plane/metrics/metrics-store.ts';
@@ -140,7 +145,7 @@ async function loopMs(fn: () => Promise<unknown>): Promise<number> {
 }
 
 /** What one second of collection costs, part by part, on host m1 (the collector stopped). */
-async function componentCosts(plane: ControlPlane): Promise<{ backendsMs: number; serverRowMs: number; rows: number; counterFixedMs: number; counterPerReplicaMs: number; inProcessPerReplicaMs: number }> {
+async function componentCosts(plane: ControlPlane): Promise<{ backendsMs: number; serverRowMs: number; rows: number; logReadMs: number; logLines: number; estimatePerRowMs: number; counterFixedMs: number; counterPerReplicaMs: number; inProcessPerReplicaMs: number }> {
   const api = plane.ingress.runtimeOf('m1');
   if (!api) throw new Error('m1 has no ingress to read');
   const session = api.session();
@@ -150,6 +155,13 @@ async function componentCosts(plane: ControlPlane): Promise<{ backendsMs: number
     const backendsMs = await loopMs(async () => parseStatCsv(await session.command('show stat -1 2 -1')));
     const rows = parseStatCsv(await session.command('show stat -1 4 -1')).filter((r) => r.svname.startsWith('r_')).length;
     const serversMs = await loopMs(async () => parseStatCsv(await session.command('show stat -1 4 -1')));
+    // the request log as a second with traffic reads it: the whole ring, every line new
+    const log = new RequestLogReader();
+    const logLines = newLines(await session.command(`show events ${REQUEST_RING}`), -1).lines.length;
+    const logReadMs = await loopMs(async () => {
+      log.absorb(newLines(await session.command(`show events ${REQUEST_RING}`), -1).lines);
+      log.take();
+    });
     const targets: CounterTarget[] = [];
     for (const r of plane.reconciler.state.onHost('m1')) {
       const pid = ((await engine.inspectContainer(r.id)) as { State?: { Pid?: number } } | null)?.State?.Pid;
@@ -164,6 +176,9 @@ async function componentCosts(plane: ControlPlane): Promise<{ backendsMs: number
       backendsMs,
       serverRowMs: Math.max(0, (serversMs - backendsMs) / rows),
       rows,
+      logReadMs,
+      logLines,
+      estimatePerRowMs: estimateMs(1000, 20) / 1000,
       counterFixedMs: Math.max(0, fewMs - few.length * counterPerReplicaMs),
       counterPerReplicaMs,
       inProcessPerReplicaMs: inProcessMs(1000, 50) / 1000,
@@ -172,6 +187,23 @@ async function componentCosts(plane: ControlPlane): Promise<{ backendsMs: number
     session.close();
     reader.close();
   }
+}
+
+/** CPU ms of one second's estimate of a host's server rows (server-estimate.ts), `servers` rows in `routes` backends. */
+function estimateMs(servers: number, routes: number): number {
+  const perRoute = servers / routes;
+  const mk = (type: StatRow['type'], pxname: string, svname: string, reqTot: number): StatRow => ({ pxname, svname, type, status: 'UP', scur: 0, stot: reqTot, weight: 1, lbtot: reqTot, checkStatus: null, checkDesc: null, addr: null, reqTot, rate: null, rtime: 3, ttime: 5, hrsp5xx: 0, iid: 1, act: perRoute });
+  const names = Array.from({ length: routes }, (_, b) => `be_r${b}`);
+  const rows = names.flatMap((b) => Array.from({ length: perRoute }, (_, i) => mk('server', b, `r_${b}_${i}`, 1000)));
+  const counts: LogCounts = new Map(names.map((b) => [b, new Map(Array.from({ length: perRoute }, (_, i) => [`r_${b}_${i}`, { requests: 1 + (i % 7), errors: 0 }]))]));
+  let prev: IngressReading = { atMs: 0, rows, backends: names.map((b) => mk('backend', b, 'BACKEND', 1000 * perRoute)) };
+  const before = process.cpuUsage();
+  for (let t = 1; t <= LOOPS; t++) {
+    const backends = names.map((b) => mk('backend', b, 'BACKEND', (1000 + t * 10) * perRoute));
+    prev = { atMs: t * 1000, rows: planServerRows(prev, backends, counts, false).estimated, backends };
+  }
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / LOOPS;
 }
 
 /** CPU ms of one second's in-process work (parse, rates, frame, series) for a synthetic cluster. */
@@ -252,7 +284,11 @@ export async function benchMetrics(): Promise<string> {
     const perReplica = costs.counterPerReplicaMs + costs.inProcessPerReplicaMs;
     const at = (hosts: number, replicas: number) => (hosts * perHost + replicas * perReplica) / 10;
     const projectedIdle = at(50, 1000);
-    const projected = projectedIdle + (50 * 1000 * costs.serverRowMs) / 10;
+    // with traffic on every route through every host: each host's request log read each second,
+    // its server rows estimated from it, and read exactly on its turn (every EXACT_EVERY seconds)
+    const trafficLog = (50 * costs.logReadMs) / 10;
+    const trafficRows = (50 * 1000 * (costs.serverRowMs / EXACT_EVERY + costs.estimatePerRowMs)) / 10;
+    const projected = projectedIdle + trafficLog + trafficRows;
     // the peer's streams cost per replica only (one stream each, whatever the host count)
     const peerProjected = (peerNet / total) * 1000;
     const rows = [
@@ -267,7 +303,9 @@ export async function benchMetrics(): Promise<string> {
       ['a host: its counter request, less its replicas', `${costs.counterFixedMs.toFixed(3)} ms`],
       ['a replica: its counters in the answer', `${costs.counterPerReplicaMs.toFixed(4)} ms`],
       ['a replica: parse, rates, frame, series (1,000 replicas / 50 hosts in process)', `${costs.inProcessPerReplicaMs.toFixed(4)} ms`],
-      [`a server row of a route that moved (read at ${costs.rows} rows)`, `${costs.serverRowMs.toFixed(4)} ms`],
+      [`a server row of a route that moved, read exactly (at ${costs.rows} rows; each host's on its turn, every ${EXACT_EVERY} s)`, `${costs.serverRowMs.toFixed(4)} ms`],
+      ['a server row of a route that moved, estimated from the log (1,000 rows in 20 routes, in process)', `${costs.estimatePerRowMs.toFixed(4)} ms`],
+      [`a host with traffic: its request log read whole (${costs.logLines} lines) and counted`, `${costs.logReadMs.toFixed(3)} ms`],
     ];
     return [
       `metrics: control plane CPU (% of one core) over ${WINDOW_MS / 1000} s, on 3 hosts; ours had ${fresh}/${total} fresh in its last frame (${p95s} with a p95 under load: ${describeLoad(loadResult)}), the peer decoded ${decodedPerS.toFixed(0)} stats/s${peer.problem() ? ` (${peer.problem()})` : ''}`,
@@ -275,7 +313,7 @@ export async function benchMetrics(): Promise<string> {
       '',
       `the parts, CPU a second each (loops of ${LOOPS} on host m1):`,
       markdownTable(['part', 'CPU'], parts),
-      `projection: 50 × ${perHost.toFixed(3)} ms + 1,000 × ${perReplica.toFixed(4)} ms = ${projectedIdle.toFixed(1)} % of a core; with traffic through every host on every route, + 50,000 × ${costs.serverRowMs.toFixed(4)} ms = ${projected.toFixed(1)} %`,
+      `projection: 50 × ${perHost.toFixed(3)} ms + 1,000 × ${perReplica.toFixed(4)} ms = ${projectedIdle.toFixed(1)} % of a core; with traffic through every host on every route, + 50 × ${costs.logReadMs.toFixed(3)} ms (request logs) + 50,000 × (${costs.serverRowMs.toFixed(4)} / ${EXACT_EVERY} + ${costs.estimatePerRowMs.toFixed(4)}) ms (server rows) = ${projected.toFixed(1)} %`,
       `peer/ours at 90 replicas: ${oursNet > 0 ? ratio(peerNet, oursNet) : 'n/a'}; projected: ${projected > 0 ? ratio(peerProjected, projected) : 'n/a'}`,
     ].join('\n');
   } finally {

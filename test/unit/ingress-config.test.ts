@@ -72,7 +72,7 @@ test('the default paths are the container paths, and grace sets hard-stop-after'
 
 test('an http route: frontend on the published port and the discovery socket, backend with the pool', () => {
   const text = renderIngressConfig({ routes: [route()] }, { adminUid: 0, paths: { config: '/c', socketDir: '/s' } });
-  assert.deepEqual(section(text, 'frontend fe_shop__web__80'), ['mode http', 'bind :8080', 'bind unix@/s/ep/shop__web__80.sock mode 666', 'option forwardfor', 'option idle-close-on-response', 'log ring@baton_requests local0 info', 'log-format "%s %Tr %rt"', 'default_backend be_shop__web__80']);
+  assert.deepEqual(section(text, 'frontend fe_shop__web__80'), ['mode http', 'bind :8080', 'bind unix@/s/ep/shop__web__80.sock mode 666', 'option forwardfor', 'option idle-close-on-response', 'log ring@baton_requests local0 info', 'log-format "%b %s %ST %Tr %rt"', 'default_backend be_shop__web__80']);
   const backend = section(text, 'backend be_shop__web__80');
   assert.deepEqual(backend.slice(0, 5), [
     'mode http',

@@ -15,13 +15,15 @@ import { adminSocket, INGRESS_PATHS, routeSocket, type HostIngressModel, type In
 
 /** The ring each HTTP request is logged into (see request-log.ts), and its size in bytes. */
 export const REQUEST_RING = 'baton_requests';
-/** About 1,100 lines: the last second's requests up to that rate, and a sample of the newest ones past it. */
+/** About 700 lines: the last second's requests up to that rate, and a sample of the newest ones past it. */
 const REQUEST_RING_BYTES = 32 * 1024;
 /**
- * Server name, its response time in ms (%Tr: request sent → response headers; -1 when none came),
- * and the worker's request counter (%rt), which tells lines read once from new ones.
+ * Backend and server names, the status, the server's response time in ms (%Tr: request sent →
+ * response headers; -1 when none came), and the worker's request counter (%rt), which tells lines
+ * read once from new ones. The names and status split each backend's new requests among its
+ * replicas (metrics/server-estimate.ts).
  */
-export const REQUEST_LOG_FORMAT = '%s %Tr %rt';
+export const REQUEST_LOG_FORMAT = '%b %s %ST %Tr %rt';
 
 /** How long an old worker may keep serving its connections after a reload (hard-stop-after). */
 export const DEFAULT_GRACE_MS = 30_000;

@@ -16,6 +16,7 @@ import type { ClusterState } from '../reconcile/cluster-state.ts';
 import { buildFrame, type ContainerView, type HostView } from './frame.ts';
 import { CounterReader } from './counter-reader.ts';
 import { requestSamples, serverReads, type IngressReading } from './ingress-requests.ts';
+import { EXACT_EVERY, planServerRows } from './server-estimate.ts';
 import type { MetricsStore } from './metrics-store.ts';
 import { RequestLogReader } from './request-log-reader.ts';
 import { containerRates, cpuLimitCores, type Limits, type Reading } from './rates.ts';
@@ -57,6 +58,8 @@ export class MetricsCollector {
   private ingressCur = new Map<string, IngressReading>();
   private readonly intervalMs: number;
   private readonly requestLog = new RequestLogReader();
+  /** Per host: its readings so far, which say when its turn for exact server rows is (staggered by host). */
+  private readonly ingressTurns = new Map<string, number>();
   private readonly counters = new Map<string, CounterReader>();
   /** Per host: the admin connection the ingress is read on, and the worker generation it reached. */
   private readonly admin = new Map<string, { generation: number; session: RuntimeSession }>();
@@ -103,6 +106,7 @@ export class MetricsCollector {
       a.session.close();
       this.admin.delete(host);
       this.requestLog.forget(host);
+      this.ingressTurns.delete(host);
     }
     const deadline = new Promise<void>((r) => setTimeout(r, Math.max(100, this.intervalMs - 100)).unref());
     const reads = links.map(async (link) => {
@@ -210,13 +214,24 @@ export class MetricsCollector {
     try {
       // backends first; servers only of the backends that moved (ingress-requests.ts serverReads)
       const backends = parseStatCsv(await admin.session.command('show stat -1 2 -1'));
-      const { read, carried } = serverReads(this.ingressPrev.get(host), backends);
+      const atMs = Date.now();
+      const prev = this.ingressPrev.get(host);
+      const { read: moved, carried } = serverReads(prev, backends);
+      // the request log's new lines: the percentiles, and how each moved backend's requests split
+      // among its replicas; only while requests came (a backend moved)
+      const counts = await this.requestLog.read(host, admin.session, generation, moved.length > 0);
+      const turn = (this.ingressTurns.get(host) ?? this.ingressTurns.size) + 1;
+      this.ingressTurns.set(host, turn);
+      const { exact, estimated } = planServerRows(prev, moved, counts, turn % EXACT_EVERY === 0);
       let rows: StatRow[];
-      if (read.length > MAX_PROXIES_A_LINE) rows = parseStatCsv(await admin.session.command('show stat -1 4 -1'));
-      else rows = read.length === 0 ? carried : [...carried, ...parseStatCsv(await admin.session.command(serverStatLine(read.map((b) => b.iid!))))];
-      this.ingressCur.set(host, { atMs: Date.now(), rows, backends });
-      // the request log's new lines, for the percentiles: only while requests came (a backend moved)
-      await this.requestLog.read(host, admin.session, generation, read.length > 0);
+      // more backends than one request line takes: every server row, exact
+      if (exact.length > MAX_PROXIES_A_LINE) rows = parseStatCsv(await admin.session.command('show stat -1 4 -1'));
+      else rows = [...carried, ...estimated, ...(exact.length === 0 ? [] : parseStatCsv(await admin.session.command(serverStatLine(exact.map((b) => b.iid!)))))];
+      // an estimated row stays one while it is carried, until a read replaces it
+      const key = (r: StatRow) => `${r.pxname}/${r.svname}`;
+      const wasEstimated = prev?.estimated;
+      const marked = new Set([...estimated.map(key), ...(wasEstimated ? carried.map(key).filter((k) => wasEstimated.has(k)) : [])]);
+      this.ingressCur.set(host, { atMs, rows, backends, estimated: marked });
     } catch (err) {
       this.deps.log.debug({ host, err: (err as Error).message }, 'metrics: show stat failed');
     }

@@ -17,6 +17,12 @@ export interface IngressReading {
   rows: StatRow[];
   /** The backend rows the server rows were chosen by (empty where all servers were read). */
   backends?: StatRow[];
+  /**
+   * `<backend>/<server>` of the rows estimated from the request log (server-estimate.ts) rather
+   * than read. An estimate may run ahead of the true counter; the exact row read after it is then
+   * lower, which is no reload: it counts 0 for that second, not all it holds.
+   */
+  estimated?: ReadonlySet<string>;
 }
 
 /** A backend's requests (sessions on a TCP route) and its up servers: what changes when a server's rows can. */
@@ -78,7 +84,7 @@ interface Acc {
  * Per server name (`r_<first 12 of the container id>`): the requests of the interval between the
  * previous and the current reading of each host's ingress. A host read for the first time adds its
  * totals but no rate. A counter that went down (the ingress reloaded and its new worker started
- * from 0) counts what it holds now: what came since the reload.
+ * from 0) counts what it holds now: what came since the reload; below an estimate, it counts 0.
  */
 export function requestSamples(prev: ReadonlyMap<string, IngressReading>, cur: ReadonlyMap<string, IngressReading>): Map<string, RequestSample> {
   const acc = new Map<string, Acc>();
@@ -95,8 +101,10 @@ export function requestSamples(prev: ReadonlyMap<string, IngressReading>, cur: R
       a.total += c.requests;
       const old = then?.get(key)?.c;
       if (dtS > 0) {
-        const d = old === undefined ? 0 : c.requests >= old.requests ? c.requests - old.requests : c.requests;
-        const e = old === undefined ? 0 : c.errors >= old.errors ? c.errors - old.errors : c.errors;
+        const ahead = before?.estimated?.has(key) === true;
+        const since = (now: number, was: number) => (now >= was ? now - was : ahead ? 0 : now);
+        const d = old === undefined ? 0 : since(c.requests, old.requests);
+        const e = old === undefined ? 0 : since(c.errors, old.errors);
         a.delta += d / dtS;
         a.errors += e / dtS;
         if (d > 0 && c.rtime !== null) {

@@ -1,6 +1,6 @@
 // Response-time percentiles per replica, pure. Every host's ingress logs each HTTP request it
-// answered (the server it went to, that server's response time and the worker's request counter,
-// `%s %Tr %rt`) into a ring that the collector reads whole once a second; the lines not seen
+// answered (its backend, the server it went to, the status, that server's response time and the
+// worker's request counter, `%b %s %ST %Tr %rt`) into a ring that the collector reads whole once a second; the lines not seen
 // before (newLines), from every host, are counted here per
 // server and turned into percentiles when the interval closes. A replica is served by every
 // host's ingress, so its percentiles are over the requests of all of them together, not an
@@ -20,22 +20,43 @@ export interface LatencyPercentiles {
 /** The longest response time kept as is, in ms; anything slower counts as this (the ingress's server timeout is 30 s). */
 const MAX_MS = 60_000;
 
+/** One log line's fields. `backend` and `status` are null in lines of the older formats. */
+export interface LogLine {
+  backend: string | null;
+  server: string;
+  status: number | null;
+  /** The response time, or null when no response came (%Tr of -1: failed or aborted). */
+  ms: number | null;
+}
+
+/**
+ * One log line → its fields; null for lines that are no replica's (<NOSRV>, a mesh server, not
+ * ours). Formats: `%b %s %ST %Tr %rt` (now), `%s %Tr %rt` and `%s %Tr` (ingresses configured
+ * before, until they are reloaded).
+ */
+export function parseLogLine(text: string): LogLine | null {
+  const f = text.trim().split(' ');
+  const [backend, server, status, tr] = f.length === 5 ? [f[0]!, f[1]!, f[2]!, f[3]!] : f.length === 3 || f.length === 2 ? [null, f[0]!, null, f[1]!] : [];
+  if (server === undefined || tr === undefined || server.length <= 2 || !server.startsWith('r_')) return null;
+  const ms = Number(tr);
+  if (!Number.isInteger(ms)) return null;
+  const code = status === null || status === undefined ? null : Number(status);
+  return { backend: backend ?? null, server, status: code !== null && Number.isInteger(code) ? code : null, ms: ms < 0 ? null : Math.min(ms, MAX_MS) };
+}
+
 /** One log line → the server and its response time; null for lines that are no replica's answer. */
 export function parseRequestLine(text: string): { server: string; ms: number } | null {
-  const [server, tr] = text.trim().split(' ');
-  if (server === undefined || tr === undefined || server.length <= 2 || !server.startsWith('r_')) return null; // <NOSRV>, a mesh server, or not ours
-  const ms = Number(tr);
+  const line = parseLogLine(text);
   // -1: no response came (the request failed or was aborted); it has no response time
-  if (!Number.isInteger(ms) || ms < 0) return null;
-  return { server, ms: Math.min(ms, MAX_MS) };
+  return line === null || line.ms === null ? null : { server: line.server, ms: line.ms };
 }
 
 /** A line's request counter (its last field), or null. */
 function counterOf(text: string): number | null {
-  // server, response time, counter: a line of two fields is an older format's, with no counter
+  // a line of two fields is an older format's, with no counter
   const fields = text.trim().split(' ');
-  const field = fields[2];
-  if (fields.length !== 3 || field === undefined || !/^\d{1,15}$/.test(field)) return null;
+  const field = fields.length === 3 || fields.length === 5 ? fields.at(-1) : undefined;
+  if (field === undefined || !/^\d{1,15}$/.test(field)) return null;
   return Number(field);
 }
 
