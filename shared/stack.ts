@@ -117,6 +117,8 @@ export interface VolumeMount {
   driver?: string; // not 'local'
   driverOpts?: Record<string, string>;
   labels?: Record<string, string>;
+  /** A tmpfs mount's size and mode, when written (`/run:size=64m,mode=1777`, or `tmpfs: { size, mode }`). */
+  tmpfs?: { sizeBytes?: number; mode?: number };
 }
 
 /** A stack's top-level volume, as declared. */

@@ -59,7 +59,7 @@ services:
     dns_search: [shop.internal]
     dns_opt: ["ndots:1"]
     read_only: true
-    tmpfs: [/www]
+    tmpfs: ["/www:size=8m,mode=1777"]
     shm_size: 32m
     security_opt: ["no-new-privileges:true"]
     group_add: ["1001"]
@@ -127,11 +127,13 @@ test("the replica is created with the service's container options, and runs with
   assert.equal(hc.IpcMode, 'shareable');
   assert.equal(hc.Privileged, false);
   assert.equal(hc.NetworkMode, 'baton');
+  const www = (hc.Mounts as { Type: string; Target: string; TmpfsOptions?: unknown }[]).find((m) => m.Target === '/www');
+  assert.deepEqual(www, { Type: 'tmpfs', Target: '/www', Source: '', ReadOnly: false, TmpfsOptions: { SizeBytes: 8 * 2 ** 20, Mode: 0o1777 } });
 
   // inside: the app serves under its host name; its processes run as the user, under docker-init
   const served = await until('the app serves', () => dockerCli(h, ['exec', id, 'wget', '-qO-', 'http://127.0.0.1:8080/']), (r) => r.stdout.includes('hostname='), 20_000);
   assert.match(served.stdout, /baton-test\/web version=1 hostname=kv-app/);
-  const seen = await dockerCli(h, ['exec', id, 'sh', '-c', 'hostname; id -u; id -G; pwd; cat /proc/1/comm; ulimit -n; ulimit -Hn; cat /proc/sys/net/core/somaxconn; grep -c "db.local" /etc/hosts; grep -E "^(search|options)" /etc/resolv.conf; df -k /dev/shm | tail -1']);
+  const seen = await dockerCli(h, ['exec', id, 'sh', '-c', 'hostname; id -u; id -G; pwd; cat /proc/1/comm; ulimit -n; ulimit -Hn; cat /proc/sys/net/core/somaxconn; grep -c "db.local" /etc/hosts; grep -E "^(search|options)" /etc/resolv.conf; df -k /www | tail -1; df -k /dev/shm | tail -1']);
   const lines = seen.stdout.trim().split('\n');
   assert.equal(lines[0], 'kv-app');
   assert.equal(lines[1], '1000');
@@ -144,6 +146,7 @@ test("the replica is created with the service's container options, and runs with
   assert.equal(lines[8], '1');
   assert.ok(lines.some((l) => /^search .*shop\.internal/.test(l)), seen.stdout);
   assert.ok(lines.some((l) => /^options .*ndots:1/.test(l)), seen.stdout);
+  assert.match(lines.at(-2)!, /\s8192\s/, `an 8 MiB tmpfs at /www: ${lines.at(-2)}`);
   assert.match(lines.at(-1)!, /\s32768\s/, `a 32 MiB /dev/shm: ${lines.at(-1)}`);
   // the root filesystem is read-only, even for root
   const write = await dockerCli(h, ['exec', '-u', '0', id, 'sh', '-c', 'touch /probe 2>&1; echo done']);

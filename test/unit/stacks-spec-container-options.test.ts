@@ -342,3 +342,21 @@ test('a change to any option is a new revision and a new container; the same opt
   const old = spec('');
   assert.equal(serviceSpecHash(old), serviceSpecHash({ ...old, container: undefined }));
 });
+
+test('tmpfs: a path, with size and mode in the short form or the long one; other options refused at their line', () => {
+  assert.deepEqual(spec('    tmpfs: /run\n').volumes, [{ type: 'tmpfs', source: null, target: '/run', readOnly: false }]);
+  assert.deepEqual(spec('    tmpfs: ["/run:size=64m,mode=1777", "/cache:ro"]\n').volumes, [
+    { type: 'tmpfs', source: null, target: '/run', readOnly: false, tmpfs: { sizeBytes: 64 * 2 ** 20, mode: 0o1777 } },
+    { type: 'tmpfs', source: null, target: '/cache', readOnly: true },
+  ]);
+  assert.deepEqual(spec('    volumes:\n      - type: tmpfs\n        target: /scratch\n        tmpfs: { size: 1g, mode: 0700 }\n').volumes, [
+    { type: 'tmpfs', source: null, target: '/scratch', readOnly: false, tmpfs: { sizeBytes: 2 ** 30, mode: 0o700 } },
+  ]);
+  oneError('    tmpfs: ["/run:noexec"]\n', 'services.app.tmpfs.0', 4, /tmpfs option "noexec" is not supported: write size=<bytes>/);
+  oneError('    volumes:\n      - type: tmpfs\n        target: /s\n        tmpfs: { size: lots }\n', 'services.app.volumes.0.tmpfs.size', 7, /must be a size/);
+  const c = containerConfig(spec('    tmpfs: ["/run:size=64m,mode=1777", /plain]\n'), ID);
+  assert.deepEqual(c.HostConfig?.Mounts, [
+    { Type: 'tmpfs', Target: '/run', ReadOnly: false, Source: '', TmpfsOptions: { SizeBytes: 64 * 2 ** 20, Mode: 0o1777 } },
+    { Type: 'tmpfs', Target: '/plain', ReadOnly: false, Source: '' },
+  ]);
+});

@@ -113,6 +113,8 @@ export function containerConfig(spec: ServiceSpec, id: ReplicaIdentity, hostPort
     Target: v.target,
     ReadOnly: v.readOnly,
     Source: v.source === null || v.type === 'tmpfs' ? '' : v.type === 'volume' ? volumeEngineName(spec.stack, v) : v.source,
+    // 0 is Docker's "not set": no size limit, mode 1777
+    ...(v.type === 'tmpfs' && v.tmpfs ? { TmpfsOptions: { SizeBytes: v.tmpfs.sizeBytes ?? 0, Mode: v.tmpfs.mode ?? 0 } } : {}),
   }));
   const options = containerOptionFields(spec.container);
   return {
