@@ -114,6 +114,12 @@ test('a ulimit with a wrong name, a soft limit above its hard one, or half writt
 test('logging: the driver and its options, json-file when only options are written', () => {
   assert.deepEqual(spec('    logging:\n      driver: local\n      options: { max-size: 10m, max-file: 3 }\n').container?.logging, { driver: 'local', options: { 'max-size': '10m', 'max-file': '3' } });
   assert.deepEqual(spec('    logging:\n      options: { max-size: 1m }\n').container?.logging, { driver: 'json-file', options: { 'max-size': '1m' } });
+  const none = parse('    logging: { driver: none }\n');
+  assert.ok(none.stack);
+  assert.deepEqual(none.stack.services[0]!.container?.logging, { driver: 'none', options: {} });
+  assert.deepEqual(none.problems.map((p) => [p.path, p.severity, p.line]), [['services.app.logging.driver', 'warning', 4]]);
+  assert.match(none.problems[0]!.message, /replicas keep no logs/);
+  oneError('    logging: { driver: "no such" }\n', 'services.app.logging.driver', 4, /is not a logging driver's name/);
 });
 
 test('extra_hosts as a list (host:ip and host=ip) and as a map, IPv6 and host-gateway included', () => {

@@ -285,6 +285,7 @@ class Reader {
       this.problems.error([...p, 'driver'], `"${driver}" is not a logging driver's name (json-file, local, journald, syslog, …)`);
       return undefined;
     }
+    if (driver === 'none') this.problems.warn([...p, 'driver'], 'replicas keep no logs with driver "none": `baton logs` and the app show nothing for them');
     const options: Record<string, string> = {};
     if (value.options !== undefined && value.options !== null) {
       if (!isDict(value.options)) {
