@@ -117,6 +117,8 @@ export interface VolumeMount {
   driver?: string; // not 'local'
   driverOpts?: Record<string, string>;
   labels?: Record<string, string>;
+  /** A tmpfs mount's size and mode, when written (`/run:size=64m,mode=1777`, or `tmpfs: { size, mode }`). */
+  tmpfs?: { sizeBytes?: number; mode?: number };
 }
 
 /** A stack's top-level volume, as declared. */
@@ -139,6 +141,58 @@ export interface AutoscalePolicy {
   tolerance: number; // e.g. 0.1: no change within ±10% of the target
   scaleUpWindowMs: number;
   scaleDownWindowMs: number;
+}
+
+/** A Linux resource limit of a replica's processes (Compose `ulimits`). */
+export interface Ulimit {
+  name: string;
+  soft: number;
+  hard: number;
+}
+
+/** A host device given to a replica (Compose `devices`). */
+export interface DeviceMapping {
+  source: string;
+  target: string;
+  /** Of "r", "w" and "m" (mknod); "rwm" unless written. */
+  permissions: string;
+}
+
+/**
+ * The Compose service keys that shape each replica's container beyond image, command and mounts,
+ * as Docker's create request takes them. Each key is present only when the file writes it, and
+ * the object only when one is, so the specs stored before it existed keep their hash.
+ */
+export interface ContainerOptions {
+  init?: boolean;
+  /** As written, upper-cased ("SIGTERM", "SIGRTMIN+3", "15"). */
+  stopSignal?: string;
+  user?: string;
+  workingDir?: string;
+  hostname?: string;
+  domainname?: string;
+  /** Capability names upper-cased as written ("NET_ADMIN", "CAP_NET_ADMIN", "ALL"). */
+  capAdd?: string[];
+  capDrop?: string[];
+  sysctls?: Record<string, string>;
+  ulimits?: Ulimit[];
+  logging?: { driver: string; options: Record<string, string> };
+  /** Docker's form, "name:address" ("db.local:10.0.0.5", "gw:host-gateway"). */
+  extraHosts?: string[];
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOptions?: string[];
+  readOnly?: boolean;
+  shmSizeBytes?: number;
+  /** Docker's form, "key=value" ("no-new-privileges=true", "seccomp=unconfined"), or "no-new-privileges". */
+  securityOpt?: string[];
+  privileged?: boolean;
+  devices?: DeviceMapping[];
+  groupAdd?: string[];
+  pid?: 'host';
+  ipc?: 'host' | 'private' | 'shareable' | 'none';
+  /** "linux/amd64", "linux/arm64/v8": replicas are placed only on hosts of that platform. */
+  platform?: string;
 }
 
 export interface ServiceSpec {
@@ -172,6 +226,8 @@ export interface ServiceSpec {
    * stored before it existed keep their hash.
    */
   rollout?: { progressDeadlineMs: number; rebalance: boolean };
+  /** The container options the file writes (init, user, sysctls, …); absent when it writes none. */
+  container?: ContainerOptions;
 }
 
 export interface StackSpec {

@@ -69,3 +69,16 @@ test("a revision's text: YAML with environment values as digests, so a change sh
   assert.notEqual(one, two, 'a changed value changes its line');
   assert.equal(one, revisionText(serviceSpec({ environment: { API_KEY: 'sk-live-123' }, image: 'shop/web:1' })), 'the same spec, the same text');
 });
+
+test("a logging driver's option values are hidden from clients; the rest of the container options are shown", () => {
+  const spec = serviceSpec({ container: { user: '1000', logging: { driver: 'splunk', options: { 'splunk-token': 'tok-s3cret', 'splunk-url': 'https://splunk.local' } } } });
+  const shown = specForClients(spec);
+  assert.deepEqual(shown.container, { user: '1000', logging: { driver: 'splunk', options: { 'splunk-token': '[hidden]', 'splunk-url': '[hidden]' } } });
+  assert.equal(spec.container?.logging?.options['splunk-token'], 'tok-s3cret', 'the stored spec is untouched');
+  const one = revisionText(spec);
+  const two = revisionText(serviceSpec({ container: { user: '1000', logging: { driver: 'splunk', options: { 'splunk-token': 'tok-0ther', 'splunk-url': 'https://splunk.local' } } } }));
+  assert.ok(!one.includes('s3cret') && !two.includes('0ther'));
+  assert.match(one, /splunk-token: "?\[hidden\] [0-9a-f]{8}"?/);
+  assert.notEqual(one, two, 'a changed token changes its line');
+  assert.deepEqual(specForClients(serviceSpec({ container: { init: true } })).container, { init: true });
+});

@@ -125,3 +125,19 @@ test('durations in Compose notation', () => {
   assert.equal(durationText(1500), '1s500ms');
   assert.equal(durationText(3_600_000 + 60_000), '1h1m');
 });
+
+test('container options by their Compose keys; a logging driver\'s options by name only', () => {
+  const before = serviceSpec({ container: { user: '1000', sysctls: { 'net.core.somaxconn': '1024' } } });
+  const after = serviceSpec({ container: { user: '1001', sysctls: { 'net.core.somaxconn': '1024' }, init: true, logging: { driver: 'splunk', options: { 'splunk-token': 'tok-s3cret', 'splunk-url': 'https://x' } } } });
+  const changes = diffSpecs(before, after);
+  assert.deepEqual(changes, [
+    {
+      field: 'container options',
+      before: 'user 1000, sysctls net.core.somaxconn=1024',
+      after: 'init true, user 1001, sysctls net.core.somaxconn=1024, logging splunk (splunk-token splunk-url)',
+    },
+  ]);
+  assert.ok(!JSON.stringify(changes).includes('s3cret'));
+  assert.deepEqual(diffSpecs(serviceSpec(), serviceSpec({ container: { platform: 'linux/arm64' } })), [{ field: 'container options', before: 'none', after: 'platform linux/arm64' }]);
+  assert.deepEqual(diffSpecs(before, serviceSpec({ container: { sysctls: { 'net.core.somaxconn': '1024' }, user: '1000' } })), []);
+});

@@ -122,9 +122,13 @@ test('host-reaching keys say why; those Baton does not support yet are still ref
   assert.match(keyHostAccess('devices', ['/dev/fuse'])!, /devices/);
   assert.match(keyHostAccess('security_opt', ['seccomp=unconfined'])!, /confinement turned off/);
   assert.equal(keyHostAccess('image', 'x'), null);
-  const refused = parse('services:\n  web:\n    image: x\n    privileged: true\n    x-baton: { host_access: true }\n');
+  const refused = parse('services:\n  web:\n    image: x\n    userns_mode: host\n    x-baton: { host_access: true }\n');
   assert.equal(refused.stack, null);
-  assert.match(refused.problems.find((p) => p.path === 'services.web.privileged')!.message, /not supported yet/);
+  assert.match(refused.problems.find((p) => p.path === 'services.web.userns_mode')!.message, /not supported yet/);
+  // a supported one is taken with consent, and listed in the plan
+  const taken = parse('services:\n  web:\n    image: x\n    privileged: true\n    x-baton: { host_access: true }\n');
+  assert.ok(taken.stack, JSON.stringify(taken.problems));
+  assert.deepEqual(planReach(taken.stack.services[0]!).hostAccess.map((h) => h.what), ['`privileged: true`']);
 });
 
 test('expose is reachable on Baton\'s network only; a port without a published one gets a random host port', () => {

@@ -84,7 +84,7 @@ test('each unsupported feature is named at its key, with the reason', () => {
   expect('version', 'warning', 1, /`version` is obsolete and ignored/);
   expect('include', 'error', 2, /`include` is not supported/);
   expect('services.web.build', 'error', 6, /Baton has no image builder: build and push the image, or load it on the hosts, then use `image:`/);
-  expect('services.web.container_name', 'error', 7, /a fixed name can't be given to several replicas/);
+  expect('services.web.container_name', 'warning', 7, /`container_name` is ignored: a fixed name can't be given to several replicas/);
   expect('services.web.links', 'error', 8, /services reach each other by name/);
   expect('services.web.depends_on', 'warning', 9, /Baton starts services together; readiness is each service's healthcheck/);
   expect('services.web.profiles', 'error', 10, /`profiles` is not supported/);
@@ -93,10 +93,10 @@ test('each unsupported feature is named at its key, with the reason', () => {
   expect('services.sidecar.network_mode', 'error', 15, /`network_mode: service:web` shares a namespace with another container/);
   expect('services.sidecar.pid', 'error', 16, /`pid: service:web` shares a namespace/);
   expect('services.sidecar.ipc', 'error', 17, /`ipc: container:abc` shares a namespace/);
-  expect('services.sidecar.volumes_from', 'error', 18, /`volumes_from` is not supported/);
+  expect('services.sidecar.volumes_from', 'warning', 18, /`volumes_from` is ignored/);
   expect('services.sidecar.extends', 'error', 19, /`extends` is not supported/);
-  expect('services.hostnet.network_mode', 'error', 22, /`network_mode: host` is not supported/);
-  expect('services.hostnet.devices', 'error', 23, /`devices` is not supported/);
+  expect('services.hostnet.network_mode', 'warning', 22, /`network_mode: host` is ignored: replicas join Baton's network/);
+  expect('services.hostnet.devices', 'error', 23, /`devices` reaches into the host: the host's devices/);
   expect('services.hostnet.deploy.mode', 'error', 25, /`mode: global` is not supported yet/);
   expect('services.hostnet.deploy.endpoint_mode', 'error', 26, /`endpoint_mode: dnsrr` is not supported/);
   expect('secrets.token.environment', 'error', 29, /comes from the variable \w+, which is not set in the environment of the client that applied the stack/);
@@ -105,17 +105,17 @@ test('each unsupported feature is named at its key, with the reason', () => {
 });
 
 test('container options Baton does not set yet are refused, not dropped; harmless ones only warn', () => {
-  const { stack, problems } = parse(['services:', '  app:', '    image: x', '    user: "1000"', '    logging: { driver: syslog }', '    tty: true', ''].join('\n'));
+  const { stack, problems } = parse(['services:', '  app:', '    image: x', '    cpu_shares: 512', '    pids_limit: 100', '    tty: true', ''].join('\n'));
   assert.equal(stack, null);
   assert.deepEqual(
     problems.map((p) => [p.path, p.severity]),
     [
-      ['services.app.user', 'error'],
-      ['services.app.logging', 'error'],
+      ['services.app.cpu_shares', 'error'],
+      ['services.app.pids_limit', 'error'],
       ['services.app.tty', 'warning'],
     ],
   );
-  assert.match(problems[0]!.message, /`user` is not supported yet: Baton does not set it on replicas, so they would run without it; set USER in the image/);
+  assert.match(problems[0]!.message, /`cpu_shares` is not supported yet: Baton does not set it on replicas, so they would run without it; use `deploy.resources.reservations.cpus` instead/);
 });
 
 test('warnings alone still give a stack', () => {

@@ -1,7 +1,7 @@
 // A service revision → the Docker create request for one of its replicas, pure.
 import { volumeEngineName } from '../../../shared/volume.ts';
 import type { ContainerCreateOptions } from '../hosts/engine.ts';
-import type { ServiceSpec } from '../../../shared/stack.ts';
+import type { ContainerOptions, ServiceSpec } from '../../../shared/stack.ts';
 import { LABEL, replicaName } from './replica.ts';
 import type { FileBind } from '../secrets/files-layout.ts';
 
@@ -57,6 +57,39 @@ export function chooseHostPorts(spec: ServiceSpec, used: ReadonlySet<number>, ra
   return out;
 }
 
+/** The container options as Docker's create request has them: top-level ones, and HostConfig's. */
+export function containerOptionFields(o: ContainerOptions | undefined): { config: Partial<ContainerCreateOptions>; host: NonNullable<ContainerCreateOptions['HostConfig']> } {
+  if (!o) return { config: {}, host: {} };
+  const config: Partial<ContainerCreateOptions> = {
+    ...(o.user !== undefined ? { User: o.user } : {}),
+    ...(o.workingDir !== undefined ? { WorkingDir: o.workingDir } : {}),
+    ...(o.hostname !== undefined ? { Hostname: o.hostname } : {}),
+    ...(o.domainname !== undefined ? { Domainname: o.domainname } : {}),
+    ...(o.stopSignal !== undefined ? { StopSignal: o.stopSignal } : {}),
+  };
+  const host: NonNullable<ContainerCreateOptions['HostConfig']> = {
+    ...(o.init !== undefined ? { Init: o.init } : {}),
+    ...(o.capAdd ? { CapAdd: o.capAdd } : {}),
+    ...(o.capDrop ? { CapDrop: o.capDrop } : {}),
+    ...(o.sysctls ? { Sysctls: o.sysctls } : {}),
+    ...(o.ulimits ? { Ulimits: o.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })) } : {}),
+    ...(o.logging ? { LogConfig: { Type: o.logging.driver, Config: o.logging.options } } : {}),
+    ...(o.extraHosts ? { ExtraHosts: o.extraHosts } : {}),
+    ...(o.dns ? { Dns: o.dns } : {}),
+    ...(o.dnsSearch ? { DnsSearch: o.dnsSearch } : {}),
+    ...(o.dnsOptions ? { DnsOptions: o.dnsOptions } : {}),
+    ...(o.readOnly !== undefined ? { ReadonlyRootfs: o.readOnly } : {}),
+    ...(o.shmSizeBytes !== undefined ? { ShmSize: o.shmSizeBytes } : {}),
+    ...(o.securityOpt ? { SecurityOpt: o.securityOpt } : {}),
+    ...(o.privileged !== undefined ? { Privileged: o.privileged } : {}),
+    ...(o.devices ? { Devices: o.devices.map((d) => ({ PathOnHost: d.source, PathInContainer: d.target, CgroupPermissions: d.permissions })) } : {}),
+    ...(o.groupAdd ? { GroupAdd: o.groupAdd } : {}),
+    ...(o.pid !== undefined ? { PidMode: o.pid } : {}),
+    ...(o.ipc !== undefined ? { IpcMode: o.ipc } : {}),
+  };
+  return { config, host };
+}
+
 /** `files`: the read-only bind mounts of its secrets and configs, one file each (secrets/files-layout.ts). */
 export function containerConfig(spec: ServiceSpec, id: ReplicaIdentity, hostPorts: Record<string, number> = {}, files: FileBind[] = []): ContainerCreateOptions {
   const exposed: Record<string, Record<string, never>> = {};
@@ -80,8 +113,12 @@ export function containerConfig(spec: ServiceSpec, id: ReplicaIdentity, hostPort
     Target: v.target,
     ReadOnly: v.readOnly,
     Source: v.source === null || v.type === 'tmpfs' ? '' : v.type === 'volume' ? volumeEngineName(spec.stack, v) : v.source,
+    // 0 is Docker's "not set": no size limit, mode 1777
+    ...(v.type === 'tmpfs' && v.tmpfs ? { TmpfsOptions: { SizeBytes: v.tmpfs.sizeBytes ?? 0, Mode: v.tmpfs.mode ?? 0 } } : {}),
   }));
+  const options = containerOptionFields(spec.container);
   return {
+    ...options.config,
     name: replicaName(spec.stack, spec.name, id.slot, id.revision, id.short),
     Image: spec.image,
     ...(spec.command ? { Cmd: spec.command } : {}),
@@ -110,6 +147,7 @@ export function containerConfig(spec: ServiceSpec, id: ReplicaIdentity, hostPort
       : {}),
     StopTimeout: Math.ceil(spec.stopGracePeriodMs / 1000),
     HostConfig: {
+      ...options.host,
       PortBindings: bindings,
       RestartPolicy: restartPolicy(spec),
       ...(spec.limits.nanoCpus !== null ? { NanoCpus: spec.limits.nanoCpus } : {}),

@@ -196,6 +196,7 @@ export class Reconciler {
         usedHostPorts: ports,
         replicasByService,
         volumes: this.state.volumesOn(h.name).map((v) => v.name),
+        ...(h.inventory ? { platform: { osType: h.inventory.osType, architecture: h.inventory.architecture } } : {}),
       };
     });
   }

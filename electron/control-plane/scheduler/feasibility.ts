@@ -3,6 +3,7 @@
 import { meetsConstraints } from './constraints.ts';
 import { formatCpus, formatMemory, cpuAmount } from './format-resources.ts';
 import { hostLocalVolumes, hostPortKeys, replicasOfService, serviceKey } from './host-state.ts';
+import { hostPlatform, platformMatches } from '../../../shared/platform.ts';
 import type { FeasibilityCheck, HostCandidate, PlacementRequest, PlacementState } from './types.ts';
 
 export function isReady(_request: PlacementRequest, host: HostCandidate): string | null {
@@ -11,6 +12,16 @@ export function isReady(_request: PlacementRequest, host: HostCandidate): string
 
 export function isNotDrained(_request: PlacementRequest, host: HostCandidate): string | null {
   return host.drained ? `drained (baton host activate ${host.name} lets it take replicas again)` : null;
+}
+
+/** `platform: linux/arm64`: the host's engine must run that platform's images. */
+export function runsPlatform(request: PlacementRequest, host: HostCandidate): string | null {
+  const wanted = request.service.container?.platform;
+  if (wanted === undefined) return null;
+  if (!host.platform) return `its platform is not known yet (its engine has not answered), and the service asks for ${wanted}`;
+  const { osType, architecture } = host.platform;
+  if (platformMatches(wanted, osType, architecture)) return null;
+  return `runs ${hostPlatform(osType, architecture)} (${architecture}), and the service asks for ${wanted}`;
 }
 
 /**
@@ -61,6 +72,7 @@ export function hasUnreservedResources(request: PlacementRequest, host: HostCand
 export const FEASIBILITY_CHECKS: readonly FeasibilityCheck[] = [
   isReady,
   isNotDrained,
+  runsPlatform,
   meetsConstraints,
   hasPinnedVolumes,
   isUnderMaxReplicas,

@@ -18,6 +18,8 @@ export interface HostCandidate {
   replicasByService: Record<string, number>; // "stack/service" → replicas there now
   /** Engine names of the volumes on the host: a host-local one holds its data, and pins its users here. */
   volumes?: readonly string[];
+  /** What the engine's /info says the host is (OSType "linux", Architecture "x86_64"); absent before it answered. */
+  platform?: { osType: string; architecture: string };
 }
 
 export interface PlacementRequest {

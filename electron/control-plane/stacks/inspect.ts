@@ -13,11 +13,23 @@ export const HIDDEN_VALUE = '[hidden]';
 
 /**
  * A revision's spec as clients may see it. Secrets and configs are already references by name;
- * environment values are hidden (names kept), since Compose files carry passwords there too.
+ * environment values are hidden (names kept), since Compose files carry passwords there too, and
+ * so are a logging driver's option values.
  */
 export function specForClients(spec: ServiceSpec): ServiceSpec {
   const environment = Object.fromEntries(Object.keys(spec.environment).map((name) => [name, HIDDEN_VALUE]));
-  return { ...spec, environment };
+  return { ...spec, environment, ...hiddenLogging(spec, () => HIDDEN_VALUE) };
+}
+
+/**
+ * A logging driver's options with each value replaced: some drivers take a credential there
+ * (splunk-token, a Loki URL with a password). Nothing when the spec has no logging options.
+ */
+function hiddenLogging(spec: ServiceSpec, hide: (name: string, value: string) => string): Pick<ServiceSpec, 'container'> {
+  const logging = spec.container?.logging;
+  if (!logging || Object.keys(logging.options).length === 0) return {};
+  const options = Object.fromEntries(Object.entries(logging.options).map(([name, value]) => [name, hide(name, value)]));
+  return { container: { ...spec.container, logging: { ...logging, options } } };
 }
 
 /**
@@ -28,7 +40,8 @@ export function revisionText(spec: ServiceSpec): string {
   const environment = Object.fromEntries(
     Object.entries(spec.environment).map(([name, value]) => [name, `${HIDDEN_VALUE} ${createHash('sha256').update(`${name}=${value}`).digest('hex').slice(0, 8)}`]),
   );
-  return stringify({ ...spec, environment }, { sortMapEntries: true, aliasDuplicateObjects: false });
+  const digest = (name: string, value: string) => `${HIDDEN_VALUE} ${createHash('sha256').update(`${name}=${value}`).digest('hex').slice(0, 8)}`;
+  return stringify({ ...spec, environment, ...hiddenLogging(spec, digest) }, { sortMapEntries: true, aliasDuplicateObjects: false });
 }
 
 export function replicaStatus(r: ObservedReplica, hostReady: boolean, current: boolean): ReplicaStatus {

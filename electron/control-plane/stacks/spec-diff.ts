@@ -5,7 +5,7 @@
 // a value, so a plan can be printed, logged and sent anywhere. Replicas and autoscaling are not
 // here: they are not part of a revision (spec-hash.ts), and the plan says them apart.
 import type { SpecChange } from '../../../shared/api.ts';
-import type { FileMount, HealthSpec, PortSpec, Resources, RestartPolicy, ServiceSpec, UpdatePolicy, VolumeMount } from '../../../shared/stack.ts';
+import type { ContainerOptions, FileMount, HealthSpec, PortSpec, Resources, RestartPolicy, ServiceSpec, UpdatePolicy, VolumeMount } from '../../../shared/stack.ts';
 import { formatCpus, formatMemory } from '../scheduler/format-resources.ts';
 import { anyPlacement, DEFAULT_FILE_MODE, DEFAULT_STOP_GRACE_PERIOD_MS, defaultRestartPolicy, defaultUpdatePolicy, noResources, SECRETS_DIR } from './spec/defaults.ts';
 import { canonicalJson } from './spec/spec-hash.ts';
@@ -93,6 +93,44 @@ function settingsText(value: unknown): string {
   return entries.length === 0 ? 'default' : entries.map(([k, v]) => `${k} ${item(k, v)}`).join(', ');
 }
 
+/**
+ * The container options by their Compose keys, in the spec's order: "init true, user 1000,
+ * sysctls net.core.somaxconn=1024". A logging driver's options are named without their values:
+ * some drivers take a token there (splunk-token, a URL with a password).
+ */
+export function containerOptionsText(o: ContainerOptions | undefined): string {
+  if (!o) return 'none';
+  const list = (items: string[]) => items.join(' ');
+  const parts: [string, string | undefined][] = [
+    ['init', o.init?.toString()],
+    ['stop_signal', o.stopSignal],
+    ['user', o.user],
+    ['working_dir', o.workingDir],
+    ['hostname', o.hostname],
+    ['domainname', o.domainname],
+    ['cap_add', o.capAdd && list(o.capAdd)],
+    ['cap_drop', o.capDrop && list(o.capDrop)],
+    ['sysctls', o.sysctls && list(Object.keys(o.sysctls).sort().map((k) => `${k}=${o.sysctls![k]}`))],
+    ['ulimits', o.ulimits && list(o.ulimits.map((u) => (u.soft === u.hard ? `${u.name}=${u.soft}` : `${u.name}=${u.soft}:${u.hard}`)))],
+    ['logging', o.logging && `${o.logging.driver}${Object.keys(o.logging.options).length > 0 ? ` (${Object.keys(o.logging.options).sort().join(' ')})` : ''}`],
+    ['extra_hosts', o.extraHosts && list(o.extraHosts)],
+    ['dns', o.dns && list(o.dns)],
+    ['dns_search', o.dnsSearch && list(o.dnsSearch)],
+    ['dns_opt', o.dnsOptions && list(o.dnsOptions)],
+    ['read_only', o.readOnly?.toString()],
+    ['shm_size', o.shmSizeBytes === undefined ? undefined : formatMemory(o.shmSizeBytes)],
+    ['security_opt', o.securityOpt && list(o.securityOpt)],
+    ['privileged', o.privileged?.toString()],
+    ['devices', o.devices && list(o.devices.map((d) => `${d.source}:${d.target}:${d.permissions}`))],
+    ['group_add', o.groupAdd && list(o.groupAdd)],
+    ['pid', o.pid],
+    ['ipc', o.ipc],
+    ['platform', o.platform],
+  ];
+  const said = parts.filter((p): p is [string, string] => p[1] !== undefined).map(([k, v]) => `${k} ${v}`);
+  return said.length === 0 ? 'none' : said.join(', ');
+}
+
 /** "added DEBUG, removed OLD, changed DB_URL", or null when the maps are equal. Says no value. */
 function namesChanged(before: Record<string, string>, after: Record<string, string>): string | null {
   const names = (pick: (name: string) => boolean, from: Record<string, string>) => Object.keys(from).filter(pick).sort();
@@ -134,6 +172,7 @@ const TEXT_FIELDS: readonly TextField[] = [
   { field: 'configs', keys: ['configs'], text: (s) => listText(s.configs.map((m) => fileMountText(m, ''))) },
   { field: 'stop grace period', keys: ['stopGracePeriodMs'], text: (s) => durationText(s.stopGracePeriodMs) },
   { field: 'rollout', keys: ['rollout'], text: (s) => settingsText(rolloutOf(s)) },
+  { field: 'container options', keys: ['container'], text: (s) => containerOptionsText(s.container) },
 ];
 
 /** Keys compared field by field above, or deliberately not at all (identity, replicas, autoscale). */

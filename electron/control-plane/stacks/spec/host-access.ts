@@ -2,10 +2,10 @@
 // or sockets, and keys such as `privileged` or `pid: host`. Such a service is refused unless it
 // says it means it, with `x-baton: { host_access: true }`; with that consent the plan still lists
 // what it reaches, marked as host access. The lists and the rule live here, in one place: a key
-// that Baton comes to support joins by having a line in HOST_REACHING_KEYS (service.ts asks it
-// for every key it accepts), and by hostAccessOf once ServiceSpec carries it.
+// that Baton supports joins by having a line in HOST_REACHING_KEYS (service.ts asks it for every
+// key it accepts), and one in writtenKeys, so hostAccessOf lists it in the plan.
 import { posix } from 'node:path';
-import type { ServiceSpec, VolumeMount } from '../../../../shared/stack.ts';
+import type { ContainerOptions, ServiceSpec, VolumeMount } from '../../../../shared/stack.ts';
 import type { Path, ProblemList } from './problems.ts';
 
 interface HostPathRule {
@@ -68,8 +68,9 @@ const HOST_CAPABILITIES = new Set(['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'SYS_MODULE'
 const UNCONFINED = /^(seccomp[=:]unconfined|apparmor[=:]unconfined|label[=:]disable|systempaths[=:]unconfined)$/;
 
 /**
- * Service keys that reach into the host, and why. Most are refused as not supported yet
- * (service-keys.ts); the rule applies to a key as soon as it is accepted.
+ * Service keys that reach into the host, and why. Some are refused (service-keys.ts: uts,
+ * userns_mode, cgroup, use_api_socket) or ignored (network_mode: host); the rule applies to a key
+ * as soon as it is accepted.
  */
 export const HOST_REACHING_KEYS: Readonly<Record<string, (value: unknown) => string | null>> = {
   privileged: (v) => (truthy(v) ? 'every device and every kernel capability of the host' : null),
@@ -124,12 +125,28 @@ export function describeBind(v: Pick<VolumeMount, 'source' | 'target' | 'readOnl
   return `${v.source ?? ''} → ${v.target} (${v.readOnly ? 'ro' : 'rw'})`;
 }
 
-/** What an accepted service reaches into the host with, for the plan (keys join as ServiceSpec gains them). */
-export function hostAccessOf(spec: Pick<ServiceSpec, 'volumes'>): { kind: 'bind' | 'key'; what: string; why: string }[] {
+/** The container options that can reach into the host, as the file writes them (the keys of HOST_REACHING_KEYS). */
+function writtenKeys(o: ContainerOptions): [key: string, value: unknown, shown: string][] {
+  const out: [string, unknown, string][] = [];
+  if (o.privileged !== undefined) out.push(['privileged', o.privileged, `privileged: ${o.privileged}`]);
+  if (o.devices) out.push(['devices', o.devices.map((d) => `${d.source}:${d.target}:${d.permissions}`), `devices: ${o.devices.map((d) => d.source).join(', ')}`]);
+  if (o.pid !== undefined) out.push(['pid', o.pid, `pid: ${o.pid}`]);
+  if (o.ipc !== undefined) out.push(['ipc', o.ipc, `ipc: ${o.ipc}`]);
+  if (o.capAdd) out.push(['cap_add', o.capAdd, `cap_add: ${o.capAdd.join(', ')}`]);
+  if (o.securityOpt) out.push(['security_opt', o.securityOpt, `security_opt: ${o.securityOpt.join(', ')}`]);
+  return out;
+}
+
+/** What an accepted service reaches into the host with, for the plan: its bind mounts and keys. */
+export function hostAccessOf(spec: Pick<ServiceSpec, 'volumes' | 'container'>): { kind: 'bind' | 'key'; what: string; why: string }[] {
   const out: { kind: 'bind' | 'key'; what: string; why: string }[] = [];
   for (const v of spec.volumes) {
     const why = v.type === 'bind' && v.source !== null ? bindHostAccess(v.source) : null;
     if (why !== null) out.push({ kind: 'bind', what: describeBind(v), why });
+  }
+  for (const [key, value, shown] of spec.container ? writtenKeys(spec.container) : []) {
+    const why = keyHostAccess(key, value);
+    if (why !== null) out.push({ kind: 'key', what: `\`${shown}\``, why });
   }
   return out;
 }

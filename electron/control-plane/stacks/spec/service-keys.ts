@@ -46,40 +46,31 @@ export const SERVICE_KEY_RULES: Readonly<Record<string, KeyRule>> = {
   mem_reservation: 'supported', // = deploy.resources.reservations.memory
 
   build: error('`build` is not supported: Baton has no image builder: build and push the image, or load it on the hosts, then use `image:`'),
-  container_name: error("`container_name` is not supported: a fixed name can't be given to several replicas; Baton names them <stack>_<service>.<slot>"),
+  container_name: warning("`container_name` is ignored: a fixed name can't be given to several replicas; Baton names them <stack>_<service>.<slot>.<revision>-<id>, and they are reached by the service's name"),
   scale: error('`scale` is not supported: use `deploy.replicas`'),
   depends_on: warning('`depends_on` is ignored: Baton starts services together; readiness is each service\'s healthcheck'),
   profiles: error('`profiles` is not supported: Baton deploys every service in the file; put optional services in a file of their own'),
   extends: error('`extends` is not supported: write the service out in full, or share settings with YAML anchors (`<<: *defaults`)'),
   links: error('`links` is not supported: services reach each other by name on Baton\'s network (http://<service>:<port>); remove it'),
   external_links: error('`external_links` is not supported: Baton can\'t link to containers outside the stack; reach them by address'),
-  volumes_from: error('`volumes_from` is not supported: another container\'s volumes may be on another host; declare a named volume and mount it in both services'),
+  volumes_from: warning('`volumes_from` is ignored: another container\'s volumes may be on another host, so replicas get none of them; declare a named volume and mount it in both services'),
   network_mode: (value) => {
     const mode = String(value);
     const shared = sharesWith('network_mode', mode);
     if (shared) return shared;
-    if (mode === 'host') return error("`network_mode: host` is not supported: replicas join Baton's network and publish through its ingress; use `ports:` instead");
+    if (mode === 'host') return warning("`network_mode: host` is ignored: replicas join Baton's network and are reached by the service's name; publish what must answer on the hosts with `ports:`");
     if (mode === 'bridge' || mode === 'default') return warning(`\`network_mode: ${mode}\` is ignored: replicas join Baton's own network`);
     return error(`\`network_mode: ${mode}\` is not supported: replicas join Baton's own network`);
   },
-  ipc: (value) => {
-    const mode = String(value);
-    return (
-      sharesWith('ipc', mode) ??
-      (mode === 'private' || mode === 'shareable' ? null : error(`\`ipc: ${mode}\` is not supported: replicas get the engine's default IPC namespace`))
-    );
-  },
-  pid: (value) => {
-    if (value === null || value === undefined) return null;
-    const mode = String(value);
-    return sharesWith('pid', mode) ?? error(`\`pid: ${mode}\` is not supported: replicas get their own process namespace`);
-  },
+  // host, private, shareable (ipc) and host (pid) are read in container-options.ts, with the rest
+  ipc: (value) => sharesWith('ipc', String(value)),
+  pid: (value) => (value === null || value === undefined ? null : sharesWith('pid', String(value))),
   uts: (value) => error(`\`uts: ${String(value)}\` is not supported: replicas get their own UTS namespace`),
-  devices: error("`devices` is not supported: a host device ties a replica to one machine, and Baton can't schedule device access yet"),
+  devices: 'supported', // every replica gets the device of the host it lands on (host access)
   gpus: error("`gpus` is not supported: Baton can't schedule GPUs yet"),
   device_cgroup_rules: notYet('device_cgroup_rules'),
-  hostname: error('`hostname` is not supported yet: each replica gets its container\'s own host name'),
-  domainname: notYet('domainname'),
+  hostname: 'supported', // every replica has it
+  domainname: 'supported',
   mac_address: error("`mac_address` is not supported: a fixed MAC address can't be given to several replicas"),
   provider: error('`provider` services are not supported: Baton runs containers only'),
   models: error('`models` (Docker Model Runner) is not supported'),
@@ -100,32 +91,32 @@ export const SERVICE_KEY_RULES: Readonly<Record<string, KeyRule>> = {
   oom_kill_disable: notYet('oom_kill_disable'),
   oom_score_adj: notYet('oom_score_adj'),
   pids_limit: notYet('pids_limit'),
-  shm_size: notYet('shm_size'),
-  ulimits: notYet('ulimits'),
-  sysctls: notYet('sysctls'),
-  cap_add: notYet('cap_add'),
-  cap_drop: notYet('cap_drop'),
-  privileged: notYet('privileged'),
-  security_opt: notYet('security_opt'),
+  shm_size: 'supported',
+  ulimits: 'supported',
+  sysctls: 'supported',
+  cap_add: 'supported',
+  cap_drop: 'supported',
+  privileged: 'supported',
+  security_opt: 'supported',
   userns_mode: notYet('userns_mode'),
   cgroup: notYet('cgroup'),
   cgroup_parent: notYet('cgroup_parent'),
   runtime: notYet('runtime'),
   storage_opt: notYet('storage_opt'),
-  user: notYet('user', 'set USER in the image, or remove it'),
-  working_dir: notYet('working_dir', 'set WORKDIR in the image, or remove it'),
-  stop_signal: notYet('stop_signal', 'set STOPSIGNAL in the image, or remove it'),
-  init: notYet('init'),
-  read_only: notYet('read_only'),
-  extra_hosts: notYet('extra_hosts'),
-  dns: notYet('dns'),
-  dns_opt: notYet('dns_opt'),
-  dns_search: notYet('dns_search'),
-  group_add: notYet('group_add'),
-  logging: notYet('logging', 'remove it: replicas log with the engine\'s default driver'),
+  user: 'supported',
+  working_dir: 'supported',
+  stop_signal: 'supported',
+  init: 'supported',
+  read_only: 'supported',
+  extra_hosts: 'supported',
+  dns: 'supported',
+  dns_opt: 'supported',
+  dns_search: 'supported',
+  group_add: 'supported',
+  logging: 'supported',
   annotations: notYet('annotations'),
   label_file: notYet('label_file', 'write the labels under `labels:`'),
-  platform: notYet('platform', 'remove it: each host pulls the image variant for its own platform'),
+  platform: 'supported', // replicas are placed only on hosts of that platform
   post_start: notYet('post_start'),
   pre_stop: notYet('pre_stop'),
   develop: warning('`develop` is ignored: it configures `docker compose watch` on a workstation'),

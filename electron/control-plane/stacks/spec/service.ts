@@ -2,6 +2,7 @@
 import { checkImageRef } from './image-ref.ts';
 import type { Resources, ServiceSpec } from '../../../../shared/stack.ts';
 import { DEFAULT_STOP_GRACE_PERIOD_MS, defaultRestartPolicy } from './defaults.ts';
+import { readContainerOptions } from './container-options.ts';
 import { readDeploy, restartFromServiceKey } from './deploy.ts';
 import { readEnvFiles, readKeyValues, readLabels } from './environment.ts';
 import { readFileMounts } from './file-mounts.ts';
@@ -109,6 +110,7 @@ export function readService(ctx: SpecContext, stack: string, name: string, servi
   }
 
   checkReservations(ctx, [...path, 'deploy', 'resources'], deploy.limits, deploy.reservations);
+  const container = readContainerOptions(ctx, path, service);
 
   const spec: ServiceSpec = {
     stack,
@@ -134,6 +136,7 @@ export function readService(ctx: SpecContext, stack: string, name: string, servi
     stopGracePeriodMs,
     autoscale,
     ...(extensions?.rollout ? { rollout: extensions.rollout } : {}),
+    ...(container ? { container } : {}),
   };
   return { spec, ports: distinctPorts, rollout: extensions?.rollout ?? null };
 }

@@ -5,7 +5,8 @@ import type { VolumeMount } from '../../../../shared/stack.ts';
 import type { Path } from './problems.ts';
 import type { SpecContext } from './spec-context.ts';
 import { didYouMean } from './suggest.ts';
-import { isDict, readBool } from './values.ts';
+import { parseBytes } from './units.ts';
+import { got, isDict, readBool, readBytes } from './values.ts';
 
 export interface VolumeEntry {
   mount: VolumeMount;
@@ -23,21 +24,61 @@ export function readVolumes(ctx: SpecContext, path: Path, value: unknown): Volum
   return out;
 }
 
-/** `tmpfs: /run` or a list of paths. */
+/** `tmpfs: /run`, `/run:size=64m,mode=1777`, or a list of them. */
 export function readTmpfs(ctx: SpecContext, path: Path, value: unknown): VolumeEntry[] {
   const items = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
   const out: VolumeEntry[] = [];
   items.forEach((item, i) => {
     if (typeof item !== 'string') return;
     const itemPath = typeof value === 'string' ? path : [...path, i];
-    const [target = '', options] = item.split(':', 2);
-    if (options !== undefined) {
-      ctx.problems.error(itemPath, `tmpfs options ("${options}") are not supported yet: write just the path`);
-    } else if (checkTarget(ctx, itemPath, target)) {
-      out.push({ mount: { type: 'tmpfs', source: null, target, readOnly: false }, path: itemPath });
+    const colon = item.indexOf(':');
+    const target = colon === -1 ? item : item.slice(0, colon);
+    if (!checkTarget(ctx, itemPath, target)) return;
+    let readOnly = false;
+    const tmpfs: NonNullable<VolumeMount['tmpfs']> = {};
+    let ok = true;
+    for (const option of colon === -1 ? [] : item.slice(colon + 1).split(',')) {
+      const [name = '', v] = option.split('=', 2);
+      if (name === 'rw' && v === undefined) readOnly = false;
+      else if (name === 'ro' && v === undefined) readOnly = true;
+      else if (name === 'size' && v !== undefined && parseBytes(v) !== null) tmpfs.sizeBytes = parseBytes(v)!;
+      else if (name === 'mode' && v !== undefined && /^0?[0-7]{3,4}$/.test(v)) tmpfs.mode = parseInt(v, 8);
+      else {
+        ctx.problems.error(itemPath, `tmpfs option "${option}" is not supported: write size=<bytes> ("64m"), mode=<octal> ("1777"), ro or rw`);
+        ok = false;
+      }
     }
+    if (ok) out.push({ mount: { type: 'tmpfs', source: null, target, readOnly, ...(Object.keys(tmpfs).length > 0 ? { tmpfs } : {}) }, path: itemPath });
   });
   return out;
+}
+
+/** A long-form tmpfs mount's `tmpfs: { size, mode }`; the mode's digits are octal as written (1777). */
+function readTmpfsOptions(ctx: SpecContext, path: Path, value: unknown): VolumeMount['tmpfs'] | null {
+  if (!isDict(value)) {
+    ctx.problems.error(path, `must be a map with \`size\` and \`mode\` ${got(value)}`);
+    return null;
+  }
+  const out: NonNullable<VolumeMount['tmpfs']> = {};
+  let ok = true;
+  for (const [key, v] of Object.entries(value)) {
+    if (key === 'size') {
+      const size = readBytes(ctx.problems, [...path, 'size'], v);
+      if (size === undefined) ok = false;
+      else out.sizeBytes = size;
+    } else if (key === 'mode') {
+      const raw = typeof v === 'number' ? (ctx.rawScalar([...path, 'mode'])?.trim() ?? String(v)) : typeof v === 'string' ? v.trim() : '';
+      if (/^(0o|0)?[0-7]{1,4}$/.test(raw)) out.mode = parseInt(raw.replace(/^0o/, ''), 8);
+      else {
+        ctx.problems.error([...path, 'mode'], `must be a mode in octal, like 1777 or 0700 ${got(v)}`);
+        ok = false;
+      }
+    } else if (!key.startsWith('x-')) {
+      ctx.problems.error([...path, key], `tmpfs option \`${key}\` is not supported: \`size\` and \`mode\` are`, { at: 'key' });
+      ok = false;
+    }
+  }
+  return ok ? out : null;
 }
 
 function readShortVolume(ctx: SpecContext, path: Path, text: string): VolumeMount | null {
@@ -75,7 +116,13 @@ function readLongVolume(ctx: SpecContext, path: Path, item: Record<string, unkno
     return null;
   }
   let ok = true;
+  let tmpfs: VolumeMount['tmpfs'] | null | undefined;
+  if (type === 'tmpfs' && item.tmpfs !== undefined && item.tmpfs !== null) {
+    tmpfs = readTmpfsOptions(ctx, [...path, 'tmpfs'], item.tmpfs);
+    if (tmpfs === null) ok = false;
+  }
   for (const options of ['bind', 'volume', 'tmpfs', 'image'] as const) {
+    if (options === 'tmpfs' && type === 'tmpfs') continue;
     if (item[options] !== undefined) {
       problems.error([...path, options], `\`${options}\` options are not supported yet: remove them`, { at: 'key' });
       ok = false;
@@ -111,7 +158,14 @@ function readLongVolume(ctx: SpecContext, path: Path, item: Record<string, unkno
     else ok = false;
   }
   if (!ok || target === undefined || readOnly === undefined) return null;
-  return { type, source: resolved, target, readOnly, ...(type === 'volume' && resolved !== null ? declaredAs(ctx, resolved) : {}) };
+  return {
+    type,
+    source: resolved,
+    target,
+    readOnly,
+    ...(type === 'volume' && resolved !== null ? declaredAs(ctx, resolved) : {}),
+    ...(tmpfs && Object.keys(tmpfs).length > 0 ? { tmpfs } : {}),
+  };
 }
 
 /** What a mount of a declared volume carries of its declaration: only what differs from a plain local `<stack>_<name>`. */
