@@ -1,6 +1,7 @@
 // `npm run bench [-- NAME…]`: runs the named benchmarks (all when none is named) against the lab,
 // printing for each our figure, the peer's on the same hosts in the same run, and the ratio.
 import { benchAutoscale } from './autoscale.ts';
+import { benchCli } from './cli.ts';
 import { benchHeal } from './heal.ts';
 import { benchImages } from './images.ts';
 import { benchIngress } from './ingress.ts';
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   metrics: benchMetrics,
   autoscale: benchAutoscale,
   ui: benchUi,
+  cli: benchCli,
 };
 
 // These need no lab (and so no root).

@@ -17,7 +17,7 @@ const counts = (a: number, b: number, c: number, errors: Partial<Record<'r_a' | 
   new Map([['be_web', new Map([['r_a', { requests: a, errors: errors.r_a ?? 0 }], ['r_b', { requests: b, errors: errors.r_b ?? 0 }], ['r_c', { requests: c, errors: errors.r_c ?? 0 }]])]]);
 
 test('splitWhole: parts in proportion, whole, adding up to the total exactly', () => {
-  assert.deepEqual(splitWhole(10, [1, 1, 1]), [4, 3, 3]);
+  assert.deepEqual(splitWhole(10, [1, 1, 1]), [3, 4, 3]);
   assert.deepEqual(splitWhole(100, [50, 30, 20]), [50, 30, 20]);
   assert.deepEqual(splitWhole(7, [0, 0, 0]), [0, 0, 0], 'nothing to split by');
   assert.deepEqual(splitWhole(0, [1, 2]), [0, 0]);

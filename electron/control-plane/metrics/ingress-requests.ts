@@ -50,23 +50,28 @@ export function serverReads(prev: IngressReading | undefined, backends: readonly
   return { read, carried };
 }
 
-interface ServerCounters {
-  requests: number;
-  errors: number;
-  rtime: number | null;
-  ttime: number | null;
-}
+/** Per backend, per server name: its row, for server rows named as replicas (r_…). */
+type ServerRows = Map<string, Map<string, StatRow>>;
 
-/** `<backend>/<server>` → counters, for server rows named as replicas (r_…). */
-function serverCounters(rows: StatRow[]): Map<string, { server: string; c: ServerCounters }> {
-  const out = new Map<string, { server: string; c: ServerCounters }>();
+/** Each reading's rows are grouped once: a reading is the current one a second, then the previous one. */
+const grouped = new WeakMap<StatRow[], ServerRows>();
+
+function serverRows(rows: StatRow[]): ServerRows {
+  const cached = grouped.get(rows);
+  if (cached) return cached;
+  const out: ServerRows = new Map();
+  grouped.set(rows, out);
   for (const r of rows) {
     if (r.type !== 'server' || !r.svname.startsWith('r_')) continue;
-    // HTTP routes count requests; TCP routes have no requests, so sessions stand for them
-    out.set(`${r.pxname}/${r.svname}`, { server: r.svname, c: { requests: r.reqTot ?? r.stot, errors: r.hrsp5xx ?? 0, rtime: r.rtime, ttime: r.ttime } });
+    let servers = out.get(r.pxname);
+    if (!servers) out.set(r.pxname, (servers = new Map()));
+    servers.set(r.svname, r);
   }
   return out;
 }
+
+// HTTP routes count requests; TCP routes have no requests, so sessions stand for them
+const requestsOf = (r: StatRow): number => r.reqTot ?? r.stot;
 
 interface Acc {
   total: number;
@@ -90,33 +95,37 @@ export function requestSamples(prev: ReadonlyMap<string, IngressReading>, cur: R
   const acc = new Map<string, Acc>();
   for (const [host, reading] of cur) {
     const before = prev.get(host);
-    const then = before ? serverCounters(before.rows) : null;
+    const then = before ? serverRows(before.rows) : null;
     const dtS = before ? (reading.atMs - before.atMs) / 1000 : 0;
-    for (const [key, { server, c }] of serverCounters(reading.rows)) {
-      let a = acc.get(server);
-      if (!a) {
-        a = { total: 0, delta: 0, errors: 0, rtimeW: 0, ttimeW: 0, weight: 0, fallbackR: 0, fallbackT: 0, fallbackW: 0 };
-        acc.set(server, a);
-      }
-      a.total += c.requests;
-      const old = then?.get(key)?.c;
-      if (dtS > 0) {
-        const ahead = before?.estimated?.has(key) === true;
-        const since = (now: number, was: number) => (now >= was ? now - was : ahead ? 0 : now);
-        const d = old === undefined ? 0 : since(c.requests, old.requests);
-        const e = old === undefined ? 0 : since(c.errors, old.errors);
-        a.delta += d / dtS;
-        a.errors += e / dtS;
-        if (d > 0 && c.rtime !== null) {
-          a.rtimeW += c.rtime * d;
-          a.ttimeW += (c.ttime ?? 0) * d;
-          a.weight += d;
+    for (const [backend, servers] of serverRows(reading.rows)) {
+      const thenServers = then?.get(backend);
+      for (const [server, row] of servers) {
+        let a = acc.get(server);
+        if (!a) {
+          a = { total: 0, delta: 0, errors: 0, rtimeW: 0, ttimeW: 0, weight: 0, fallbackR: 0, fallbackT: 0, fallbackW: 0 };
+          acc.set(server, a);
         }
-      }
-      if (c.requests > 0 && c.rtime !== null) {
-        a.fallbackR += c.rtime * c.requests;
-        a.fallbackT += (c.ttime ?? 0) * c.requests;
-        a.fallbackW += c.requests;
+        const requests = requestsOf(row);
+        const errors = row.hrsp5xx ?? 0;
+        a.total += requests;
+        const old = thenServers?.get(server);
+        if (dtS > 0 && old !== undefined) {
+          // below the last row: a reload (count what the new worker holds), or an estimate that ran ahead (count 0)
+          const since = (now: number, was: number) => (now >= was ? now - was : before?.estimated?.has(`${backend}/${server}`) === true ? 0 : now);
+          const d = since(requests, requestsOf(old));
+          a.delta += d / dtS;
+          a.errors += since(errors, old.hrsp5xx ?? 0) / dtS;
+          if (d > 0 && row.rtime !== null) {
+            a.rtimeW += row.rtime * d;
+            a.ttimeW += (row.ttime ?? 0) * d;
+            a.weight += d;
+          }
+        }
+        if (requests > 0 && row.rtime !== null) {
+          a.fallbackR += row.rtime * requests;
+          a.fallbackT += (row.ttime ?? 0) * requests;
+          a.fallbackW += requests;
+        }
       }
     }
   }

@@ -29,20 +29,21 @@ export interface ServerPlan {
 const requestsOf = (r: StatRow): number => r.reqTot ?? r.stot;
 
 /**
- * `total` split into whole parts in proportion to `weights` (largest remainder), so the parts add
- * up to it exactly and no request is made or lost by rounding.
+ * `total` split into whole parts in proportion to `weights`, so the parts add up to it exactly
+ * and no request is made or lost by rounding: each part is the step of the rounded running sum.
  */
 export function splitWhole(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (total <= 0 || sum <= 0) return weights.map(() => 0);
-  const raw = weights.map((w) => (total * w) / sum);
-  const parts = raw.map(Math.floor);
-  let left = total - parts.reduce((a, b) => a + b, 0);
-  const order = raw.map((r, i) => ({ i, frac: r - Math.floor(r) })).sort((a, b) => b.frac - a.frac || a.i - b.i);
-  for (const { i } of order) {
-    if (left <= 0) break;
-    parts[i]! += 1;
-    left -= 1;
+  let sum = 0;
+  for (const w of weights) sum += w;
+  const parts = new Array<number>(weights.length).fill(0);
+  if (total <= 0 || sum <= 0) return parts;
+  let running = 0;
+  let given = 0;
+  for (let i = 0; i < weights.length; i++) {
+    running += weights[i]!;
+    const upTo = Math.round((total * running) / sum);
+    parts[i] = upTo - given;
+    given = upTo;
   }
   return parts;
 }
@@ -55,9 +56,17 @@ export function splitWhole(total: number, weights: readonly number[]): number[] 
 export function planServerRows(prev: IngressReading | undefined, moved: readonly StatRow[], counts: LogCounts | null, exactDue: boolean): ServerPlan {
   const plan: ServerPlan = { exact: [], estimated: [] };
   const before = new Map((prev?.backends ?? []).map((b) => [b.pxname, b]));
+  // the last rows by backend, grouped once: a filter per backend would cost backends × rows
+  const rowsOf = new Map<string, StatRow[]>();
+  for (const r of prev?.rows ?? []) {
+    if (r.type !== 'server') continue;
+    const list = rowsOf.get(r.pxname);
+    if (list) list.push(r);
+    else rowsOf.set(r.pxname, [r]);
+  }
   for (const b of moved) {
     const was = before.get(b.pxname);
-    const servers = was ? (prev?.rows ?? []).filter((r) => r.type === 'server' && r.pxname === b.pxname) : [];
+    const servers = (was && rowsOf.get(b.pxname)) || [];
     const lines = counts?.get(b.pxname);
     const delta = was ? requestsOf(b) - requestsOf(was) : -1;
     const logged = lines ? [...lines.values()].reduce((n, c) => n + c.requests, 0) : 0;
