@@ -73,6 +73,7 @@ test('the example uses the image most ready hosts have, never Baton\'s own, and 
   const images = [
     image('haproxy:lts', ['lab-1', 'lab-2', 'lab-3']),
     image('baton-pause:1', ['lab-1', 'lab-2', 'lab-3']),
+    image('baton-test/haproxy:2.6', ['lab-1', 'lab-2', 'lab-3']),
     image('baton-test/web:1', ['lab-1', 'lab-2', 'gone']),
     image('nginx:1.27', ['lab-3']),
     image('sha256:abc', ['lab-1', 'lab-2', 'lab-3']),

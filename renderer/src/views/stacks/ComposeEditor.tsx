@@ -85,8 +85,7 @@ function toDiagnostics(ranges: readonly DiagnosticRange[], length: number): Diag
     from: Math.min(r.from, length),
     to: Math.min(r.to, length),
     severity: r.severity,
-    message: r.message,
-    ...(r.path !== '' ? { source: r.path } : {}),
+    message: r.message, // it starts with the path already ("services.web.deploy.replicas: …")
   }));
 }
 

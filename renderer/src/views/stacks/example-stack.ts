@@ -5,9 +5,10 @@ import type { ImageInfo } from '../../../../shared/images.ts';
 
 /**
  * Images Baton runs for itself, never offered as an example: the secrets' pause image
- * (secrets/pause-image.ts PAUSE_IMAGE) and the ingress (ingress/ingress.ts DEFAULT_INGRESS_IMAGE).
+ * (secrets/pause-image.ts PAUSE_IMAGE) and the ingress's HAProxy (ingress/ingress.ts
+ * DEFAULT_INGRESS_IMAGE, or another HAProxy build the ingress is configured with), in any repository.
  */
-const OWN_IMAGES = [/^baton-pause(:|$)/, /^haproxy(:|$)/, /(^|\/)baton-ingress(:|$)/];
+const OWN_IMAGES = [/(^|\/)baton-pause(:|@|$)/, /(^|\/)haproxy(:|@|$)/, /(^|\/)baton-ingress(:|@|$)/];
 
 /** Web servers whose port is known, so the example can publish it: repository → container port. */
 const WEB_PORTS: ReadonlyArray<[RegExp, number]> = [
