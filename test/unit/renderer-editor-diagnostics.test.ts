@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { DraftProblem } from '../../renderer/src/views/stacks/compose-draft.ts';
 import { clampRanges, diagnosticRanges, problemRange } from '../../renderer/src/views/stacks/editor-diagnostics.ts';
 import { chooseExampleImage, exampleCompose, exampleNote, FALLBACK_IMAGE, hostList } from '../../renderer/src/views/stacks/example-stack.ts';
+import { changesHostImages } from '../../renderer/src/views/stacks/use-example-choice.ts';
 
 const FILE = `name: broken
 services:
@@ -101,4 +102,12 @@ test('with no image on a ready host the example falls back to one that must be p
   assert.match(exampleCompose(choice), /^# No ready host/);
   assert.equal(hostList(['a', 'b', 'c']), 'a, b and c');
   assert.equal(hostList(['a', 'b', 'c', 'd', 'e']), 'a, b and 3 more');
+});
+
+test('the example\'s image is asked again once an image reached a host, not on every copy\'s progress', () => {
+  assert.equal(changesHostImages('image.copied'), true);
+  assert.equal(changesHostImages('image.tagged'), true);
+  assert.equal(changesHostImages('image.copy.progress'), false);
+  assert.equal(changesHostImages('image.copy.failed'), false);
+  assert.equal(changesHostImages('replica.started'), false);
 });

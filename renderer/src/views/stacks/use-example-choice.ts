@@ -1,5 +1,6 @@
 // The image the example stack uses (example-stack.ts), from what the hosts have (`image.list`):
-// asked again when the set of ready hosts changes; the fallback until an answer comes.
+// asked again when the set of ready hosts changes or an image reaches a host; the fallback until
+// an answer comes.
 import { useEffect, useMemo, useState } from 'react';
 import { useApi, useCluster, useConnection } from '../../state/app-state.tsx';
 import { chooseExampleImage, type ExampleChoice } from './example-stack.ts';
@@ -14,6 +15,14 @@ export function useExampleChoice(): ExampleChoice {
   );
   const readyKey = ready.join('\n');
   const [choice, setChoice] = useState<ExampleChoice>(() => chooseExampleImage([], []));
+  const [imagesChanged, setImagesChanged] = useState(0);
+
+  useEffect(() => {
+    if (connection !== 'connected') return;
+    return api.subscribe((event) => {
+      if (changesHostImages(event.kind)) setImagesChanged((n) => n + 1);
+    });
+  }, [api, connection]);
 
   useEffect(() => {
     if (connection !== 'connected') return;
@@ -31,7 +40,12 @@ export function useExampleChoice(): ExampleChoice {
     return () => {
       current = false;
     };
-  }, [api, connection, readyKey]);
+  }, [api, connection, readyKey, imagesChanged]);
 
   return choice;
+}
+
+/** Events after which a host may have an image it lacked: a copy done, a tag made. */
+export function changesHostImages(kind: string): boolean {
+  return kind === 'image.copied' || kind === 'image.tagged';
 }
