@@ -89,6 +89,25 @@ function toDiagnostics(ranges: readonly DiagnosticRange[], length: number): Diag
   }));
 }
 
+/**
+ * Text typed over a selection goes into the document as a change of its own, not through the
+ * browser's editing: Chromium, replacing a selection across lines of highlighted text, keeps the
+ * tokens' colours as inline style attributes, which the page's policy refuses (and reports).
+ * A caret with nothing selected, and IME composition, go CodeMirror's usual way.
+ */
+const typeOverSelection = EditorView.domEventHandlers({
+  beforeinput(event, view) {
+    const kind = event.inputType;
+    if ((kind !== 'insertText' && kind !== 'insertReplacementText') || event.isComposing) return false;
+    if (view.state.selection.ranges.every((r) => r.empty)) return false;
+    const text = event.data ?? event.dataTransfer?.getData('text/plain') ?? null;
+    if (text === null || view.state.readOnly) return false;
+    event.preventDefault();
+    view.dispatch(view.state.replaceSelection(text), { userEvent: 'input.type', scrollIntoView: true });
+    return true;
+  },
+});
+
 function baseExtensions(onChange: () => (value: string) => void, editable: Compartment, disabled: boolean): Extension[] {
   return [
     lineNumbers(),
@@ -104,6 +123,7 @@ function baseExtensions(onChange: () => (value: string) => void, editable: Compa
     EditorState.tabSize.of(2),
     indentUnit.of('  '),
     keymap.of([...defaultKeymap, ...historyKeymap, ...lintKeymap, indentWithTab]),
+    typeOverSelection,
     EditorView.contentAttributes.of({ 'aria-label': 'Compose file', spellcheck: 'false', autocapitalize: 'off', autocorrect: 'off' }),
     editable.of(editableState(disabled)),
     EditorView.updateListener.of((update) => {
