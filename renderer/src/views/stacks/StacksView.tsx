@@ -131,8 +131,11 @@ function DeploySection({ connected, onApplied, example }: { connected: boolean; 
   const outcome = draft.outcome;
   const stale = 'source' in outcome && outcome.source !== draft.source;
 
-  // placed on the text they were reported for; the editor keeps them on it while it is edited
+  // placed on the text they were reported for, and the editor keeps them on it while it is edited;
+  // made when the outcome comes or the editor mounts, where a draft edited since (the view left and
+  // opened again) gets none: where they were is known no more (the list beside it says they are old)
   const diagnostics = useMemo(() => {
+    if ('source' in outcome && outcome.source !== getDraft().source) return NO_DIAGNOSTICS;
     if (outcome.kind === 'problems') return diagnosticRanges(outcome.source, outcome.problems);
     if (outcome.kind === 'plan' || outcome.kind === 'applied') return diagnosticRanges(outcome.source, problemsOfWarnings(outcome.plan.warnings, draft.fileName));
     return NO_DIAGNOSTICS;
