@@ -13,7 +13,8 @@ import { forwardEvents, wireIpcTransport } from './app/ipc-transport.ts';
 import { keyringKeyProvider } from './app/keyring.ts';
 import { openSettingsStore } from './app/settings-store.ts';
 import { stopInTime } from './app/stop-in-time.ts';
-import { decideOnClose, keepRunningSetting, KEPT_RUNNING_NOTICE, shouldNotify, trayTooltip } from './app/window-close.ts';
+import { changesTrayHosts, decideOnClose, hostCounts, keepRunningSetting, KEPT_RUNNING_NOTICE, shouldNotify, trayTooltip } from './app/window-close.ts';
+import { IN_PROCESS } from './control-plane/api/caller.ts';
 import { ControlPlane } from './control-plane/index.ts';
 import { createLogger } from './control-plane/log.ts';
 import { buildAppMenuTemplate } from './window/app-menu.ts';
@@ -88,6 +89,19 @@ function refreshTray(): void {
 
 let trayActions: Parameters<typeof buildTrayMenuTemplate>[1];
 
+/** The tray's tooltip says how many hosts are ready, again after each host event. */
+function followHostsInTray(plane: ControlPlane): void {
+  const update = (): void => {
+    void plane.dispatch('host.list', {}, IN_PROCESS).then((answer) => {
+      if (tray !== null && !tray.isDestroyed() && 'result' in answer) tray.setToolTip(trayTooltip(hostCounts(answer.result)));
+    });
+  };
+  update();
+  plane.subscribe((event) => {
+    if (changesTrayHosts(event.kind)) update();
+  });
+}
+
 /** The tray icon, while the app runs its own control plane; null where the system has no tray. */
 function createTray(page: RendererPage, settings: ReturnType<typeof openSettingsStore>): Tray | null {
   trayActions = {
@@ -143,6 +157,7 @@ async function start(): Promise<void> {
     controlPlane = await ControlPlane.start({ home: mode.home, ...(keyProvider !== null ? { keyProvider } : {}) });
     keepRunning = keepRunningSetting(settingsText);
     tray = createTray(page, settings);
+    followHostsInTray(controlPlane);
     forwardEvents(controlPlane, () => (mainWindow !== null && !mainWindow.isDestroyed() ? mainWindow.webContents : null));
     log.info({ home: mode.home }, 'control plane started');
   } else {

@@ -42,6 +42,18 @@ export function trayTooltip(hosts: { ready: number; total: number } | null): str
   return `Baton: the control plane is running, healing goes on without the window${where}`;
 }
 
+/** How many of the hosts (`host.list`'s answer, as it crossed the API) are ready; null when it is no list. */
+export function hostCounts(listed: unknown): { ready: number; total: number } | null {
+  if (!Array.isArray(listed)) return null;
+  const states = listed.map((h: unknown) => (typeof h === 'object' && h !== null ? (h as Record<string, unknown>)['state'] : undefined));
+  return { ready: states.filter((s) => s === 'ready').length, total: listed.length };
+}
+
+/** Events after which the tray's host count may differ. */
+export function changesTrayHosts(kind: string): boolean {
+  return kind.startsWith('host.');
+}
+
 /** The notice is shown once per run: the first time the window hides, not at every close. */
 export function shouldNotify(decision: CloseDecision, notifiedBefore: boolean): boolean {
   return decision === 'hide' && !notifiedBefore;

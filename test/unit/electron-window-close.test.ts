@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MenuItem, MenuItemConstructorOptions } from 'electron';
 import { openSettingsStore } from '../../electron/app/settings-store.ts';
-import { decideOnClose, keepRunningSetting, KEPT_RUNNING_NOTICE, shouldNotify, trayTooltip, withKeepRunning, type CloseInput } from '../../electron/app/window-close.ts';
+import { changesTrayHosts, decideOnClose, hostCounts, keepRunningSetting, KEPT_RUNNING_NOTICE, shouldNotify, trayTooltip, withKeepRunning, type CloseInput } from '../../electron/app/window-close.ts';
 import { parseDesktopSettings, withAttachToken } from '../../electron/window/launch-mode.ts';
 import { buildTrayMenuTemplate } from '../../electron/window/tray-menu.ts';
 import { fakeSafeStorage } from './fixtures/fake-safe-storage.ts';
@@ -46,6 +46,11 @@ test('the notice is shown the first time the window hides only, and says healing
   assert.match(trayTooltip(null), /healing goes on without the window$/);
   assert.match(trayTooltip({ ready: 2, total: 3 }), /2 of 3 hosts ready$/);
   assert.match(trayTooltip({ ready: 1, total: 1 }), /1 of 1 host ready$/);
+  assert.deepEqual(hostCounts([{ name: 'a', state: 'ready' }, { name: 'b', state: 'unreachable' }, { name: 'c', state: 'ready' }]), { ready: 2, total: 3 });
+  assert.deepEqual(hostCounts([]), { ready: 0, total: 0 });
+  assert.equal(hostCounts({ error: 'x' }), null);
+  assert.equal(changesTrayHosts('host.state'), true);
+  assert.equal(changesTrayHosts('replica.started'), false);
 });
 
 test('the tray menu: show the window, the setting as a checkbox, and Quit, each doing its action', () => {
