@@ -140,7 +140,9 @@ function editableState(disabled: boolean): Extension {
  * A CodeMirror view. Its base theme is written by style-mod into a <style> element, which the
  * page's policy refuses; made while adoptStyles holds, that element is a stand-in whose rules go
  * into a constructed stylesheet. style-mod keeps one such element per document for good, so every
- * later editor (and each rule added later) goes the same way.
+ * later editor (and each rule added later) goes the same way. (EditorView.cspNonce is no way
+ * here: the policy is a meta tag written into the built page, so its nonce would be one fixed
+ * value, known to anyone who has the app.)
  */
 function createView(parent: HTMLElement, doc: string, extensions: Extension[]): EditorView {
   const undo = adoptStyles(parent.ownerDocument);
