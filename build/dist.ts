@@ -1,7 +1,8 @@
 // `npm run dist`: the installers. In order, each step saying what it does:
 //   1. Electron's binary is there (else: what is missing and what to do, and nothing else runs);
 //   2. `npm run build` (dist/);
-//   3. electron-builder, packaging that binary (electronDist), with the arguments given.
+//   3. electron-builder, packaging that binary (electronDist) unless another platform is asked for,
+//      with the arguments given.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,5 +25,5 @@ const build = spawnSync(process.execPath, [join(root, 'build', 'build.mjs')], { 
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const cli = join(dirname(require.resolve('electron-builder/package.json')), 'cli.js');
-const packaged = spawnSync(process.execPath, [cli, ...distArguments(binary, process.argv.slice(2))], { cwd: root, stdio: 'inherit' });
+const packaged = spawnSync(process.execPath, [cli, ...distArguments(binary, process.argv.slice(2), process.platform)], { cwd: root, stdio: 'inherit' });
 process.exit(packaged.status ?? 1);

@@ -143,11 +143,22 @@ export function markBuiltFor(dir: string, target: ElectronTarget): void {
   writeFileSync(join(dir, STAMP), `${JSON.stringify({ target: targetName(target), sha256: binaryHash(dir) })}\n`);
 }
 
+/** electron-builder's flags that pick a platform to package for. */
+const PLATFORM_FLAGS: Record<string, readonly string[]> = {
+  linux: ['--linux', '-l'],
+  darwin: ['--mac', '--macos', '-m', '-o'],
+  win32: ['--win', '--windows', '-w'],
+};
+
 /**
  * `npm run dist`'s electron-builder run: packaged from the Electron binary found (its folder as
  * electronDist, so electron-builder downloads no second copy of it), with the arguments given.
+ * That binary is this platform's: packaging for another one (`--win` on Linux) leaves electronDist
+ * out, and electron-builder fetches that platform's Electron itself.
  */
-export function distArguments(binary: { path: string }, args: readonly string[]): string[] {
+export function distArguments(binary: { path: string }, args: readonly string[], platform: NodeJS.Platform): string[] {
+  const other = Object.entries(PLATFORM_FLAGS).some(([p, flags]) => p !== platform && args.some((a) => flags.includes(a)));
+  if (other) return ['--config', 'electron-builder.yml', ...args];
   // the binary's folder; on macOS the binary is inside Electron.app/Contents/MacOS, three levels below it
   const mac = /[/\\]Electron\.app[/\\]Contents[/\\]MacOS[/\\][^/\\]+$/.exec(binary.path);
   const dir = mac !== null ? binary.path.slice(0, mac.index) : dirname(binary.path);

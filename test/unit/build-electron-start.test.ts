@@ -113,8 +113,11 @@ test('npm run dist checks for Electron\'s binary first too, says so in its own n
   assert.doesNotMatch(missing.problem, /npm start|failed to install correctly/);
 
   assert.equal(pkg.scripts['dist'], 'node build/dist.mjs');
-  assert.deepEqual(distArguments({ path: '/x/node_modules/electron/dist/electron' }, ['--linux', 'deb']), ['--config', 'electron-builder.yml', '-c.electronDist=/x/node_modules/electron/dist', '--linux', 'deb']);
-  assert.deepEqual(distArguments({ path: '/x/electron/dist/Electron.app/Contents/MacOS/Electron' }, []), ['--config', 'electron-builder.yml', '-c.electronDist=/x/electron/dist']);
+  assert.deepEqual(distArguments({ path: '/x/node_modules/electron/dist/electron' }, ['--linux', 'deb'], 'linux'), ['--config', 'electron-builder.yml', '-c.electronDist=/x/node_modules/electron/dist', '--linux', 'deb']);
+  assert.deepEqual(distArguments({ path: '/x/electron/dist/Electron.app/Contents/MacOS/Electron' }, [], 'darwin'), ['--config', 'electron-builder.yml', '-c.electronDist=/x/electron/dist']);
+  // another platform's installer: not from this platform's binary
+  assert.deepEqual(distArguments({ path: '/x/node_modules/electron/dist/electron' }, ['--win'], 'linux'), ['--config', 'electron-builder.yml', '--win']);
+  assert.deepEqual(distArguments({ path: '/x/node_modules/electron/dist/electron' }, ['-l', '-m'], 'linux'), ['--config', 'electron-builder.yml', '-l', '-m']);
 
   const empty = mkdtempSync(join(tmpdir(), 'baton-no-electron-'));
   const run = spawnSync(process.execPath, [join(ROOT, 'build', 'dist.mjs')], {
