@@ -150,15 +150,19 @@ const PLATFORM_FLAGS: Record<string, readonly string[]> = {
   win32: ['--win', '--windows', '-w'],
 };
 
+/** electron-builder's arguments ask for an installer of another platform than this one. */
+export function forAnotherPlatform(args: readonly string[], platform: NodeJS.Platform): boolean {
+  return Object.entries(PLATFORM_FLAGS).some(([p, flags]) => p !== platform && args.some((a) => flags.includes(a)));
+}
+
 /**
  * `npm run dist`'s electron-builder run: packaged from the Electron binary found (its folder as
  * electronDist, so electron-builder downloads no second copy of it), with the arguments given.
  * That binary is this platform's: packaging for another one (`--win` on Linux) leaves electronDist
  * out, and electron-builder fetches that platform's Electron itself.
  */
-export function distArguments(binary: { path: string }, args: readonly string[], platform: NodeJS.Platform): string[] {
-  const other = Object.entries(PLATFORM_FLAGS).some(([p, flags]) => p !== platform && args.some((a) => flags.includes(a)));
-  if (other) return ['--config', 'electron-builder.yml', ...args];
+export function distArguments(binary: { path: string } | null, args: readonly string[], platform: NodeJS.Platform): string[] {
+  if (binary === null || forAnotherPlatform(args, platform)) return ['--config', 'electron-builder.yml', ...args];
   // the binary's folder; on macOS the binary is inside Electron.app/Contents/MacOS, three levels below it
   const mac = /[/\\]Electron\.app[/\\]Contents[/\\]MacOS[/\\][^/\\]+$/.exec(binary.path);
   const dir = mac !== null ? binary.path.slice(0, mac.index) : dirname(binary.path);

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { distArguments, ELECTRON_NATIVE_MODULES, findElectronBinary, isBuiltFor, markBuiltFor, rebuildPlan } from '../../build/electron-native.ts';
+import { distArguments, ELECTRON_NATIVE_MODULES, findElectronBinary, forAnotherPlatform, isBuiltFor, markBuiltFor, rebuildPlan } from '../../build/electron-native.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; allowScripts: Record<string, boolean> };
@@ -118,6 +118,10 @@ test('npm run dist checks for Electron\'s binary first too, says so in its own n
   // another platform's installer: not from this platform's binary
   assert.deepEqual(distArguments({ path: '/x/node_modules/electron/dist/electron' }, ['--win'], 'linux'), ['--config', 'electron-builder.yml', '--win']);
   assert.deepEqual(distArguments({ path: '/x/node_modules/electron/dist/electron' }, ['-l', '-m'], 'linux'), ['--config', 'electron-builder.yml', '-l', '-m']);
+  assert.equal(forAnotherPlatform(['--linux', 'deb'], 'linux'), false);
+  assert.equal(forAnotherPlatform([], 'darwin'), false);
+  assert.equal(forAnotherPlatform(['--win'], 'linux'), true, 'no local binary needed for it');
+  assert.deepEqual(distArguments(null, ['--win'], 'linux'), ['--config', 'electron-builder.yml', '--win']);
 
   const empty = mkdtempSync(join(tmpdir(), 'baton-no-electron-'));
   const run = spawnSync(process.execPath, [join(ROOT, 'build', 'dist.mjs')], {
