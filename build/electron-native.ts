@@ -49,7 +49,11 @@ export type ElectronBinary = { path: string } | { problem: string };
  * ELECTRON_OVERRIDE_DIST_PATH), or what is missing and what to do, instead of its
  * "Electron failed to install correctly".
  */
-export function findElectronBinary(electronDir: string, env: Readonly<Record<string, string | undefined>>, root: string): ElectronBinary {
+/**
+ * Electron's binary for `command` (`npm start`, `npm run dist`: named in what to do), or what is
+ * missing and what to do, in place of electron/index.js's bare "Electron failed to install correctly".
+ */
+export function findElectronBinary(electronDir: string, env: Readonly<Record<string, string | undefined>>, root: string, command = 'npm start'): ElectronBinary {
   const version = (JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8')) as { version: string }).version;
   const pathFile = join(electronDir, 'path.txt');
   const executable = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
@@ -64,11 +68,11 @@ export function findElectronBinary(electronDir: string, env: Readonly<Record<str
     return { problem: `ELECTRON_OVERRIDE_DIST_PATH=${override} is set, but there is no Electron binary at ${path}. Point it at the folder of an unpacked Electron ${version}, or unset it.\n${browser}` };
   }
   const download =
-    `Download it (it needs network access to Electron's releases, and ELECTRON_SKIP_BINARY_DOWNLOAD unset): \`node ${join(shown, 'install.js')}\`, then \`npm start\` again.`;
+    `Download it (it needs network access to Electron's releases, and ELECTRON_SKIP_BINARY_DOWNLOAD unset): \`node ${join(shown, 'install.js')}\`, then \`${command}\` again.`;
   if (executable === null) {
     return {
       problem:
-        `The desktop app needs Electron's binary, and ${shown} has none: npm installed the electron package without downloading Electron ${version} ` +
+        `${command === 'npm start' ? 'The desktop app' : `\`${command}\``} needs Electron's binary, and ${shown} has none: npm installed the electron package without downloading Electron ${version} ` +
         `(ELECTRON_SKIP_BINARY_DOWNLOAD was set, or there was no network).\n${download}\n${browser}`,
     };
   }
@@ -137,4 +141,30 @@ export function isBuiltFor(dir: string, target: ElectronTarget): boolean {
 
 export function markBuiltFor(dir: string, target: ElectronTarget): void {
   writeFileSync(join(dir, STAMP), `${JSON.stringify({ target: targetName(target), sha256: binaryHash(dir) })}\n`);
+}
+
+/** electron-builder's flags that pick a platform to package for. */
+const PLATFORM_FLAGS: Record<string, readonly string[]> = {
+  linux: ['--linux', '-l'],
+  darwin: ['--mac', '--macos', '-m', '-o'],
+  win32: ['--win', '--windows', '-w'],
+};
+
+/** electron-builder's arguments ask for an installer of another platform than this one. */
+export function forAnotherPlatform(args: readonly string[], platform: NodeJS.Platform): boolean {
+  return Object.entries(PLATFORM_FLAGS).some(([p, flags]) => p !== platform && args.some((a) => flags.includes(a)));
+}
+
+/**
+ * `npm run dist`'s electron-builder run: packaged from the Electron binary found (its folder as
+ * electronDist, so electron-builder downloads no second copy of it), with the arguments given.
+ * That binary is this platform's: packaging for another one (`--win` on Linux) leaves electronDist
+ * out, and electron-builder fetches that platform's Electron itself.
+ */
+export function distArguments(binary: { path: string } | null, args: readonly string[], platform: NodeJS.Platform): string[] {
+  if (binary === null || forAnotherPlatform(args, platform)) return ['--config', 'electron-builder.yml', ...args];
+  // the binary's folder; on macOS the binary is inside Electron.app/Contents/MacOS, three levels below it
+  const mac = /[/\\]Electron\.app[/\\]Contents[/\\]MacOS[/\\][^/\\]+$/.exec(binary.path);
+  const dir = mac !== null ? binary.path.slice(0, mac.index) : dirname(binary.path);
+  return ['--config', 'electron-builder.yml', `-c.electronDist=${dir}`, ...args];
 }

@@ -6,6 +6,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Logger } from '../control-plane/log.ts';
 import { withAttachToken } from '../window/launch-mode.ts';
 import { hasRealKeyring, type SafeStorageLike } from './keyring.ts';
+import { withKeepRunning } from './window-close.ts';
 
 export interface SettingsStoreOptions {
   /** settings.json, in the app's userData folder. */
@@ -25,19 +26,27 @@ export interface SettingsStore {
   unseal(sealed: string): string | null;
   /** Seals the attach token for `url` into the settings (`current`: the text read at start). */
   remember(url: string, token: string, current: string | null): Promise<RememberOutcome>;
+  /** Saves the keep-running-in-the-tray setting (window-close.ts) into the file as it is now; false when it is not a JSON object (left alone). */
+  setKeepRunning(on: boolean): Promise<boolean>;
 }
 
 export function openSettingsStore({ path, safeStorage, platform, log }: SettingsStoreOptions): SettingsStore {
   // Asked each time: the backend is known only once the app is ready.
   const keyring = (): boolean => hasRealKeyring(safeStorage, platform);
+  const read = async (): Promise<string | null> => {
+    try {
+      return await readFile(path, 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  const write = async (next: string): Promise<void> => {
+    const temp = `${path}.${process.pid}.tmp`;
+    await writeFile(temp, next, { mode: 0o600 });
+    await rename(temp, path);
+  };
   return {
-    async read() {
-      try {
-        return await readFile(path, 'utf8');
-      } catch {
-        return null;
-      }
-    },
+    read,
     unseal(sealed) {
       try {
         return keyring() ? safeStorage.decryptString(Buffer.from(sealed, 'base64')) : null;
@@ -56,10 +65,17 @@ export function openSettingsStore({ path, safeStorage, platform, log }: Settings
         log.warn({ file: path }, 'settings.json is not a JSON object; left as it is, the attach token is not saved');
         return 'not-an-object';
       }
-      const temp = `${path}.${process.pid}.tmp`;
-      await writeFile(temp, next, { mode: 0o600 });
-      await rename(temp, path);
+      await write(next);
       return 'saved';
+    },
+    async setKeepRunning(on) {
+      const next = withKeepRunning(await read(), on);
+      if (next === null) {
+        log.warn({ file: path }, 'settings.json is not a JSON object; left as it is, the tray setting is not saved');
+        return false;
+      }
+      await write(next);
+      return true;
     },
   };
 }

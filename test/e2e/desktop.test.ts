@@ -258,7 +258,7 @@ describe('the desktop app in Chromium', { timeout: 15 * 60_000 }, () => {
       await go('stacks');
       // opened from a file, as a person would pick it
       await page.getByLabel('Open a Compose file').first().setInputFiles({ name: 'broken.yaml', mimeType: 'application/yaml', buffer: Buffer.from(INVALID_STACK) });
-      await eventually('the opened file in the editor', async () => ((await page.getByLabel('Compose file', { exact: true }).inputValue()) === INVALID_STACK ? true : undefined), 10_000);
+      await eventually('the opened file in the editor', async () => ((await page.locator('[data-testid="compose-editor"] .cm-content .cm-line').allTextContents()).join('\n') === INVALID_STACK ? true : undefined), 10_000);
       await page.getByText('broken.yaml').first().waitFor();
       await page.getByRole('button', { name: 'Plan' }).click();
       const problem = page.locator('[data-testid="spec-problem"][data-line="6"]');

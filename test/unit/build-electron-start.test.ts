@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ELECTRON_NATIVE_MODULES, findElectronBinary, isBuiltFor, markBuiltFor, rebuildPlan } from '../../build/electron-native.ts';
+import { distArguments, ELECTRON_NATIVE_MODULES, findElectronBinary, forAnotherPlatform, isBuiltFor, markBuiltFor, rebuildPlan } from '../../build/electron-native.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; allowScripts: Record<string, boolean> };
@@ -104,4 +104,35 @@ test('npm start with no Electron binary prints what is missing and what to do, a
   assert.match(run.stderr, new RegExp(`npm start: ELECTRON_OVERRIDE_DIST_PATH=${empty} is set, but there is no Electron binary`));
   assert.match(run.stderr, /npx baton serve --ws 7420 --ui/);
   assert.doesNotMatch(run.stderr + run.stdout, /failed to install correctly|built dist|prebuilt|from source/);
+});
+
+test('npm run dist checks for Electron\'s binary first too, says so in its own name, and packages that binary', () => {
+  const missing = findElectronBinary(fakeElectron(), {}, ROOT, 'npm run dist');
+  assert.ok('problem' in missing);
+  assert.match(missing.problem, /^`npm run dist` needs Electron's binary/);
+  assert.match(missing.problem, /install\.js`, then `npm run dist` again/);
+  assert.match(missing.problem, /npx baton serve --ws 7420 --ui/);
+  assert.doesNotMatch(missing.problem, /npm start|failed to install correctly/);
+
+  assert.equal(pkg.scripts['dist'], 'node build/dist.mjs');
+  assert.deepEqual(distArguments({ path: '/x/node_modules/electron/dist/electron' }, ['--linux', 'deb'], 'linux'), ['--config', 'electron-builder.yml', '-c.electronDist=/x/node_modules/electron/dist', '--linux', 'deb']);
+  assert.deepEqual(distArguments({ path: '/x/electron/dist/Electron.app/Contents/MacOS/Electron' }, [], 'darwin'), ['--config', 'electron-builder.yml', '-c.electronDist=/x/electron/dist']);
+  // another platform's installer: not from this platform's binary
+  assert.deepEqual(distArguments({ path: '/x/node_modules/electron/dist/electron' }, ['--win'], 'linux'), ['--config', 'electron-builder.yml', '--win']);
+  assert.deepEqual(distArguments({ path: '/x/node_modules/electron/dist/electron' }, ['-l', '-m'], 'linux'), ['--config', 'electron-builder.yml', '-l', '-m']);
+  assert.equal(forAnotherPlatform(['--linux', 'deb'], 'linux'), false);
+  assert.equal(forAnotherPlatform([], 'darwin'), false);
+  assert.equal(forAnotherPlatform(['--win'], 'linux'), true, 'no local binary needed for it');
+  assert.deepEqual(distArguments(null, ['--win'], 'linux'), ['--config', 'electron-builder.yml', '--win']);
+
+  const empty = mkdtempSync(join(tmpdir(), 'baton-no-electron-'));
+  const run = spawnSync(process.execPath, [join(ROOT, 'build', 'dist.mjs')], {
+    cwd: ROOT,
+    env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: empty },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(run.status, 1, run.stderr);
+  assert.match(run.stderr, new RegExp(`npm run dist: ELECTRON_OVERRIDE_DIST_PATH=${empty} is set, but there is no Electron binary`));
+  assert.doesNotMatch(run.stderr + run.stdout, /failed to install correctly|built dist|electron-builder/);
 });

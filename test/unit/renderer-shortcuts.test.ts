@@ -57,6 +57,10 @@ test('ignored while typing in a field and with Ctrl, Cmd or Alt', () => {
 test('the help lists every view shortcut', () => {
   const listed = SHORTCUT_GROUPS.flatMap((group) => group.shortcuts).filter((s) => s.sequence).map((s) => s.keys.join(' '));
   for (const letter of Object.keys(GO_KEYS)) assert.ok(listed.includes(`g ${letter}`), `g ${letter} is listed`);
+  // the stack editor's own keys, with the way out of it (Tab alone indents there)
+  const editor = SHORTCUT_GROUPS.find((group) => group.title === 'Stack editor');
+  assert.ok(editor !== undefined);
+  assert.ok(editor.shortcuts.some((s) => s.sequence === true && s.keys.join(' ') === 'Esc Tab'));
 });
 
 test('the view filter: one marked data-view-filter first, else a search field, else a "Filter…" field', () => {

@@ -1,5 +1,5 @@
 // The Compose editor's logic: the stack name a draft gets, its variables, the control plane's
-// problems placed on lines, Tab/Enter edits, and how services and plans are worded.
+// problems placed on lines, and how services and plans are worded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServiceStatus, StackPlan } from '../../shared/api.ts';
@@ -7,10 +7,7 @@ import { withCounts } from './fixtures/service-status.ts';
 import { BatonError } from '../../shared/errors.ts';
 import {
   composeName,
-  countLines,
   defaultStackName,
-  lineStart,
-  markedLines,
   missingVariables,
   parseVariables,
   problemsOfError,
@@ -18,7 +15,6 @@ import {
   referencedVariables,
   stackNameProblem,
 } from '../../renderer/src/views/stacks/compose-draft.ts';
-import { applyTextEdit, indentEdit, newlineEdit } from '../../renderer/src/views/stacks/editor-edit.ts';
 import { countsText, hasConverged, serviceTone, summarizePlan } from '../../renderer/src/views/stacks/format.ts';
 import { changesStackList } from '../../renderer/src/views/stacks/use-stack-list.ts';
 
@@ -88,10 +84,6 @@ test('file problems come back placed on the draft\'s lines; other files and the 
       [9, 3, 'warning', null],
     ],
   );
-  assert.deepEqual([...markedLines(problems)], [
-    [4, 'error'],
-    [9, 'warning'],
-  ]);
 
   const cluster = new BatonError('INVALID_INPUT', "The stack shop can't run as written", { problems: ['service web publishes 8080/tcp, which api already publishes.'] });
   assert.deepEqual(problemsOfError(cluster, 'compose.yaml')?.map((p) => [p.line, p.message]), [[0, 'service web publishes 8080/tcp, which api already publishes.']]);
@@ -100,40 +92,6 @@ test('file problems come back placed on the draft\'s lines; other files and the 
 
   const warnings = problemsOfWarnings([{ file: 'compose.yaml', line: 1, column: 1, path: 'version', message: 'obsolete', severity: 'warning' }, 'junk'], 'compose.yaml');
   assert.deepEqual(warnings.map((w) => [w.line, w.severity]), [[1, 'warning']]);
-});
-
-test('line offsets for jumping to a problem', () => {
-  const text = 'a\nbb\n\nccc';
-  assert.equal(lineStart(text, 1), 0);
-  assert.equal(lineStart(text, 2), 2);
-  assert.equal(lineStart(text, 4), 6);
-  assert.equal(lineStart(text, 9), text.length);
-  assert.equal(countLines(text), 4);
-  assert.equal(countLines(''), 1);
-});
-
-test('Tab inserts two spaces; over several lines it indents each, Shift+Tab outdents', () => {
-  const one = indentEdit('ab', 1, 1, false)!;
-  assert.equal(applyTextEdit('ab', one), 'a  b');
-  assert.deepEqual([one.selectionStart, one.selectionEnd], [3, 3]);
-
-  const text = 'services:\nweb:\n  image: x\n';
-  const sel = indentEdit(text, 12, 22, false)!; // from inside "web:" to inside "image"
-  assert.equal(applyTextEdit(text, sel), 'services:\n  web:\n    image: x\n');
-  assert.deepEqual([sel.selectionStart, sel.selectionEnd], [14, 26]);
-
-  const back = indentEdit('    image: x', 6, 6, true)!;
-  assert.equal(applyTextEdit('    image: x', back), '  image: x');
-  assert.deepEqual([back.selectionStart, back.selectionEnd], [4, 4]);
-  assert.equal(indentEdit('image', 2, 2, true), null); // nothing to outdent
-});
-
-test('Enter keeps the indentation, one level more after a key that opens a block', () => {
-  const text = '  web:';
-  const edit = newlineEdit(text, text.length, text.length);
-  assert.equal(applyTextEdit(text, edit), '  web:\n    ');
-  const plain = '    image: x';
-  assert.equal(applyTextEdit(plain, newlineEdit(plain, plain.length, plain.length)), '    image: x\n    ');
 });
 
 function service(patch: Partial<ServiceStatus>): ServiceStatus {

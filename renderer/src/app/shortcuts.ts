@@ -88,6 +88,16 @@ export const SHORTCUT_GROUPS: ReadonlyArray<{ title: string; shortcuts: Shortcut
       { keys: ['←', '→'], label: 'On a slider: one replica less or more' },
     ],
   },
+  {
+    title: 'Stack editor',
+    shortcuts: [
+      { keys: ['Tab', 'Shift+Tab'], label: 'Indent or outdent the lines' },
+      { keys: ['Esc', 'Tab'], sequence: true, label: 'Leave the editor (Tab alone indents)' },
+      { keys: ['Ctrl+Z', 'Ctrl+Y'], label: 'Undo, redo (⌘Z, ⇧⌘Z on macOS)' },
+      { keys: ['Ctrl+Shift+M'], label: 'The list of problems in the file' },
+      { keys: ['Alt+↑', 'Alt+↓'], label: 'Move the line up or down' },
+    ],
+  },
 ];
 
 /** The filter of the current view: one marked with data-view-filter, else its search field. */

@@ -1,13 +1,19 @@
-// A plain-text editor for Compose files, built on a textarea: line numbers in a gutter, lines with
-// problems marked there and behind the text, Tab indents with spaces. Lines never wrap, so line N
-// is always at (N-1) × LINE_HEIGHT and the gutter and marks can follow the textarea's scroll.
-import { memo, useCallback, useImperativeHandle, useLayoutEffect, useRef, type KeyboardEvent, type ReactNode, type Ref } from 'react';
+// The Compose file editor: CodeMirror 6 with YAML (highlighting, indentation, undo), the control
+// plane's problems as inline diagnostics at their line and column (underlined, the message on
+// hover, marked in a gutter of their own), Tab indenting (Esc then Tab moves focus on: the editor
+// is no keyboard trap). Its colours are the app's stylesheet (styles.css, .cm-* and .tok-*);
+// CodeMirror's own base rules go into a constructed stylesheet, as the page's policy wants.
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { yaml } from '@codemirror/lang-yaml';
+import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';
+import { forEachDiagnostic, lintKeymap, setDiagnostics, type Diagnostic } from '@codemirror/lint';
+import { Compartment, EditorState, RangeSetBuilder, type Extension, type RangeSet } from '@codemirror/state';
+import { drawSelection, EditorView, gutter, GutterMarker, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
+import { classHighlighter } from '@lezer/highlight';
+import { useEffect, useImperativeHandle, useRef, type ReactNode, type Ref } from 'react';
 import { cx } from '../../ui/cx.ts';
-import { countLines, lineStart } from './compose-draft.ts';
-import { indentEdit, newlineEdit, type TextEdit } from './editor-edit.ts';
-
-const LINE_HEIGHT = 20; // px; matches leading-5
-const PAD_TOP = 8; // px; matches py-2
+import { adoptStyles } from '../terminal/adopted-styles.ts';
+import type { DiagnosticRange } from './editor-diagnostics.ts';
 
 export interface ComposeEditorHandle {
   /** Scrolls a line (1-based) into view; with `focus`, puts the caret at its column. */
@@ -18,8 +24,11 @@ export interface ComposeEditorHandle {
 export interface ComposeEditorProps {
   value: string;
   onChange: (value: string) => void;
-  /** Line → severity of the worst problem on it. */
-  marks: ReadonlyMap<number, 'error' | 'warning'>;
+  /**
+   * The problems to show in the text. A new array replaces those shown; between two, the editor
+   * keeps them on their text as it is edited.
+   */
+  diagnostics: readonly DiagnosticRange[];
   disabled?: boolean;
   /** Shown over the empty editor (what to do first). */
   empty?: ReactNode;
@@ -27,150 +36,193 @@ export interface ComposeEditorProps {
   ref?: Ref<ComposeEditorHandle>;
 }
 
-export function ComposeEditor({ value, onChange, marks, disabled = false, empty, className, ref }: ComposeEditorProps) {
-  const area = useRef<HTMLTextAreaElement>(null);
-  const gutter = useRef<HTMLDivElement>(null);
-  const backdrop = useRef<HTMLDivElement>(null);
-  const tabLeaves = useRef(false); // after Esc, Tab moves focus on (the editor is no keyboard trap)
-  const lines = countLines(value);
+/** The gutter's mark of a line with problems: its worst severity, its messages as the title. */
+class ProblemMarker extends GutterMarker {
+  constructor(
+    readonly severity: 'error' | 'warning',
+    readonly line: number,
+    readonly messages: string,
+  ) {
+    super();
+  }
 
-  const follow = useCallback(() => {
-    const el = area.current;
-    if (el === null) return;
-    if (gutter.current !== null) gutter.current.style.transform = `translateY(${-el.scrollTop}px)`;
-    if (backdrop.current !== null) backdrop.current.style.transform = `translateY(${-el.scrollTop}px)`;
+  override eq(other: GutterMarker): boolean {
+    return other instanceof ProblemMarker && other.severity === this.severity && other.line === this.line && other.messages === this.messages;
+  }
+
+  override toDOM(): Node {
+    const mark = document.createElement('div');
+    mark.className = `cm-baton-problem cm-baton-problem-${this.severity}`;
+    mark.dataset['testid'] = this.severity === 'error' ? 'problem-line' : 'warning-line';
+    mark.dataset['line'] = String(this.line);
+    mark.title = this.messages;
+    mark.setAttribute('aria-label', `${this.severity === 'error' ? 'Problem' : 'Warning'} on line ${this.line}: ${this.messages}`);
+    return mark;
+  }
+}
+
+function problemMarkers(state: EditorState): RangeSet<GutterMarker> {
+  const lines = new Map<number, { from: number; severity: 'error' | 'warning'; messages: string[] }>();
+  forEachDiagnostic(state, (d, from) => {
+    const line = state.doc.lineAt(from);
+    const severity = d.severity === 'error' ? 'error' : 'warning';
+    const seen = lines.get(line.number);
+    if (seen === undefined) lines.set(line.number, { from: line.from, severity, messages: [d.message] });
+    else {
+      if (severity === 'error') seen.severity = 'error';
+      seen.messages.push(d.message);
+    }
+  });
+  const builder = new RangeSetBuilder<GutterMarker>();
+  for (const [number, mark] of [...lines].sort((a, b) => a[0] - b[0])) builder.add(mark.from, mark.from, new ProblemMarker(mark.severity, number, mark.messages.join('\n')));
+  return builder.finish();
+}
+
+const problemGutter = gutter({ class: 'cm-baton-problem-gutter', markers: (view) => problemMarkers(view.state) });
+
+function toDiagnostics(ranges: readonly DiagnosticRange[], length: number): Diagnostic[] {
+  return ranges.map((r) => ({
+    from: Math.min(r.from, length),
+    to: Math.min(r.to, length),
+    severity: r.severity,
+    message: r.message, // it starts with the path already ("services.web.deploy.replicas: …")
+  }));
+}
+
+/**
+ * Text typed over a selection goes into the document as a change of its own, not through the
+ * browser's editing: Chromium, replacing a selection across lines of highlighted text, keeps the
+ * tokens' colours as inline style attributes, which the page's policy refuses (and reports).
+ * A caret with nothing selected, and IME composition, go CodeMirror's usual way.
+ */
+const typeOverSelection = EditorView.domEventHandlers({
+  beforeinput(event, view) {
+    const kind = event.inputType;
+    if ((kind !== 'insertText' && kind !== 'insertReplacementText') || event.isComposing) return false;
+    if (view.state.selection.ranges.every((r) => r.empty)) return false;
+    const text = event.data ?? event.dataTransfer?.getData('text/plain') ?? null;
+    if (text === null || view.state.readOnly) return false;
+    event.preventDefault();
+    view.dispatch(view.state.replaceSelection(text), { userEvent: 'input.type', scrollIntoView: true });
+    return true;
+  },
+});
+
+function baseExtensions(onChange: () => (value: string) => void, editable: Compartment, disabled: boolean): Extension[] {
+  return [
+    lineNumbers(),
+    problemGutter,
+    highlightActiveLineGutter(),
+    history(),
+    drawSelection(),
+    indentOnInput(),
+    bracketMatching(),
+    highlightActiveLine(),
+    syntaxHighlighting(classHighlighter),
+    yaml(),
+    EditorState.tabSize.of(2),
+    indentUnit.of('  '),
+    keymap.of([...defaultKeymap, ...historyKeymap, ...lintKeymap, indentWithTab]),
+    typeOverSelection,
+    EditorView.contentAttributes.of({ 'aria-label': 'Compose file', spellcheck: 'false', autocapitalize: 'off', autocorrect: 'off' }),
+    editable.of(editableState(disabled)),
+    EditorView.updateListener.of((update) => {
+      if (update.docChanged) onChange()(update.state.doc.toString());
+    }),
+  ];
+}
+
+function editableState(disabled: boolean): Extension {
+  return [EditorView.editable.of(!disabled), EditorState.readOnly.of(disabled)];
+}
+
+/**
+ * A CodeMirror view. Its base theme is written by style-mod into a <style> element, which the
+ * page's policy refuses; made while adoptStyles holds, that element is a stand-in whose rules go
+ * into a constructed stylesheet. style-mod keeps one such element per document for good, so every
+ * later editor (and each rule added later) goes the same way. (EditorView.cspNonce is no way
+ * here: the policy is a meta tag written into the built page, so its nonce would be one fixed
+ * value, known to anyone who has the app.)
+ */
+function createView(parent: HTMLElement, doc: string, extensions: Extension[]): EditorView {
+  const undo = adoptStyles(parent.ownerDocument);
+  try {
+    return new EditorView({ parent, state: EditorState.create({ doc, extensions }) });
+  } finally {
+    undo();
+  }
+}
+
+export function ComposeEditor({ value, onChange, diagnostics, disabled = false, empty, className, ref }: ComposeEditorProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const latestChange = useRef(onChange);
+  latestChange.current = onChange;
+  const editable = useRef(new Compartment());
+  const first = useRef({ value, disabled });
+
+  useEffect(() => {
+    const parent = host.current;
+    if (parent === null) return;
+    const created = createView(parent, first.current.value, baseExtensions(() => latestChange.current, editable.current, first.current.disabled));
+    view.current = created;
+    return () => {
+      created.destroy();
+      view.current = null;
+    };
   }, []);
-  useLayoutEffect(follow, [follow, value]);
+
+  // a new value from outside (a file opened, the example, Clear): the document becomes it
+  useEffect(() => {
+    const v = view.current;
+    if (v === null) return;
+    const current = v.state.doc.toString();
+    if (current !== value) v.dispatch({ changes: { from: 0, to: current.length, insert: value } });
+  }, [value]);
+
+  useEffect(() => {
+    const v = view.current;
+    if (v === null) return;
+    v.dispatch(setDiagnostics(v.state, toDiagnostics(diagnostics, v.state.doc.length)));
+  }, [diagnostics]);
+
+  useEffect(() => {
+    view.current?.dispatch({ effects: editable.current.reconfigure(editableState(disabled)) });
+  }, [disabled]);
 
   useImperativeHandle(
     ref,
     () => ({
       revealLine(line: number, column = 1, focus = true) {
-        const el = area.current;
-        if (el === null) return;
-        if (focus) {
-          const at = Math.min(el.value.length, lineStart(el.value, line) + Math.max(0, column - 1));
-          el.focus({ preventScroll: true });
-          el.setSelectionRange(at, at);
-        }
-        const top = PAD_TOP + (line - 1) * LINE_HEIGHT;
-        if (top < el.scrollTop || top + LINE_HEIGHT > el.scrollTop + el.clientHeight) {
-          el.scrollTop = Math.max(0, top - el.clientHeight / 3);
-        }
-        follow();
+        const v = view.current;
+        if (v === null) return;
+        const doc = v.state.doc;
+        const at = doc.line(Math.min(Math.max(1, line), doc.lines));
+        const pos = Math.min(at.to, at.from + Math.max(0, column - 1));
+        v.dispatch({ effects: EditorView.scrollIntoView(pos, { y: 'nearest', yMargin: 48 }), ...(focus ? { selection: { anchor: pos } } : {}) });
+        if (focus) v.focus();
       },
       focus() {
-        area.current?.focus();
+        view.current?.focus();
       },
     }),
-    [follow],
+    [],
   );
-
-  const apply = (el: HTMLTextAreaElement, edit: TextEdit): void => {
-    el.setSelectionRange(edit.from, edit.to);
-    // as typing, so the browser's undo history keeps it; a plain state update where that fails
-    const typed = edit.insert === '' ? document.execCommand('delete') : document.execCommand('insertText', false, edit.insert);
-    if (!typed) onChange(el.value.slice(0, edit.from) + edit.insert + el.value.slice(edit.to));
-    el.setSelectionRange(edit.selectionStart, edit.selectionEnd);
-  };
-
-  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
-    const el = event.currentTarget;
-    if (event.key === 'Escape') {
-      tabLeaves.current = true;
-      return;
-    }
-    if (event.key === 'Tab' && !event.ctrlKey && !event.altKey && !event.metaKey) {
-      if (tabLeaves.current) {
-        tabLeaves.current = false;
-        return;
-      }
-      event.preventDefault();
-      const edit = indentEdit(el.value, el.selectionStart, el.selectionEnd, event.shiftKey);
-      if (edit !== null) apply(el, edit);
-      return;
-    }
-    tabLeaves.current = false;
-    if (event.key === 'Enter' && !event.shiftKey && !event.ctrlKey && !event.altKey && !event.metaKey && !event.nativeEvent.isComposing) {
-      event.preventDefault();
-      apply(el, newlineEdit(el.value, el.selectionStart, el.selectionEnd));
-    }
-  };
 
   return (
     <div
+      data-testid="compose-editor"
       className={cx(
-        'relative flex overflow-hidden rounded-lg border border-zinc-200 bg-white font-mono text-[12.5px] leading-5 focus-within:border-indigo-500 focus-within:ring-2 focus-within:ring-indigo-500/20',
+        'relative flex overflow-hidden rounded-lg border border-zinc-200 bg-white focus-within:border-indigo-500 focus-within:ring-2 focus-within:ring-indigo-500/20',
         'dark:border-zinc-800 dark:bg-zinc-950',
+        disabled && 'opacity-60',
         className,
       )}
     >
-      <div className="w-12 shrink-0 overflow-hidden border-r border-zinc-200 bg-zinc-50 select-none dark:border-zinc-800 dark:bg-zinc-900/60">
-        <div ref={gutter} className="py-2 will-change-transform">
-          <Gutter lines={lines} marks={marks} />
-        </div>
-      </div>
-      <div className="relative min-w-0 flex-1">
-        <div className="pointer-events-none absolute inset-0 overflow-hidden" aria-hidden="true">
-          <div ref={backdrop} className="relative will-change-transform">
-            {[...marks].map(([line, severity]) => (
-              <div
-                key={line}
-                className={cx(
-                  'absolute inset-x-0 border-l-2',
-                  severity === 'error'
-                    ? 'border-red-500 bg-red-500/10 dark:bg-red-500/15'
-                    : 'border-amber-500 bg-amber-400/10 dark:bg-amber-400/10',
-                )}
-                style={{ top: PAD_TOP + (line - 1) * LINE_HEIGHT, height: LINE_HEIGHT }}
-              />
-            ))}
-          </div>
-        </div>
-        <textarea
-          ref={area}
-          aria-label="Compose file"
-          value={value}
-          onChange={(e) => onChange(e.target.value)}
-          onKeyDown={onKeyDown}
-          onScroll={follow}
-          disabled={disabled}
-          wrap="off"
-          spellCheck={false}
-          autoCapitalize="off"
-          autoComplete="off"
-          autoCorrect="off"
-          className="absolute inset-0 h-full w-full resize-none overflow-auto bg-transparent px-3 py-2 whitespace-pre text-zinc-900 caret-indigo-600 outline-none [tab-size:2] disabled:cursor-not-allowed disabled:opacity-60 dark:text-zinc-100 dark:caret-indigo-400"
-        />
-        {value === '' && empty !== undefined && (
-          <div className="pointer-events-none absolute inset-0 flex items-center justify-center p-6 font-sans">{empty}</div>
-        )}
-      </div>
+      <div ref={host} className="baton-code min-w-0 flex-1" />
+      {value === '' && empty !== undefined && (
+        <div className="pointer-events-none absolute inset-0 flex items-center justify-center p-6 font-sans">{empty}</div>
+      )}
     </div>
   );
 }
-
-const Gutter = memo(function Gutter({ lines, marks }: { lines: number; marks: ReadonlyMap<number, 'error' | 'warning'> }) {
-  const numbers: ReactNode[] = [];
-  for (let line = 1; line <= lines; line++) {
-    const mark = marks.get(line);
-    numbers.push(
-      <div
-        key={line}
-        data-testid={mark === 'error' ? 'problem-line' : mark === 'warning' ? 'warning-line' : undefined}
-        data-line={mark !== undefined ? line : undefined}
-        className={cx(
-          'h-5 pr-2.5 text-right text-[11px] tabular-nums',
-          mark === 'error'
-            ? 'bg-red-500/10 font-semibold text-red-600 dark:text-red-400'
-            : mark === 'warning'
-              ? 'bg-amber-400/10 font-semibold text-amber-600 dark:text-amber-400'
-              : 'text-zinc-400 dark:text-zinc-600',
-        )}
-      >
-        {line}
-      </div>,
-    );
-  }
-  return <>{numbers}</>;
-});

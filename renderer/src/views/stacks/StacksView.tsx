@@ -13,8 +13,6 @@ import { Icon } from '../../ui/icons.tsx';
 import {
   composeName,
   defaultStackName,
-  EXAMPLE_COMPOSE,
-  markedLines,
   PASTED_FILE,
   parseVariables,
   problemsOfError,
@@ -25,7 +23,10 @@ import {
 import { ComposeEditor, type ComposeEditorHandle } from './ComposeEditor.tsx';
 import { DraftOutcomeView } from './DraftOutcome.tsx';
 import { getDraft, resetDraft, updateDraft, useDraft, type Draft } from './draft-store.ts';
+import { diagnosticRanges, type DiagnosticRange } from './editor-diagnostics.ts';
+import { exampleCompose, exampleNote, type ExampleChoice } from './example-stack.ts';
 import { StackList } from './StackList.tsx';
+import { useExampleChoice } from './use-example-choice.ts';
 import { useStackList } from './use-stack-list.ts';
 
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -35,6 +36,7 @@ export function StacksView() {
   const { cluster } = useCluster();
   const list = useStackList();
   const connected = connection.status === 'connected';
+  const example = useExampleChoice();
 
   return (
     <div className="flex flex-col gap-8 px-6 py-5">
@@ -52,17 +54,17 @@ export function StacksView() {
         ) : list.status === 'error' && list.error !== null ? (
           <LoadFailed error={list.error} title="Could not load the stacks" onRetry={list.refresh} retryDisabled={!connected} />
         ) : list.stacks.length === 0 ? (
-          <NoStacks connected={connected} hasReadyHost={cluster.hosts.some((h) => h.state === 'ready')} />
+          <NoStacks connected={connected} hasReadyHost={cluster.hosts.some((h) => h.state === 'ready')} example={example} />
         ) : (
           <StackList stacks={list.stacks} services={cluster.services} connected={connected} onRemoved={list.refresh} />
         )}
       </section>
-      <DeploySection connected={connected} onApplied={list.refresh} />
+      <DeploySection connected={connected} onApplied={list.refresh} example={example} />
     </div>
   );
 }
 
-function NoStacks({ connected, hasReadyHost }: { connected: boolean; hasReadyHost: boolean }) {
+function NoStacks({ connected, hasReadyHost, example }: { connected: boolean; hasReadyHost: boolean; example: ExampleChoice }) {
   const needsHost = connected && !hasReadyHost;
   return (
     <div className="flex items-center gap-4 rounded-lg border border-dashed border-zinc-300 px-5 py-4 dark:border-zinc-700">
@@ -88,7 +90,7 @@ function NoStacks({ connected, hasReadyHost }: { connected: boolean; hasReadyHos
           Add a host
         </a>
       ) : (
-        <Button icon="plus" onClick={insertExample}>
+        <Button icon="plus" onClick={() => insertExample(example)} title={exampleNote(example)}>
           Insert an example
         </Button>
       )}
@@ -96,9 +98,11 @@ function NoStacks({ connected, hasReadyHost }: { connected: boolean; hasReadyHos
   );
 }
 
-function insertExample(): void {
-  updateDraft({ source: EXAMPLE_COMPOSE, fileName: PASTED_FILE, stackName: null, outcome: { kind: 'none' } });
+function insertExample(example: ExampleChoice): void {
+  updateDraft({ source: exampleCompose(example), fileName: PASTED_FILE, stackName: null, outcome: { kind: 'none' } });
 }
+
+const NO_DIAGNOSTICS: DiagnosticRange[] = [];
 
 function applyParams(draft: Draft, dryRun: boolean): StackApplyParams {
   const stack = draft.stackName ?? defaultStackName(draft.source, draft.fileName);
@@ -110,7 +114,7 @@ function headline(message: string): string {
   return message.split('\n')[0]!.replace(/:$/, '.');
 }
 
-function DeploySection({ connected, onApplied }: { connected: boolean; onApplied: () => void }) {
+function DeploySection({ connected, onApplied, example }: { connected: boolean; onApplied: () => void; example: ExampleChoice }) {
   const api = useApi();
   const { cluster } = useCluster();
   const draft = useDraft();
@@ -127,10 +131,14 @@ function DeploySection({ connected, onApplied }: { connected: boolean; onApplied
   const outcome = draft.outcome;
   const stale = 'source' in outcome && outcome.source !== draft.source;
 
-  const marks = useMemo(() => {
-    if (outcome.kind === 'problems') return markedLines(outcome.problems);
-    if (outcome.kind === 'plan' || outcome.kind === 'applied') return markedLines(problemsOfWarnings(outcome.plan.warnings, draft.fileName));
-    return new Map<number, 'error' | 'warning'>();
+  // placed on the text they were reported for, and the editor keeps them on it while it is edited;
+  // made when the outcome comes or the editor mounts, where a draft edited since (the view left and
+  // opened again) gets none: where they were is known no more (the list beside it says they are old)
+  const diagnostics = useMemo(() => {
+    if ('source' in outcome && outcome.source !== getDraft().source) return NO_DIAGNOSTICS;
+    if (outcome.kind === 'problems') return diagnosticRanges(outcome.source, outcome.problems);
+    if (outcome.kind === 'plan' || outcome.kind === 'applied') return diagnosticRanges(outcome.source, problemsOfWarnings(outcome.plan.warnings, draft.fileName));
+    return NO_DIAGNOSTICS;
   }, [outcome, draft.fileName]);
 
   const canRun = connected && draft.busy === null && draft.source.trim() !== '' && nameProblem === null && variables.problems.length === 0;
@@ -197,7 +205,7 @@ function DeploySection({ connected, onApplied }: { connected: boolean; onApplied
           <Icon name="upload" className="size-4" />
           Open a file
         </label>
-        <Button icon="plus" onClick={insertExample} disabled={draft.busy !== null}>
+        <Button icon="plus" onClick={() => insertExample(example)} disabled={draft.busy !== null} title={exampleNote(example)}>
           Example
         </Button>
         <Button
@@ -229,7 +237,7 @@ function DeploySection({ connected, onApplied }: { connected: boolean; onApplied
             ref={editor}
             value={draft.source}
             onChange={(source) => updateDraft({ source })}
-            marks={marks}
+            diagnostics={diagnostics}
             className="h-[30rem]"
             empty={
               <div className="max-w-sm text-center">
@@ -242,10 +250,13 @@ function DeploySection({ connected, onApplied }: { connected: boolean; onApplied
                     <Icon name="upload" className="size-4" />
                     Open a file
                   </Button>
-                  <Button icon="plus" onClick={insertExample}>
+                  <Button icon="plus" onClick={() => insertExample(example)}>
                     Insert an example
                   </Button>
                 </div>
+                <p data-testid="example-note" className="mt-3 text-xs leading-relaxed text-zinc-500">
+                  {exampleNote(example)}
+                </p>
               </div>
             }
           />

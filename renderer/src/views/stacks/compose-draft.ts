@@ -1,5 +1,5 @@
 // The Compose editor's logic without React: the stack name a draft gets, its ${VAR} variables,
-// and the control plane's problems placed on the draft's lines.
+// and the control plane's problems of the draft (editor-diagnostics.ts places them in the text).
 import type { BatonError } from '../../../../shared/errors.ts';
 
 /** As the control plane checks it (electron/control-plane/stacks/spec/service.ts NAME_PATTERN). */
@@ -156,49 +156,3 @@ export function problemsOfError(error: BatonError, file: string): DraftProblem[]
 export function problemsOfWarnings(warnings: readonly unknown[], file: string): DraftProblem[] {
   return warnings.filter(isSpecProblem).map((w) => fromSpecProblem(w, file));
 }
-
-/** Line → the worst severity on it, for the editor's gutter. */
-export function markedLines(problems: readonly DraftProblem[]): Map<number, 'error' | 'warning'> {
-  const lines = new Map<number, 'error' | 'warning'>();
-  for (const p of problems) {
-    if (p.line <= 0) continue;
-    if (p.severity === 'error' || !lines.has(p.line)) lines.set(p.line, p.severity);
-  }
-  return lines;
-}
-
-/** Where line `line` (1-based) starts in `text`; the end of the text past the last line. */
-export function lineStart(text: string, line: number): number {
-  let offset = 0;
-  for (let current = 1; current < line; current++) {
-    const next = text.indexOf('\n', offset);
-    if (next === -1) return text.length;
-    offset = next + 1;
-  }
-  return offset;
-}
-
-export function countLines(text: string): number {
-  let lines = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
-  return lines;
-}
-
-export const EXAMPLE_COMPOSE = `name: hello
-
-services:
-  web:
-    image: nginx:alpine
-    ports:
-      - "8080:80"
-    deploy:
-      replicas: 2
-      resources:
-        reservations:
-          cpus: "0.25"
-          memory: 64M
-    healthcheck:
-      test: ["CMD", "wget", "-qO-", "http://localhost/"]
-      interval: 10s
-      retries: 3
-`;

@@ -4,7 +4,8 @@
 // open, a <style> asked of the document is an inert <template> in its place, whose text goes into a
 // constructed stylesheet of the document instead (CSSOM, which the policy allows) and goes with it
 // when removed: xterm.js uses only their textContent and remove(). Returns the undo, for when the
-// terminal closes.
+// terminal closes. The stack editor (CodeMirror, whose style-mod writes a <style> the same way)
+// holds it only while it makes its view: see ComposeEditor.tsx.
 
 export function adoptStyles(doc: Document): () => void {
   const original = doc.createElement;
