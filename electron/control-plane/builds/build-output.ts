@@ -73,7 +73,7 @@ export class BuildOutput {
       if (/^Step \d+\/\d+ : /.test(line)) {
         this.step = line;
         this.stepLines = [];
-      } else if (line.trim() !== '' && !/^ ---> /.test(line)) {
+      } else if (line.trim() !== '' && !/^ ---> |^Removing intermediate container /.test(line)) {
         this.stepLines.push(line);
         if (this.stepLines.length > FAILED_OUTPUT_LINES) this.stepLines.shift();
       }
