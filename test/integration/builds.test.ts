@@ -13,13 +13,20 @@ import type { BatonEvent, ReplicaStatus, ServiceStatus, StackPlan } from '../../
 import { IMAGES } from '../lab/layout.ts';
 import { dockerCli, readLab, type LabHost, type LabInfo } from '../lab/lab.ts';
 import { readBuildContexts } from '../../electron/server/cli/build-contexts.ts';
+import { listenOnSocket } from '../../electron/server/socket-server.ts';
+import { socketPathFor } from '../../electron/server/serve.ts';
 import { call, expectError, startTestPlane, until } from './helpers.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Server } from 'node:net';
 
 const STACK = 'builds-it';
 const RUN = Date.now().toString(36);
 
 let lab: LabInfo;
 let plane: ControlPlane;
+let home: string;
+let socket: Server;
 let dir: string;
 const built = new Set<string>();
 
@@ -49,7 +56,8 @@ const hostOf = (name: string): LabHost => lab.hosts[Number(name.slice(1)) - 1]!;
 
 before(async () => {
   lab = readLab();
-  ({ plane } = await startTestPlane());
+  ({ plane, home } = await startTestPlane());
+  socket = await listenOnSocket(plane, socketPathFor(home));
   for (const [i, h] of lab.hosts.entries()) {
     await call(plane, 'host.add', { target: `root@${h.address}`, name: `h${i + 1}`, identityFile: lab.keys.root, hostKey: h.hostKeyFingerprint });
   }
@@ -62,6 +70,7 @@ before(async () => {
 after(async () => {
   await call(plane, 'stack.remove', { name: STACK }).catch(() => {});
   await until('the stack is gone', () => call(plane, 'replica.list', {}) as Promise<ReplicaStatus[]>, (r) => r.every((x) => x.stack !== STACK), 30_000, { retryErrors: true }).catch(() => {});
+  socket?.close();
   await plane?.stop();
   for (const h of lab?.hosts ?? []) {
     const ids = (await dockerCli(h, ['ps', '-aq', '--filter', `label=baton.stack=${STACK}`])).stdout.split('\n').filter(Boolean);
@@ -141,4 +150,20 @@ test('build: a failing step stops the apply with that step and its output; nothi
   const bad = stackFile(`FROM ${IMAGES.web1}\nBOGUS thing\n`);
   const parseErr = await expectError(apply(bad.file, bad.source), 'INVALID_INPUT', /The build of builds-it\/app .* failed: .*(unknown instruction|BOGUS)/i);
   assert.match(parseErr.hint ?? '', /as the engine says/);
+});
+
+test('build: `baton apply` sends the context itself and prints the build output as it comes', async () => {
+  const { file } = stackFile(`${GOOD}RUN echo "from the cli ${RUN}"\n`);
+  let out: { stdout: string; stderr: string };
+  try {
+    out = await promisify(execFile)(process.execPath, ['bin/baton.mjs', '--home', home, 'apply', '-f', file, '-p', STACK], { env: { ...process.env, BATON_LOG_LEVEL: 'warn' }, timeout: 120_000 });
+  } catch (err) {
+    const e = err as { stdout: string; stderr: string };
+    assert.fail(`baton apply failed:\n${e.stdout}\n${e.stderr}`);
+  }
+  assert.match(out.stderr, /^app \| Step 5\/\d : RUN echo "from the cli/m, out.stderr);
+  assert.match(out.stderr, /^app \| from the cli /m);
+  assert.match(out.stderr, /^app \| builds-it\/app: built builds-it-app:b-[0-9a-f]{12} on h\d/m);
+  assert.match(out.stdout, /build {5}app: builds-it-app:b-[0-9a-f]{12} built on h\d/);
+  for (const m of out.stdout.matchAll(/builds-it-app:b-[0-9a-f]{12}/g)) built.add(m[0]);
 });
