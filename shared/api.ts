@@ -10,6 +10,7 @@ import { HOST_NAME_PATTERN } from './host-name.ts';
 import { WS_CLOSE_UNAUTHORIZED } from './wire-close.ts';
 import { EXEC_INPUT_MAX_CHARS, TERMINAL_MAX_SIZE } from './terminal-limits.ts';
 import { ImageInfo, ImageNeed, ImagePushChunk, ImagePushParams } from './images.ts';
+import { BuildContexts, PlanBuild } from './builds.ts';
 import { MetricSeries, MetricsFrame } from './metrics.ts';
 import { AutoscaleStatus } from './autoscale.ts';
 import { EVENT_KINDS, type OtherEventKind } from './events.ts';
@@ -196,6 +197,8 @@ export const StackApplyParams = z
     env: z.record(z.string(), z.string()).optional(),
     /** Plan only: validate and say what would change, change nothing. */
     dryRun: z.boolean().optional(),
+    /** The build contexts of the services with `build:`, read by the client (see shared/builds.ts). */
+    builds: BuildContexts.optional(),
   })
   .strict();
 export type StackApplyParams = z.input<typeof StackApplyParams>;
@@ -276,6 +279,8 @@ export const StackPlan = z.object({
    * from where, and per host how many bytes of layers it lacks. Said from inspect answers only.
    */
   images: z.array(z.object({ image: z.string(), source: z.string(), needs: z.array(ImageNeed) })).optional(),
+  /** The services with `build:`: what is built where, or found built already. */
+  builds: z.array(PlanBuild).optional(),
 });
 export type StackPlan = z.infer<typeof StackPlan>;
 

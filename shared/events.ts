@@ -80,6 +80,13 @@ export const EVENT_KINDS = [
   'image.copied',
   'image.copy.failed',
   'image.tagged',
+  // an image of a service's `build:` was found built from the same context already, or built: its
+  // start, its output as it comes, its end (shared/builds.ts BuildEventData)
+  'build.up-to-date',
+  'build.started',
+  'build.output',
+  'build.completed',
+  'build.failed',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];

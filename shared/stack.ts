@@ -195,9 +195,33 @@ export interface ContainerOptions {
   platform?: string;
 }
 
+/**
+ * Compose's `build:`: the image is built by Baton from a context on the applying client's machine.
+ * The parser fills what the file says; apply sets `digest`.
+ */
+export interface BuildSpec {
+  /** The context folder as written (relative to the stack file's folder, or absolute), on the client's machine. */
+  context: string;
+  /** The Dockerfile's path inside the context (default "Dockerfile"). */
+  dockerfile: string;
+  /** Build arguments (a key written without a value takes the applying client's variable; unset: left out). */
+  args: Record<string, string>;
+  /** The stage to build, or null for the last one. */
+  target: string | null;
+  /** Labels of the built image. */
+  labels: Record<string, string>;
+  /**
+   * "sha256:…" of the context after .dockerignore plus the dockerfile, args, target and labels:
+   * the image built from it carries it as its `baton.build-digest` label, so an unchanged context
+   * is not built again, and a changed one is a new revision. Absent as the parser reads it.
+   */
+  digest?: string;
+}
+
 export interface ServiceSpec {
   stack: string;
   name: string;
+  /** The image its replicas run: as written, or for a service with `build:` and no `image:`, `<stack>-<service>:<tag from the build digest>` (set by apply). */
   image: string;
   command: string[] | null;
   entrypoint: string[] | null;
@@ -228,6 +252,8 @@ export interface ServiceSpec {
   rollout?: { progressDeadlineMs: number; rebalance: boolean };
   /** The container options the file writes (init, user, sysctls, …); absent when it writes none. */
   container?: ContainerOptions;
+  /** `build:`, when written; absent otherwise, so the specs stored before it existed keep their hash. */
+  build?: BuildSpec;
 }
 
 export interface StackSpec {

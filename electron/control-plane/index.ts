@@ -28,6 +28,7 @@ import { SecretService } from './secrets/secret-service.ts';
 import { VolumeService } from './volumes/volume-service.ts';
 import { HostFiles } from './secrets/host-files.ts';
 import { ImageService } from './images/image-service.ts';
+import { ImageBuilder } from './builds/image-builder.ts';
 import { BatonError, toErrorBody } from '../../shared/errors.ts';
 import { Store } from './store/store.ts';
 import { MetricsCollector, type CollectorOptions } from './metrics/collector.ts';
@@ -254,7 +255,7 @@ export class ControlPlane {
       options.reconcilerOptions,
     );
     ingress = new Ingress({ hosts, state: reconciler.state, stacks: store.stacks, events, log, clusterId, networks, image: options.ingressImage ?? (process.env.BATON_INGRESS_IMAGE || DEFAULT_INGRESS_IMAGE) });
-    const stacks = new StackService({ store, hosts, reconciler, events, log, blockedOn: (port) => ingress?.blockedOn(port) ?? [], poolState: (id) => ingress?.poolState(id) ?? 'out', images });
+    const stacks = new StackService({ store, hosts, reconciler, events, log, blockedOn: (port) => ingress?.blockedOn(port) ?? [], poolState: (id) => ingress?.poolState(id) ?? 'out', images, builder: new ImageBuilder({ images, events, log }) });
     const plane = new ControlPlane(home, store, events, hosts, reconciler, stacks, ingress, images, log, options);
     plane.lock = lock;
     hosts.startAll();

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServicePlan, StackPlan } from '../../shared/api.ts';
-import { planText } from '../../electron/server/cli/format.ts';
+import { buildEventText, planText } from '../../electron/server/cli/format.ts';
 import { describeChange, describeChanges } from '../../shared/plan-text.ts';
 
 const step = (extra: Partial<ServicePlan> = {}): ServicePlan => ({
@@ -74,4 +74,21 @@ test('a new service lists what its file sets, its ports once (with their reach);
   assert.deepEqual(describeChanges(created), ['image: app:v1']);
   assert.match(planText(plan(created)), /image: app:v1\n {12}port 8080 on every host \(ingress\) → 80\/tcp$/);
   assert.deepEqual(describeChanges(step({ action: 'remove', replicas: 0, replicasBefore: 2, revision: null })), []);
+});
+
+test('builds: a plan says what would be built where, or that it is up to date; build events print with their service', () => {
+  const digest = `sha256:${'c'.repeat(64)}`;
+  const text = planText({
+    ...plan(step({ action: 'create', replicasBefore: null })),
+    builds: [
+      { service: 'web', image: 'shop-web:b-cccccccccccc', digest, action: 'build', on: 'h1', reason: 'on h1, which runs a replica (this machine has no engine)' },
+      { service: 'api', image: 'team/api:2', digest, action: 'up-to-date', on: 'h2', reason: 'team/api:2 on h2 was built from this context already' },
+    ],
+  });
+  assert.match(text, /build {5}web: shop-web:b-cccccccccccc would be built on h1, which runs a replica/);
+  assert.match(text, /build {5}api: team\/api:2 up to date \(team\/api:2 on h2 was built/);
+  const event = (kind: string, message: string, data: Record<string, unknown> | null = null) => ({ id: 1, time: '', kind, severity: 'info', host: null, stack: 'shop', service: 'web', replica: null, message, data }) as unknown as Parameters<typeof buildEventText>[0];
+  assert.equal(buildEventText(event('build.output', 'x', { lines: ['Step 1/2 : FROM base', ' ---> 12'] })), 'web | Step 1/2 : FROM base\nweb |  ---> 12');
+  assert.equal(buildEventText(event('build.completed', 'shop/web: built shop-web:b-c on h1 in 2.0 s')), 'web | shop/web: built shop-web:b-c on h1 in 2.0 s');
+  assert.equal(buildEventText(event('replica.started', 'started')), null);
 });

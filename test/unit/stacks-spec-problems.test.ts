@@ -189,7 +189,7 @@ test('all problems are reported at once: a file with 4 distinct errors gives 4 p
     'services:', //                                   1
     '  web:', //                                      2
     '    image: nginx', //                            3
-    '    build: .', //                                4  unsupported
+    '    build: { context: ., no_cache: true }', //   4  unsupported
     '    ports: ["127.0.0.1:80:80"]', //              5  host IP binding
     '    deploy:', //                                 6
     '      replicas: many', //                        7  not an integer
@@ -200,7 +200,7 @@ test('all problems are reported at once: a file with 4 distinct errors gives 4 p
   const result = parse(text);
   assert.equal(result.stack, null);
   assert.deepEqual(places(result.problems), [
-    '4:5 error services.web.build',
+    '4:26 error services.web.build.no_cache',
     '5:13 error services.web.ports.0',
     '7:17 error services.web.deploy.replicas',
     '8:3 error services.Worker',

@@ -41,7 +41,7 @@ test('each unsupported feature is named at its key, with the reason', () => {
     'services:', //                                        3
     '  web:', //                                           4
     '    image: nginx', //                                 5
-    '    build: ./web', //                                 6
+    '    build: { context: ./web, ssh: [default] }', //    6
     '    container_name: web', //                          7
     '    links: [db]', //                                  8
     '    depends_on: [db]', //                             9
@@ -83,7 +83,7 @@ test('each unsupported feature is named at its key, with the reason', () => {
   };
   expect('version', 'warning', 1, /`version` is obsolete and ignored/);
   expect('include', 'error', 2, /`include` is not supported/);
-  expect('services.web.build', 'error', 6, /Baton has no image builder: build and push the image, or load it on the hosts, then use `image:`/);
+  expect('services.web.build.ssh', 'error', 6, /`build.ssh` is not supported: Baton builds without an SSH agent/);
   expect('services.web.container_name', 'warning', 7, /`container_name` is ignored: a fixed name can't be given to several replicas/);
   expect('services.web.links', 'error', 8, /services reach each other by name/);
   expect('services.web.depends_on', 'warning', 9, /Baton starts services together; readiness is each service's healthcheck/);

@@ -348,6 +348,21 @@ export class Engine {
     }
   }
 
+  /**
+   * Builds an image from a tar archive of its context as it streams in (POST /build on the streams
+   * pool, the classic builder): the answer is the build's JSON messages as they come
+   * (builds/build-output.ts reads them). Aborting `signal` cuts the build off.
+   */
+  async build(context: NodeJS.ReadableStream, options: { t: string; dockerfile: string; buildargs: Record<string, string>; labels: Record<string, string>; target?: string }, signal: AbortSignal): Promise<IncomingMessage> {
+    const modem = (this.session.streams as unknown as { modem: ModemLike }).modem;
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      modem.dial(
+        { path: '/build?', method: 'POST', file: context, isStream: true, abortSignal: signal, headers: { 'Content-Type': 'application/x-tar' }, options: { ...options, rm: true, forcerm: true, version: '1' }, statusCodes: { 200: true, 400: 'bad build parameters', 500: 'server error' } },
+        (err, data) => (err ? reject(err) : resolve(data as IncomingMessage)),
+      );
+    });
+  }
+
   /** `docker save` of one image as a stream (GET /images/{name}/get on the streams pool). */
   async saveImage(ref: string, signal: AbortSignal): Promise<IncomingMessage> {
     const modem = (this.session.streams as unknown as { modem: ModemLike }).modem;

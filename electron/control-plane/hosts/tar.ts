@@ -1,7 +1,7 @@
 // The few tar archives Baton sends to and reads from an engine (a config file into a container,
 // the same file read back, the files of a service's secrets and configs, the image of the holder
-// that keeps them), in the ustar format Docker's archive endpoints take. Small on purpose: regular
-// files and folders, names under 100 bytes, nothing else.
+// that keeps them, a build context), in the ustar format Docker's archive endpoints take. Small on
+// purpose: regular files, folders and symbolic links, names up to ustar's 255 bytes, nothing else.
 
 export interface TarEntry {
   /** Relative path inside the archive, e.g. "etc/baton-ep/haproxy.cfg"; a folder ends with "/". */
@@ -13,6 +13,8 @@ export interface TarEntry {
   gid?: number;
   /** Modification time in Unix seconds (default now); a fixed one makes the archive reproducible. */
   mtime?: number;
+  /** A symbolic link to this path (then `content` is ignored). */
+  linkTarget?: string;
 }
 
 const BLOCK = 512;
@@ -21,10 +23,25 @@ function octal(value: number, width: number): string {
   return value.toString(8).padStart(width - 1, '0') + '\0';
 }
 
-function header(name: string, size: number, mode: number, type: '0' | '5', owner: { uid: number; gid: number; mtime: number }): Buffer {
-  if (Buffer.byteLength(name) > 99) throw new Error(`tar entry name too long: ${name}`);
+/** ustar's name (100 bytes) and prefix (155): a longer name is split at a "/". */
+function splitName(name: string): { name: string; prefix: string } {
+  if (Buffer.byteLength(name) <= 99) return { name, prefix: '' };
+  for (let i = name.indexOf('/'); i > 0; i = name.indexOf('/', i + 1)) {
+    const prefix = name.slice(0, i);
+    const rest = name.slice(i + 1);
+    if (Buffer.byteLength(prefix) > 155) break;
+    if (Buffer.byteLength(rest) <= 100 && rest !== '') return { name: rest, prefix };
+  }
+  throw new Error(`tar entry name too long: ${name}`);
+}
+
+function header(fullName: string, size: number, mode: number, type: '0' | '2' | '5', owner: { uid: number; gid: number; mtime: number }, linkTarget = ''): Buffer {
+  const { name, prefix } = splitName(fullName);
+  if (Buffer.byteLength(linkTarget) > 100) throw new Error(`tar link target too long: ${linkTarget}`);
   const h = Buffer.alloc(BLOCK);
   h.write(name, 0, 100, 'utf8');
+  h.write(linkTarget, 157, 100, 'utf8');
+  h.write(prefix, 345, 155, 'utf8');
   h.write(octal(mode, 8), 100);
   h.write(octal(owner.uid, 8), 108);
   h.write(octal(owner.gid, 8), 116);
@@ -54,6 +71,10 @@ export function makeTar(entries: TarEntry[]): Buffer {
     const owner = { uid: ownerId(e.uid), gid: ownerId(e.gid), mtime: e.mtime ?? now };
     if (e.name.endsWith('/')) {
       parts.push(header(e.name, 0, e.mode ?? 0o755, '5', owner));
+      continue;
+    }
+    if (e.linkTarget !== undefined) {
+      parts.push(header(e.name, 0, e.mode ?? 0o777, '2', owner, e.linkTarget));
       continue;
     }
     const body = Buffer.isBuffer(e.content) ? e.content : Buffer.from(e.content ?? '', 'utf8');
@@ -105,7 +126,7 @@ export function readTar(tar: Buffer): ReadEntry[] {
     const type = String.fromCharCode(h[156] ?? 0);
     if (type === '0' || type === '\0' || type === '5') {
       out.push({
-        name: field(h, 0, 100),
+        name: [field(h, 345, 155), field(h, 0, 100)].filter(Boolean).join('/'),
         type: type === '5' ? 'folder' : 'file',
         mode: parseInt(field(h, 100, 8) || '0', 8),
         uid: parseInt(field(h, 108, 8) || '0', 8),

@@ -80,6 +80,11 @@ export class ImageService {
     return out;
   }
 
+  /** Where an image can be built or found: the ready hosts, then this machine's engine when it is no host. */
+  engines(): { name: string; engine: Engine; local: boolean }[] {
+    return this.places();
+  }
+
   private async inspect(engine: Engine, ref: string): Promise<InspectedImage | null> {
     try {
       return (await engine.inspectImage(ref)) as InspectedImage | null;

@@ -12,6 +12,9 @@ import type { EventLog } from '../events/event-log.ts';
 import type { HostManager } from '../hosts/host-manager.ts';
 import type { Engine } from '../hosts/engine.ts';
 import { imageNowhere, type ImageService } from '../images/image-service.ts';
+import type { ImageBuilder } from '../builds/image-builder.ts';
+import { buildDigest, builtImageRef } from '../builds/decide-builds.ts';
+import type { PlanBuild } from '../../../shared/builds.ts';
 import { pullErrorText } from '../hosts/pull-image.ts';
 import type { Logger } from '../log.ts';
 import type { Reconciler } from '../reconcile/reconciler.ts';
@@ -73,6 +76,8 @@ export class StackService {
       poolState?: (replicaId: string) => 'serving' | 'draining' | 'out';
       /** Where images are, and what copying them to hosts would take. */
       images?: ImageService;
+      /** Builds the images of services with `build:`. */
+      builder?: ImageBuilder;
     },
   ) {}
 
@@ -118,7 +123,7 @@ export class StackService {
       const value = (ref.kind === 'secret' ? values.secrets : values.configs)[ref.name];
       return value === undefined ? 1 : files.versionFor(ref.kind, ref.stack, ref.name, value);
     };
-    const stack = { ...parsed.stack, services: parsed.stack.services.map((s) => withVersions(s, externalSecrets, versionOf)) };
+    const stack = { ...parsed.stack, services: parsed.stack.services.map((s) => this.withBuild(parsed.stack!.name, withVersions(s, externalSecrets, versionOf), params)) };
     const readyHosts = this.deps.hosts.list().filter((h) => h.state === 'ready');
     if (readyHosts.length === 0) {
       throw new BatonError('INVALID_INPUT', 'No host is ready to run this stack. Add a host (baton host add) or wait until one is ready (baton host ls).');
@@ -181,8 +186,10 @@ export class StackService {
         plan.push({ name, action: 'remove', replicas: 0, replicasBefore: record.replicas, scaledByHand: false, changes: [], revision: null, hosts: [], pending: null, ...NO_REACH });
       }
     }
+    const builds = await this.planBuilds(stack.services, plan);
     const images = await this.imageCopies(stack.services, plan);
-    if (params.dryRun) return { stack: stack.name, applied: false, services: plan, warnings, images };
+    if (params.dryRun) return { stack: stack.name, applied: false, services: plan, warnings, images, ...(builds.length > 0 ? { builds } : {}) };
+    await this.carryOutBuilds(stack.name, stack.services, plan, builds, params);
 
     const now = new Date().toISOString();
     this.deps.store.transaction(() => {
@@ -213,7 +220,65 @@ export class StackService {
       });
       this.deps.reconciler.trigger(serviceKey(stack.name, step.name));
     }
-    return { stack: stack.name, applied: true, services: plan, warnings, images };
+    return { stack: stack.name, applied: true, services: plan, warnings, images, ...(builds.length > 0 ? { builds } : {}) };
+  }
+
+  /**
+   * A service with `build:` gets its build digest (from the context its client sent) and the image
+   * it runs. Applied without a context (an edit in the app, a client that sends none), it keeps
+   * the digest of its current revision when that was built from the same `build:`.
+   */
+  private withBuild(stackName: string, spec: ServiceSpec, params: StackApplyParams): ServiceSpec {
+    if (!spec.build) return spec;
+    const sent = params.builds?.[spec.name];
+    let digest: string;
+    if (sent) digest = buildDigest(sent.digest, spec.build);
+    else {
+      const { stacks } = this.deps.store;
+      const record = stacks.listServices(stackName).find((s) => s.name === spec.name);
+      const current = record ? stacks.getRevision(stackName, spec.name, record.revision)?.spec : undefined;
+      const { digest: before, ...was } = current?.build ?? { digest: undefined };
+      if (before === undefined || JSON.stringify(was) !== JSON.stringify(spec.build)) {
+        throw new BatonError(
+          'INVALID_INPUT',
+          `${stackName}/${spec.name} is built from ${spec.build.context}, but its build context was not sent with the stack: the control plane reads no folder a stack names. Nothing was applied.`,
+          { service: spec.name, context: spec.build.context },
+          'Apply it with baton apply -f FILE, which reads the context beside the file and sends it.',
+        );
+      }
+      digest = before;
+    }
+    return { ...spec, image: builtImageRef(stackName, spec.name, spec.image, digest), build: { ...spec.build, digest } };
+  }
+
+  /** Per service with `build:`: built already somewhere, or to be built, and where. */
+  private async planBuilds(services: ServiceSpec[], plan: StackPlan['services']): Promise<PlanBuild[]> {
+    const asks = services.filter((s) => s.build?.digest !== undefined).map((s) => ({ service: s.name, image: s.image, digest: s.build!.digest!, hosts: plan.find((p) => p.name === s.name)?.hosts ?? [] }));
+    if (asks.length === 0) return [];
+    if (!this.deps.builder) throw new BatonError('INTERNAL', 'This control plane has no image builder: services with `build:` cannot be applied here.', undefined, 'Build the image yourself and write `image:` instead.');
+    return this.deps.builder.plan(asks);
+  }
+
+  /** Builds what is not up to date (one at a time, the file's order), then delivers each image to its replicas' hosts. */
+  private async carryOutBuilds(stackName: string, services: ServiceSpec[], plan: StackPlan['services'], builds: PlanBuild[], params: StackApplyParams): Promise<void> {
+    const builder = this.deps.builder;
+    if (!builder || builds.length === 0) return;
+    for (const decision of builds) {
+      const spec = services.find((s) => s.name === decision.service)!;
+      if (decision.action === 'up-to-date') {
+        builder.upToDate(stackName, decision);
+        continue;
+      }
+      const tar = params.builds?.[decision.service]?.tar;
+      if (tar === undefined) {
+        throw new BatonError('INVALID_INPUT', `${stackName}/${decision.service} must be built (${decision.image} built from this context is on no host), but its build context was not sent. Nothing was applied.`, { service: decision.service }, 'Apply it with baton apply -f FILE, which reads the context beside the file and sends it.');
+      }
+      await builder.build(stackName, decision, spec.build!, Buffer.from(tar, 'base64'));
+    }
+    for (const decision of builds) {
+      const hosts = (plan.find((p) => p.name === decision.service)?.hosts ?? []).filter((h) => h !== decision.on);
+      await builder.deliver(decision.image, [...new Set(hosts)]);
+    }
   }
 
   /** Per image, the hosts its new replicas would go to that lack it, and the bytes a copy would send. */
@@ -533,7 +598,8 @@ export class StackService {
    * or pullable. A dry run only looks (inspect): it pulls nothing, and says when only a pull can tell.
    */
   private async checkImages(services: ServiceSpec[], hosts: string[], problems: string[], dryRun: boolean): Promise<void> {
-    const images = [...new Set(services.filter((s) => s.replicas > 0).map((s) => s.image))];
+    // an image of a service with `build:` is built below, not looked for
+    const images = [...new Set(services.filter((s) => s.replicas > 0 && s.build === undefined).map((s) => s.image))];
     await Promise.all(
       images.map(async (image) => {
         const present = await Promise.all(hosts.map((h) => this.hasImage(this.deps.hosts.link(h).engine(), image)));

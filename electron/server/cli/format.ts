@@ -139,5 +139,18 @@ export function planText(plan: StackPlan): string {
   const images = (plan.images ?? []).flatMap((i) =>
     i.needs.map((n) => `  image     ${i.image} → ${n.host}: ${n.action === 'tag' ? 'has it under another name: tag only' : `copy from ${i.source}, ${formatBytes(n.bytes)} (${n.layersMissing} of ${n.layers} layers${n.whole ? ', whole: containerd image store' : ''})`}`),
   );
-  return [`${plan.applied ? 'Applied' : 'Plan for'} stack ${plan.stack}:`, ...lines, ...images, ...warnings].join('\n');
+  // images of `build:`: built where, or found built from the same context
+  const builds = (plan.builds ?? []).map((b) => `  build     ${b.service}: ${b.image} ${b.action === 'up-to-date' ? `up to date (${b.reason})` : `${plan.applied ? 'built' : 'would be built'} ${b.reason}`}`);
+  return [`${plan.applied ? 'Applied' : 'Plan for'} stack ${plan.stack}:`, ...lines, ...builds, ...images, ...warnings].join('\n');
+}
+
+/** A build.* event as the CLI prints it while `baton apply` runs; null for every other event. */
+export function buildEventText(e: BatonEvent): string | null {
+  if (!e.kind.startsWith('build.')) return null;
+  const prefix = e.service !== null ? `${e.service} | ` : '';
+  if (e.kind === 'build.output') {
+    const lines = Array.isArray(e.data?.lines) ? (e.data.lines as unknown[]).map(String) : e.message.split('\n');
+    return lines.map((l) => `${prefix}${l}`).join('\n');
+  }
+  return `${prefix}${e.message}`;
 }

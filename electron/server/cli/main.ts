@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { SECRET_MAX_BYTES, type HostAddParams, type SecretInfo, type ServiceStatus, type VolumeInfo } from '../../../shared/api.ts';
+import { SECRET_MAX_BYTES, type HostAddParams, type SecretInfo, type ServiceStatus, type StackPlan, type VolumeInfo } from '../../../shared/api.ts';
 import { BatonError, toErrorBody } from '../../../shared/errors.ts';
 import { rolloutHistoryText, rolloutStatusText } from './rollout-format.ts';
 import { topText } from './top-format.ts';
@@ -16,11 +16,12 @@ import { DEFAULT_HOST_LOSS_GRACE_MS } from '../../control-plane/reconcile/host-l
 import type { WsServeOptions } from '../serve.ts';
 import { socketPathFor } from '../socket-path.ts';
 import { connectSocket, type SocketClient } from '../socket-client.ts';
-import { availableText, eventLine, hostDetail, hostsTable, healthText, bytes, planText, replicasTable, servicesTable, table } from './format.ts';
+import { availableText, buildEventText, eventLine, hostDetail, hostsTable, healthText, bytes, planText, replicasTable, servicesTable, table } from './format.ts';
 import { errorText } from './error-format.ts';
 import { ask, askHidden, interactive } from './prompt.ts';
 import { readStackFiles } from './stack-files.ts';
 import { checkFlags } from './flag-check.ts';
+import { readBuildContexts } from './build-contexts.ts';
 import { barsText, imagesTable, pushDoneText, pushPlanText } from './image-format.ts';
 import type { ImagePushChunk, ImageTransfer } from '../../../shared/images.ts';
 import { variablesNamedBy } from '../../control-plane/stacks/spec/parse-stack.ts';
@@ -341,8 +342,16 @@ program
     }
     const env = variablesFor(source, file);
     const files = readStackFiles(source, file, env);
+    const builds = readBuildContexts(source, file, env, files, opts.dryRun);
     await withClient(async (client) => {
-      const plan = await client.call('stack.apply', { source, file, env, files, dryRun: opts.dryRun, ...(opts.projectName ? { stack: opts.projectName } : {}) });
+      // a build's output, as it comes (on stderr: standard output stays the plan, or its JSON)
+      const unsubscribe = Object.keys(builds).length > 0 && !opts.dryRun ? client.subscribe((e) => { const line = buildEventText(e); if (line !== null) process.stderr.write(`${line}\n`); }) : () => {};
+      let plan: StackPlan;
+      try {
+        plan = await client.call('stack.apply', { source, file, env, files, dryRun: opts.dryRun, ...(Object.keys(builds).length > 0 ? { builds } : {}), ...(opts.projectName ? { stack: opts.projectName } : {}) });
+      } finally {
+        unsubscribe();
+      }
       if (!opts.wait || opts.dryRun) return print(opts.json, plan, () => planText(plan));
       if (!opts.json) process.stdout.write(planText(plan) + '\n\nwaiting for the services…\n');
       const services = await waitConverged(client, plan.stack, opts.timeout * 1000);

@@ -45,7 +45,7 @@ export const SERVICE_KEY_RULES: Readonly<Record<string, KeyRule>> = {
   mem_limit: 'supported', // = deploy.resources.limits.memory
   mem_reservation: 'supported', // = deploy.resources.reservations.memory
 
-  build: error('`build` is not supported: Baton has no image builder: build and push the image, or load it on the hosts, then use `image:`'),
+  build: 'supported', // built by Baton from the applying client's folder (spec/build.ts)
   container_name: warning("`container_name` is ignored: a fixed name can't be given to several replicas; Baton names them <stack>_<service>.<slot>.<revision>-<id>, and they are reached by the service's name"),
   scale: error('`scale` is not supported: use `deploy.replicas`'),
   depends_on: warning('`depends_on` is ignored: Baton starts services together; readiness is each service\'s healthcheck'),

@@ -3,6 +3,7 @@ import { checkImageRef } from './image-ref.ts';
 import type { Resources, ServiceSpec } from '../../../../shared/stack.ts';
 import { DEFAULT_STOP_GRACE_PERIOD_MS, defaultRestartPolicy } from './defaults.ts';
 import { readContainerOptions } from './container-options.ts';
+import { readBuild } from './build.ts';
 import { readDeploy, restartFromServiceKey } from './deploy.ts';
 import { readEnvFiles, readKeyValues, readLabels } from './environment.ts';
 import { readFileMounts } from './file-mounts.ts';
@@ -59,7 +60,7 @@ export function readService(ctx: SpecContext, stack: string, name: string, servi
     if (bad) problems.error(at('image'), `"${[...image.slice(0, 120)].map((c) => (c < ' ' || c === '\x7f' ? '?' : c)).join('')}" ${bad.message}`, { within: bad.at + (service.image.length - service.image.trimStart().length) });
   }
   else if (service.build === undefined) {
-    problems.error(at('image'), '`image` is required: Baton runs images, it does not build them', service.image === undefined ? { placeAt: path, at: 'key' } : {});
+    problems.error(at('image'), '`image` is required: write the image to run, or `build:` for Baton to build it', service.image === undefined ? { placeAt: path, at: 'key' } : {});
   }
 
   const environment = { ...readEnvFiles(ctx, at('env_file'), service.env_file), ...readKeyValues(ctx, at('environment'), service.environment, true) };
@@ -111,6 +112,7 @@ export function readService(ctx: SpecContext, stack: string, name: string, servi
 
   checkReservations(ctx, [...path, 'deploy', 'resources'], deploy.limits, deploy.reservations);
   const container = readContainerOptions(ctx, path, service);
+  const build = readBuild(ctx, at('build'), service.build);
 
   const spec: ServiceSpec = {
     stack,
@@ -137,6 +139,7 @@ export function readService(ctx: SpecContext, stack: string, name: string, servi
     autoscale,
     ...(extensions?.rollout ? { rollout: extensions.rollout } : {}),
     ...(container ? { container } : {}),
+    ...(build ? { build } : {}),
   };
   return { spec, ports: distinctPorts, rollout: extensions?.rollout ?? null };
 }
