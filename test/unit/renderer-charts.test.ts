@@ -11,6 +11,7 @@ import { pointFromFrame, pointFromHistory, pointsOfFrame, secondOf, subjectId, s
 import { bucketSeconds, chartWindow, downsample } from '../../renderer/src/views/charts/chart-window.ts';
 import { decisionOfEvent, markOf, markText, mergeMarks, placeMarks } from '../../renderer/src/views/charts/decision-marks.ts';
 import { MetricsFeed, type FeedApi } from '../../renderer/src/views/charts/metrics-feed.ts';
+import { HostRequests } from '../../renderer/src/views/topology/host-requests.ts';
 import { KEPT_SECONDS, lowerBound, SeriesBuffer, type ChartPoint } from '../../renderer/src/views/charts/series-buffer.ts';
 
 const T0 = Date.parse('2026-12-06T10:00:00Z') / 1000;
@@ -228,4 +229,22 @@ test('every chart shares one metrics stream: opened with the first, closed with 
   api.setStatus('reconnecting');
   api.setStatus('connected');
   assert.equal(api.opened.length, 2, 'no chart open: not opened again');
+});
+
+test("the topology's requests/s per host: a frame tells only the hosts whose figure changed", () => {
+  const store = new HostRequests();
+  const told: string[] = [];
+  store.subscribe('h1', () => told.push('h1'));
+  store.subscribe('h2', () => told.push('h2'));
+  const f = frame(T0, []);
+  store.read(f);
+  assert.deepEqual(told, ['h1'], 'h2 has no figure (stale): nothing changed for it');
+  assert.equal(store.of('h1'), 9);
+  assert.equal(store.of('h2'), null);
+  store.read(frame(T0 + 1, []));
+  assert.deepEqual(told, ['h1'], 'the same figure again: no re-render');
+  const busier = frame(T0 + 2, []);
+  busier.hosts[0]!.requests = { perSec: 12 };
+  store.read(busier);
+  assert.deepEqual(told, ['h1', 'h1']);
 });

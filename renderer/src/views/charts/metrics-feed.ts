@@ -1,4 +1,4 @@
-// One metrics stream for every chart open: the frames (one a second, pushed) are read once and
+// One metrics stream for every chart open (and the topology's figures per host): the frames (one a second, pushed) are read once and
 // each chart is handed its subject's point. The stream opens with the first chart watching and
 // closes with the last; when the connection drops it ends, and it opens again when the connection
 // is back. No polling. Plain TypeScript, tested without React.
@@ -17,6 +17,7 @@ export interface FeedWatcher {
 
 export class MetricsFeed {
   private readonly watchers = new Map<string, Set<FeedWatcher>>();
+  private readonly frameWatchers = new Set<(frame: MetricsFrame) => void>();
   private cancel: (() => void) | null = null;
   private stopConnection: (() => void) | null = null;
   /** Frames read, for whoever measures the feed. */
@@ -34,12 +35,26 @@ export class MetricsFeed {
       const s = this.watchers.get(id);
       s?.delete(watcher);
       if (s?.size === 0) this.watchers.delete(id);
-      if (this.watchers.size === 0) this.close();
+      if (this.idle()) this.close();
+    };
+  }
+
+  /** Starts handing `listener` every whole frame (what the topology reads of the hosts); returns the stop. */
+  watchFrames(listener: (frame: MetricsFrame) => void): () => void {
+    this.frameWatchers.add(listener);
+    this.ensureOpen();
+    return () => {
+      this.frameWatchers.delete(listener);
+      if (this.idle()) this.close();
     };
   }
 
   get watching(): number {
-    return this.watchers.size;
+    return this.watchers.size + this.frameWatchers.size;
+  }
+
+  private idle(): boolean {
+    return this.watchers.size === 0 && this.frameWatchers.size === 0;
   }
 
   private ensureOpen(): void {
@@ -52,17 +67,22 @@ export class MetricsFeed {
   }
 
   private open(): void {
-    if (this.cancel !== null || this.watchers.size === 0 || this.api.connection().status !== 'connected') return;
+    if (this.cancel !== null || this.idle() || this.api.connection().status !== 'connected') return;
     let ended = false;
-    const cancel = this.api.stream('metrics', {}, {
-      chunk: (frame) => this.deliver(frame),
-      end: () => {
-        ended = true;
-        if (this.cancel === cancel) this.cancel = null;
-        // ended by itself while connected (an older control plane, a restart): no retry loop here;
-        // the next connection change or watcher opens it again
-      },
-    });
+    let cancel: () => void;
+    try {
+      cancel = this.api.stream('metrics', {}, {
+        chunk: (frame) => this.deliver(frame),
+        end: () => {
+          ended = true;
+          if (this.cancel === cancel) this.cancel = null;
+          // ended by itself while connected (an older control plane, a restart): no retry loop here;
+          // the next connection change or watcher opens it again
+        },
+      });
+    } catch {
+      return; // a control plane without the stream: nothing to show
+    }
     if (!ended) this.cancel = cancel;
   }
 
@@ -75,6 +95,8 @@ export class MetricsFeed {
 
   private deliver(frame: MetricsFrame): void {
     this.frames++;
+    for (const l of [...this.frameWatchers]) l(frame);
+    if (this.watchers.size === 0) return;
     const points = pointsOfFrame(frame, new Set(this.watchers.keys()));
     for (const [id, set] of this.watchers) {
       const point = points.get(id);
