@@ -6,7 +6,8 @@
 // server: the same picture drawn the common way, with React Flow and one node per replica.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { CDPSession, Page } from 'playwright-core';
 import { listenOnWebSocket } from '../electron/server/ws-server.ts';
 import { ROOT, ensureBuilt, launchChromium } from '../test/e2e/harness.ts';
 import { buildPeer } from './ui/peer-build.ts';
@@ -82,8 +83,56 @@ const ARM_WAITER = `(([name, health]) => {
 
 const NEWEST_CHART_POINT = `Math.min(...[...document.querySelectorAll('[data-testid="metrics-charts"]')].map((e) => Number(e.getAttribute('data-newest') || 0)))`;
 
+/** Where the main thread's time went over a phase (Chromium's Performance.getMetrics), in ms. */
+interface TimeSplit {
+  script: number;
+  style: number;
+  layout: number;
+  task: number;
+}
+
+async function timeSplit(cdp: CDPSession): Promise<TimeSplit> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const get = (name: string): number => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
+  return { script: get('ScriptDuration'), style: get('RecalcStyleDuration'), layout: get('LayoutDuration'), task: get('TaskDuration') };
+}
+
+function splitText(a: TimeSplit, b: TimeSplit, seconds: number): string {
+  const per = (x: number): string => `${(x / seconds).toFixed(0)} ms/s`;
+  return `script ${per(b.script - a.script)}, style ${per(b.style - a.style)}, layout ${per(b.layout - a.layout)}, all tasks ${per(b.task - a.task)}`;
+}
+
+/** With BATON_UI_PROFILE=DIR: a CPU profile of a phase, kept in DIR, and its costliest functions logged. */
+async function profiled<T>(cdp: CDPSession, name: string, log: (line: string) => void, fn: () => Promise<T>): Promise<T> {
+  const dir = process.env['BATON_UI_PROFILE'];
+  if (dir === undefined || dir === '') return fn();
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  const result = await fn();
+  const { profile } = await cdp.send('Profiler.stop');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+  const self = new Map<string, number>();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const counts = new Map<number, number>();
+  for (const id of profile.samples ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
+  const total = profile.samples?.length ?? 1;
+  for (const [id, count] of counts) {
+    const n = byId.get(id)!;
+    const where = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop() ?? ''}:${n.callFrame.lineNumber + 1}`;
+    self.set(where, (self.get(where) ?? 0) + count);
+  }
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 18);
+  log(`${name}: costliest functions (self time, of ${total} samples):`);
+  for (const [where, count] of top) log(`    ${((100 * count) / total).toFixed(1).padStart(5)} %  ${where}`);
+  return result;
+}
+
 async function measure(page: Page, cluster: SyntheticCluster, surface: Surface, size: UiSize, log: (line: string) => void): Promise<UiFigures> {
   const REPLICAS = size.replicas;
+  const perf = await page.context().newCDPSession(page);
+  await perf.send('Performance.enable');
   const loadStart = Date.now();
   await page.goto(surface.url);
   await page.waitForFunction(([selector, n]) => document.querySelectorAll(selector as string).length >= (n as number), [surface.replicaSelector, REPLICAS] as const, { timeout: 60_000, polling: 50 });
@@ -103,6 +152,9 @@ async function measure(page: Page, cluster: SyntheticCluster, surface: Surface, 
   const onScreen = new Set(await page.$$eval(surface.replicaSelector, (els) => els.map((e) => e.getAttribute('data-replica')!)));
   const candidates = cluster.replicas.map((r, i) => ({ name: r.name, i })).filter((r) => onScreen.has(r.name));
   const latencies: number[] = [];
+  const latencyStart = Date.now();
+  const beforeEvents = await timeSplit(perf);
+  await profiled(perf, `${surface.name.replace(/\W+/g, '-')}-events`, log, async () => {
   for (let k = 0; k < LATENCY_SAMPLES; k++) {
     const { name, i } = candidates[(k * 37) % candidates.length]!;
     const next = cluster.replicas[i]!.health === 'healthy' ? 'unhealthy' : 'healthy';
@@ -113,6 +165,8 @@ async function measure(page: Page, cluster: SyntheticCluster, surface: Surface, 
     latencies.push(shown - sent);
     await page.waitForTimeout(120);
   }
+  });
+  log(`${surface.name}: main thread while events arrive: ${splitText(beforeEvents, await timeSplit(perf), (Date.now() - latencyStart) / 1000)}`);
   log(`${surface.name}: event → screen p50 ${percentile(latencies, 50).toFixed(0)} ms`);
 
   // no polling: an idle page asks nothing
@@ -147,11 +201,15 @@ async function measure(page: Page, cluster: SyntheticCluster, surface: Surface, 
   await page.mouse.move(handle.x + handle.width / 2 + 10, handle.y + handle.height / 2 + 10, { steps: 3 });
   // ~5 s of dragging, at most one move per frame; a slow page gets fewer moves, not a longer test
   const dragStart = Date.now();
-  for (let i = 0; Date.now() - dragStart < 5000; i++) {
-    const p = path[i % path.length]!;
-    await page.mouse.move(p.x, p.y);
-    await page.waitForTimeout(14);
-  }
+  const beforeDrag = await timeSplit(perf);
+  await profiled(perf, `${surface.name.replace(/\W+/g, '-')}-drag`, log, async () => {
+    for (let i = 0; Date.now() - dragStart < 5000; i++) {
+      const p = path[i % path.length]!;
+      await page.mouse.move(p.x, p.y);
+      await page.waitForTimeout(14);
+    }
+  });
+  log(`${surface.name}: main thread while dragging: ${splitText(beforeDrag, await timeSplit(perf), (Date.now() - dragStart) / 1000)}`);
   const frames = (await page.evaluate('window.__recording = false, window.__frames')) as number[];
   await page.mouse.up();
   clearInterval(churn);

@@ -3,6 +3,7 @@
 import type { BatonEvent, ClusterSnapshot } from '../../../shared/api.ts';
 import type { BatonError } from '../../../shared/errors.ts';
 import { asBatonError } from './baton-error.ts';
+import { applyEvent, patchable } from './cluster-patch.ts';
 import { LiveQuery, type LiveApi } from './live-query.ts';
 
 export interface ClusterState {
@@ -20,6 +21,9 @@ export function changesCluster(event: BatonEvent): boolean {
 }
 
 export class ClusterStore extends LiveQuery<ClusterState> {
+  /** Events shown ahead of the snapshot, until a snapshot that includes them arrives. */
+  private ahead: BatonEvent[] = [];
+
   constructor(api: LiveApi) {
     super(api, { cluster: EMPTY, status: 'loading', error: null });
   }
@@ -29,9 +33,21 @@ export class ClusterStore extends LiveQuery<ClusterState> {
     return changesCluster(event) && event.id > this.state.cluster.lastEventId;
   }
 
+  // a replica's health, told whole by its event, is shown now; the snapshot it causes follows
+  protected override received(event: BatonEvent): void {
+    if (!patchable(event) || this.state.status !== 'ready') return;
+    const cluster = applyEvent(this.state.cluster, event);
+    if (cluster === null) return;
+    this.ahead.push(event);
+    this.set({ ...this.state, cluster });
+  }
+
   protected async load(): Promise<void> {
     try {
-      const cluster = await this.api.call('cluster.snapshot', {});
+      let cluster = await this.api.call('cluster.snapshot', {});
+      // a snapshot taken before an event shown ahead of it: the event again, on top
+      this.ahead = this.ahead.filter((e) => e.id > cluster.lastEventId);
+      for (const e of this.ahead) cluster = applyEvent(cluster, e) ?? cluster;
       this.set({ cluster, status: 'ready', error: null });
     } catch (err) {
       this.set({ ...this.state, status: this.state.status === 'loading' ? 'error' : this.state.status, error: asBatonError(err) });

@@ -21,6 +21,9 @@ export abstract class LiveQuery<S> {
   /** Whether this event may change what the query shows. */
   protected abstract concerns(event: BatonEvent): boolean;
 
+  /** An event it concerns, before the fetch it causes: a query may show it at once (see cluster-patch.ts). */
+  protected received(_event: BatonEvent): void {}
+
   /** One fetch, its outcome (or its error) put in place with `set`. */
   protected abstract load(): Promise<void>;
 
@@ -29,7 +32,9 @@ export abstract class LiveQuery<S> {
     this.stopped = false; // React may stop and start the same query (StrictMode, remounts)
     let connected = this.api.connection().status === 'connected';
     const stopEvents = this.api.subscribe((event) => {
-      if (this.concerns(event)) void this.refresh();
+      if (!this.concerns(event)) return;
+      this.received(event);
+      void this.refresh();
     });
     const stopConnection = this.api.onConnectionChange((state) => {
       const now = state.status === 'connected';
