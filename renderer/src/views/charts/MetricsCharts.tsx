@@ -64,7 +64,7 @@ export function MetricsCharts({ subject, replicas }: MetricsChartsProps) {
   useEffect(() => data.start(), [data]);
   const snapshot = useSyncExternalStore(data.subscribe, data.getSnapshot);
   const [span, setSpan] = useState<ChartSpan>('15m');
-  const window = chartWindow(span, data.buffer.newest, Date.now() / 1000);
+  const shown = chartWindow(span, data.buffer.newest, Date.now() / 1000);
   const specs = subject.kind === 'host' ? HOST_CHARTS : SUBJECT_CHARTS;
   return (
     <div data-testid="metrics-charts" data-subject={subject.kind} data-points={data.buffer.length} data-newest={data.buffer.newest ?? ''} className="flex flex-col gap-2">
@@ -86,7 +86,7 @@ export function MetricsCharts({ subject, replicas }: MetricsChartsProps) {
       </div>
       {snapshot.historyError !== null && <p className="text-[11px] text-amber-700 dark:text-amber-300">History not loaded ({snapshot.historyError}): live from now on.</p>}
       {specs.map((spec, i) => (
-        <Chart key={spec.measure} spec={spec} data={data} revision={snapshot.revision} window={window} marks={subject.kind === 'service' && i === 0} />
+        <Chart key={spec.measure} spec={spec} data={data} revision={snapshot.revision} window={shown} marks={subject.kind === 'service' && i === 0} />
       ))}
       {subject.kind === 'service' && data.marks.length > 0 && (
         <p className="text-[11px] text-zinc-500 dark:text-zinc-400">
