@@ -142,7 +142,11 @@ async function measure(page: Page, cluster: SyntheticCluster, surface: Surface, 
   let chartsFrom = 0;
   if (surface.openCharts !== undefined && size.charts > 0) {
     chartsOpen = await surface.openCharts(page, size.charts);
-    await page.waitForFunction(`${NEWEST_CHART_POINT} > 0`, undefined, { timeout: 30_000, polling: 100 });
+    // (polled from here: a string predicate is eval in the page, which its CSP refuses)
+    for (const deadline = Date.now() + 30_000; ((await page.evaluate(NEWEST_CHART_POINT)) as number) <= 0; ) {
+      if (Date.now() > deadline) throw new Error(`${surface.name}: the charts got no point in 30 s`);
+      await page.waitForTimeout(100);
+    }
     chartsFrom = (await page.evaluate(NEWEST_CHART_POINT)) as number;
     log(`${surface.name}: ${chartsOpen} services' charts open, live`);
   }

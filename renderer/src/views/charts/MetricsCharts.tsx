@@ -98,8 +98,11 @@ export function MetricsCharts({ subject, replicas }: MetricsChartsProps) {
   );
 }
 
+// one formatter for all (toLocaleTimeString with options builds one per call)
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
 function timeText(t: number): string {
-  return new Date(t * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return TIME.format(t * 1000);
 }
 
 function Chart({ spec, data, revision, window, marks }: { spec: ChartSpec; data: ChartData; revision: number; window: ChartWindow; marks: boolean }) {
