@@ -124,10 +124,11 @@ export class SyntheticCluster implements ControlPlaneLike {
       queueMicrotask(() => handlers.end({ code: 'INVALID_INPUT', message: `The benchmark's cluster has no ${name} stream.` }));
       return () => {};
     }
-    const service = (params as { service?: string } | null)?.service;
+    const { service, hostsOnly } = (params ?? {}) as { service?: string; hostsOnly?: boolean };
     const send = (): void => {
       this.framesSent++;
-      handlers.chunk(metricsFrame(this.hosts, this.replicas, Date.now(), service));
+      const frame = metricsFrame(this.hosts, this.replicas, Date.now(), service);
+      handlers.chunk(hostsOnly === true ? { ...frame, replicas: [] } : frame);
     };
     queueMicrotask(send);
     const timer = setInterval(send, 1000);

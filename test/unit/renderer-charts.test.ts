@@ -3,7 +3,7 @@
 // that keeps spikes and gaps, the autoscaler's marks, and the one feed every chart shares.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BatonEvent, StreamHandlers } from '../../shared/api.ts';
+import type { BatonEvent, MetricsParams, StreamHandlers } from '../../shared/api.ts';
 import type { AutoscaleDecision } from '../../shared/autoscale.ts';
 import type { MetricPoint, MetricsFrame, ReplicaMetrics } from '../../shared/metrics.ts';
 import type { ConnectionState } from '../../renderer/src/api/transport.ts';
@@ -98,15 +98,15 @@ test("a service's second sums its replicas' CPU, memory and requests and takes t
 
 test('a replica and a host have their own values; a stale host gives no point', () => {
   const f = frame(T0, [replica('a', 'web')]);
-  assert.deepEqual(pointFromFrame(f, { kind: 'replica', name: 'a' }), { t: T0, cpu: 20, memory: 1000, rps: 5, p95: 12 });
+  assert.deepEqual(pointFromFrame(f, { kind: 'replica', name: 'a', service: 'shop/web' }), { t: T0, cpu: 20, memory: 1000, rps: 5, p95: 12 });
   assert.deepEqual(pointFromFrame(f, { kind: 'host', name: 'h1' }), { t: T0, cpu: 150, memory: 5e8, rps: 9, p95: null });
   assert.equal(pointFromFrame(f, { kind: 'host', name: 'h2' }), null);
-  assert.equal(pointFromFrame(f, { kind: 'replica', name: 'gone' }), null);
+  assert.equal(pointFromFrame(f, { kind: 'replica', name: 'gone', service: 'shop/web' }), null);
 });
 
 test('one pass over a frame gives every watched subject the point it would get alone', () => {
   const f = frame(T0 + 3, [replica('a', 'web'), replica('b', 'web'), replica('d', 'api')]);
-  const subjects = [{ kind: 'service', key: 'shop/web' }, { kind: 'replica', name: 'd' }, { kind: 'host', name: 'h1' }, { kind: 'host', name: 'h2' }] as const;
+  const subjects = [{ kind: 'service', key: 'shop/web' }, { kind: 'replica', name: 'd', service: 'shop/api' }, { kind: 'host', name: 'h1' }, { kind: 'host', name: 'h2' }] as const;
   const all = pointsOfFrame(f, new Set(subjects.map(subjectId)));
   for (const s of subjects) assert.deepEqual(all.get(subjectId(s)) ?? null, pointFromFrame(f, s), subjectId(s));
   assert.equal(all.has('service:shop/api'), false, 'nothing computed for what nobody watches');
@@ -187,7 +187,7 @@ test('marks: one per decision, the old ones dropped, close ones merged with ever
 // ---------------------------------------------------------------- the feed
 
 class FakeStreams implements FeedApi {
-  opened: Array<StreamHandlers<'metrics'> & { cancelled: boolean }> = [];
+  opened: Array<StreamHandlers<'metrics'> & { params: MetricsParams; cancelled: boolean }> = [];
   private listeners = new Set<(s: ConnectionState) => void>();
   state: ConnectionState = { status: 'connected', endpoint: 'test', retryAt: null, reason: null };
   connection = (): ConnectionState => this.state;
@@ -199,36 +199,53 @@ class FakeStreams implements FeedApi {
     this.state = { ...this.state, status };
     for (const l of this.listeners) l(this.state);
   }
-  stream = ((name: string, _params: unknown, handlers: StreamHandlers<'metrics'>) => {
+  live(): MetricsParams[] {
+    return this.opened.filter((o) => !o.cancelled).map((o) => o.params);
+  }
+  stream = ((name: string, params: MetricsParams, handlers: StreamHandlers<'metrics'>) => {
     assert.equal(name, 'metrics');
-    const entry = { ...handlers, cancelled: false };
+    const entry = { ...handlers, params, cancelled: false };
+    entry.end = (error) => {
+      entry.cancelled = true; // ended: no longer live either
+      handlers.end(error);
+    };
     this.opened.push(entry);
     const cancel = Object.assign(() => void (entry.cancelled = true), { send: () => {} });
     return cancel;
   }) as FeedApi['stream'];
 }
 
-test('every chart shares one metrics stream: opened with the first, closed with the last, opened again after a reconnect', () => {
+test("charts share a stream per scope: a service's (its replicas' charts too), the hosts' alone; never the whole cluster's", () => {
   const api = new FakeStreams();
   const feed = new MetricsFeed(api);
-  const got: Record<string, number[]> = { web: [], a: [] };
-  const stopWeb = feed.watch('service:shop/web', { point: (p) => got['web']!.push(p.cpu ?? -1) });
-  const stopA = feed.watch('replica:a', { point: (p) => got['a']!.push(p.cpu ?? -1) });
-  assert.equal(api.opened.length, 1, 'one stream for both');
+  const got: Record<string, number[]> = { web: [], a: [], h1: [] };
+  const stopWeb = feed.watch({ kind: 'service', key: 'shop/web' }, { point: (p) => got['web']!.push(p.cpu ?? -1) });
+  const stopA = feed.watch({ kind: 'replica', name: 'a', service: 'shop/web' }, { point: (p) => got['a']!.push(p.cpu ?? -1) });
+  const frames: MetricsFrame[] = [];
+  const stopHosts = feed.watchHosts((f) => frames.push(f));
+  const stopH1 = feed.watch({ kind: 'host', name: 'h1' }, { point: (p) => got['h1']!.push(p.cpu ?? -1) });
+  assert.deepEqual(api.live(), [{ service: 'shop/web' }, { hostsOnly: true }], 'one stream for the service and its replica, one for the hosts');
+  assert.deepEqual(feed.streaming.sort(), ['hosts', 'service:shop/web']);
   api.opened[0]!.chunk(frame(T0, [replica('a', 'web'), replica('b', 'web')]));
-  assert.deepEqual(got, { web: [40], a: [20] });
-  // the connection drops: the stream ends; back: a new one
+  api.opened[1]!.chunk(frame(T0, []));
+  assert.deepEqual(got, { web: [40], a: [20], h1: [150] });
+  assert.equal(frames.length, 1);
+  // the connection drops: the streams end; back: new ones
   api.setStatus('reconnecting');
   api.opened[0]!.end(null);
+  api.opened[1]!.end(null);
   api.setStatus('connected');
-  assert.equal(api.opened.length, 2);
+  assert.equal(api.opened.length, 4);
   stopWeb();
-  assert.equal(api.opened[1]!.cancelled, false, 'one chart still watches');
+  assert.deepEqual(api.live(), [{ service: 'shop/web' }, { hostsOnly: true }], "the replica's chart still reads the service's stream");
   stopA();
-  assert.equal(api.opened[1]!.cancelled, true, 'the last chart closed: the stream is cancelled');
+  stopHosts();
+  assert.deepEqual(api.live(), [{ hostsOnly: true }], "the service's stream closed with its last chart; a host's chart still reads the hosts'");
+  stopH1();
+  assert.deepEqual(api.live(), []);
   api.setStatus('reconnecting');
   api.setStatus('connected');
-  assert.equal(api.opened.length, 2, 'no chart open: not opened again');
+  assert.equal(api.opened.length, 4, 'no chart open: nothing opened again');
 });
 
 test("the topology's requests/s per host: a frame tells only the hosts whose figure changed", () => {

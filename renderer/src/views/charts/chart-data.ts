@@ -6,7 +6,7 @@
 import type { BatonEvent } from '../../../../shared/api.ts';
 import type { MetricPoint, MetricsFrame } from '../../../../shared/metrics.ts';
 import type { LiveApi } from '../../state/live-query.ts';
-import { hostCapacityOf, pointFromHistory, subjectId, sumHistories, type ChartSubject } from './chart-points.ts';
+import { hostCapacityOf, pointFromHistory, sumHistories, type ChartSubject } from './chart-points.ts';
 import { decisionOfEvent, markOf, mergeMarks, type DecisionMark } from './decision-marks.ts';
 import type { MetricsFeed } from './metrics-feed.ts';
 import { KEPT_SECONDS, SeriesBuffer, type ChartPoint } from './series-buffer.ts';
@@ -41,7 +41,7 @@ export class ChartData {
 
   start(): () => void {
     this.stopped = false;
-    const stopFeed = this.feed.watch(subjectId(this.subject), {
+    const stopFeed = this.feed.watch(this.subject, {
       point: (p) => this.add(p),
       frame: this.subject.kind === 'host' ? (f) => this.readCapacity(f) : undefined,
     });

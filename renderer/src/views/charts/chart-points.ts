@@ -6,7 +6,8 @@
 import type { MetricPoint, MetricsFrame, ReplicaMetrics } from '../../../../shared/metrics.ts';
 import type { ChartPoint } from './series-buffer.ts';
 
-export type ChartSubject = { kind: 'service'; key: string } | { kind: 'replica'; name: string } | { kind: 'host'; name: string };
+/** What a chart is of; a replica names its service ("stack/name"), whose stream carries it. */
+export type ChartSubject = { kind: 'service'; key: string } | { kind: 'replica'; name: string; service: string } | { kind: 'host'; name: string };
 
 export function subjectId(subject: ChartSubject): string {
   return subject.kind === 'service' ? `service:${subject.key}` : `${subject.kind}:${subject.name}`;

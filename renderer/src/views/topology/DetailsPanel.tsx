@@ -381,7 +381,7 @@ function ReplicaDetails({ detail, model, onSelect }: DetailsPanelProps & { detai
         </dl>
       </Section>
       <Section title="Metrics">
-        <MetricsCharts subject={{ kind: 'replica', name: replica.name }} />
+        <MetricsCharts subject={{ kind: 'replica', name: replica.name, service }} />
       </Section>
       {detail.envNames.length > 0 && (
         <Section title="Environment">

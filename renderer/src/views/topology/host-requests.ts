@@ -42,7 +42,7 @@ export class HostRequests {
 export function useHostRequestsFeed(): HostRequests {
   const api = useApi();
   const store = useMemo(() => new HostRequests(), [api]);
-  useEffect(() => feedOf(api).watchFrames((frame) => store.read(frame)), [api, store]);
+  useEffect(() => feedOf(api).watchHosts((frame) => store.read(frame)), [api, store]);
   return store;
 }
 
