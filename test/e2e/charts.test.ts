@@ -54,7 +54,7 @@ async function drawn(measure: string): Promise<string> {
 }
 
 async function readout(measure: string): Promise<string> {
-  return ((await page.locator(`[data-testid="metric-chart"][data-measure="${measure}"] figcaption`).textContent()) ?? '').trim();
+  return ((await page.locator(`[data-testid="metric-chart"][data-measure="${measure}"] [data-testid="chart-value"]`).textContent()) ?? '').trim();
 }
 
 /** The chart's newest point moves on by `seconds` and its line is drawn anew. */

@@ -164,6 +164,7 @@ test('decisions come from the events that carry one, for the chart’s service o
   assert.equal(decisionOfEvent(event('service.scaled', { replicas: 5 }), 'shop/web'), null, 'scaled by hand: no decision');
   assert.equal(decisionOfEvent(event('service.scaled', { autoscale: decision(T0) }, 'api'), 'shop/web'), null);
   assert.equal(decisionOfEvent(event('replica.started', { autoscale: decision(T0) }), 'shop/web'), null);
+  assert.equal(decisionOfEvent(event('autoscale.held', { autoscale: { kind: 'hold', reason: 'no time' } }), 'shop/web'), null, 'not a decision: no mark');
   assert.equal(markOf(decision(T0))?.label, '3 → 5');
   assert.equal(markOf(decision(T0, { kind: 'hold' }))?.label, 'held at 3');
 });

@@ -166,7 +166,7 @@ function Chart({ spec, data, revision, window, marks }: { spec: ChartSpec; data:
     <figure data-testid="metric-chart" data-measure={spec.measure} className="m-0">
       <figcaption className="flex items-baseline gap-2 text-[11px]">
         <span className="text-zinc-500 dark:text-zinc-400">{spec.title}</span>
-        <span className="ml-auto text-zinc-800 tabular-nums dark:text-zinc-200">{last === null ? '—' : spec.format(last * (spec.scale ?? 1))}</span>
+        <span data-testid="chart-value" className="ml-auto text-zinc-800 tabular-nums dark:text-zinc-200">{last === null ? '—' : spec.format(last * (spec.scale ?? 1))}</span>
       </figcaption>
       <div ref={hostRef} className="relative">
         {placed.map((m) => (

@@ -3,7 +3,7 @@
 // as events (service.scaled by the autoscaler, autoscale.held, autoscale.stale), each carrying
 // the decision in `data.autoscale`. Marks closer than a few pixels on the chart are merged into
 // one that lists every reason, newest last, so a burst of decisions stays readable.
-import { AutoscaleDecision } from '../../../../shared/autoscale.ts';
+import type { AutoscaleDecision } from '../../../../shared/autoscale.ts';
 import type { BatonEvent } from '../../../../shared/api.ts';
 import { secondOf } from './chart-points.ts';
 import type { ChartWindow } from './chart-window.ts';
@@ -29,8 +29,20 @@ export function markOf(decision: AutoscaleDecision): DecisionMark | null {
 export function decisionOfEvent(event: BatonEvent, service: string): AutoscaleDecision | null {
   if (event.kind !== 'service.scaled' && event.kind !== 'autoscale.held' && event.kind !== 'autoscale.stale') return null;
   if (`${event.stack}/${event.service}` !== service) return null;
-  const parsed = AutoscaleDecision.safeParse(event.data?.['autoscale']);
-  return parsed.success ? parsed.data : null;
+  const value = event.data?.['autoscale'];
+  return isDecision(value) ? value : null;
+}
+
+const DECISION_KINDS: ReadonlySet<string> = new Set(['scale', 'hold', 'stale', 'no-data']);
+
+/**
+ * The fields a mark reads, checked by hand: a zod parse in the page would try `new Function` (its
+ * fast path), which the renderer's CSP refuses and reports.
+ */
+function isDecision(value: unknown): value is AutoscaleDecision {
+  if (typeof value !== 'object' || value === null) return false;
+  const d = value as Record<string, unknown>;
+  return typeof d['time'] === 'string' && typeof d['kind'] === 'string' && DECISION_KINDS.has(d['kind']) && typeof d['current'] === 'number' && typeof d['desired'] === 'number' && typeof d['reason'] === 'string';
 }
 
 /** Adds marks, keeping one per second and kind (status and event may both tell of one decision), in time order. */
