@@ -9,6 +9,7 @@ import { benchMetrics } from './metrics.ts';
 import { benchRollout } from './rollout.ts';
 import { benchSsh } from './ssh.ts';
 import { benchUi } from './ui.ts';
+import { parseBenchArgs } from './args.ts';
 
 const BENCHMARKS: Record<string, () => Promise<string>> = {
   ssh: benchSsh,
@@ -25,7 +26,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
 // These need no lab (and so no root).
 const WITHOUT_LAB = new Set(['ui']);
 
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const wanted = parseBenchArgs(process.argv.slice(2)).names;
 const unknown = wanted.filter((w) => !(w in BENCHMARKS));
 if (unknown.length > 0) {
   process.stderr.write(`Unknown benchmark ${unknown.join(', ')}. Known: ${Object.keys(BENCHMARKS).join(', ')}\n`);

@@ -561,8 +561,11 @@ export const MetricsParams = z
   .object({
     /** Only this service's replicas (and the hosts they run on). */
     service: ServiceRef.optional(),
+    /** Only the hosts' samples, no replica's: what a picture of the hosts needs (a frame of 5,000 replicas is megabytes). */
+    hostsOnly: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => !(p.hostsOnly === true && p.service !== undefined), 'ask for one service or for the hosts only, not both');
 export type MetricsParams = z.input<typeof MetricsParams>;
 
 export const MetricsHistoryParams = z

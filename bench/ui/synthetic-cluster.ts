@@ -3,12 +3,18 @@
 // checked against shared/api.ts, so the renderer sees exactly what a real control plane sends.
 import { methods, type BatonEvent, type ClusterSnapshot, type Host, type ReplicaStatus, type ServiceStatus } from '../../shared/api.ts';
 import type { Envelope } from '../../shared/errors.ts';
-import type { ControlPlaneLike } from '../../electron/server/control-plane-like.ts';
+import type { ControlPlaneLike, StreamCancel, StreamHandlersOnTheWire } from '../../electron/server/control-plane-like.ts';
+import { AutoscaleStatus } from '../../shared/autoscale.ts';
+import { MetricsFrame } from '../../shared/metrics.ts';
+import type { ServiceSpec } from '../../shared/stack.ts';
+import { autoscaleDecisions, metricsFrame, replicaHistory } from './synthetic-metrics.ts';
 
 export interface SyntheticOptions {
   hosts: number;
   services: number;
   replicas: number; // in all
+  /** Send a metrics frame a second on the `metrics` stream (else the stream is refused, as before). */
+  metrics?: boolean;
 }
 
 const GIB = 1024 ** 3;
@@ -53,7 +59,12 @@ export class SyntheticCluster implements ControlPlaneLike {
   /** Requests the page made, by method (the benchmark checks the page did not poll). */
   readonly calls = new Map<string, number>();
 
+  /** Metrics frames sent, over every open stream. */
+  framesSent = 0;
+  private readonly metrics: boolean;
+
   constructor(options: SyntheticOptions) {
+    this.metrics = options.metrics ?? false;
     this.hosts = Array.from({ length: options.hosts }, (_, i) => host(i));
     this.services = [];
     this.replicas = [];
@@ -104,6 +115,39 @@ export class SyntheticCluster implements ControlPlaneLike {
       }
     }
     methods['cluster.snapshot'].result.parse(this.snapshot()); // the made-up picture obeys the contract
+    if (this.metrics) MetricsFrame.parse(metricsFrame(this.hosts, this.replicas, Date.now())); // and so do its frames
+  }
+
+  /** The `metrics` stream: a frame now, then one a second, as the control plane sends them. */
+  stream(name: string, params: unknown, handlers: StreamHandlersOnTheWire): StreamCancel {
+    if (name !== 'metrics' || !this.metrics) {
+      queueMicrotask(() => handlers.end({ code: 'INVALID_INPUT', message: `The benchmark's cluster has no ${name} stream.` }));
+      return () => {};
+    }
+    const { service, hostsOnly } = (params ?? {}) as { service?: string; hostsOnly?: boolean };
+    const send = (): void => {
+      this.framesSent++;
+      const frame = metricsFrame(this.hosts, this.replicas, Date.now(), service);
+      handlers.chunk(hostsOnly === true ? { ...frame, replicas: [] } : frame);
+    };
+    queueMicrotask(send);
+    const timer = setInterval(send, 1000);
+    return () => clearInterval(timer);
+  }
+
+  private spec(s: ServiceStatus): ServiceSpec {
+    const update = { parallelism: 1, delayMs: 0, failureAction: 'pause', monitorMs: 5000, maxFailureRatio: 0, order: 'start-first' } as const;
+    return {
+      stack: s.stack, name: s.name, image: s.image, command: null, entrypoint: null, environment: {}, labels: {}, ports: [], healthcheck: null,
+      replicas: s.desired, limits: { nanoCpus: null, memoryBytes: null }, reservations: { nanoCpus: 50_000_000, memoryBytes: 64 * 1024 * 1024 },
+      placement: { constraints: [], spreadOver: [], maxReplicasPerHost: null }, update, rollback: update,
+      restart: { condition: 'any', delayMs: 0, maxAttempts: null, windowMs: 0 }, secrets: [], configs: [], volumes: [], networks: [],
+      stopGracePeriodMs: 10_000, autoscale: null,
+    };
+  }
+
+  private findService(ref: string): ServiceStatus | undefined {
+    return this.services.find((s) => `${s.stack}/${s.name}` === ref || s.name === ref);
   }
 
   snapshot(): ClusterSnapshot {
@@ -174,6 +218,27 @@ export class SyntheticCluster implements ControlPlaneLike {
         // a drop at the end of a drag: record it, change nothing (the benchmark measures drawing)
         const targets = params['targets'] as { service: string }[];
         return this.services.filter((s) => targets.some((t) => t.service === `${s.stack}/${s.name}` || t.service === s.name));
+      }
+      case 'metrics.history': {
+        const key = params['replica'] ?? params['host'];
+        const i = this.replicas.findIndex((r) => r.name === key || r.id === key);
+        // 15 minutes of a replica's seconds; a host's series is not made up (the chart fills live)
+        return { key: `${params['replica'] !== undefined ? 'replica' : 'host'}:${String(key)}`, range: 'hour', points: i < 0 ? [] : replicaHistory(i, Date.now(), 900) };
+      }
+      case 'service.inspect': {
+        const s = this.findService(String(params['service']));
+        return s === undefined ? undefined : { status: s, spec: this.spec(s), file: `${s.stack}.yaml`, revisions: [{ revision: 1, createdAt: STARTED }], events: [] };
+      }
+      case 'autoscale.status': {
+        const s = this.findService(String(params['service']));
+        if (s === undefined) return undefined;
+        const decisions = autoscaleDecisions(Date.now(), 900);
+        const status: AutoscaleStatus = { service: `${s.stack}/${s.name}`, policy: { min: 2, max: 200, cpuPercent: 60, requestsPerSecond: null, tolerance: 0.1, scaleUpWindowMs: 0, scaleDownWindowMs: 300_000 }, replicas: s.desired, last: decisions.at(-1) ?? null, decisions };
+        return status;
+      }
+      case 'host.inspect': {
+        const h = this.hosts.find((x) => x.name === params['name']);
+        return h === undefined ? undefined : { host: h, events: [] };
       }
       default:
         return undefined;

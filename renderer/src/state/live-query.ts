@@ -21,6 +21,36 @@ export abstract class LiveQuery<S> {
   /** Whether this event may change what the query shows. */
   protected abstract concerns(event: BatonEvent): boolean;
 
+  /**
+   * An event it concerns, before the fetch it causes: a query may show it at once (see
+   * cluster-patch.ts) and say the fetch may wait this many ms, so a burst of such events costs
+   * one fetch; null: fetch now.
+   */
+  protected received(_event: BatonEvent): number | null {
+    return null;
+  }
+
+  private deferred: ReturnType<typeof setTimeout> | null = null;
+
+  /** A fetch within `ms`, joined by every event until then; one fetching now makes it needless. */
+  private refreshWithin(ms: number): void {
+    if (this.deferred !== null) return;
+    this.deferred = setTimeout(() => {
+      this.deferred = null;
+      void this.refresh();
+    }, ms);
+  }
+
+  private cancelDeferred(): void {
+    if (this.deferred !== null) clearTimeout(this.deferred);
+    this.deferred = null;
+  }
+
+  private refreshNow(): Promise<void> {
+    this.cancelDeferred(); // the fetch about to start sees whatever the deferred one would have
+    return this.refresh();
+  }
+
   /** One fetch, its outcome (or its error) put in place with `set`. */
   protected abstract load(): Promise<void>;
 
@@ -29,7 +59,10 @@ export abstract class LiveQuery<S> {
     this.stopped = false; // React may stop and start the same query (StrictMode, remounts)
     let connected = this.api.connection().status === 'connected';
     const stopEvents = this.api.subscribe((event) => {
-      if (this.concerns(event)) void this.refresh();
+      if (!this.concerns(event)) return;
+      const within = this.received(event);
+      if (within === null) void this.refreshNow();
+      else this.refreshWithin(within);
     });
     const stopConnection = this.api.onConnectionChange((state) => {
       const now = state.status === 'connected';
@@ -39,6 +72,7 @@ export abstract class LiveQuery<S> {
     void this.refresh();
     return () => {
       this.stopped = true;
+      this.cancelDeferred();
       stopEvents();
       stopConnection();
     };

@@ -25,6 +25,7 @@ import { ServiceControls } from './ServiceControls.tsx';
 import { RolloutSection } from '../rollout/RolloutSection.tsx';
 import { ConvergenceLine } from './ServiceList.tsx';
 import { TerminalDialog } from '../terminal/TerminalDialog.tsx';
+import { MetricsCharts } from '../charts/MetricsCharts.tsx';
 
 const NO_ACTION: ServiceAction = { request: null, error: null };
 const EVENTS_SHOWN = 12;
@@ -160,6 +161,10 @@ function HostDetails({ detail, model, onSelect }: DetailsPanelProps & { detail: 
         </Section>
       )}
 
+      <Section title="Load">
+        <MetricsCharts subject={{ kind: 'host', name: host.name }} />
+      </Section>
+
       <Section title="Machine">
         {inv === null ? (
           <p className="text-zinc-500">Not known yet: Baton reads it when the host first connects.</p>
@@ -248,6 +253,10 @@ function ServiceDetails({ detail, model, action, connected, onSelect, onScale, o
             )}
           </div>
         )}
+      </Section>
+
+      <Section title="Metrics">
+        <MetricsCharts subject={{ kind: 'service', key }} replicas={live?.replicas.map((r) => r.name)} />
       </Section>
 
       <Section title="Service">
@@ -370,6 +379,9 @@ function ReplicaDetails({ detail, model, onSelect }: DetailsPanelProps & { detai
             <span title={replica.createdAt}>{formatAgo(replica.createdAt)}</span>
           </Row>
         </dl>
+      </Section>
+      <Section title="Metrics">
+        <MetricsCharts subject={{ kind: 'replica', name: replica.name, service }} />
       </Section>
       {detail.envNames.length > 0 && (
         <Section title="Environment">

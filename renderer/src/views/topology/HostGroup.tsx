@@ -4,6 +4,7 @@
 // delegation), so a group holds no callbacks. No SVG icons, overflow clips or animations inside:
 // each one is a separate paint chunk, and the compositor re-layers every chunk on each frame of a drag.
 import { memo } from 'react';
+import { useHostRequestRate, type HostRequests } from './host-requests.ts';
 import type { HostState, ReplicaStatus } from '../../../../shared/api.ts';
 import { cx } from '../../ui/cx.ts';
 import { Meter } from '../../ui/Meter.tsx';
@@ -39,8 +40,8 @@ export interface HostGroupProps {
   selected: boolean;
   /** The selected replica when it runs on this host, else null. */
   selectedReplica: string | null;
-  /** Requests/s its replicas serve (the metrics stream), null when unknown. */
-  requestsPerSec: number | null;
+  /** Requests/s per host (the metrics stream); the badge reads its own host's, so a frame re-renders no group. */
+  requests: HostRequests;
 }
 
 function sameProps(a: HostGroupProps, b: HostGroupProps): boolean {
@@ -55,11 +56,11 @@ function sameProps(a: HostGroupProps, b: HostGroupProps): boolean {
     a.needle === b.needle &&
     a.selected === b.selected &&
     a.selectedReplica === b.selectedReplica &&
-    a.requestsPerSec === b.requestsPerSec
+    a.requests === b.requests
   );
 }
 
-export const HostGroup = memo(function HostGroup({ node, box, chip, needle, selected, selectedReplica, requestsPerSec }: HostGroupProps) {
+export const HostGroup = memo(function HostGroup({ node, box, chip, needle, selected, selectedReplica, requests }: HostGroupProps) {
   const { host, replicas } = node;
   const state = STATE[host.state];
   return (
@@ -96,13 +97,11 @@ export const HostGroup = memo(function HostGroup({ node, box, chip, needle, sele
               local
             </span>
           )}
-          {requestsPerSec !== null && (
-            <span data-testid="host-requests" className="ml-auto shrink-0 rounded bg-sky-50 px-1 text-[10px] text-sky-700 tabular-nums dark:bg-sky-500/10 dark:text-sky-300" title={`Ingress: ${requestsText(requestsPerSec)} served by replicas on ${host.name}`}>
-              {requestsText(requestsPerSec)}
+          <span className="ml-auto flex shrink-0 items-center gap-2">
+            <RequestsBadge requests={requests} host={host.name} />
+            <span className="text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400">
+              {replicas.length} {replicas.length === 1 ? 'replica' : 'replicas'}
             </span>
-          )}
-          <span className={cx(requestsPerSec === null && 'ml-auto', 'shrink-0 text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400')}>
-            {replicas.length} {replicas.length === 1 ? 'replica' : 'replicas'}
           </span>
         </div>
         {host.state === 'ready' || host.stateReason === null ? <CapacityBars node={node} /> : <Reason text={host.stateReason} className={state.text} />}
@@ -119,6 +118,16 @@ export const HostGroup = memo(function HostGroup({ node, box, chip, needle, sele
     </div>
   );
 }, sameProps);
+
+function RequestsBadge({ requests, host }: { requests: HostRequests; host: string }) {
+  const perSec = useHostRequestRate(requests, host);
+  if (perSec === null) return null;
+  return (
+    <span data-testid="host-requests" className="rounded bg-sky-50 px-1 text-[10px] text-sky-700 tabular-nums dark:bg-sky-500/10 dark:text-sky-300" title={`Ingress: ${requestsText(perSec)} served by replicas on ${host}`}>
+      {requestsText(perSec)}
+    </span>
+  );
+}
 
 function Reason({ text, className }: { text: string; className: string }) {
   return (

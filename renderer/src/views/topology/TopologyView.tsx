@@ -16,7 +16,7 @@ import { DetailsPanel } from './DetailsPanel.tsx';
 import { DragController } from './drag-controller.ts';
 import { clampReplicas, type DragSubject } from './drag.ts';
 import { HostGroup } from './HostGroup.tsx';
-import { useHostRequests } from './host-requests.ts';
+import { useHostRequestsFeed } from './host-requests.ts';
 import { selectionId, type Selection } from './inspect.ts';
 import { chooseChips, layoutHosts, type HostsLayout } from './layout.ts';
 import { LinkPainter } from './link-painter.ts';
@@ -52,7 +52,7 @@ export function TopologyView() {
 
 function Workspace({ model, connected, refreshError }: { model: TopologyModel; connected: boolean; refreshError: BatonError | null }) {
   const api = useApi();
-  const requests = useHostRequests();
+  const requests = useHostRequestsFeed();
   const actions = useMemo(() => new ScaleActions(api), [api]);
   const actionState = useSyncExternalStore(actions.subscribe, actions.getSnapshot);
   useEffect(() => {
@@ -243,7 +243,7 @@ function Workspace({ model, connected, refreshError }: { model: TopologyModel; c
                       needle={filtered.needle}
                       selected={node.host.name === selectedHost}
                       selectedReplica={selectedReplica?.host === node.host.name ? selectedReplica.name : null}
-                      requestsPerSec={requests.get(node.host.name) ?? null}
+                      requests={requests}
                     />
                   );
                 })}

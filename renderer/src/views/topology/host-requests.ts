@@ -1,23 +1,53 @@
 // Requests/s per host as the metrics stream says (one frame a second, pushed): the topology shows
-// it on each host's ingress. The stream is opened while the topology is connected; no polling.
-import { useEffect, useState } from 'react';
-import { useApi, useConnection } from '../../state/app-state.tsx';
+// it on each host's ingress. Read from the one metrics feed the charts share, while the topology
+// is open; no polling. Each host's figure is its own subscription, so a new frame re-renders the
+// badges whose figure changed, never the host groups and their replicas.
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import type { MetricsFrame } from '../../../../shared/metrics.ts';
+import { useApi } from '../../state/app-state.tsx';
+import { feedOf } from '../charts/use-feed.ts';
 import { requestsByHost } from './format.ts';
 
-export function useHostRequests(): ReadonlyMap<string, number> {
-  const api = useApi();
-  const connection = useConnection();
-  const [byHost, setByHost] = useState<ReadonlyMap<string, number>>(new Map());
-  const connected = connection.status === 'connected';
-  useEffect(() => {
-    if (!connected) return;
-    let cancel: () => void = () => {};
-    try {
-      cancel = api.stream('metrics', {}, { chunk: (frame) => setByHost(requestsByHost(frame)), end: () => {} });
-    } catch {
-      // an older control plane without the stream: no figures shown
+export class HostRequests {
+  private byHost: ReadonlyMap<string, number> = new Map();
+  private readonly listeners = new Map<string, Set<() => void>>();
+
+  /** A frame arrived: tells only the hosts whose figure changed. */
+  read(frame: MetricsFrame): void {
+    const next = requestsByHost(frame);
+    const before = this.byHost;
+    this.byHost = next;
+    for (const [host, set] of this.listeners) {
+      if (before.get(host) === next.get(host)) continue;
+      for (const l of [...set]) l();
     }
-    return () => cancel();
-  }, [api, connected]);
-  return byHost;
+  }
+
+  of(host: string): number | null {
+    return this.byHost.get(host) ?? null;
+  }
+
+  subscribe(host: string, listener: () => void): () => void {
+    let set = this.listeners.get(host);
+    if (set === undefined) this.listeners.set(host, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(host);
+    };
+  }
+}
+
+/** The topology's per-host figures, fed while it is mounted. */
+export function useHostRequestsFeed(): HostRequests {
+  const api = useApi();
+  const store = useMemo(() => new HostRequests(), [api]);
+  useEffect(() => feedOf(api).watchHosts((frame) => store.read(frame)), [api, store]);
+  return store;
+}
+
+/** One host's requests/s, null when unknown. */
+export function useHostRequestRate(store: HostRequests, host: string): number | null {
+  const subscribe = useMemo(() => (listener: () => void) => store.subscribe(host, listener), [store, host]);
+  return useSyncExternalStore(subscribe, () => store.of(host));
 }
