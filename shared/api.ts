@@ -671,6 +671,18 @@ export const methods = {
   'replica.inspect': { params: ReplicaRef, result: ReplicaDetail },
   /** Removes this one replica and lowers the service's desired count by one (drag a replica out). */
   'replica.remove': { params: ReplicaRef, result: ServiceStatus },
+  /**
+   * Restarts the same container in place on its host: drained out of the ingress, stopped within
+   * its stop_grace_period, started again (the reconciler does not replace it meanwhile). Answers
+   * once it runs again (it serves again once it passes its health check).
+   */
+  'replica.restart': { params: ReplicaRef, result: ReplicaStatus },
+  /**
+   * Stops the container gracefully: drained out of the ingress first, then stopped within its
+   * stop_grace_period. The desired count stays, so the reconciler replaces it with a new replica
+   * (where the scheduler puts it) and removes the stopped one. Answers once it is stopped.
+   */
+  'replica.stop': { params: ReplicaRef, result: ReplicaStatus },
   'cluster.snapshot': { params: Empty, result: ClusterSnapshot },
   'rollout.status': { params: z.object({ service: ServiceRef }).strict(), result: RolloutStatus },
   'rollout.history': { params: z.object({ service: ServiceRef }).strict(), result: z.array(RevisionEntry) },

@@ -140,6 +140,8 @@ export class ControlPlane {
         'service.inspect': (p) => this.stacks.inspectService(p.service),
         'replica.inspect': (p) => this.stacks.inspectReplica(p.replica),
         'replica.remove': (p) => this.stacks.removeReplica(p.replica),
+        'replica.restart': (p) => this.stacks.restartReplica(p.replica),
+        'replica.stop': (p) => this.stacks.stopReplica(p.replica),
         'cluster.snapshot': () => this.stacks.snapshot(),
         'rollout.status': (p) => this.rollouts.status(p.service),
         'rollout.history': (p) => this.rollouts.history(p.service),
@@ -238,7 +240,7 @@ export class ControlPlane {
     let ingress: Ingress | null = null;
     const images = new ImageService({ hosts, events, log, localSocket: options.localSocket ?? DEFAULT_LOCAL_SOCKET });
     const reconciler = new Reconciler(
-      { copyImage: (host, image, context) => images.ensureOn(host, image, context), hosts, stacks: store.stacks, rollouts: store.rollouts, hostRecords: store.hosts, events, log, clusterId, networks, beforeStop: (replica, graceMs) => ingress?.drain(replica, graceMs) ?? Promise.resolve(), files: new HostFiles({ files: store.files, clusterId, log }) },
+      { copyImage: (host, image, context) => images.ensureOn(host, image, context), hosts, stacks: store.stacks, rollouts: store.rollouts, hostRecords: store.hosts, events, log, clusterId, networks, beforeStop: (replica, graceMs) => ingress?.drain(replica, graceMs) ?? Promise.resolve(), readmit: (id) => ingress?.readmit(id), files: new HostFiles({ files: store.files, clusterId, log }) },
       options.reconcilerOptions,
     );
     ingress = new Ingress({ hosts, state: reconciler.state, stacks: store.stacks, events, log, clusterId, networks, image: options.ingressImage ?? (process.env.BATON_INGRESS_IMAGE || DEFAULT_INGRESS_IMAGE) });

@@ -606,6 +606,24 @@ function secretsTable(list: SecretInfo[]): string {
   );
 }
 
+const replica = program.command('replica').description('one replica: restart it in place, or stop it (the reconciler replaces it)');
+replica
+  .command('restart <replica>')
+  .description('restart the same container on its host: drained out of the ingress, stopped within its stop_grace_period, started again')
+  .option('--json', 'machine-readable output', false)
+  .action(async (ref: string, opts: { json: boolean }) => {
+    const done = await withClient((c) => c.call('replica.restart', { replica: ref }));
+    print(opts.json, done, () => `${done.name} restarted in place on ${done.host}: ${done.state}${done.health !== 'none' ? `, ${done.health}` : ''}. It serves again once it passes its health check.`);
+  });
+replica
+  .command('stop <replica>')
+  .description('stop a replica gracefully (drained first); its service keeps its count, so a new replica takes its place')
+  .option('--json', 'machine-readable output', false)
+  .action(async (ref: string, opts: { json: boolean }) => {
+    const done = await withClient((c) => c.call('replica.stop', { replica: ref }));
+    print(opts.json, done, () => `${done.name} stopped on ${done.host}; a new replica of ${done.stack}/${done.service} takes its place (fewer replicas: baton scale ${done.stack}/${done.service}=N).`);
+  });
+
 const secret = program.command('secret').description("secrets: create, set (rotate), ls, rm; values are never shown");
 for (const verb of ['create', 'set'] as const) {
   secret
