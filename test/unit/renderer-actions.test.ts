@@ -90,7 +90,7 @@ test('a host offers drain or activate as it stands, and remove; only remove is c
   assert.deepEqual(hostActionsFor({ availability: 'drain' }), ['activate', 'remove']);
   assert.deepEqual((['drain', 'activate', 'remove'] as const).map(hostActionNeedsConfirmation), [false, false, true]);
   const host = { name: 'h2' } as Host;
-  assert.match(hostRemovalText(host, 3), /Its 3 replicas keep running on it, but Baton no longer watches them: drain it first/);
+  assert.match(hostRemovalText(host, 3), /Its 3 replicas keep running on it, unwatched, and their services get new replicas on the other hosts: drain it first to move them gracefully/);
   assert.match(hostRemovalText(host, 0), /Nothing of Baton runs there/);
   assert.equal(hostActionDone('drain', { host: 'h2', moving: ['shop/web'] }), 'h2 is drained: moving shop/web.');
   assert.equal(hostActionDone('drain', { host: 'h2', moving: [] }), 'h2 is drained: nothing ran there.');

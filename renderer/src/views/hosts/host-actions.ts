@@ -34,7 +34,8 @@ export function hostActionTitle(action: HostAction, host: string): string {
 }
 
 export function hostRemovalText(host: Pick<Host, 'name'>, replicas: number): string {
-  const running = replicas === 0 ? 'Nothing of Baton runs there.' : `Its ${replicas} ${replicas === 1 ? 'replica keeps' : 'replicas keep'} running on it, but Baton no longer watches ${replicas === 1 ? 'it' : 'them'}: drain it first to move ${replicas === 1 ? 'it' : 'them'} elsewhere.`;
+  const them = replicas === 1 ? 'it' : 'them';
+  const running = replicas === 0 ? 'Nothing of Baton runs there.' : `Its ${replicas} ${replicas === 1 ? 'replica keeps' : 'replicas keep'} running on it, unwatched, and their services get new replicas on the other hosts: drain it first to move ${them} gracefully.`;
   return `Baton forgets ${host.name}: its connection, its stored key and labels. ${running} You can add it again later.`;
 }
 
