@@ -6,6 +6,7 @@ import { HostsView } from '../views/hosts/HostsView.tsx';
 import { LogsView } from '../views/logs/LogsView.tsx';
 import { StacksView } from '../views/stacks/StacksView.tsx';
 import { TopologyView } from '../views/topology/TopologyView.tsx';
+import { SecretsView } from '../views/secrets/SecretsView.tsx';
 
 export interface ViewDefinition {
   id: string;
@@ -18,6 +19,7 @@ export const VIEWS = [
   { id: 'topology', title: 'Topology', icon: 'network', render: () => <TopologyView /> },
   { id: 'hosts', title: 'Hosts', icon: 'server', render: () => <HostsView /> },
   { id: 'stacks', title: 'Stacks', icon: 'layers', render: () => <StacksView /> },
+  { id: 'secrets', title: 'Secrets', icon: 'shield', render: () => <SecretsView /> },
   { id: 'logs', title: 'Logs', icon: 'terminal', render: () => <LogsView /> },
   { id: 'events', title: 'Events', icon: 'activity', render: () => <EventsView /> },
 ] as const satisfies readonly ViewDefinition[];
