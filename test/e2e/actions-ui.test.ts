@@ -1,7 +1,8 @@
 // What a person does from the details, end to end: the real renderer in Chromium against a real
 // `baton serve` on the lab. A replica restarted from its details comes back (the same container,
-// healthy again); a host drained from its details in the hosts view loses its replicas to the
-// others and is activated again.
+// healthy again); a secret made from a file chosen in the app never comes back to the page; a
+// host drained from its details in the hosts view loses its replicas to the others and is
+// activated again.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -109,6 +110,37 @@ describe('actions from the details', { timeout: 10 * 60_000 }, () => {
       assert.equal(ps().length, 3, 'nothing replaced it, nothing added');
       await details.getByText(/restarted in place on lab-\d \(asked for\)/).waitFor({ timeout: 15_000 });
       await screenshot(page, 'replica-restarted');
+    }));
+
+  it('creates a secret from a file chosen in the app; its value is nowhere in the page or in any frame it received', () =>
+    step('secret-create', async () => {
+      const value = `e2e-secret-${Date.now()}-do-not-show`;
+      const encoded = Buffer.from(value).toString('base64');
+      await go('secrets');
+      await page.getByTestId('new-secret').click();
+      const dialog = page.getByRole('dialog', { name: 'New secret' });
+      await dialog.getByTestId('secret-file').setInputFiles({ name: 'e2e-token.txt', mimeType: 'text/plain', buffer: Buffer.from(value) });
+      assert.equal(await dialog.getByLabel('Name').inputValue(), 'e2e-token', 'named after its file');
+      await dialog.getByTestId('create-secret').click();
+      await page.getByTestId('secrets-notice').getByText(/e2e-token was created \(v1\)/).waitFor({ timeout: 15_000 });
+      const row = page.locator('[data-testid="secret-row"][data-secret="e2e-token"]');
+      await row.waitFor({ timeout: 15_000 });
+      assert.match((await row.textContent()) ?? '', /Baton's store.*no service.*v1/);
+      // rotated from another file: the version goes up, and still no value comes back
+      const next = `${value}-rotated`;
+      await row.getByTestId('rotate-file').setInputFiles({ name: 'next.txt', mimeType: 'text/plain', buffer: Buffer.from(next) });
+      await page.getByTestId('secrets-notice').getByText(/e2e-token is at v2/).waitFor({ timeout: 15_000 });
+      await row.getByText('v2').waitFor({ timeout: 15_000 });
+      // the control plane has it (by name), the page and its connection never saw it
+      assert.ok((JSON.parse(baton(['secret', 'ls', '--json'])) as { name: string }[]).some((x) => x.name === 'e2e-token'));
+      await screenshot(page, 'secrets');
+      const html = await page.content();
+      const text = await page.evaluate(() => document.body.innerText);
+      for (const secret of [value, encoded, next, Buffer.from(next).toString('base64')]) {
+        assert.ok(!html.includes(secret) && !text.includes(secret), 'not in the page');
+        assert.ok(!frames.some((f) => f.includes(secret)), 'not in any WebSocket frame the page received');
+      }
+      assert.ok(frames.length > 10 && frames.some((f) => f.includes('e2e-token')), `frames were recorded (${frames.length}), and they name the secret`);
     }));
 
   it("drains a host from its details in the hosts view, and activates it again", () =>
