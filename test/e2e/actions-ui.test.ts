@@ -81,6 +81,11 @@ describe('actions from the details', { timeout: 10 * 60_000 }, () => {
       }),
     );
     await clearSystemContainers();
+    // the lab keeps its images on every host: web:2 back on lab-3 if the push did not bring it
+    const [from, to] = [hosts[0]!, hosts[2]!];
+    if (!(await dockerCli(to, ['image', 'inspect', 'baton-test/web:2'])).stdout.includes('sha256:')) {
+      spawnSync('sh', ['-c', `docker -H unix://${from.dockerSocket} save baton-test/web:2 | docker -H unix://${to.dockerSocket} load`], { stdio: 'ignore' });
+    }
   });
 
   const step = stepWithEvidence(() => ({ page, served }));
@@ -141,6 +146,27 @@ describe('actions from the details', { timeout: 10 * 60_000 }, () => {
         assert.ok(!frames.some((f) => f.includes(secret)), 'not in any WebSocket frame the page received');
       }
       assert.ok(frames.length > 10 && frames.some((f) => f.includes('e2e-token')), `frames were recorded (${frames.length}), and they name the secret`);
+    }));
+
+  it('pushes an image from the images view to the host that lacks it, with a bar per host', () =>
+    step('image-push', async () => {
+      const lacking = hosts[2]!;
+      await dockerCli(lacking, ['rmi', 'baton-test/web:2']);
+      await go('images');
+      const onLab3 = page.locator('[data-testid="image-host"][data-host="lab-3"]');
+      await onLab3.waitFor({ timeout: 15_000 });
+      await eventually('lab-3 listed without web:2', async () => ((await onLab3.locator('[data-image="baton-test/web:2"]').count()) === 0 ? true : undefined), 15_000);
+      await page.getByTestId('push-image').selectOption('baton-test/web:2');
+      await page.getByTestId('push').click();
+      const progress = page.getByTestId('push-progress');
+      await progress.and(page.locator('[data-outcome="done"]')).waitFor({ timeout: 60_000 });
+      assert.equal(await progress.locator('[data-testid="push-bar"][data-host="lab-3"]').getAttribute('data-state'), 'done');
+      assert.equal(await progress.locator('[data-testid="push-bar"][data-host="lab-3"] [role="progressbar"]').getAttribute('aria-valuenow'), '100');
+      assert.equal(await progress.locator('[data-testid="push-bar"][data-host="lab-2"]').getAttribute('data-state'), 'present', 'a host that had it is sent nothing');
+      assert.match((await progress.textContent()) ?? '', /baton-test\/web:2 from lab-[12]: done\./);
+      assert.ok((await dockerCli(lacking, ['image', 'inspect', 'baton-test/web:2'])).stdout.includes('sha256:'), 'lab-3 has it again');
+      await onLab3.locator('[data-image="baton-test/web:2"]').waitFor({ timeout: 15_000 });
+      await screenshot(page, 'images-pushed');
     }));
 
   it("drains a host from its details in the hosts view, and activates it again", () =>

@@ -40,8 +40,9 @@ test('a push: the plan makes one bar per host, progress moves them, done fills t
   assert.equal(s.bars[1]!.state, 'present', 'a host the progress does not name keeps its bar');
   s = pushChunk(s, { kind: 'progress', image: 'web:2', transfers: [t(2048, 'loading')] });
   assert.equal(s.bars[0]!.percent, 99, 'full only once loaded');
-  s = pushChunk(s, { kind: 'done', image: 'web:2', id: 'sha256:x', source: 'h1', transfers: [t(2048, 'done')], durationMs: 300 });
+  s = pushChunk(s, { kind: 'done', image: 'web:2', id: 'sha256:x', source: 'h1', transfers: [t(2048, 'done'), { host: 'h3', sentBytes: 0, totalBytes: 0, skippedBytes: 0, state: 'done', error: null }], durationMs: 300 });
   assert.deepEqual([s.bars[0]!.percent, s.outcome], [100, 'done']);
+  assert.deepEqual([s.bars[1]!.state, s.bars[1]!.text], ['present', 'has it already'], 'the outcome names a host that had it: it still says so');
   assert.match(s.bars[0]!.text, /2 KiB sent \(4 KiB of layers it had left out\)/);
   assert.equal(pushEnded(s, null).outcome, 'done');
   const failed = pushEnded(pushChunk(s, { kind: 'progress', image: 'web:2', transfers: [t(10, 'failed', 'disk full')] }), 'h2 could not get web:2');

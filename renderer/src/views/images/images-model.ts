@@ -75,7 +75,8 @@ export function pushChunk(state: PushState, chunk: ImagePushChunk): PushState {
     case 'progress':
     case 'done': {
       const byHost = new Map(chunk.transfers.map((t) => [t.host, barOf(t)]));
-      const bars = state.bars.map((b) => byHost.get(b.host) ?? b);
+      // a host that had it keeps saying so: the outcome lists it too, with nothing sent
+      const bars = state.bars.map((b) => (b.state === 'present' ? b : (byHost.get(b.host) ?? b)));
       for (const [host, bar] of byHost) if (!bars.some((b) => b.host === host)) bars.push(bar);
       return { ...state, bars, ...(chunk.kind === 'done' ? { outcome: 'done' as const } : {}) };
     }
