@@ -25,6 +25,7 @@ import { Networks } from './reconcile/networks.ts';
 import { randomBytes } from 'node:crypto';
 import { loadDataKey, type KeyProvider } from './secrets/data-key.ts';
 import { SecretService } from './secrets/secret-service.ts';
+import { listConfigs } from './secrets/config-list.ts';
 import { VolumeService } from './volumes/volume-service.ts';
 import { HostFiles } from './secrets/host-files.ts';
 import { ImageService } from './images/image-service.ts';
@@ -156,6 +157,7 @@ export class ControlPlane {
         'secret.list': () => this.secrets.list(),
         'secret.remove': (p) => this.secrets.remove(p.name),
         'volume.list': () => this.volumes.list(),
+        'config.list': () => listConfigs(this.store),
         'volume.remove': (p) => this.volumes.remove(p.name, p.host),
         'image.list': () => this.images.list(),
         'metrics.history': (p) => {

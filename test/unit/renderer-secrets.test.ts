@@ -46,3 +46,25 @@ test('a rotation’s answer says the new version and who rolls out', () => {
   assert.equal(rotatedText({ name: 'db', version: 4, rolling: ['shop/web'] }), 'db is at v4: rolling out shop/web.');
   assert.equal(rotatedText({ name: 'db', version: 2, rolling: [] }), 'db is at v2: no service uses it, so nothing rolls out.');
 });
+
+test('configs: a row per stack config with who mounts it; content shown when sent, else why not', async () => {
+  const { configRows } = await import('../../renderer/src/views/configs/configs-model.ts');
+  const rows = configRows([
+    { name: 'nginx', stack: 'web', size: 12, version: 2, updatedAt: '2026-01-01T00:00:00Z', services: ['web/front'], content: 'listen 80;\n' },
+    { name: 'blob', stack: 'app', size: 1 << 20, version: 1, updatedAt: '2026-01-01T00:00:00Z', services: [], content: null },
+  ]);
+  assert.deepEqual(rows.map((r) => r.key), ['app/blob', 'web/nginx']);
+  assert.deepEqual([rows[1]!.users, rows[1]!.version, rows[1]!.content, rows[1]!.why], ['web/front', 'v2', 'listen 80;\n', null]);
+  assert.deepEqual([rows[0]!.users, rows[0]!.size, rows[0]!.content], ['no service', '1 MiB', null]);
+  assert.match(rows[0]!.why ?? '', /not text, or it is larger than 64 KiB/);
+});
+
+test('the control plane shows a config’s content only when it is text of a readable size', async () => {
+  const { shownContent } = await import('../../electron/control-plane/secrets/config-list.ts');
+  const { CONFIG_SHOWN_MAX_BYTES } = await import('../../shared/api.ts');
+  assert.equal(shownContent(Buffer.from('a = 1\n\tb = "é"\r\n')), 'a = 1\n\tb = "é"\r\n');
+  assert.equal(shownContent(Buffer.from([0xff, 0xfe, 0x00])), null, 'not UTF-8');
+  assert.equal(shownContent(Buffer.from('bin\u0000ary')), null, 'control characters');
+  assert.equal(shownContent(Buffer.alloc(CONFIG_SHOWN_MAX_BYTES, 'a'))?.length, CONFIG_SHOWN_MAX_BYTES);
+  assert.equal(shownContent(Buffer.alloc(CONFIG_SHOWN_MAX_BYTES + 1, 'a')), null, 'too large');
+});

@@ -8,6 +8,7 @@ import { StacksView } from '../views/stacks/StacksView.tsx';
 import { TopologyView } from '../views/topology/TopologyView.tsx';
 import { SecretsView } from '../views/secrets/SecretsView.tsx';
 import { VolumesView } from '../views/volumes/VolumesView.tsx';
+import { ConfigsView } from '../views/configs/ConfigsView.tsx';
 import { ImagesView } from '../views/images/ImagesView.tsx';
 
 export interface ViewDefinition {
@@ -22,6 +23,7 @@ export const VIEWS = [
   { id: 'hosts', title: 'Hosts', icon: 'server', render: () => <HostsView /> },
   { id: 'stacks', title: 'Stacks', icon: 'layers', render: () => <StacksView /> },
   { id: 'secrets', title: 'Secrets', icon: 'shield', render: () => <SecretsView /> },
+  { id: 'configs', title: 'Configs', icon: 'file', render: () => <ConfigsView /> },
   { id: 'volumes', title: 'Volumes', icon: 'layers', render: () => <VolumesView /> },
   { id: 'images', title: 'Images', icon: 'copy', render: () => <ImagesView /> },
   { id: 'logs', title: 'Logs', icon: 'terminal', render: () => <LogsView /> },

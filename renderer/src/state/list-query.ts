@@ -12,7 +12,7 @@ export interface ListSnapshot<T> {
   error: BatonError | null;
 }
 
-type EmptyParamMethod = 'volume.list' | 'image.list' | 'secret.list';
+type EmptyParamMethod = 'volume.list' | 'image.list' | 'secret.list' | 'config.list';
 
 export class ListQuery<M extends EmptyParamMethod & MethodName> extends LiveQuery<ListSnapshot<Result<M>>> {
   constructor(
