@@ -135,7 +135,7 @@ test('the WebSocket answers only after the right token', async () => {
   good.ws.close();
 });
 
-test('logs: a service merged with each line prefixed by its replica, a replica alone, -f until interrupted', async () => {
+test('logs: a service merged with each line prefixed by its replica, a replica alone, -f until interrupted; then replica restart and stop', async () => {
   const file = join(home, 'chat.yaml');
   writeFileSync(
     file,
@@ -201,6 +201,27 @@ services:
   const exited = new Promise<number | null>((r) => follow.once('exit', (code) => r(code)));
   follow.kill('SIGINT');
   assert.equal(await exited, 0, 'interrupted cleanly');
+
+  // baton replica restart: the same container, running again; baton replica stop: a new one takes its place
+  const target = ps[0]!;
+  const restarted = await baton('replica', 'restart', target.name);
+  assert.equal(restarted.code, 0, restarted.stderr);
+  assert.match(restarted.stdout, new RegExp(`^${target.name.replace(/\./g, '\\.')} restarted in place on \\S+: running\\.`));
+  assert.ok((JSON.parse((await baton('ps', 'talker', '--json')).stdout) as { name: string }[]).some((r) => r.name === target.name), 'the same replica, by name');
+  const stopped = await baton('replica', 'stop', target.name, '--json');
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.equal((JSON.parse(stopped.stdout) as { state: string }).state, 'exited');
+  let after: { name: string; state: string }[] = [];
+  for (let i = 0; i < 60; i++) {
+    after = JSON.parse((await baton('ps', 'talker', '--json')).stdout) as { name: string; state: string }[];
+    if (after.length === 2 && after.every((r) => r.state === 'running' && r.name !== target.name)) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.deepEqual(after.map((r) => r.state), ['running', 'running'], JSON.stringify(after));
+  assert.ok(!after.some((r) => r.name === target.name), 'the stopped one was replaced');
+  const nothing = await baton('replica', 'restart', 'nope');
+  assert.equal(nothing.code, 1);
+  assert.match(nothing.stderr, /no replica nope.*baton ps/);
 
   assert.equal((await baton('rm', 'chat')).code, 0);
 });
