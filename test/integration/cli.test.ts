@@ -118,6 +118,24 @@ function wsSession(token: string): Promise<{ ws: WebSocket; first: unknown }> {
   });
 }
 
+test('config ls and config show: a stack\'s config with the service that mounts it, and its content', async () => {
+  const file = join(home, 'conf.yaml');
+  writeFileSync(file, 'name: conf\nservices:\n  app:\n    image: baton-test/web:1\n    configs: [cfg]\n    deploy:\n      replicas: 0\nconfigs:\n  cfg:\n    content: |\n      hello = 1\n');
+  const applied = await baton('apply', '-f', file);
+  assert.equal(applied.code, 0, applied.stderr);
+  const ls = await baton('config', 'ls', '--json');
+  assert.equal(ls.code, 0, ls.stderr);
+  const cfg = (JSON.parse(ls.stdout) as { stack: string; name: string; services: string[]; content: string | null }[]).find((c) => c.stack === 'conf' && c.name === 'cfg');
+  assert.deepEqual([cfg?.services, cfg?.content], [['conf/app'], 'hello = 1\n']);
+  assert.match((await baton('config', 'ls')).stdout, /^STACK\s+NAME\s+SIZE\s+VERSION\s+USED BY\nconf\s+cfg\s+.*\s+1\s+conf\/app$/m);
+  const shown = await baton('config', 'show', 'conf/cfg');
+  assert.deepEqual([shown.code, shown.stdout], [0, 'hello = 1\n']);
+  const missing = await baton('config', 'show', 'nope');
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no config nope[\s\S]*baton config ls/);
+  assert.equal((await baton('rm', 'conf')).code, 0);
+});
+
 test('the WebSocket answers only after the right token', async () => {
   const bad = await wsSession('not-the-token-at-all');
   assert.equal((bad.first as { error: { code: string } }).error.code, 'UNAUTHORIZED');
