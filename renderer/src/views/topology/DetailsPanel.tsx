@@ -144,7 +144,7 @@ function HostDetails({ detail, model, connected, onSelect }: DetailsPanelProps &
           <p className="mt-2 rounded-md bg-red-50 px-2.5 py-2 text-[12px] text-red-900 dark:bg-red-500/10 dark:text-red-200">{host.stateReason}</p>
         )}
         <div className="mt-3">
-          <HostActions host={host} replicas={live?.replicas.length ?? 0} connected={connected} />
+          <HostActions key={host.name} host={host} replicas={live?.replicas.length ?? 0} connected={connected} />
         </div>
       </div>
 
@@ -332,7 +332,7 @@ function ReplicaDetails({ detail, model, connected, onSelect }: DetailsPanelProp
           </button>
         </div>
       </div>
-      <ReplicaActions replica={replica} desired={model.servicesByKey.get(service)?.status.desired ?? null} connected={connected} />
+      <ReplicaActions key={replica.name} replica={replica} desired={model.servicesByKey.get(service)?.status.desired ?? null} connected={connected} />
       {terminalOpen && <TerminalDialog replica={replica.name} onClose={() => setTerminalOpen(false)} />}
       <Section title="Replica">
         <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-1.5 text-[12px]">
