@@ -614,6 +614,25 @@ export const SecretInfo = z.object({
 });
 export type SecretInfo = z.infer<typeof SecretInfo>;
 
+// ---------------------------------------------------------------- configs
+
+/** A config's content is shown up to this size (a larger one, or one that is not text, by name only). */
+export const CONFIG_SHOWN_MAX_BYTES = 64 * 1024;
+
+/** A stack's own config: configs are no secrets, so their content is shown when it is text. */
+export const ConfigInfo = z.object({
+  name: z.string(),
+  stack: z.string(),
+  size: z.number().int(),
+  version: z.number().int(),
+  updatedAt: z.string(),
+  /** The services whose desired revision mounts it ("shop/web"). */
+  services: z.array(z.string()),
+  /** Its content as UTF-8 text; null when it is not text or is larger than CONFIG_SHOWN_MAX_BYTES. */
+  content: z.string().nullable(),
+});
+export type ConfigInfo = z.infer<typeof ConfigInfo>;
+
 // ---------------------------------------------------------------- volumes
 
 /** A volume of Baton's on one host. */
@@ -679,6 +698,18 @@ export const methods = {
   'replica.inspect': { params: ReplicaRef, result: ReplicaDetail },
   /** Removes this one replica and lowers the service's desired count by one (drag a replica out). */
   'replica.remove': { params: ReplicaRef, result: ServiceStatus },
+  /**
+   * Restarts the same container in place on its host: drained out of the ingress, stopped within
+   * its stop_grace_period, started again (the reconciler does not replace it meanwhile). Answers
+   * once it runs again (it serves again once it passes its health check).
+   */
+  'replica.restart': { params: ReplicaRef, result: ReplicaStatus },
+  /**
+   * Stops the container gracefully: drained out of the ingress first, then stopped within its
+   * stop_grace_period. The desired count stays, so the reconciler replaces it with a new replica
+   * (where the scheduler puts it) and removes the stopped one. Answers once it is stopped.
+   */
+  'replica.stop': { params: ReplicaRef, result: ReplicaStatus },
   'cluster.snapshot': { params: Empty, result: ClusterSnapshot },
   'rollout.status': { params: z.object({ service: ServiceRef }).strict(), result: RolloutStatus },
   'rollout.history': { params: z.object({ service: ServiceRef }).strict(), result: z.array(RevisionEntry) },
@@ -696,6 +727,8 @@ export const methods = {
   'secret.set': { params: SecretValueParams, result: SecretInfo.extend({ rolling: z.array(z.string()) }) },
   'secret.list': { params: Empty, result: z.array(SecretInfo) },
   'volume.list': { params: Empty, result: z.array(VolumeInfo) },
+  /** Every stack's own configs, with the services that mount them and their content when it is text. */
+  'config.list': { params: Empty, result: z.array(ConfigInfo) },
   /** Refused while a service uses it; from every host that has it, or one. */
   'volume.remove': { params: z.object({ name: z.string().min(1), host: z.string().optional() }).strict(), result: z.object({ name: z.string(), hosts: z.array(z.string()) }) },
   /** A replica's or a host's series: the last hour per second, or the last day per minute. */

@@ -38,6 +38,10 @@ export const EVENT_KINDS = [
   // a replica joined the ingress's pools, or was drained out of them before it stops
   'replica.serving',
   'replica.drained',
+  // a person restarted a replica in place on its host (drained, stopped within its grace period,
+  // started again: the same container), or stopped one (drained, stopped; the reconciler replaces it)
+  'replica.restarting',
+  'replica.stopped',
   // a person opened a terminal in a replica (who: the transport their request came over)
   'replica.terminal-opened',
   // the ingress on a host was created, started, reloaded, failed or recovered; a published port was

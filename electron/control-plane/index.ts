@@ -25,6 +25,7 @@ import { Networks } from './reconcile/networks.ts';
 import { randomBytes } from 'node:crypto';
 import { loadDataKey, type KeyProvider } from './secrets/data-key.ts';
 import { SecretService } from './secrets/secret-service.ts';
+import { listConfigs } from './secrets/config-list.ts';
 import { VolumeService } from './volumes/volume-service.ts';
 import { HostFiles } from './secrets/host-files.ts';
 import { ImageService } from './images/image-service.ts';
@@ -142,6 +143,8 @@ export class ControlPlane {
         'service.inspect': (p) => this.stacks.inspectService(p.service),
         'replica.inspect': (p) => this.stacks.inspectReplica(p.replica),
         'replica.remove': (p) => this.stacks.removeReplica(p.replica),
+        'replica.restart': (p) => this.stacks.restartReplica(p.replica),
+        'replica.stop': (p) => this.stacks.stopReplica(p.replica),
         'cluster.snapshot': () => this.stacks.snapshot(),
         'rollout.status': (p) => this.rollouts.status(p.service),
         'rollout.history': (p) => this.rollouts.history(p.service),
@@ -156,6 +159,7 @@ export class ControlPlane {
         'secret.list': () => this.secrets.list(),
         'secret.remove': (p) => this.secrets.remove(p.name),
         'volume.list': () => this.volumes.list(),
+        'config.list': () => listConfigs(this.store),
         'volume.remove': (p) => this.volumes.remove(p.name, p.host),
         'image.list': () => this.images.list(),
         'metrics.history': (p) => {
@@ -251,7 +255,7 @@ export class ControlPlane {
     let ingress: Ingress | null = null;
     const images = new ImageService({ hosts, events, log, localSocket: options.localSocket ?? DEFAULT_LOCAL_SOCKET });
     const reconciler = new Reconciler(
-      { copyImage: (host, image, context) => images.ensureOn(host, image, context), hosts, stacks: store.stacks, rollouts: store.rollouts, hostRecords: store.hosts, events, log, clusterId, networks, beforeStop: (replica, graceMs) => ingress?.drain(replica, graceMs) ?? Promise.resolve(), files: new HostFiles({ files: store.files, clusterId, log }) },
+      { copyImage: (host, image, context) => images.ensureOn(host, image, context), hosts, stacks: store.stacks, rollouts: store.rollouts, hostRecords: store.hosts, events, log, clusterId, networks, beforeStop: (replica, graceMs) => ingress?.drain(replica, graceMs) ?? Promise.resolve(), readmit: (id) => ingress?.readmit(id), files: new HostFiles({ files: store.files, clusterId, log }) },
       options.reconcilerOptions,
     );
     ingress = new Ingress({ hosts, state: reconciler.state, stacks: store.stacks, events, log, clusterId, networks, image: options.ingressImage ?? (process.env.BATON_INGRESS_IMAGE || DEFAULT_INGRESS_IMAGE) });

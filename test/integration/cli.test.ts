@@ -118,6 +118,24 @@ function wsSession(token: string): Promise<{ ws: WebSocket; first: unknown }> {
   });
 }
 
+test('config ls and config show: a stack\'s config with the service that mounts it, and its content', async () => {
+  const file = join(home, 'conf.yaml');
+  writeFileSync(file, 'name: conf\nservices:\n  app:\n    image: baton-test/web:1\n    configs: [cfg]\n    deploy:\n      replicas: 0\nconfigs:\n  cfg:\n    content: |\n      hello = 1\n');
+  const applied = await baton('apply', '-f', file);
+  assert.equal(applied.code, 0, applied.stderr);
+  const ls = await baton('config', 'ls', '--json');
+  assert.equal(ls.code, 0, ls.stderr);
+  const cfg = (JSON.parse(ls.stdout) as { stack: string; name: string; services: string[]; content: string | null }[]).find((c) => c.stack === 'conf' && c.name === 'cfg');
+  assert.deepEqual([cfg?.services, cfg?.content], [['conf/app'], 'hello = 1\n']);
+  assert.match((await baton('config', 'ls')).stdout, /^STACK\s+NAME\s+SIZE\s+VERSION\s+USED BY\nconf\s+cfg\s+.*\s+1\s+conf\/app$/m);
+  const shown = await baton('config', 'show', 'conf/cfg');
+  assert.deepEqual([shown.code, shown.stdout], [0, 'hello = 1\n']);
+  const missing = await baton('config', 'show', 'nope');
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no config nope[\s\S]*baton config ls/);
+  assert.equal((await baton('rm', 'conf')).code, 0);
+});
+
 test('the WebSocket answers only after the right token', async () => {
   const bad = await wsSession('not-the-token-at-all');
   assert.equal((bad.first as { error: { code: string } }).error.code, 'UNAUTHORIZED');
@@ -135,7 +153,7 @@ test('the WebSocket answers only after the right token', async () => {
   good.ws.close();
 });
 
-test('logs: a service merged with each line prefixed by its replica, a replica alone, -f until interrupted', async () => {
+test('logs: a service merged with each line prefixed by its replica, a replica alone, -f until interrupted; then replica restart and stop', async () => {
   const file = join(home, 'chat.yaml');
   writeFileSync(
     file,
@@ -201,6 +219,27 @@ services:
   const exited = new Promise<number | null>((r) => follow.once('exit', (code) => r(code)));
   follow.kill('SIGINT');
   assert.equal(await exited, 0, 'interrupted cleanly');
+
+  // baton replica restart: the same container, running again; baton replica stop: a new one takes its place
+  const target = ps[0]!;
+  const restarted = await baton('replica', 'restart', target.name);
+  assert.equal(restarted.code, 0, restarted.stderr);
+  assert.match(restarted.stdout, new RegExp(`^${target.name.replace(/\./g, '\\.')} restarted in place on \\S+: running\\.`));
+  assert.ok((JSON.parse((await baton('ps', 'talker', '--json')).stdout) as { name: string }[]).some((r) => r.name === target.name), 'the same replica, by name');
+  const stopped = await baton('replica', 'stop', target.name, '--json');
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.equal((JSON.parse(stopped.stdout) as { state: string }).state, 'exited');
+  let after: { name: string; state: string }[] = [];
+  for (let i = 0; i < 60; i++) {
+    after = JSON.parse((await baton('ps', 'talker', '--json')).stdout) as { name: string; state: string }[];
+    if (after.length === 2 && after.every((r) => r.state === 'running' && r.name !== target.name)) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.deepEqual(after.map((r) => r.state), ['running', 'running'], JSON.stringify(after));
+  assert.ok(!after.some((r) => r.name === target.name), 'the stopped one was replaced');
+  const nothing = await baton('replica', 'restart', 'nope');
+  assert.equal(nothing.code, 1);
+  assert.match(nothing.stderr, /no replica nope.*baton ps/);
 
   assert.equal((await baton('rm', 'chat')).code, 0);
 });

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ControlPlane } from '../../electron/control-plane/index.ts';
 import { createLogger } from '../../electron/control-plane/log.ts';
-import type { ReplicaStatus } from '../../shared/api.ts';
+import type { ConfigInfo, ReplicaStatus } from '../../shared/api.ts';
 import { IMAGES } from '../lab/layout.ts';
 import { dockerCli, readLab, type LabHost, type LabInfo } from '../lab/lab.ts';
 import { call, expectError, until } from './helpers.ts';
@@ -182,6 +182,17 @@ test('no value anywhere it must not be: SQLite, events, the log, docker inspect 
   for (const f of found.split('\n').filter(Boolean)) hits.push(`on disk: ${f}`);
   assert.deepEqual(hits, []);
   assert.ok(readFileSync(logFile).length > 0, 'the log was written');
+});
+
+test('config.list shows the stack\'s config with its content and the service that mounts it; secrets stay by name', async () => {
+  const configs = (await call(plane, 'config.list', {})) as ConfigInfo[];
+  const cfg = configs.find((c) => c.stack === STACK && c.name === 'cfg');
+  assert.ok(cfg, `the stack's config is listed: ${JSON.stringify(configs.map((c) => `${c.stack}/${c.name}`))}`);
+  assert.equal(cfg.content, configText, 'its content, as the replicas get it');
+  assert.equal(cfg.size, Buffer.byteLength(configText));
+  assert.deepEqual(cfg.services, [SERVICE]);
+  const answer = JSON.stringify(configs);
+  for (const secret of [value1, value2, own]) assert.ok(!answer.includes(secret), 'no secret value among the configs');
 });
 
 test('removing the stack removes its holders and volumes from every host; then the secret can go', async () => {

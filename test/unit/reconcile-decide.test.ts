@@ -144,3 +144,15 @@ test('duplicates in one slot: the newest is kept, the one that serves is held un
   const ready = { ...a, health: 'healthy' as const };
   assert.deepEqual(decide(input({ desired: desired(1), replicas: [ready, b, c] })).actions.map((x) => (x.kind === 'remove' ? x.id : x.kind)), [b.id, c.id]);
 });
+
+test('a replica a person stopped is not started again in place: its slot gets a new replica, and it goes', () => {
+  const stopped = replica(2, 'b', { state: 'exited', health: 'none', exitCode: 0 });
+  const d = decide(input({ replicas: [replica(1, 'a'), stopped, replica(3, 'c')], stoppedOnRequest: new Set([stopped.id]) }));
+  assert.deepEqual(kinds(d), ['remove:2', 'start:2']);
+  const removal = d.actions.find((a) => a.kind === 'remove')!;
+  assert.deepEqual(removal, { kind: 'remove', slot: 2, id: stopped.id, host: 'b', reason: 'stopped on request', graceful: false });
+  const start = d.actions.find((a) => a.kind === 'start')!;
+  assert.equal(start.kind === 'start' && start.reason, 'replacing a replica stopped on request');
+  // the same replica, exited by itself, is started again in place
+  assert.deepEqual(kinds(decide(input({ replicas: [replica(1, 'a'), stopped, replica(3, 'c')] }))), ['restart:2']);
+});

@@ -3,7 +3,7 @@
 // change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { announcement } from '../../electron/control-plane/reconcile/host-watch.ts';
+import { announcedByExecutor, announcement } from '../../electron/control-plane/reconcile/host-watch.ts';
 import type { ObservedReplica } from '../../electron/control-plane/reconcile/replica.ts';
 
 const replica = (extra: Partial<ObservedReplica> = {}): ObservedReplica => ({
@@ -51,4 +51,15 @@ test('pause and unpause change the state shown, and are said', () => {
   const paused = replica({ state: 'paused', health: 'none' });
   assert.equal(announcement('pause', running, paused, {})?.kind, 'replica.paused');
   assert.equal(announcement('unpause', paused, running, {})?.kind, 'replica.unpaused');
+});
+
+test('what the executor says itself: its starts, its removals, and the die and start of a restart or stop asked for', () => {
+  assert.equal(announcedByExecutor(null, 'die'), false, 'nobody acting: a die is a crash, said by the watch');
+  assert.equal(announcedByExecutor('start', 'start'), true);
+  assert.equal(announcedByExecutor('start', 'die'), false, 'a crash right after a start is the watch’s to say');
+  assert.equal(announcedByExecutor('remove', 'die'), true);
+  for (const doing of ['restart', 'stop'] as const) {
+    for (const action of ['kill', 'die', 'stop', 'start', 'restart']) assert.equal(announcedByExecutor(doing, action), true, `${doing}: ${action}`);
+    assert.equal(announcedByExecutor(doing, 'health_status: healthy'), false, 'health is still news');
+  }
 });

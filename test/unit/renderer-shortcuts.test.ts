@@ -25,7 +25,11 @@ test('g then a letter goes to a view', () => {
   assert.deepEqual(run([['g', 0], ['l', 100]]), ['leader', 'navigate:logs']);
   assert.deepEqual(run([['g', 0], ['e', 100]]), ['leader', 'navigate:events']);
   assert.deepEqual(run([['g', 0], ['E', 100]]), ['leader', 'navigate:events'], 'caps lock does not matter');
-  assert.deepEqual(Object.keys(GO_KEYS).sort(), ['e', 'h', 'l', 's', 't']);
+  assert.deepEqual(run([['g', 0], ['k', 100]]), ['leader', 'navigate:secrets']);
+  assert.deepEqual(run([['g', 0], ['c', 100]]), ['leader', 'navigate:configs']);
+  assert.deepEqual(run([['g', 0], ['v', 100]]), ['leader', 'navigate:volumes']);
+  assert.deepEqual(run([['g', 0], ['i', 100]]), ['leader', 'navigate:images']);
+  assert.deepEqual(Object.keys(GO_KEYS).sort(), ['c', 'e', 'h', 'i', 'k', 'l', 's', 't', 'v']);
 });
 
 test('the letter alone, too late, or after another key does nothing', () => {

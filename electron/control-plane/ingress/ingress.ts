@@ -139,6 +139,15 @@ export class Ingress {
     this.deps.events.append({ kind: 'replica.drained', host: replica.host, stack: replica.stack, service: replica.service, replica: replica.name, message: `${replica.name} was drained out of the ingress on ${holding.length} host(s)` });
   }
 
+  /**
+   * A replica drained for a restart in place runs again under the same id: it may serve again
+   * (every host's pool takes it back once it passes its checks).
+   */
+  readmit(replicaId: string): void {
+    if (!this.draining.delete(replicaId)) return;
+    this.scheduleAll();
+  }
+
   private add(link: HostLink): void {
     if (this.perHost.has(link.name)) return;
     this.perHost.set(link.name, new HostIngress(link.name, link, { image: this.deps.image, clusterId: this.deps.clusterId, events: this.deps.events, log: this.deps.log, networks: this.deps.networks }));

@@ -4,7 +4,11 @@ import { EventEmitter } from 'node:events';
 import type { EngineVolume } from '../hosts/engine.ts';
 import { byServiceKey, serviceKey, type ObservedReplica } from './replica.ts';
 
-export type ExecutorAction = 'start' | 'remove';
+/**
+ * What the executor is doing to a container: starting or removing it, or, asked by a person,
+ * restarting it in place or stopping it (its die and start are then no crash and no news).
+ */
+export type ExecutorAction = 'start' | 'remove' | 'restart' | 'stop';
 
 /**
  * 'change': the picture changed (a replica seen, changed or gone, a host listed or forgotten).

@@ -51,6 +51,11 @@ export interface DecideInput {
   gate?: RolloutGate;
   /** Move replicas toward an even spread when hosts differ by 2 or more (spread strategy only). */
   rebalance?: boolean;
+  /**
+   * Replicas a person stopped (`baton replica stop`): never started again in place. Their slot
+   * gets a new replica where the scheduler puts it, and the stopped container goes.
+   */
+  stoppedOnRequest?: ReadonlySet<string>;
 }
 
 export type Action =
@@ -202,8 +207,9 @@ export function decide(input: DecideInput): Decision {
     }
 
     // Nothing serves this slot. Start again in place what stopped (the current revision, on a
-    // ready host, not unhealthy); replace anything else.
-    const stopped = onReady.find((r) => r.containerHash === current && (r.state === 'exited' || r.state === 'created'));
+    // ready host, not unhealthy, not stopped by a person); replace anything else.
+    const onRequest = (r: ObservedReplica) => input.stoppedOnRequest?.has(r.id) === true;
+    const stopped = onReady.find((r) => r.containerHash === current && (r.state === 'exited' || r.state === 'created') && !onRequest(r));
     if (stopped) {
       const h = input.history[slot] ?? { crashes: 0, lastRestartMs: 0 };
       const wait = crashBackoffMs(h.crashes);
@@ -217,11 +223,11 @@ export function decide(input: DecideInput): Decision {
     }
     const unhealthy = onReady.filter((r) => r.health === 'unhealthy');
     const lost = rs.filter((r) => !ready.has(r.host));
-    for (const r of onReady) remove(r, r.health === 'unhealthy' ? 'unhealthy' : `left over (${r.state})`);
+    for (const r of onReady) remove(r, onRequest(r) ? 'stopped on request' : r.health === 'unhealthy' ? 'unhealthy' : `left over (${r.state})`);
     needNew.push({
       slot,
       avoid: [...unhealthy.map((r) => r.host)],
-      reason: unhealthy.length ? 'replacing an unhealthy replica' : lost.length ? `replacing a replica on lost host ${lost[0]!.host}` : 'missing replica',
+      reason: unhealthy.length ? 'replacing an unhealthy replica' : onReady.some(onRequest) ? 'replacing a replica stopped on request' : lost.length ? `replacing a replica on lost host ${lost[0]!.host}` : 'missing replica',
     });
   }
 

@@ -57,6 +57,8 @@ export class Executor {
       networks: Networks;
       /** Takes a running replica out of traffic before it is stopped (the ingress's drain); resolves when it may stop. */
       beforeStop?: (replica: ObservedReplica, graceMs: number) => Promise<void>;
+      /** Lets a replica drained for a restart in place back into the pools (the ingress's readmit). */
+      readmit?: (replicaId: string) => void;
       /** Delivers services' secrets and configs to the hosts. */
       files?: HostFiles;
       /** Copies an image to a host that lacks it and can't pull it (images/image-service.ts). */
@@ -100,6 +102,59 @@ export class Executor {
           this.deps.events.append({ kind: 'replica.removed', ...subject, replica: known?.name ?? action.id.slice(0, 12), message: `${known?.name ?? action.id.slice(0, 12)} removed from ${action.host} (${action.reason})`, data: { slot: action.slot } });
         });
     }
+  }
+
+  /**
+   * A restart a person asked for: the same container, on its host. Out of every pool first (those
+   * under way finish), stopped within its stop_grace_period, started again, and let back into the
+   * pools (the ingress takes it once it passes its health check). Its die and start are no crash.
+   */
+  async restartInPlace(replica: ObservedReplica, service: DesiredService | null): Promise<ObservedReplica | null> {
+    const link = this.deps.hosts.link(replica.host);
+    const engine = link.engine();
+    const graceMs = service?.spec.stopGracePeriodMs ?? 10_000;
+    const subject = { host: replica.host, stack: replica.stack, service: replica.service, replica: replica.name };
+    return this.acting(replica.id, 'restart', async () => {
+      this.deps.events.append({ kind: 'replica.restarting', ...subject, message: `${replica.name} is restarting in place on ${replica.host} (asked for): drained, stopped within ${graceMs / 1000} s, started again`, data: { slot: replica.slot } });
+      try {
+        if (replica.state === 'running') {
+          await this.drain(replica, graceMs);
+          await engine.stopContainer(replica.id, Math.ceil(graceMs / 1000));
+        }
+        await engine.startContainer(replica.id);
+      } finally {
+        this.deps.readmit?.(replica.id);
+      }
+      const seen = await refreshReplica(link, replica.id, this.deps.clusterId);
+      if (seen) this.deps.state.upsert(seen);
+      this.deps.events.append({ kind: 'replica.restarted', ...subject, message: `${replica.name} restarted in place on ${replica.host} (asked for)`, data: { slot: replica.slot, requested: true } });
+      return seen;
+    });
+  }
+
+  /**
+   * A stop a person asked for: out of every pool first, then stopped within its stop_grace_period.
+   * The container stays (exited) until the reconciler replaces it.
+   */
+  async stopGracefully(replica: ObservedReplica, service: DesiredService | null): Promise<ObservedReplica | null> {
+    const link = this.deps.hosts.link(replica.host);
+    const graceMs = service?.spec.stopGracePeriodMs ?? 10_000;
+    return this.acting(replica.id, 'stop', async () => {
+      if (replica.state === 'running') {
+        await this.drain(replica, graceMs);
+        await link.engine().stopContainer(replica.id, Math.ceil(graceMs / 1000));
+      }
+      const seen = await refreshReplica(link, replica.id, this.deps.clusterId);
+      if (seen) this.deps.state.upsert(seen);
+      const exit = seen?.exitCode ?? null;
+      this.deps.events.append({ kind: 'replica.stopped', host: replica.host, stack: replica.stack, service: replica.service, replica: replica.name, message: `${replica.name} stopped on ${replica.host} (asked for${exit !== null ? `; exit code ${exit}` : ''}); a new replica takes its slot`, data: { slot: replica.slot } });
+      return seen;
+    });
+  }
+
+  private async drain(replica: ObservedReplica, graceMs: number): Promise<void> {
+    if (!this.deps.beforeStop) return;
+    await this.deps.beforeStop(replica, graceMs).catch((err: unknown) => this.deps.log.warn({ replica: replica.name, err: (err as Error).message }, 'drain failed; stopping anyway'));
   }
 
   /** While the executor acts on a container, the host watch leaves announcing it to the executor. */

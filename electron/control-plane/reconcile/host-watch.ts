@@ -6,7 +6,7 @@ import type { EventKind } from '../../../shared/events.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { HostLink } from '../hosts/host-link.ts';
 import type { Logger } from '../log.ts';
-import type { ClusterState } from './cluster-state.ts';
+import type { ClusterState, ExecutorAction } from './cluster-state.ts';
 import { LABEL, replicaFromInspect, replicaFromListed, serviceKey, type ObservedReplica } from './replica.ts';
 
 interface DockerEvent {
@@ -58,6 +58,16 @@ export function announcement(
   }
   if (was && (action === 'pause' || action === 'unpause')) return { kind: `replica.${action}d`, severity: 'info', message: `is ${now.state} (was ${was.state})` };
   return null; // stop and restart follow a die and a start, which said it
+}
+
+/**
+ * Does the executor, doing `doing` to a container, say itself what this Docker event tells? A
+ * start it makes, everything of a removal, and the die and start of a restart or a stop a person
+ * asked for (no crash, no news); health it leaves to the watch.
+ */
+export function announcedByExecutor(doing: ExecutorAction | null, action: string): boolean {
+  if (doing === 'restart' || doing === 'stop') return !action.startsWith('health_status');
+  return doing === 'remove' || (doing === 'start' && action === 'start');
 }
 
 export async function listReplicas(link: HostLink, clusterId: string): Promise<ObservedReplica[]> {
@@ -165,12 +175,9 @@ export class HostWatch {
     const action = event.Action ?? '';
     const name = attrs['name'] ?? id.slice(0, 12);
     const subject = { host: this.link.name, stack, service, replica: name };
-    // The executor announces the starts and removals it makes itself; checked at arrival and again
-    // after the inspect. Everything else (a crash right after a start, health) is said here.
-    const saidByExecutor = () => {
-      const doing = this.deps.state.actionOn(id);
-      return doing === 'remove' || (doing === 'start' && action === 'start');
-    };
+    // The executor announces the starts, removals, restarts and stops it makes itself; checked at
+    // arrival and again after the inspect. Everything else (a crash right after a start, health) is said here.
+    const saidByExecutor = () => announcedByExecutor(this.deps.state.actionOn(id), action);
     const byExecutor = saidByExecutor();
     if (action === 'destroy') {
       const was = this.deps.state.remove(this.link.name, id);

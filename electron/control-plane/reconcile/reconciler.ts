@@ -44,6 +44,8 @@ export interface ReconcilerDeps {
   networks: Networks;
   /** Takes a running replica out of traffic before it is stopped (the ingress's drain). */
   beforeStop?: (replica: ObservedReplica, graceMs: number) => Promise<void>;
+  /** Lets a replica drained for a restart in place back into the pools. */
+  readmit?: (replicaId: string) => void;
   /** Delivers services' secrets and configs to the hosts, and removes those no replica needs. */
   files?: HostFiles;
   /** Copies an image to a host that lacks it and can't pull it (from the local engine or another host). */
@@ -74,6 +76,8 @@ export class Reconciler {
   private readonly rebalanceNow = new Set<string>();
   /** Services whose hosts were looked at for secrets and configs no replica needs, since start-up. */
   private readonly filesChecked = new Set<string>();
+  /** Per service, the replicas a person stopped: replaced, never started again in place (until they are gone). */
+  private readonly stoppedOnRequest = new Map<string, Set<string>>();
   private resyncTimer: NodeJS.Timeout | null = null;
   private readonly graceMs: number;
   private readonly stableAfterMs: number;
@@ -92,6 +96,7 @@ export class Reconciler {
       clusterId: deps.clusterId,
       networks: deps.networks,
       ...(deps.beforeStop ? { beforeStop: deps.beforeStop } : {}),
+      ...(deps.readmit ? { readmit: deps.readmit } : {}),
       ...(deps.files ? { files: deps.files } : {}),
       ...(deps.copyImage ? { copyImage: deps.copyImage } : {}),
     });
@@ -233,6 +238,11 @@ export class Reconciler {
     for (const [slot, h] of Object.entries(history)) {
       if (now - h.lastRestartMs > this.stableAfterMs && replicas.some((r) => r.slot === Number(slot) && isAvailable(r))) delete history[Number(slot)];
     }
+    const stopped = this.stoppedOnRequest.get(key);
+    if (stopped) {
+      for (const id of stopped) if (!replicas.some((r) => r.id === id)) stopped.delete(id); // gone: nothing to remember
+      if (stopped.size === 0) this.stoppedOnRequest.delete(key);
+    }
     const strategy = desired ? (this.deps.stacks.getStack(stack)?.placementStrategy ?? 'spread') : 'spread';
     const decision = decide({
       desired: desired ? { spec: desired.spec, revision: desired.revision, containerHash: desired.containerHash, replicas: desired.replicas, preferredHost: desired.preferredHost, strategy } : null,
@@ -244,6 +254,7 @@ export class Reconciler {
       history,
       gate,
       rebalance: this.rebalanceNow.delete(key) || (desired?.spec.rollout?.rebalance ?? true),
+      ...(stopped && stopped.size > 0 ? { stoppedOnRequest: stopped } : {}),
     });
     this.history.set(key, history);
     this.scheduleRecheck(key, decision.recheckAtMs);
@@ -376,6 +387,61 @@ export class Reconciler {
       delete this.history.get(key)?.[replica.slot];
       this.deps.events.append({ kind: 'service.scaled', stack, service, message: `${key} scaled to ${replicasNow} (${replica.name} removed)`, data: { replicas: replicasNow, removed: replica.name } });
       return { stack, service, replicas: replicasNow };
+    });
+  }
+
+  /**
+   * Restarts one replica in place, as a person asks (`baton replica restart`): the same container
+   * on its host, drained out of the ingress first, stopped within its stop_grace_period, started
+   * again. One step of its service's queue, so no reconcile sees it stopped meanwhile and replaces
+   * it; it is no crash either (the slot's crash count is left as it is). A control plane stopped
+   * half-way leaves a stopped replica of the desired revision, which the reconciler starts again in
+   * place, as it would after a crash.
+   */
+  restartReplica(target: ObservedReplica): Promise<ObservedReplica> {
+    return this.onReadyReplica(target, 'restarted', async (replica, desired) => {
+      try {
+        return (await this.executor.restartInPlace(replica, desired)) ?? replica;
+      } catch (err) {
+        throw new BatonError('DOCKER_ERROR', `Could not restart ${replica.name} on ${replica.host}: ${(err as Error).message}. The reconciler starts it again if it stays stopped.`, { replica: replica.name, host: replica.host }, `See its state with: baton ps ${replica.stack}/${replica.service}`);
+      }
+    });
+  }
+
+  /**
+   * Stops one replica, as a person asks (`baton replica stop`): drained out of the ingress first,
+   * then stopped within its stop_grace_period. The desired count is unchanged, so the reconciler
+   * then replaces it: a new replica in its slot, where the scheduler puts it, and the stopped
+   * container removed (it is not started again in place). To have fewer replicas, scale or remove.
+   */
+  stopReplica(target: ObservedReplica): Promise<ObservedReplica> {
+    return this.onReadyReplica(target, 'stopped', async (replica, desired) => {
+      const key = serviceKey(replica.stack, replica.service);
+      const ids = this.stoppedOnRequest.get(key) ?? new Set<string>();
+      this.stoppedOnRequest.set(key, ids);
+      ids.add(replica.id); // from the start: were it to exit during its drain, it is not started again in place
+      try {
+        return (await this.executor.stopGracefully(replica, desired)) ?? replica;
+      } catch (err) {
+        throw new BatonError('DOCKER_ERROR', `Could not stop ${replica.name} on ${replica.host}: ${(err as Error).message}.`, { replica: replica.name, host: replica.host }, `See its state with: baton ps ${key}; a stopped one is replaced by the reconciler.`);
+      }
+    });
+  }
+
+  /** Runs `work` on a replica of a deployed service on a ready host, as one step of its service's queue. */
+  private onReadyReplica(target: ObservedReplica, verb: string, work: (replica: ObservedReplica, desired: DesiredService) => Promise<ObservedReplica>): Promise<ObservedReplica> {
+    const key = serviceKey(target.stack, target.service);
+    return this.queue.exclusive(key, async () => {
+      if (this.stopped) throw new BatonError('UNAVAILABLE', `The control plane is stopping; nothing was ${verb}.`);
+      const replica = this.state.find(target.host, target.id);
+      if (!replica) throw new BatonError('NOT_FOUND', `${target.name} is gone already.`, { replica: target.name }, `See the replicas with: baton ps ${key}`);
+      const desired = this.deps.stacks.desiredServices().find((d) => d.stack === replica.stack && d.name === replica.service);
+      if (!desired) throw new BatonError('NOT_FOUND', `${replica.name} belongs to ${key}, which is no longer deployed: Baton is removing its replicas already.`, { replica: replica.name });
+      if (!this.readyHosts().has(replica.host)) {
+        const link = this.deps.hosts.allLinks().find((l) => l.name === replica.host);
+        throw new BatonError('UNAVAILABLE', `Host ${replica.host} is ${link?.state ?? 'gone'}${link?.reason ? ` (${link.reason})` : ''}: ${replica.name} can't be ${verb} now.`, { replica: replica.name, host: replica.host }, 'Try again when the host is ready (baton host ls).');
+      }
+      return work(replica, desired);
     });
   }
 

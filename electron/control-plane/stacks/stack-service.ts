@@ -500,6 +500,21 @@ export class StackService {
     return status;
   }
 
+  /** Restarts one replica in place on its host (see Reconciler.restartReplica); its status once started again. */
+  async restartReplica(ref: string): Promise<ReplicaStatus> {
+    return this.statusOf(await this.deps.reconciler.restartReplica(this.resolveReplica(ref)));
+  }
+
+  /** Stops one replica gracefully, drained first; the reconciler then replaces it (see Reconciler.stopReplica). */
+  async stopReplica(ref: string): Promise<ReplicaStatus> {
+    return this.statusOf(await this.deps.reconciler.stopReplica(this.resolveReplica(ref)));
+  }
+
+  private statusOf(replica: ObservedReplica): ReplicaStatus {
+    const hosts = this.deps.hosts.list().filter((h) => h.name === replica.host);
+    return this.replicaStatuses([replica], this.deps.store.stacks.desiredServices(), hosts)[0]!;
+  }
+
   inspectService(ref: string): ServiceDetail {
     const { stack, name } = this.resolve(ref);
     const { stacks } = this.deps.store;

@@ -630,6 +630,24 @@ function secretsTable(list: SecretInfo[]): string {
   );
 }
 
+const replica = program.command('replica').description('one replica: restart it in place, or stop it (the reconciler replaces it)');
+replica
+  .command('restart <replica>')
+  .description('restart the same container on its host: drained out of the ingress, stopped within its stop_grace_period, started again')
+  .option('--json', 'machine-readable output', false)
+  .action(async (ref: string, opts: { json: boolean }) => {
+    const done = await withClient((c) => c.call('replica.restart', { replica: ref }));
+    print(opts.json, done, () => `${done.name} restarted in place on ${done.host}: ${done.state}${done.health !== 'none' ? `, ${done.health}` : ''}. It serves again once it passes its health check.`);
+  });
+replica
+  .command('stop <replica>')
+  .description('stop a replica gracefully (drained first); its service keeps its count, so a new replica takes its place')
+  .option('--json', 'machine-readable output', false)
+  .action(async (ref: string, opts: { json: boolean }) => {
+    const done = await withClient((c) => c.call('replica.stop', { replica: ref }));
+    print(opts.json, done, () => `${done.name} stopped on ${done.host}; a new replica of ${done.stack}/${done.service} takes its place (fewer replicas: baton scale ${done.stack}/${done.service}=N).`);
+  });
+
 const secret = program.command('secret').description("secrets: create, set (rotate), ls, rm; values are never shown");
 for (const verb of ['create', 'set'] as const) {
   secret
@@ -661,6 +679,38 @@ secret
   .action(async (name: string, opts: { json: boolean }) => {
     const removed = await withClient((c) => c.call('secret.remove', { name }));
     print(opts.json, removed, () => `Removed secret ${removed.name}.`);
+  });
+
+// ---------------------------------------------------------------- configs
+
+const config = program.command('config').description("stacks' configs: ls, show (configs are no secrets: their content is shown)");
+config
+  .command('ls')
+  .alias('list')
+  .description('configs: stack, name, size, version, which services mount them')
+  .option('--json', 'machine-readable output', false)
+  .action(async (opts: { json: boolean }) => {
+    const list = await withClient((c) => c.call('config.list', {}));
+    print(opts.json, list, () =>
+      list.length === 0
+        ? "No configs. A stack's top-level configs: are stored when it is applied."
+        : table(['STACK', 'NAME', 'SIZE', 'VERSION', 'USED BY'], list.map((c) => [c.stack, c.name, bytes(c.size), String(c.version), c.services.join(', ') || '-'])),
+    );
+  });
+config
+  .command('show <stack/name>')
+  .description("a config's content (when it is text of 64 KiB at most)")
+  .action(async (ref: string) => {
+    const [stack, name] = ref.includes('/') ? (ref.split('/', 2) as [string, string]) : [undefined, ref];
+    const list = await withClient((c) => c.call('config.list', {}));
+    const found = list.filter((c) => c.name === name && (stack === undefined || c.stack === stack));
+    if (found.length !== 1) {
+      const why = found.length === 0 ? `There is no config ${ref}.` : `${found.length} stacks have a config ${name}: name it as STACK/NAME.`;
+      throw new BatonError('NOT_FOUND', why, { config: ref }, 'See the configs with: baton config ls');
+    }
+    const c = found[0]!;
+    if (c.content === null) throw new BatonError('INVALID_INPUT', `${c.stack}/${c.name} is not text, or is larger than 64 KiB: it is not shown.`, { config: ref }, 'Read it in a replica that mounts it (the app\'s terminal).');
+    process.stdout.write(c.content);
   });
 
 // ---------------------------------------------------------------- volumes

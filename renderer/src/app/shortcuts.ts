@@ -5,7 +5,7 @@ import type { ViewId } from './views.tsx';
 /** How long `g` waits for its second key. */
 export const LEADER_TIMEOUT_MS = 1500;
 
-export const GO_KEYS = { t: 'topology', h: 'hosts', s: 'stacks', l: 'logs', e: 'events' } as const satisfies Record<string, ViewId>;
+export const GO_KEYS = { t: 'topology', h: 'hosts', s: 'stacks', k: 'secrets', c: 'configs', v: 'volumes', i: 'images', l: 'logs', e: 'events' } as const satisfies Record<string, ViewId>;
 
 export interface KeyPress {
   key: string;
@@ -67,6 +67,10 @@ export const SHORTCUT_GROUPS: ReadonlyArray<{ title: string; shortcuts: Shortcut
       { keys: ['g', 't'], sequence: true, label: 'Topology' },
       { keys: ['g', 'h'], sequence: true, label: 'Hosts' },
       { keys: ['g', 's'], sequence: true, label: 'Stacks' },
+      { keys: ['g', 'k'], sequence: true, label: 'Secrets' },
+      { keys: ['g', 'c'], sequence: true, label: 'Configs' },
+      { keys: ['g', 'v'], sequence: true, label: 'Volumes' },
+      { keys: ['g', 'i'], sequence: true, label: 'Images' },
       { keys: ['g', 'l'], sequence: true, label: 'Logs' },
       { keys: ['g', 'e'], sequence: true, label: 'Events' },
     ],

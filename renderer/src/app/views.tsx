@@ -6,6 +6,10 @@ import { HostsView } from '../views/hosts/HostsView.tsx';
 import { LogsView } from '../views/logs/LogsView.tsx';
 import { StacksView } from '../views/stacks/StacksView.tsx';
 import { TopologyView } from '../views/topology/TopologyView.tsx';
+import { SecretsView } from '../views/secrets/SecretsView.tsx';
+import { VolumesView } from '../views/volumes/VolumesView.tsx';
+import { ConfigsView } from '../views/configs/ConfigsView.tsx';
+import { ImagesView } from '../views/images/ImagesView.tsx';
 
 export interface ViewDefinition {
   id: string;
@@ -18,6 +22,10 @@ export const VIEWS = [
   { id: 'topology', title: 'Topology', icon: 'network', render: () => <TopologyView /> },
   { id: 'hosts', title: 'Hosts', icon: 'server', render: () => <HostsView /> },
   { id: 'stacks', title: 'Stacks', icon: 'layers', render: () => <StacksView /> },
+  { id: 'secrets', title: 'Secrets', icon: 'shield', render: () => <SecretsView /> },
+  { id: 'configs', title: 'Configs', icon: 'file', render: () => <ConfigsView /> },
+  { id: 'volumes', title: 'Volumes', icon: 'layers', render: () => <VolumesView /> },
+  { id: 'images', title: 'Images', icon: 'copy', render: () => <ImagesView /> },
   { id: 'logs', title: 'Logs', icon: 'terminal', render: () => <LogsView /> },
   { id: 'events', title: 'Events', icon: 'activity', render: () => <EventsView /> },
 ] as const satisfies readonly ViewDefinition[];

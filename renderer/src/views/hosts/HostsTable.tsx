@@ -9,7 +9,7 @@ const HEAD = 'px-4 py-2.5 text-left text-xs font-medium text-zinc-500 dark:text-
 const CELL = 'px-4 py-3 align-top';
 const DIM = 'text-zinc-400 dark:text-zinc-600';
 
-export function HostsTable({ hosts, usage }: { hosts: readonly Host[]; usage: readonly HostUsage[] }) {
+export function HostsTable({ hosts, usage, selected = null, onSelect }: { hosts: readonly Host[]; usage: readonly HostUsage[]; selected?: string | null; onSelect?: (host: string) => void }) {
   return (
     <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
       <table className="w-full min-w-[900px] text-[13px]">
@@ -25,7 +25,7 @@ export function HostsTable({ hosts, usage }: { hosts: readonly Host[]; usage: re
         </thead>
         <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800/70">
           {hosts.map((host) => (
-            <HostRow key={host.name} host={host} usage={usage.find((u) => u.host === host.name)} />
+            <HostRow key={host.name} host={host} usage={usage.find((u) => u.host === host.name)} selected={selected === host.name} onSelect={onSelect} />
           ))}
         </tbody>
       </table>
@@ -33,19 +33,35 @@ export function HostsTable({ hosts, usage }: { hosts: readonly Host[]; usage: re
   );
 }
 
-function HostRow({ host, usage }: { host: Host; usage: HostUsage | undefined }) {
+function HostRow({ host, usage, selected, onSelect }: { host: Host; usage: HostUsage | undefined; selected: boolean; onSelect: ((host: string) => void) | undefined }) {
   const inv = host.inventory;
   const labels = Object.entries(host.labels);
   const reservation = hostReservation(host, usage);
   return (
-    <tr data-testid="host-row" data-host={host.name} className="hover:bg-zinc-50/70 dark:hover:bg-zinc-900/40">
+    <tr
+      data-testid="host-row"
+      data-host={host.name}
+      aria-selected={selected}
+      tabIndex={onSelect === undefined ? undefined : 0}
+      onClick={() => onSelect?.(host.name)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          onSelect?.(host.name);
+        }
+      }}
+      className={`${onSelect === undefined ? '' : 'cursor-pointer'} ${selected ? 'bg-indigo-50/60 dark:bg-indigo-500/10' : 'hover:bg-zinc-50/70 dark:hover:bg-zinc-900/40'}`}
+    >
       <td className={CELL}>
         <div className="flex items-start gap-2.5">
           <div className="mt-0.5 flex size-7 shrink-0 items-center justify-center rounded-md bg-zinc-100 text-zinc-500 dark:bg-zinc-800 dark:text-zinc-400">
             <Icon name={host.kind === 'local' ? 'laptop' : 'server'} className="size-4" />
           </div>
           <div className="min-w-0">
-            <p className="font-medium text-zinc-900 dark:text-zinc-100">{host.name}</p>
+            <p className="font-medium text-zinc-900 dark:text-zinc-100">
+              {host.name}
+              {host.availability === 'drain' && <span className="ml-1.5 text-xs font-normal text-sky-700 dark:text-sky-300">drained</span>}
+            </p>
             <p className="truncate font-mono text-xs text-zinc-500 dark:text-zinc-400" title={hostAddress(host)}>
               {hostAddress(host)}
             </p>

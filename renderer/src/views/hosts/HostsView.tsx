@@ -9,6 +9,7 @@ import { CliInstructions, LocalEngineCard, useLocalEngineOffer } from './AddHost
 import { AddHostWizard } from './AddHostWizard.tsx';
 import { summarizeHosts } from './format.ts';
 import { HostsTable } from './HostsTable.tsx';
+import { HostDetailsPanel } from './HostDetailsPanel.tsx';
 
 export function HostsView() {
   const [adding, setAdding] = useState(false);
@@ -22,6 +23,7 @@ export function HostsView() {
 
 function HostsContent({ onAdd }: { onAdd: () => void }) {
   const { hosts, status, error, refresh } = useHosts();
+  const [selected, setSelected] = useState<string | null>(null);
   const { cluster } = useCluster();
   const connection = useConnection();
   const offer = useLocalEngineOffer();
@@ -62,8 +64,10 @@ function HostsContent({ onAdd }: { onAdd: () => void }) {
   }
 
   const summary = summarizeHosts(hosts);
+  const selectedHost = hosts.find((h) => h.name === selected) ?? null;
   return (
-    <div className="px-6 py-5">
+    <div className="flex h-full min-h-0">
+    <div className="min-w-0 flex-1 overflow-y-auto px-6 py-5">
       <div className="mb-4 flex items-center justify-between gap-4">
         <div className="flex items-center gap-4 text-[13px] text-zinc-600 dark:text-zinc-400">
           <Stat value={summary.total} label={summary.total === 1 ? 'host' : 'hosts'} />
@@ -76,7 +80,11 @@ function HostsContent({ onAdd }: { onAdd: () => void }) {
         </Button>
       </div>
       {error !== null && connected && <ErrorNote error={error} title="Could not refresh the hosts" className="mb-4" />}
-      <HostsTable hosts={hosts} usage={cluster.usage} />
+      <HostsTable hosts={hosts} usage={cluster.usage} selected={selectedHost?.name ?? null} onSelect={(name) => setSelected((s) => (s === name ? null : name))} />
+    </div>
+    {selectedHost !== null && (
+      <HostDetailsPanel host={selectedHost} replicas={cluster.usage.find((u) => u.host === selectedHost.name)?.replicas ?? 0} connected={connected} onClose={() => setSelected(null)} />
+    )}
     </div>
   );
 }

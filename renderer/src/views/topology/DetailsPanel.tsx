@@ -26,6 +26,8 @@ import { RolloutSection } from '../rollout/RolloutSection.tsx';
 import { ConvergenceLine } from './ServiceList.tsx';
 import { TerminalDialog } from '../terminal/TerminalDialog.tsx';
 import { MetricsCharts } from '../charts/MetricsCharts.tsx';
+import { ReplicaActions } from './ReplicaActions.tsx';
+import { HostActions } from '../hosts/HostActions.tsx';
 
 const NO_ACTION: ServiceAction = { request: null, error: null };
 const EVENTS_SHOWN = 12;
@@ -122,7 +124,7 @@ function LogsLink({ target }: { target: LogTarget }) {
 
 // ---------------------------------------------------------------- host
 
-function HostDetails({ detail, model, onSelect }: DetailsPanelProps & { detail: HostDetail }) {
+function HostDetails({ detail, model, connected, onSelect }: DetailsPanelProps & { detail: HostDetail }) {
   const live = model.hostsByName.get(detail.host.name);
   const host = live?.host ?? detail.host;
   const inv = detail.host.inventory ?? host.inventory;
@@ -142,6 +144,9 @@ function HostDetails({ detail, model, onSelect }: DetailsPanelProps & { detail: 
         {host.state !== 'ready' && host.stateReason !== null && (
           <p className="mt-2 rounded-md bg-red-50 px-2.5 py-2 text-[12px] text-red-900 dark:bg-red-500/10 dark:text-red-200">{host.stateReason}</p>
         )}
+        <div className="mt-3">
+          <HostActions key={host.name} host={host} replicas={live?.replicas.length ?? 0} connected={connected} />
+        </div>
       </div>
 
       {capacity !== null && inv !== null && (
@@ -308,7 +313,7 @@ function Count({ label, value }: { label: string; value: number }) {
 
 // ---------------------------------------------------------------- replica
 
-function ReplicaDetails({ detail, model, onSelect }: DetailsPanelProps & { detail: ReplicaDetail }) {
+function ReplicaDetails({ detail, model, connected, onSelect }: DetailsPanelProps & { detail: ReplicaDetail }) {
   const replica = model.replicasByName.get(detail.replica.name) ?? detail.replica;
   const [terminalOpen, setTerminalOpen] = useState(false);
   const look = replicaLook(replica);
@@ -336,6 +341,7 @@ function ReplicaDetails({ detail, model, onSelect }: DetailsPanelProps & { detai
           </button>
         </div>
       </div>
+      <ReplicaActions key={replica.name} replica={replica} desired={model.servicesByKey.get(service)?.status.desired ?? null} connected={connected} />
       {terminalOpen && <TerminalDialog replica={replica.name} onClose={() => setTerminalOpen(false)} />}
       <Section title="Replica">
         <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-1.5 text-[12px]">
