@@ -233,6 +233,9 @@ function readStringMap(r: Reader, path: Path, value: unknown, what: string): Rec
 /** Docker's rule for a network's name. */
 const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
+/** Networks a stack can't name: Baton's own, and Docker's, where a replica can't have aliases. */
+const RESERVED_NETWORKS = new Set(['baton', 'bridge', 'host', 'none']);
+
 /**
  * A top-level network. Each host has its own bridge of the network (replicas on other hosts are
  * reached through the ingress, never across a network), so what is kept is what means something
@@ -262,7 +265,9 @@ function readNetwork(r: Reader, path: Path, key: string, value: unknown): Networ
   const internal = v.internal === undefined ? false : (readBool(r.problems, [...path, 'internal'], v.internal) ?? false);
   let name: string | undefined;
   if (v.name !== undefined) {
-    if (typeof v.name === 'string' && NETWORK_NAME.test(v.name)) name = v.name;
+    if (typeof v.name === 'string' && RESERVED_NETWORKS.has(v.name)) {
+      r.problems.error([...path, 'name'], `network \`${v.name}\` is ${v.name === 'baton' ? "Baton's own, which every replica joins already" : "one of Docker's own, which takes no service names"}: name the network otherwise`);
+    } else if (typeof v.name === 'string' && NETWORK_NAME.test(v.name)) name = v.name;
     else r.problems.error([...path, 'name'], `network name ${JSON.stringify(v.name)} is not a name Docker takes: use letters, digits, "_", "." and "-", starting with a letter or digit`);
   }
   if (key === 'default') {
