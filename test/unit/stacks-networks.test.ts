@@ -109,7 +109,7 @@ test('fixed addresses, gw_priority, ipam and attachable are ignored with a warni
   assert.deepEqual(problems.map((p) => p.severity), ['warning', 'warning', 'warning', 'warning', 'warning']);
   assert.match(at(problems, 'services.db.networks.back.ipv4_address').message, /a fixed address can't be given to several replicas, and even one replica has two for a moment while a rolling update replaces it/);
   assert.match(at(problems, 'services.db.networks.back.ipv6_address').message, /can't be given to several replicas/);
-  assert.match(at(problems, 'services.db.networks.back.gw_priority').message, /API 1\.48 on.*default route is Baton's own network/);
+  assert.match(at(problems, 'services.db.networks.back.gw_priority').message, /from Docker API 1\.48 \(Docker 28\) on.*default route is Baton's own network/);
   assert.match(at(problems, 'networks.back.ipam').message, /each host's network takes its subnet from that host's engine/);
   assert.match(at(problems, 'networks.back.attachable').message, /`attachable` is ignored/);
   assert.deepEqual(stack.services[0]!.networkOptions, { back: { aliases: ['database'] } });

@@ -25,7 +25,7 @@ const IGNORED: Record<string, string> = {
   mac_address: "`mac_address` is ignored: a fixed MAC address can't be given to several replicas",
   link_local_ips: "`link_local_ips` is ignored: a fixed address can't be given to several replicas",
   gw_priority:
-    "`gw_priority` is ignored: Docker takes a gateway priority from API 1.48 on, and Baton speaks to engines from 1.41; a replica's default route is Baton's own network",
+    "`gw_priority` is ignored: engines take a gateway priority only from Docker API 1.48 (Docker 28) on, and Baton runs on older ones too; a replica's default route is Baton's own network",
 };
 
 export function readServiceNetworks(ctx: SpecContext, path: Path, value: unknown): ServiceNetworks {
