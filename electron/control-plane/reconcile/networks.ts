@@ -1,6 +1,7 @@
-// Baton's Docker networks on a host: `baton` (every replica and endpoint) and one per stack
-// (`<stack>_default`, where a stack's services find each other by their bare names). Made sure of
-// once per session of the host's link, one check at a time per name.
+// The Docker networks on a host: Baton's `baton` (every replica and endpoint), one per stack
+// (`<stack>_default`, where a stack's services find each other by their bare names), and the ones
+// a stack declares (made as declared, or, external, only looked for). Made sure of once per
+// session of the host's link, one check at a time per name.
 import type { Engine, NetworkCreateOptions } from '../hosts/engine.ts';
 import type { Logger } from '../log.ts';
 
