@@ -240,8 +240,18 @@ export interface ServiceSpec {
   secrets: FileMount[];
   configs: FileMount[];
   volumes: VolumeMount[];
-  /** Stack-level networks this service joins (Baton's own `baton` network is always joined). */
+  /**
+   * Stack-level networks this service joins, by their key in the file (Baton's own `baton`
+   * network and the stack's `<stack>_default` are always joined).
+   */
   networks: string[];
+  /**
+   * How replicas join those networks, by key: the declaration copied from the top-level
+   * `networks:` (so each host can make the network as declared) and the service's own options
+   * there. Only networks with something other than the defaults are in it, and it is absent when
+   * none has, so specs stored before it existed keep their hash.
+   */
+  networkOptions?: Record<string, NetworkJoin>;
   stopGracePeriodMs: number;
   autoscale: AutoscalePolicy | null;
   /**
@@ -267,7 +277,34 @@ export interface StackSpec {
   secrets: Record<string, { file: string | null; external: boolean; environment?: string }>;
   configs: Record<string, { file: string | null; content: string | null; external: boolean; environment?: string }>;
   volumes: Record<string, VolumeDeclaration>;
-  networks: Record<string, { external: boolean }>;
+  networks: Record<string, NetworkDeclaration>;
+}
+
+/** A stack's top-level network, as declared: the keys that mean something on each host's own bridge. */
+export interface NetworkDeclaration {
+  external: boolean;
+  /** `name:` as written: the engine's name on every host (else `<stack>_<key>`). */
+  name?: string;
+  driverOpts?: Record<string, string>;
+  labels?: Record<string, string>;
+  internal?: true;
+}
+
+/**
+ * One network a service's replicas join, beyond the defaults: its declaration (as
+ * NetworkDeclaration, `external` only when true) and the service's options on it. Each key only
+ * when written.
+ */
+export interface NetworkJoin {
+  name?: string;
+  external?: true;
+  driverOpts?: Record<string, string>;
+  labels?: Record<string, string>;
+  internal?: true;
+  /** Extra DNS names of the service on this network (its own name is always one). */
+  aliases?: string[];
+  /** Networks with a higher priority are joined first (Compose's `priority`). */
+  priority?: number;
 }
 
 /** A problem in a stack file, said where it is and what to do. */

@@ -27,6 +27,26 @@ export interface ExecOutput {
   stderr: string;
 }
 
+/** What a stack's network is made with on a host, beyond its name and labels. */
+export interface NetworkCreateOptions {
+  /** The bridge driver's options (`com.docker.network.bridge.name`, `…driver.mtu`, …). */
+  driverOpts?: Record<string, string>;
+  /** No route out of the host's bridge. */
+  internal?: boolean;
+}
+
+/** Docker's create request of a bridge network (pure, for createNetwork). */
+export function networkCreateBody(name: string, labels: Record<string, string>, options: NetworkCreateOptions = {}): { Name: string; Driver: 'bridge'; CheckDuplicate: true; Labels: Record<string, string>; Options?: Record<string, string>; Internal?: true } {
+  return {
+    Name: name,
+    Driver: 'bridge',
+    CheckDuplicate: true,
+    Labels: labels,
+    ...(options.driverOpts && Object.keys(options.driverOpts).length > 0 ? { Options: options.driverOpts } : {}),
+    ...(options.internal ? { Internal: true as const } : {}),
+  };
+}
+
 export interface NetworkSummary {
   Id: string;
   Name: string;
@@ -471,9 +491,9 @@ export class Engine {
    * by another control plane: CheckDuplicate makes engines before API 1.44 answer 409 then rather
    * than make a second network of the same name, which later engines refuse on their own).
    */
-  async createNetwork(name: string, labels: Record<string, string>): Promise<string | null> {
+  async createNetwork(name: string, labels: Record<string, string>, options: NetworkCreateOptions = {}): Promise<string | null> {
     try {
-      const network = await this.session.docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: labels });
+      const network = await this.session.docker.createNetwork(networkCreateBody(name, labels, options));
       return network.id;
     } catch (err) {
       if (statusOf(err) === 409) return null;

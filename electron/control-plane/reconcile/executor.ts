@@ -9,7 +9,8 @@ import type { ClusterState, ExecutorAction } from './cluster-state.ts';
 import { BATON_NETWORK, chooseHostPorts, containerConfig } from './container-config.ts';
 import type { Action } from './decide.ts';
 import { refreshReplica } from './host-watch.ts';
-import { stackNetwork, type Networks } from './networks.ts';
+import type { Networks } from './networks.ts';
+import { replicaNetworks } from './network-joins.ts';
 import type { ObservedReplica } from './replica.ts';
 import { ensureStackVolumes } from './stack-volumes.ts';
 import { statusOf, type Engine } from '../hosts/engine.ts';
@@ -170,7 +171,7 @@ export class Executor {
   private async start(action: Extract<Action, { kind: 'start' }>, service: DesiredService, link: HostLink, subject: { host: string; stack: string; service: string }): Promise<void> {
     const engine = link.engine();
     await this.deps.networks.ensure(engine, BATON_NETWORK);
-    await this.deps.networks.ensure(engine, stackNetwork(service.stack));
+    for (const n of replicaNetworks(service.spec)) await this.deps.networks.ensure(engine, n.name, n.create, n.key);
     await this.ensureImage(engine, service.spec.image, action.host, subject);
     await ensureStackVolumes(this.deps, engine, service.stack, service.name, service.spec.volumes);
     const files = this.deps.files ? await this.deps.files.mountsFor(engine, link.inventory?.architecture ?? null, service) : [];
@@ -185,7 +186,7 @@ export class Executor {
     }
   }
 
-  /** Create, join the stack's network, start: 'started', or the error of a host port taken meanwhile. */
+  /** Create, join the stack's networks, start: 'started', or the error of a host port taken meanwhile. */
   private async startOnce(action: Extract<Action, { kind: 'start' }>, service: DesiredService, link: HostLink, subject: { host: string; stack: string; service: string }, hostPorts: Record<string, number>, files: FileBind[]): Promise<'started' | Error> {
     const engine = link.engine();
     const config = containerConfig(
@@ -205,13 +206,16 @@ export class Executor {
       if (/ambiguous/.test((err as Error).message)) this.deps.networks.forget(engine, BATON_NETWORK); // a duplicate network appeared: clean up next time
       throw err;
     });
-    // the stack's own network, where its services find each other by their bare names; a replica
-    // that can't join it would not find them, so it is removed rather than started
-    await engine.connectNetwork(stackNetwork(service.stack), id).catch(async (err: unknown) => {
-      this.deps.networks.forget(engine, stackNetwork(service.stack));
-      await engine.removeContainer(id).catch(() => false);
-      throw err;
-    });
+    // the stack's own network, where its services find each other by their bare names, then the
+    // networks its service lists, under its name and aliases there; a replica that can't join one
+    // would not find what it looks for there, so it is removed rather than started
+    for (const n of replicaNetworks(service.spec)) {
+      await engine.connectNetwork(n.name, id, n.aliases).catch(async (err: unknown) => {
+        this.deps.networks.forget(engine, n.name);
+        await engine.removeContainer(id).catch(() => false);
+        throw err;
+      });
+    }
     return this.acting(id, 'start', async () => {
       try {
         await engine.startContainer(id);

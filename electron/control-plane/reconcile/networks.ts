@@ -1,7 +1,8 @@
-// Baton's Docker networks on a host: `baton` (every replica and endpoint) and one per stack
-// (`<stack>_default`, where a stack's services find each other by their bare names). Made sure of
-// once per session of the host's link, one check at a time per name.
-import type { Engine } from '../hosts/engine.ts';
+// The Docker networks on a host: Baton's `baton` (every replica and endpoint), one per stack
+// (`<stack>_default`, where a stack's services find each other by their bare names), and the ones
+// a stack declares (made as declared, or, external, only looked for). Made sure of once per
+// session of the host's link, one check at a time per name.
+import type { Engine, NetworkCreateOptions } from '../hosts/engine.ts';
 import type { Logger } from '../log.ts';
 
 /** A stack's own network on each host: its services find each other there by their bare names. */
@@ -14,13 +15,17 @@ export class Networks {
 
   constructor(private readonly deps: { clusterId: string; log: Logger }) {}
 
-  /** The network exists on the engine's host, exactly once. */
-  ensure(engine: Engine, name: string): Promise<void> {
+  /**
+   * The network exists on the engine's host, exactly once. `how`: what to make it with (labels,
+   * driver options, internal); null for an external network, which must be there already:
+   * Baton neither creates nor removes it. `key`: its key in the stack file, for messages.
+   */
+  ensure(engine: Engine, name: string, how: (NetworkCreateOptions & { labels?: Record<string, string> }) | null = {}, key: string = name): Promise<void> {
     let byName = this.ready.get(engine);
     if (!byName) this.ready.set(engine, (byName = new Map()));
     let ready = byName.get(name);
     if (!ready) {
-      ready = this.make(engine, name).catch((err: unknown) => {
+      ready = this.make(engine, name, how, key).catch((err: unknown) => {
         byName.delete(name);
         throw err;
       });
@@ -40,12 +45,17 @@ export class Networks {
    * that two control planes made at once are removed (the one with containers, else the oldest,
    * stays).
    */
-  private async make(engine: Engine, name: string): Promise<void> {
+  private async make(engine: Engine, name: string, how: (NetworkCreateOptions & { labels?: Record<string, string> }) | null, key: string): Promise<void> {
     const named = await engine.networksNamed(name);
     if (named.length === 0) {
-      await engine.createNetwork(name, { 'baton.cluster': this.deps.clusterId });
+      if (how === null) {
+        throw new Error(`external network ${name} is not on ${engine.host}: create it there (docker network create ${name}), or drop \`external: true\` from network \`${key}\` to have Baton create it on each host`);
+      }
+      const { labels, ...options } = how;
+      await engine.createNetwork(name, { ...labels, 'baton.cluster': this.deps.clusterId }, options);
       return;
     }
+    if (how === null) return; // external: used as it is, duplicates and all
     if (named.length === 1) return;
     const details = (await Promise.all(named.map((n) => engine.inspectNetwork(n.Id)))).filter((d) => d !== null);
     details.sort((a, b) => Object.keys(b.Containers ?? {}).length - Object.keys(a.Containers ?? {}).length || Date.parse(a.Created ?? '') - Date.parse(b.Created ?? ''));

@@ -42,6 +42,28 @@ function listText(items: string[]): string {
   return items.length === 0 ? 'none' : items.join(', ');
 }
 
+/** "front (as api, v1.api), back": each network joined, with what the service sets there. */
+function networksText(s: ServiceSpec): string {
+  const options = s.networkOptions ?? {};
+  const keys = [...s.networks, ...Object.keys(options).filter((k) => !s.networks.includes(k))];
+  return listText(
+    keys.map((key) => {
+      const o = options[key];
+      if (!o) return key;
+      const said = [
+        o.name !== undefined ? `named ${o.name}` : '',
+        o.external ? 'external' : '',
+        o.internal ? 'internal' : '',
+        o.driverOpts ? `driver_opts ${Object.entries(o.driverOpts).map(([k, v]) => `${k}=${v}`).join(' ')}` : '',
+        o.labels ? `labels ${Object.entries(o.labels).map(([k, v]) => `${k}=${v}`).join(' ')}` : '',
+        o.aliases ? `as ${o.aliases.join(', ')}` : '',
+        o.priority !== undefined ? `priority ${o.priority}` : '',
+      ].filter(Boolean);
+      return said.length > 0 ? `${key} (${said.join('; ')})` : key;
+    }),
+  );
+}
+
 function healthText(h: HealthSpec | null): string {
   if (h === null) return "the image's";
   if (h.test[0] === 'NONE') return 'disabled';
@@ -167,7 +189,7 @@ const TEXT_FIELDS: readonly TextField[] = [
   { field: 'rollback policy', keys: ['rollback'], text: (s) => policyText(s.rollback) },
   { field: 'restart policy', keys: ['restart'], text: (s) => restartText(s.restart) },
   { field: 'volumes', keys: ['volumes'], text: (s) => listText(s.volumes.map(volumeText)) },
-  { field: 'networks', keys: ['networks'], text: (s) => listText(s.networks) },
+  { field: 'networks', keys: ['networks', 'networkOptions'], text: networksText },
   { field: 'secrets', keys: ['secrets'], text: (s) => listText(s.secrets.map((m) => fileMountText(m, SECRETS_DIR))) },
   { field: 'configs', keys: ['configs'], text: (s) => listText(s.configs.map((m) => fileMountText(m, ''))) },
   { field: 'stop grace period', keys: ['stopGracePeriodMs'], text: (s) => durationText(s.stopGracePeriodMs) },

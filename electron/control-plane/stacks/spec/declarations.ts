@@ -3,7 +3,7 @@
 // (`file:`), from the applying client's environment (`environment:`), or written inline (a
 // config's `content:`). Values never go into the spec or a problem's message.
 import { isAbsolute, resolve } from 'node:path';
-import type { StackSpec } from '../../../../shared/stack.ts';
+import type { NetworkDeclaration, StackSpec } from '../../../../shared/stack.ts';
 import type { Path, ProblemList } from './problems.ts';
 import { lookupEnv } from './spec-context.ts';
 import { isDict, readBool } from './values.ts';
@@ -34,7 +34,7 @@ export function readDeclarations(r: Reader, data: Record<string, unknown>): { de
     secrets: each(data.secrets, (name, v) => readSecret(r, ['secrets', name], v, values.secrets)),
     configs: each(data.configs, (name, v) => readConfig(r, ['configs', name], v, values.configs)),
     volumes: each(data.volumes, (name, v) => readVolume(r, ['volumes', name], v)),
-    networks: each(data.networks, (name, v) => readNetwork(r, ['networks', name], v)),
+    networks: each(data.networks, (name, v) => readNetwork(r, ['networks', name], name, v)),
   };
   return { declarations, values };
 }
@@ -230,21 +230,65 @@ function readStringMap(r: Reader, path: Path, value: unknown, what: string): Rec
   return out;
 }
 
-function readNetwork(r: Reader, path: Path, value: unknown): StackSpec['networks'][string] {
+/** Docker's rule for a network's name. */
+const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** Networks a stack can't name: Baton's own, and Docker's, where a replica can't have aliases. */
+const RESERVED_NETWORKS = new Set(['baton', 'bridge', 'host', 'none']);
+
+/**
+ * A top-level network. Each host has its own bridge of the network (replicas on other hosts are
+ * reached through the ingress, never across a network), so what is kept is what means something
+ * on one host's bridge: `name`, `driver_opts`, `labels`, `internal`, `external`. A fixed subnet
+ * (`ipam`) and IPv6 are refused or ignored: each host's engine picks its bridges' subnets.
+ */
+function readNetwork(r: Reader, path: Path, key: string, value: unknown): NetworkDeclaration {
   const v = isDict(value) ? value : {};
-  const own = 'Baton makes its own networks';
+  const own = "each host's network is a bridge of that host's own";
   refuse(r, path, v, {
-    ipam: notYet('ipam', own),
-    internal: notYet('internal', own),
-    enable_ipv4: notYet('enable_ipv4', own),
-    enable_ipv6: notYet('enable_ipv6', own),
-    driver_opts: notYet('driver_opts', own),
-    name: notYet('name', own),
-    attachable: ignored('attachable'),
-    labels: ignored('labels'),
+    ipam: { severity: 'warning', message: "`ipam` is ignored: each host's network takes its subnet from that host's engine (replicas on other hosts are reached through the ingress, never by address on one network); remove it" },
+    enable_ipv4: ignored('enable_ipv4'),
+    enable_ipv6: notYet('enable_ipv6', `${own}, and Baton gives them no IPv6 subnet`),
+    attachable: { severity: 'warning', message: "`attachable` is ignored: every host's bridge takes any container already" },
   });
   if (v.driver !== undefined && v.driver !== 'overlay' && v.driver !== 'bridge') {
-    r.problems.error([...path, 'driver'], `network driver "${String(v.driver)}" is not supported: ${own} (overlay and bridge are accepted and make no difference)`);
+    r.problems.error([...path, 'driver'], `network driver "${String(v.driver)}" is not supported: ${own} (overlay and bridge are accepted and both make one)`);
   }
-  return { external: readExternal(r, [...path, 'external'], v.external) };
+  const external = readExternal(r, [...path, 'external'], v.external);
+  const driverOpts = readStringMap(r, [...path, 'driver_opts'], v.driver_opts, 'driver option');
+  const labels = readStringMap(r, [...path, 'labels'], v.labels, 'label');
+  for (const label of Object.keys(labels)) {
+    if (!label.startsWith('baton.')) continue;
+    r.problems.error([...path, 'labels', label], `label \`${label}\`: labels starting with "baton." are Baton's own (it finds its networks by them); choose another prefix`, { at: 'key' });
+    delete labels[label];
+  }
+  const internal = v.internal === undefined ? false : (readBool(r.problems, [...path, 'internal'], v.internal) ?? false);
+  let name: string | undefined;
+  if (v.name !== undefined) {
+    if (typeof v.name === 'string' && RESERVED_NETWORKS.has(v.name)) {
+      r.problems.error([...path, 'name'], `network \`${v.name}\` is ${v.name === 'baton' ? "Baton's own, which every replica joins already" : "one of Docker's own, which takes no service names"}: name the network otherwise`);
+    } else if (typeof v.name === 'string' && NETWORK_NAME.test(v.name)) name = v.name;
+    else r.problems.error([...path, 'name'], `network name ${JSON.stringify(v.name)} is not a name Docker takes: use letters, digits, "_", "." and "-", starting with a letter or digit`);
+  }
+  if (key === 'default') {
+    // `<stack>_default` is where the stack's services find each other by name: Baton makes it as it needs it
+    for (const k of ['name', 'external', 'driver_opts', 'labels', 'internal'] as const) {
+      if (v[k] !== undefined) r.problems.error([...path, k], `the \`default\` network is Baton's own \`<stack>_default\` on each host, where the stack's services find each other by name: \`${k}\` can't be set on it; declare a network of another name for it and list that under the services' \`networks:\``, { at: 'key' });
+    }
+    return { external: false };
+  }
+  if (external) {
+    // an external network exists already, as it is: Baton neither creates nor removes it
+    for (const k of ['driver_opts', 'labels', 'internal'] as const) {
+      if (v[k] !== undefined) r.problems.error([...path, k], `an external network is used as it exists: remove \`${k}\`, or drop \`external: true\` to have Baton create the network`, { at: 'key' });
+    }
+    return { external, ...(name !== undefined ? { name } : {}) };
+  }
+  return {
+    external,
+    ...(name !== undefined ? { name } : {}),
+    ...(Object.keys(driverOpts).length > 0 ? { driverOpts } : {}),
+    ...(Object.keys(labels).length > 0 ? { labels } : {}),
+    ...(internal ? { internal: true as const } : {}),
+  };
 }

@@ -197,6 +197,7 @@ function build(
       networks: new Set(Object.keys(declarations.networks)),
     },
     volumeDeclarations: declarations.volumes,
+    networkDeclarations: declarations.networks,
     rawScalar: (path: Path) => locator.rawScalar(path),
   };
 

@@ -8,13 +8,13 @@ import { readDeploy, restartFromServiceKey } from './deploy.ts';
 import { readEnvFiles, readKeyValues, readLabels } from './environment.ts';
 import { readFileMounts } from './file-mounts.ts';
 import { readHealthcheck } from './healthcheck.ts';
+import { readServiceNetworks } from './networks.ts';
 import { bindHostAccess, checkHostAccess, keyHostAccess, type HostReach } from './host-access.ts';
 import { readExpose, readPorts, type PortEntry } from './ports.ts';
 import type { Path } from './problems.ts';
 import { verdictFor } from './service-keys.ts';
 import { splitShellWords } from './shell-words.ts';
 import type { SpecContext } from './spec-context.ts';
-import { didYouMean } from './suggest.ts';
 import { isDict, readBytes, readDuration, readNanoCpus } from './values.ts';
 import { readTmpfs, readVolumes } from './volumes.ts';
 import { readServiceExtensions, type RolloutTuning } from './x-baton.ts';
@@ -114,6 +114,7 @@ export function readService(ctx: SpecContext, stack: string, name: string, servi
   const container = readContainerOptions(ctx, path, service);
   const build = readBuild(ctx, at('build'), service.build);
 
+  const joined = readServiceNetworks(ctx, at('networks'), service.networks);
   const spec: ServiceSpec = {
     stack,
     name,
@@ -134,7 +135,7 @@ export function readService(ctx: SpecContext, stack: string, name: string, servi
     secrets: readFileMounts(ctx, at('secrets'), service.secrets, 'secret'),
     configs: readFileMounts(ctx, at('configs'), service.configs, 'config'),
     volumes: volumes.map((v) => v.mount),
-    networks: readNetworks(ctx, at('networks'), service.networks),
+    ...joined,
     stopGracePeriodMs,
     autoscale,
     ...(extensions?.rollout ? { rollout: extensions.rollout } : {}),
@@ -188,27 +189,4 @@ function checkReservations(ctx: SpecContext, path: Path, limits: Resources, rese
   if (limits.memoryBytes !== null && reservations.memoryBytes !== null && reservations.memoryBytes > limits.memoryBytes) {
     ctx.problems.error([...path, 'reservations', 'memory'], `reserves ${reservations.memoryBytes} bytes, more than the limit of ${limits.memoryBytes}: a reservation can't exceed its limit`);
   }
-}
-
-function readNetworks(ctx: SpecContext, path: Path, value: unknown): string[] {
-  const names: { name: string; path: Path }[] = [];
-  if (Array.isArray(value)) value.forEach((n, i) => typeof n === 'string' && names.push({ name: n, path: [...path, i] }));
-  else if (isDict(value)) {
-    for (const [name, options] of Object.entries(value)) {
-      names.push({ name, path: [...path, name] });
-      const keys = isDict(options) ? Object.keys(options).filter((k) => !k.startsWith('x-')) : [];
-      if (keys.length > 0) {
-        ctx.problems.error([...path, name, keys[0]!], `per-network options (${keys.join(', ')}) are not supported yet: services are reached by their own name; list just the network`, { at: 'key' });
-      }
-    }
-  }
-  const out: string[] = [];
-  for (const { name, path: p } of names) {
-    if (ctx.declared.networks.has(name)) out.push(name);
-    // Compose's implicit `default` network is what Baton's own network is: nothing to join.
-    else if (name !== 'default') {
-      ctx.problems.error(p, `network \`${name}\` is not declared: add it under the top-level \`networks:\` key${didYouMean(name, ctx.declared.networks)}`, { at: isDict(value) ? 'key' : 'value' });
-    }
-  }
-  return out;
 }

@@ -1,5 +1,5 @@
 // What the service-level readers share while a stack file is turned into a StackSpec.
-import type { VolumeDeclaration } from '../../../../shared/stack.ts';
+import type { NetworkDeclaration, VolumeDeclaration } from '../../../../shared/stack.ts';
 import type { Path, ProblemList } from './problems.ts';
 
 export interface Declared {
@@ -25,6 +25,8 @@ export interface SpecContext {
   declared: Declared;
   /** The top-level volumes as declared: a service's mount of one carries its declaration. */
   volumeDeclarations: Readonly<Record<string, VolumeDeclaration>>;
+  /** The top-level networks as declared: a service's join of one carries its declaration. */
+  networkDeclarations: Readonly<Record<string, NetworkDeclaration>>;
   /** A scalar as written in the file, where YAML 1.2 and Compose read it differently (octal modes). */
   rawScalar: (path: Path) => string | null;
 }
