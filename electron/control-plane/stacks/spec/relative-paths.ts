@@ -29,7 +29,10 @@ function rebaseVolume(dir: string, volume: unknown): unknown {
     const colon = volume.indexOf(':');
     if (colon <= 0) return volume;
     const source = volume.slice(0, colon);
-    return isPathSource(source) && !source.startsWith('/') && !source.startsWith('~') ? `${rebasePath(dir, source)}${volume.slice(colon)}` : volume;
+    if (!isPathSource(source) || source.startsWith('/') || source.startsWith('~')) return volume;
+    // still written as a path ("./x"), not the name of a volume
+    const rebased = rebasePath(dir, source);
+    return `${rebased.startsWith('.') || rebased.startsWith('/') ? rebased : `./${rebased}`}${volume.slice(colon)}`;
   }
   if (isDict(volume) && volume.type === 'bind' && typeof volume.source === 'string') return { ...volume, source: rebasePath(dir, volume.source) };
   return volume;
