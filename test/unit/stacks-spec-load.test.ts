@@ -59,7 +59,7 @@ test('extends from another file: resolved from the file that says it, its paths 
 
 test('extends: a file not sent, a service not there, and a circle are refused, each with its chain or hint', () => {
   const notSent = parse(['services:', '  web:', '    extends: { file: base.yaml, service: app }', ''].join('\n'));
-  assert.match(notSent.problems.find((p) => p.path === 'services.web.extends.file')!.message, /the file it extends, \/srv\/shop\/base.yaml was not sent with the stack/);
+  assert.match(notSent.problems.find((p) => p.path === 'services.web.extends.file')!.message, /the extended file \/srv\/shop\/base.yaml was not sent with the stack/);
   assert.deepEqual(notSent.unsentFiles, ['base.yaml']);
 
   const missing = parse(['services:', '  web:', '    image: x', '    extends: wbe', ''].join('\n'));

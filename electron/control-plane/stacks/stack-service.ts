@@ -4,6 +4,7 @@
 import { EditError, editServiceSource } from './service-edit.ts';
 import type { ClusterSnapshot, Host, ReplicaDetail, ReplicaStatus, ServiceDetail, ServicePlan, ServiceEditParams, ServiceStatus, StackApplyParams, StackPlan, StackSummary } from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
+import { formatProblem } from './spec/problems.ts';
 import type { EventKind } from '../../../shared/events.ts';
 import type { PortSpec, ServiceSpec, SpecProblem, StackSpec } from '../../../shared/stack.ts';
 import type { AutoscaleDecision } from '../../../shared/autoscale.ts';
@@ -48,10 +49,7 @@ const REPLICA_COUNT_EVENTS = ['service.created', 'service.updated', 'service.sca
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export function formatProblem(p: SpecProblem): string {
-  const where = p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file;
-  return `${where}: ${p.severity}: ${p.message}`;
-}
+export { formatProblem };
 
 function describeProblems(problems: SpecProblem[], unsentFiles: string[]): string {
   const errors = problems.filter((p) => p.severity === 'error');
@@ -91,6 +89,8 @@ export class StackService {
       ...(params.stack !== undefined ? { stackName: params.stack } : {}),
       env: params.env ?? {},
       files: params.files ?? {},
+      ...(params.overrides ? { overrides: params.overrides } : {}),
+      ...(params.profiles ? { profiles: params.profiles } : {}),
     });
     const warnings = parsed.problems.filter((p) => p.severity === 'warning');
     if (!parsed.stack || !parsed.baton) {

@@ -28,12 +28,15 @@ export interface LoadInput {
   env: Readonly<Record<string, string>>;
   /** Files sent with the stack, by their path relative to the stack file's folder (normalized). */
   files: ReadonlyMap<string, string>;
+  /** Further files (`-f a.yaml -f b.yaml`), by their key in `files`: merged over the stack file in order, as Compose merges them. */
+  overrides?: readonly string[];
 }
 
 /** A file loading asked for, by its path relative to the stack file's folder. */
 export interface WantedFile {
   path: string;
   required: boolean;
+  /** What it is for: "the included file", "the extended file", "the env file of an include", "the file merged over the stack file". */
   what: string;
 }
 
@@ -105,6 +108,23 @@ export function loadStack(input: LoadInput): LoadResult {
   const main = readDocument(input.text, input.file, '.', input.env);
   if ('failed' in main) return { failed: main.failed, wanted: [] };
   const result = loader.complete(main, '.', [input.file]);
+  const topLevel: Dict = {};
+  for (const key of input.overrides ?? []) {
+    const doc = loader.open(fileKey(key), '.', input.env, main, [], 'the file merged over the stack file');
+    if (!doc) continue;
+    const over = loader.complete(doc, '.', [loader.clientPath(fileKey(key))]);
+    for (const [name, s] of over.services) {
+      const mine = result.services.get(name);
+      result.services.set(name, mine ? { data: mergeService(mine.data, s.data), origin: s.origin.base ? s.origin : { ...s.origin, base: mine.origin } } : s);
+    }
+    for (const section of SECTIONS) {
+      for (const [name, d] of over.sections[section]) {
+        const mine = result.sections[section].get(name);
+        result.sections[section].set(name, mine && isDict(mine.value) && isDict(d.value) ? { value: { ...mine.value, ...d.value }, doc: d.doc } : d);
+      }
+    }
+    for (const [k, v] of Object.entries(doc.data)) if (k !== 'services' && k !== 'include' && !(SECTIONS as readonly string[]).includes(k)) topLevel[k] = v;
+  }
   if (loader.failed.length > 0) return { failed: [...loader.allProblems(main), ...loader.failed], wanted: loader.wanted };
 
   const services: Dict = {};
@@ -113,7 +133,7 @@ export function loadStack(input: LoadInput): LoadResult {
     services[name] = s.data;
     origins.set(name, s.origin);
   }
-  const data: Dict = { ...main.data };
+  const data: Dict = { ...main.data, ...topLevel };
   delete data.include;
   if (isDict(main.data.services) || result.services.size > 0) data.services = services;
   const sectionDocs = new Map<string, SourceDoc>();
@@ -160,7 +180,7 @@ class Loader {
    * Another file, read once per folder it is resolved from and environment: null when it was not
    * sent or can't be read (the problem is said at `at` in `from`).
    */
-  private open(key: string, dir: string, env: Readonly<Record<string, string>>, from: SourceDoc, at: Path, what: string): SourceDoc | null {
+  open(key: string, dir: string, env: Readonly<Record<string, string>>, from: SourceDoc, at: Path, what: string): SourceDoc | null {
     const cacheKey = `${key}\0${dir}\0${JSON.stringify(env)}`;
     if (this.docs.has(cacheKey)) return this.docs.get(cacheKey)!;
     if (this.docs.size >= MAX_LOADED_FILES) {
@@ -279,7 +299,7 @@ class Loader {
     if (ref.file !== null) {
       const key = fileKey(ref.file); // already relative to the stack file's folder (rebased)
       baseDir = posix.dirname(key);
-      baseDoc = this.open(key, baseDir, this.input.env, doc, [...ref.at, 'file'], 'the file it extends,');
+      baseDoc = this.open(key, baseDir, this.input.env, doc, [...ref.at, 'file'], 'the extended file');
     }
     if (!baseDoc) {
       this.resolved.set(id, plain);

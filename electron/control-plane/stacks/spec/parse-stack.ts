@@ -32,6 +32,8 @@ export interface ParseInput {
    * path relative to the stack file's folder → content, as the client sent them.
    */
   files?: Readonly<Record<string, string>>;
+  /** Files merged over this one in order (`-f compose.yaml -f prod.yaml`), by their key in `files`. */
+  overrides?: readonly string[];
   /** The active profiles (`--profile`, COMPOSE_PROFILES): services with `profiles:` are deployed only under one of them. */
   profiles?: readonly string[];
 }
@@ -73,7 +75,7 @@ type Prepared = { data: Dict; problems: SpecProblem[]; locator: Locator; wanted:
 /** The files loaded into one document (include, extends), then the services the active profiles leave out. */
 function prepare(input: ParseInput): Prepared {
   const files = new Map(Object.entries(input.files ?? {}).map(([path, content]) => [fileKey(path), content]));
-  const loaded = loadStack({ text: input.text, file: input.file, env: input.env ?? {}, files });
+  const loaded = loadStack({ text: input.text, file: input.file, env: input.env ?? {}, files, overrides: (input.overrides ?? []).map(fileKey) });
   if ('failed' in loaded) return loaded;
   const { data } = loaded;
   let leftOut = new Map<string, string[]>();

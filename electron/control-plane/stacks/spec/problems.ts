@@ -92,3 +92,9 @@ export function sortProblems(problems: SpecProblem[], mainFile: string): SpecPro
     .sort((a, b) => rank(a.p).localeCompare(rank(b.p)) || a.p.line - b.p.line || a.p.column - b.p.column || a.i - b.i)
     .map(({ p }) => p);
 }
+
+/** One problem on one line, as compilers say it: "compose.yaml:12:7: error: services.web…". */
+export function formatProblem(p: SpecProblem): string {
+  const where = p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file;
+  return `${where}: ${p.severity}: ${p.message}`;
+}
