@@ -158,3 +158,30 @@ test('Compose merge rules: mounts by target, maps key by key, lists joined witho
     healthcheck: { test: ['CMD', 'b'], interval: '5s' },
   });
 });
+
+test('!reset drops what the base gave, !override replaces it instead of merging, in extends and in -f files', () => {
+  const text = [
+    'services:',
+    '  base:',
+    '    image: app',
+    '    command: ["serve", "--slow"]',
+    '    ports: ["80", "81"]',
+    '    environment: { A: "1", B: "1" }',
+    '  web:',
+    '    extends: base',
+    '    command: !reset null',
+    '    ports: !override ["82"]',
+    '',
+  ].join('\n');
+  const { stack, problems } = parse(text);
+  assert.deepEqual(problems, []);
+  const web = stack!.services.find((s) => s.name === 'web')!;
+  assert.equal(web.command, null);
+  assert.deepEqual(web.ports.map((p) => p.target), [82]);
+
+  const over = parse(text, { 'prod.yaml': 'services:\n  base:\n    environment: !override { C: "3" }\n    ports: !reset []\n' }, { overrides: ['prod.yaml'] });
+  assert.deepEqual(over.problems, []);
+  const base = over.stack!.services.find((s) => s.name === 'base')!;
+  assert.deepEqual(base.environment, { C: '3' });
+  assert.deepEqual(base.ports, []);
+});

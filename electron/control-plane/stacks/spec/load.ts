@@ -7,6 +7,7 @@ import type { SpecProblem } from '../../../../shared/stack.ts';
 import { mergeService } from './compose-merge.ts';
 import { parseEnvFile } from './env-file.ts';
 import { chainText, readExtends } from './extends.ts';
+import { applyServiceTags, findComposeTags, serviceTags, TAG_WARNING, type ComposeTags } from './compose-tags.ts';
 import { readIncludes } from './include.ts';
 import { interpolateDocument } from './interpolate.ts';
 import { ProblemList, type Locator, type Path, type Place } from './problems.ts';
@@ -60,6 +61,7 @@ export interface SourceDoc {
   data: Dict;
   problems: ProblemList;
   locator: DocumentLocator;
+  tags: ComposeTags;
 }
 
 /** Where a service (as merged) was written: its own file and name, and the service it extends. */
@@ -72,8 +74,12 @@ interface ServiceOrigin {
 
 /** YAML, interpolation, and the document as data: one file. */
 export function readDocument(text: string, file: string, key: string, env: Readonly<Record<string, string>>): SourceDoc | { failed: SpecProblem[] } {
-  const { source, problems: syntax } = parseYaml(text, file);
-  if (syntax.some((p) => p.severity === 'error')) return { failed: syntax };
+  const parsed = parseYaml(text, file);
+  const { source } = parsed;
+  if (parsed.problems.some((p) => p.severity === 'error')) return { failed: parsed.problems };
+  // Compose's own tags are understood (compose-tags.ts), not unknown YAML
+  const syntax = parsed.problems.filter((p) => !TAG_WARNING.test(p.message));
+  const tags = findComposeTags(source.doc);
   const locator = new DocumentLocator(source);
   const problems = new ProblemList(file, locator);
   problems.items.push(...syntax);
@@ -89,7 +95,7 @@ export function readDocument(text: string, file: string, key: string, env: Reado
     problems.error([], 'a stack file is a map with a `services:` key at the top');
     return { failed: problems.items };
   }
-  return { key, file, data, problems, locator };
+  return { key, file, data, problems, locator, tags };
 }
 
 /** The key a file is sent under: relative to the stack file's folder, normalized ("./a.yaml" → "a.yaml"). */
@@ -115,7 +121,7 @@ export function loadStack(input: LoadInput): LoadResult {
     const over = loader.complete(doc, '.', [loader.clientPath(fileKey(key))]);
     for (const [name, s] of over.services) {
       const mine = result.services.get(name);
-      result.services.set(name, mine ? { data: mergeService(mine.data, s.data), origin: s.origin.base ? s.origin : { ...s.origin, base: mine.origin } } : s);
+      result.services.set(name, mine ? { data: applyServiceTags(mergeService(mine.data, s.data), s.data, serviceTags(doc.tags, name)), origin: s.origin.base ? s.origin : { ...s.origin, base: mine.origin } } : s);
     }
     for (const section of SECTIONS) {
       for (const [name, d] of over.sections[section]) {
@@ -288,7 +294,8 @@ class Loader {
     const path: Path = ['services', name];
     const ref = raw.extends === undefined ? null : readExtends(doc.problems, path, raw.extends);
     const { extends: _extends, ...local } = raw;
-    const plain = { data: local, origin: { doc, name, raw, base: null } };
+    const tags = serviceTags(doc.tags, name);
+    const plain = { data: applyServiceTags(local, local, tags), origin: { doc, name, raw, base: null } };
     if (!ref) {
       this.resolved.set(id, plain);
       return plain;
@@ -321,7 +328,7 @@ class Loader {
       return plain;
     }
     const base = this.resolveService(baseDoc, baseDir, ref.service, [...chain, here]);
-    const merged = base ? { data: mergeService(base.data, local), origin: { doc, name, raw, base: base.origin } } : plain;
+    const merged = base ? { data: applyServiceTags(mergeService(base.data, local), local, tags), origin: { doc, name, raw, base: base.origin } } : plain;
     this.resolved.set(id, merged);
     return merged;
   }
