@@ -41,7 +41,13 @@ export function reasonOf(p: Pick<SpecProblem, 'path' | 'message'>): string {
     .map((s, i, all) => (i === 1 && ['services', 'networks', 'volumes', 'secrets', 'configs'].includes(all[0]!) ? '*' : /^\d+$/.test(s) ? '#' : s))
     .join('.');
   const message = p.message.startsWith(`${p.path}: `) ? p.message.slice(p.path.length + 2) : p.message;
-  const stem = message.split(/[:;]/)[0]!.replace(/`([^`]*)`/g, (m, name: string) => (/^[a-z_]+$/.test(name) ? m : '`…`')).replace(/"[^"]*"/g, '"…"').replace(/\/\S+/g, '…').trim();
+  // quoted parts kept whole (names hidden), then the first clause
+  const quoted: string[] = [];
+  const masked = message
+    .replace(/`([^`]*)`/g, (m, name: string) => `\0${quoted.push(/^[a-z_]+(: [a-z]+)?$/.test(name) ? m : '`…`') - 1}\0`)
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/\/\S+/g, '…');
+  const stem = masked.split(/[:;] /)[0]!.replace(/\0(\d+)\0/g, (_, i: string) => quoted[Number(i)]!).trim();
   return key === '' ? stem : `${key}: ${stem}`;
 }
 
@@ -70,10 +76,42 @@ export function corpusReport(): CorpusOutcome[] {
     .map(outcomeOf);
 }
 
-// `node --import tsx test/compose-corpus/corpus.ts --write`: the expected report, from what Baton does now
+/** The tables of docs/compose-compatibility.md: counts by outcome, by reason, and beside Swarm's verdict. */
+export function reportTables(report: CorpusOutcome[], entries: ManifestEntry[]): string {
+  const swarm = new Map(entries.map((e) => [e.file, e.swarm ?? '']));
+  const count = <K>(keys: K[]) => {
+    const m = new Map<K, number>();
+    for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+    return [...m].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
+  };
+  const outcomes = ['accepted', 'accepted with warnings', 'rejected'] as const;
+  const sources = [...new Set(report.map((r) => r.file.split('/')[0]!))];
+  const lines: string[] = [];
+  lines.push('| Source | ' + outcomes.join(' | ') + ' | total |', '|---|' + outcomes.map(() => '---:|').join('') + '---:|');
+  for (const src of [...sources, 'all']) {
+    const rows = report.filter((r) => src === 'all' || r.file.startsWith(`${src}/`));
+    lines.push(`| ${src} | ${outcomes.map((o) => rows.filter((r) => r.outcome === o).length).join(' | ')} | ${rows.length} |`);
+  }
+  lines.push('', '| Files refused for it | Reason (an error; a file may have several) |', '|---:|---|');
+  for (const [reason, n] of count(report.filter((r) => r.outcome === 'rejected').flatMap((r) => r.reasons))) lines.push(`| ${n} | ${reason.replaceAll('|', '\\|')} |`);
+  lines.push('', '| Files | Warning, in files accepted with warnings |', '|---:|---|');
+  for (const [reason, n] of count(report.filter((r) => r.outcome === 'accepted with warnings').flatMap((r) => r.reasons))) lines.push(`| ${n} | ${reason.replaceAll('|', '\\|')} |`);
+  lines.push('', '| `docker stack config` | Baton accepts (with or without warnings) | Baton rejects |', '|---|---:|---:|');
+  for (const verdict of ['accepted', 'refused'] as const) {
+    const rows = report.filter((r) => (swarm.get(r.file) === 'accepted') === (verdict === 'accepted'));
+    lines.push(`| ${verdict} | ${rows.filter((r) => r.outcome !== 'rejected').length} | ${rows.filter((r) => r.outcome === 'rejected').length} |`);
+  }
+  lines.push('', '| File | Baton | Reasons | `docker stack config` |', '|---|---|---|---|');
+  for (const r of report) lines.push(`| ${r.file} | ${r.outcome} | ${r.reasons.join('; ').replaceAll('|', '\\|') || '—'} | ${(swarm.get(r.file) ?? '').replaceAll('|', '\\|')} |`);
+  return lines.join('\n') + '\n';
+}
+
+// `node --import tsx test/compose-corpus/corpus.ts --write`: the expected report, from what Baton
+// does now; `--tables`: the tables of docs/compose-compatibility.md
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const report = corpusReport();
   const text = JSON.stringify(report, null, 2) + '\n';
   if (process.argv.includes('--write')) (await import('node:fs')).writeFileSync(join(CORPUS_DIR, 'expected-report.json'), text);
+  else if (process.argv.includes('--tables')) process.stdout.write(reportTables(report, manifest()));
   else process.stdout.write(text);
 }
