@@ -185,3 +185,17 @@ test('!reset drops what the base gave, !override replaces it instead of merging,
   assert.deepEqual(base.environment, { C: '3' });
   assert.deepEqual(base.ports, []);
 });
+
+test('loading is bounded: a long chain of extends and a file that includes many are refused, saying the bound', () => {
+  const lines = ['services:', '  s0:', '    image: x'];
+  for (let i = 1; i <= 40; i++) lines.push(`  s${i}:`, `    extends: s${i - 1}`);
+  const deep = parse(lines.join('\n') + '\n');
+  assert.equal(deep.stack, null);
+  assert.ok(deep.problems.some((p) => p.path === 'services.s33.extends' && /`extends` chains more than 32 services deep/.test(p.message)), deep.problems.map((p) => p.message).join('\n'));
+
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) files[`f${i}.yaml`] = `services:\n  s${i}:\n    image: x\n`;
+  const many = parse(`include: [${Object.keys(files).join(', ')}]\nservices:\n  web:\n    image: a\n`, files);
+  assert.equal(many.stack, null);
+  assert.match(many.problems[0]!.message, /the stack loads more than 32 files/);
+});

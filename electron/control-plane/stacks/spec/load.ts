@@ -19,6 +19,8 @@ import { DocumentLocator, parseYaml } from './yaml-source.ts';
 /** How deep includes may nest, and how many files one stack may load. */
 export const MAX_INCLUDE_DEPTH = 16;
 export const MAX_LOADED_FILES = 32;
+/** How many services one chain of `extends` may go through. */
+export const MAX_EXTENDS_DEPTH = 32;
 
 const SECTIONS = ['networks', 'volumes', 'secrets', 'configs'] as const;
 
@@ -162,6 +164,8 @@ class Loader {
   private readonly docs = new Map<string, SourceDoc | null>();
   private readonly seen: SourceDoc[] = [];
   private readonly resolved = new Map<string, { data: Dict; origin: ServiceOrigin } | null>();
+  /** How many services each resolved one goes through by `extends`. */
+  private readonly depth = new Map<string, number>();
 
   constructor(private readonly input: LoadInput) {}
 
@@ -301,6 +305,12 @@ class Loader {
       return plain;
     }
     const here = { service: name, file: doc.file, key: id };
+    if (chain.length >= MAX_EXTENDS_DEPTH) {
+      // (reached by recursion: the services it goes through are not resolved yet)
+      doc.problems.error(ref.at, `\`extends\` chains more than ${MAX_EXTENDS_DEPTH} services deep (${chainText([...chain.slice(0, 3), here])} …): extend from fewer levels`);
+      this.resolved.set(id, plain);
+      return plain;
+    }
     let baseDoc: SourceDoc | null = doc;
     let baseDir = dir;
     if (ref.file !== null) {
@@ -328,6 +338,14 @@ class Loader {
       return plain;
     }
     const base = this.resolveService(baseDoc, baseDir, ref.service, [...chain, here]);
+    const depth = (base ? (this.depth.get(baseId) ?? 0) : 0) + 1;
+    this.depth.set(id, depth);
+    if (base && depth > MAX_EXTENDS_DEPTH) {
+      // (reached through services resolved before it)
+      doc.problems.error(ref.at, `\`extends\` chains more than ${MAX_EXTENDS_DEPTH} services deep (from ${name} (${doc.file})): extend from fewer levels`);
+      this.resolved.set(id, plain);
+      return plain;
+    }
     const merged = base ? { data: applyServiceTags(mergeService(base.data, local), local, tags), origin: { doc, name, raw, base: base.origin } } : plain;
     this.resolved.set(id, merged);
     return merged;
