@@ -199,3 +199,16 @@ test('loading is bounded: a long chain of extends and a file that includes many 
   assert.equal(many.stack, null);
   assert.match(many.problems[0]!.message, /the stack loads more than 32 files/);
 });
+
+test('an included file\'s secret files and bind mounts are found from its own folder (or its project_directory)', () => {
+  const text = 'include:\n  - path: db/compose.yaml\n  - path: cache/compose.yaml\n    project_directory: shared\nservices:\n  web:\n    image: a\n';
+  const db = 'services:\n  db:\n    image: postgres\n    secrets: [pw]\n    volumes: ["./data:/var/lib/data"]\nsecrets:\n  pw: { file: ./pw.txt }\n';
+  const cache = 'services:\n  cache:\n    image: redis\n    env_file: cache.env\n';
+  const named = filesNamedBy({ text, file: FILE, env: {}, files: { 'db/compose.yaml': db, 'cache/compose.yaml': cache } });
+  assert.deepEqual(named.map((n) => n.path).sort(), ['db/.env', 'db/pw.txt', 'shared/.env', 'shared/cache.env']);
+  const { stack, problems } = parse(text, { 'db/compose.yaml': db, 'cache/compose.yaml': cache, 'db/pw.txt': 's3cret', 'shared/cache.env': 'C=1\n' });
+  assert.deepEqual(problems, []);
+  const dbSpec = stack!.services.find((s) => s.name === 'db')!;
+  assert.equal(dbSpec.volumes[0]!.source, '/srv/shop/db/data');
+  assert.deepEqual(stack!.services.find((s) => s.name === 'cache')!.environment, { C: '1' });
+});
