@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { filesNamedBy, parseStackFile, type ParseInput } from '../../electron/control-plane/stacks/spec/parse-stack.ts';
-import { activeProfiles } from '../../electron/control-plane/stacks/spec/profiles.ts';
+import { activeProfiles, profilesKeeping } from '../../electron/control-plane/stacks/spec/profiles.ts';
 import { mergeService } from '../../electron/control-plane/stacks/spec/compose-merge.ts';
 
 const FILE = '/srv/shop/compose.yaml';
@@ -211,4 +211,11 @@ test('an included file\'s secret files and bind mounts are found from its own fo
   const dbSpec = stack!.services.find((s) => s.name === 'db')!;
   assert.equal(dbSpec.volumes[0]!.source, '/srv/shop/db/data');
   assert.deepEqual(stack!.services.find((s) => s.name === 'cache')!.environment, { C: '1' });
+});
+
+test('an edit keeps the services a profile brought in: the profiles of those deployed now', () => {
+  const services = { web: { image: 'a' }, debug: { image: 'b', profiles: ['debug', 'tools'] }, extra: { image: 'c', profiles: ['extra'] } };
+  assert.deepEqual(profilesKeeping(services, new Set(['web', 'debug'])), ['debug']);
+  assert.deepEqual(profilesKeeping(services, new Set(['web'])), []);
+  assert.deepEqual(profilesKeeping(null, new Set(['web'])), []);
 });

@@ -5,6 +5,8 @@ import { EditError, editServiceSource } from './service-edit.ts';
 import type { ClusterSnapshot, Host, ReplicaDetail, ReplicaStatus, ServiceDetail, ServicePlan, ServiceEditParams, ServiceStatus, StackApplyParams, StackPlan, StackSummary } from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
 import { formatProblem } from './spec/problems.ts';
+import { profilesKeeping } from './spec/profiles.ts';
+import { parse as parseYamlData } from 'yaml';
 import type { EventKind } from '../../../shared/events.ts';
 import type { PortSpec, ServiceSpec, SpecProblem, StackSpec } from '../../../shared/stack.ts';
 import type { AutoscaleDecision } from '../../../shared/autoscale.ts';
@@ -278,7 +280,16 @@ export class StackService {
       if (err instanceof EditError) throw new BatonError('INVALID_INPUT', err.message, { service: params.service });
       throw err;
     }
-    return this.apply({ source: next, file: stack.file ?? `${stack.name}.yaml`, stack: stack.name, dryRun: params.dryRun });
+    // the profiles that brought in the services deployed now, so the edit removes none of them
+    const deployed = new Set(stacks.listServices().filter((s) => s.stack === stack.name).map((s) => s.name));
+    let written: unknown = null;
+    try {
+      written = (parseYamlData(source) as { services?: unknown } | null)?.services;
+    } catch {
+      // a file that no longer reads as YAML is refused by apply below, at its line
+    }
+    const profiles = profilesKeeping(written, deployed);
+    return this.apply({ source: next, file: stack.file ?? `${stack.name}.yaml`, stack: stack.name, dryRun: params.dryRun, ...(profiles.length > 0 ? { profiles } : {}) });
   }
 
   remove(name: string): { name: string; services: string[] } {

@@ -27,3 +27,18 @@ export function selectByProfiles(services: Dict, active: readonly string[]): Pro
   }
   return { kept, leftOut };
 }
+
+/**
+ * The profiles under which every service deployed now stays deployed: what an edit made in the
+ * app (which has no --profile) applies with, so a service a profile brought in is not removed.
+ */
+export function profilesKeeping(services: unknown, deployed: ReadonlySet<string>): string[] {
+  if (!isDict(services)) return [];
+  const out = new Set<string>();
+  for (const [name, service] of Object.entries(services)) {
+    if (!deployed.has(name) || !isDict(service) || !Array.isArray(service.profiles)) continue;
+    const first = service.profiles.find((p): p is string => typeof p === 'string');
+    if (first !== undefined) out.add(first);
+  }
+  return [...out];
+}
