@@ -219,3 +219,11 @@ test('an edit keeps the services a profile brought in: the profiles of those dep
   assert.deepEqual(profilesKeeping(services, new Set(['web'])), []);
   assert.deepEqual(profilesKeeping(null, new Set(['web'])), []);
 });
+
+test('depends_on is part of a revision, not of the container: a file that gains it keeps its replicas', async () => {
+  const { containerSpecHash, serviceSpecHash } = await import('../../electron/control-plane/stacks/spec/spec-hash.ts');
+  const before = parse('services:\n  web:\n    image: a\n  db:\n    image: b\n').stack!.services[0]!;
+  const after = parse('services:\n  web:\n    image: a\n    depends_on: [db]\n  db:\n    image: b\n').stack!.services[0]!;
+  assert.notEqual(serviceSpecHash(after), serviceSpecHash(before));
+  assert.equal(containerSpecHash(after), containerSpecHash(before));
+});
