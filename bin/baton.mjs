@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// The `baton` command. It runs built (dist/cli/baton.mjs, made by `npm ci`'s prepare step and by
+// The `baton` command. It runs built (dist/cli/, made by `npm ci`'s prepare step and by
 // `npm run build`) while that build is newer than every source it was made from; else from the
-// TypeScript sources through tsx, so an edited checkout never runs yesterday's code.
+// TypeScript sources through tsx, so an edited checkout never runs yesterday's code. `baton config`
+// starts on its own entry: it needs the parser only.
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const built = join(root, 'dist', 'cli', 'baton.mjs');
+const command = process.argv.slice(2).find((a, i, all) => !a.startsWith('-') && all[i - 1] !== '--home');
+const entry = command === 'config' ? 'config' : 'baton';
+const built = join(root, 'dist', 'cli', `${entry}.mjs`);
 
 function builtIsCurrent() {
   let builtAt;
@@ -17,9 +20,9 @@ function builtIsCurrent() {
     return false;
   }
   for (const dir of ['electron', 'shared']) {
-    for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile() || !/\.(ts|json)$/.test(entry.name)) continue;
-      if (statSync(join(entry.parentPath, entry.name)).mtimeMs > builtAt) return false;
+    for (const file of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
+      if (!file.isFile() || !/\.(ts|json)$/.test(file.name)) continue;
+      if (statSync(join(file.parentPath, file.name)).mtimeMs > builtAt) return false;
     }
   }
   return true;
@@ -30,5 +33,5 @@ if (process.env.BATON_FROM_SOURCES !== '1' && builtIsCurrent()) {
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  await import('../electron/server/cli/main.ts');
+  await import(entry === 'config' ? '../electron/server/cli/config-main.ts' : '../electron/server/cli/main.ts');
 }

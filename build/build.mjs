@@ -1,7 +1,7 @@
 // `npm run build`: everything the desktop app loads, into dist/. Needs no Electron binary.
 //   electron/main.ts    → dist/electron/main.cjs     (esbuild; every npm package stays external:
 //   electron/preload.ts → dist/electron/preload.cjs   electron-builder packs node_modules)
-//   electron/server/cli → dist/cli/baton.mjs          (esbuild, ESM: the `baton` command, see bin/baton.mjs)
+//   electron/server/cli → dist/cli/baton.mjs, config.mjs (esbuild, ESM: the `baton` command, see bin/baton.mjs)
 //   renderer/           → dist/renderer/             (Vite, see vite.config.ts)
 //   build/icon.png      → dist/icon.png              (the window icon at run time)
 import { build as esbuild } from 'esbuild';
@@ -52,7 +52,7 @@ async function buildMain() {
 async function buildCli() {
   await esbuild({
     ...shared,
-    entryPoints: { baton: 'electron/server/cli/main.ts' },
+    entryPoints: { baton: 'electron/server/cli/main.ts', config: 'electron/server/cli/config-main.ts' },
     outdir: join(dist, 'cli'),
     outExtension: { '.js': '.mjs' },
     format: 'esm',

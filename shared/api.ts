@@ -189,8 +189,12 @@ export const StackApplyParams = z
      * bind mounts written relative to it. Files it names are sent in `files`, never read from here.
      */
     file: z.string().min(1),
-    /** The files the stack names (env_file), as the client read them; see StackFiles. */
+    /** The files the stack loads (include, extends, -f overrides) and names (env_file, …), as the client read them; see StackFiles. */
     files: StackFiles.optional(),
+    /** Files merged over the stack file in order (`-f compose.yaml -f prod.yaml`), by their key in `files`. */
+    overrides: z.array(z.string().min(1).max(4096)).max(STACK_FILES_LIMITS.count).optional(),
+    /** The active Compose profiles (`--profile`, COMPOSE_PROFILES): a service with `profiles:` is deployed under one of them. */
+    profiles: z.array(z.string().min(1).max(256)).max(64).optional(),
     /** The stack's name; default: `name:` in the file, else the file's folder name. */
     stack: z.string().optional(),
     /** Variables for ${VAR} interpolation (the CLI sends those the file mentions). */

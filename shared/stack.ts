@@ -264,6 +264,21 @@ export interface ServiceSpec {
   container?: ContainerOptions;
   /** `build:`, when written; absent otherwise, so the specs stored before it existed keep their hash. */
   build?: BuildSpec;
+  /**
+   * Compose `depends_on`, when written: the services of the stack this one starts after. Absent
+   * otherwise, so the specs stored before it existed keep their hash.
+   */
+  dependsOn?: DependsOn[];
+}
+
+/** One `depends_on` entry, in its long form. */
+export interface DependsOn {
+  service: string;
+  condition: 'service_started' | 'service_healthy' | 'service_completed_successfully';
+  /** false: deployed without it when it is not in the stack. */
+  required: boolean;
+  /** Compose's `restart: true`: restart this service when that one is updated. */
+  restart: boolean;
 }
 
 export interface StackSpec {

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,8 +19,12 @@ const userHome = mkdtempSync(join(tmpdir(), 'baton-cli-user-'));
 const env = { ...process.env, BATON_HOME: home, HOME: userHome, BATON_LOG_LEVEL: 'warn' };
 
 async function baton(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  return batonIn(process.cwd(), ...args);
+}
+
+async function batonIn(cwd: string, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/baton.mjs', ...args], { env, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [join(process.cwd(), 'bin/baton.mjs'), ...args], { env, timeout: 60_000, cwd });
     return { stdout, stderr, code: 0 };
   } catch (err) {
     const e = err as { stdout: string; stderr: string; code: number };
@@ -106,6 +110,27 @@ test('apply sends the env files a stack names from beside it, and the plan says 
   const missing = await baton('apply', '-f', file, '--dry-run');
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /names the file \.\/not-here\.env, which does not exist/);
+  assert.equal((await baton('stacks', '--json')).stdout.trim(), '[]');
+});
+
+test('apply without -f takes compose.yaml here, with what it includes and extends and the profiles asked for', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-cli-loaded-'));
+  mkdirSync(join(dir, 'db'));
+  writeFileSync(join(dir, 'compose.yaml'), 'name: loaded\ninclude: [db/compose.yaml]\nservices:\n  Web:\n    extends: { file: base.yaml, service: app }\n    depends_on: [db]\n  debug:\n    image: baton-test/web:1\n    profiles: [debug]\n');
+  writeFileSync(join(dir, 'base.yaml'), 'services:\n  app:\n    image: baton-test/web:1\n    env_file: app.env\n    ports: ["8089:8080"]\n');
+  writeFileSync(join(dir, 'app.env'), 'GREETING=hello\n');
+  writeFileSync(join(dir, 'db', 'compose.yaml'), 'services:\n  db:\n    image: baton-test/web:1\n');
+  const plain = await batonIn(dir, 'apply', '--dry-run', '--json');
+  assert.equal(plain.code, 0, plain.stderr);
+  const names = (r: { stdout: string }) => (JSON.parse(r.stdout) as { services: { name: string }[] }).services.map((s) => s.name).sort();
+  assert.deepEqual(names(plain), ['Web', 'db']);
+  const withDebug = await batonIn(dir, 'apply', '--dry-run', '--json', '--profile', 'debug');
+  assert.equal(withDebug.code, 0, withDebug.stderr);
+  assert.deepEqual(names(withDebug), ['Web', 'db', 'debug']);
+  writeFileSync(join(dir, 'db', 'compose.yaml'), 'services:\n  db:\n    image: baton-test/web:1\n    deploy: { replicas: two }\n');
+  const bad = await batonIn(dir, 'apply', '--dry-run');
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /db\/compose\.yaml:4:\d+: error: services\.db\.deploy\.replicas/);
   assert.equal((await baton('stacks', '--json')).stdout.trim(), '[]');
 });
 

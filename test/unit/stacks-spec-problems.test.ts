@@ -193,7 +193,7 @@ test('all problems are reported at once: a file with 4 distinct errors gives 4 p
     '    ports: ["127.0.0.1:80:80"]', //              5  host IP binding
     '    deploy:', //                                 6
     '      replicas: many', //                        7  not an integer
-    '  Worker:', //                                   8  bad service name
+    '  Worker.1:', //                                 8  bad service name
     '    image: worker', //                           9
     '',
   ].join('\n');
@@ -203,9 +203,9 @@ test('all problems are reported at once: a file with 4 distinct errors gives 4 p
     '4:26 error services.web.build.no_cache',
     '5:13 error services.web.ports.0',
     '7:17 error services.web.deploy.replicas',
-    '8:3 error services.Worker',
+    '8:3 error services.Worker.1',
   ]);
-  assert.match(result.problems[3]!.message, /service name `Worker` must match \^\[a-z0-9\]\[a-z0-9_-\]\{0,62\}\$/);
+  assert.match(result.problems[3]!.message, /service name `Worker.1` must match \^\[a-zA-Z0-9\]\[a-zA-Z0-9_-\]\{0,62\}\$/);
 });
 
 test('x-baton problems are placed at their line: unknown keys with a suggestion, min above max, no target', () => {

@@ -44,8 +44,8 @@ test('each unsupported feature is named at its key, with the reason', () => {
     '    build: { context: ./web, ssh: [default] }', //    6
     '    container_name: web', //                          7
     '    links: [db]', //                                  8
-    '    depends_on: [db]', //                             9
-    '    profiles: [debug]', //                            10
+    '    depends_on: [dbx]', //                            9
+    '    labels: { a: b }', //                             10
     '    scale: 3', //                                     11
     '    ports: ["127.0.0.1:8080:80"]', //                 12
     '  sidecar:', //                                       13
@@ -54,7 +54,7 @@ test('each unsupported feature is named at its key, with the reason', () => {
     '    pid: service:web', //                             16
     '    ipc: container:abc', //                           17
     '    volumes_from: [web]', //                          18
-    '    extends: { service: web }', //                    19
+    '    extends: { service: nope }', //                   19
     '  hostnet:', //                                       20
     '    image: agent', //                                 21
     '    network_mode: host', //                           22
@@ -82,26 +82,25 @@ test('each unsupported feature is named at its key, with the reason', () => {
     assert.match(p.message, text, path);
   };
   expect('version', 'warning', 1, /`version` is obsolete and ignored/);
-  expect('include', 'error', 2, /`include` is not supported/);
+  expect('include.0', 'error', 2, /the included file .*other\.yaml was not sent with the stack/);
   expect('services.web.build.ssh', 'error', 6, /`build.ssh` is not supported: Baton builds without an SSH agent/);
   expect('services.web.container_name', 'warning', 7, /`container_name` is ignored: a fixed name can't be given to several replicas/);
   expect('services.web.links', 'error', 8, /services reach each other by name/);
-  expect('services.web.depends_on', 'warning', 9, /Baton starts services together; readiness is each service's healthcheck/);
-  expect('services.web.profiles', 'error', 10, /`profiles` is not supported/);
+  expect('services.web.depends_on.0', 'error', 9, /depends on `dbx`, which is not a service of this stack/);
   expect('services.web.scale', 'error', 11, /use `deploy.replicas`/);
   expect('services.web.ports.0', 'error', 12, /binds the port to one host address \(127\.0\.0\.1\), which is not supported/);
   expect('services.sidecar.network_mode', 'error', 15, /`network_mode: service:web` shares a namespace with another container/);
   expect('services.sidecar.pid', 'error', 16, /`pid: service:web` shares a namespace/);
   expect('services.sidecar.ipc', 'error', 17, /`ipc: container:abc` shares a namespace/);
   expect('services.sidecar.volumes_from', 'warning', 18, /`volumes_from` is ignored/);
-  expect('services.sidecar.extends', 'error', 19, /`extends` is not supported/);
+  expect('services.sidecar.extends.service', 'error', 19, /extends service `nope`, which is not defined/);
   expect('services.hostnet.network_mode', 'warning', 22, /`network_mode: host` is ignored: replicas join Baton's network/);
   expect('services.hostnet.devices', 'error', 23, /`devices` reaches into the host: the host's devices/);
   expect('services.hostnet.deploy.mode', 'error', 25, /`mode: global` is not supported yet/);
   expect('services.hostnet.deploy.endpoint_mode', 'error', 26, /`endpoint_mode: dnsrr` is not supported/);
   expect('secrets.token.environment', 'error', 29, /comes from the variable \w+, which is not set in the environment of the client that applied the stack/);
   expect('networks.lan.driver', 'error', 35, /network driver "macvlan" is not supported/);
-  assert.equal(problems.length, 20, problems.map((p) => p.message).join('\n'));
+  assert.equal(problems.length, 19, problems.map((p) => p.message).join('\n'));
 });
 
 test('container options Baton does not set yet are refused, not dropped; harmless ones only warn', () => {
@@ -119,12 +118,13 @@ test('container options Baton does not set yet are refused, not dropped; harmles
 });
 
 test('warnings alone still give a stack', () => {
-  const { stack, problems } = parse('version: "3"\nservices:\n  web:\n    image: nginx\n    depends_on: [db]\n  db:\n    image: postgres\n');
+  const { stack, problems } = parse('version: "3"\nservices:\n  web:\n    image: nginx\n    depends_on: [db]\n  db:\n    image: postgres\n  debug:\n    image: busybox\n    profiles: [debug]\n');
   assert.ok(stack);
   assert.deepEqual(
-    problems.map((p) => p.severity),
-    ['warning', 'warning'],
+    problems.map((p) => [p.severity, p.path]),
+    [['warning', 'version'], ['warning', 'services.debug.profiles']],
   );
+  assert.deepEqual(stack.services.map((s) => s.name), ['web', 'db']);
 });
 
 test('unsupported volume, port and healthcheck details', () => {

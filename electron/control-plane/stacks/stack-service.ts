@@ -4,6 +4,9 @@
 import { EditError, editServiceSource } from './service-edit.ts';
 import type { ClusterSnapshot, Host, ReplicaDetail, ReplicaStatus, ServiceDetail, ServicePlan, ServiceEditParams, ServiceStatus, StackApplyParams, StackPlan, StackSummary } from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
+import { formatProblem } from './spec/problems.ts';
+import { profilesKeeping } from './spec/profiles.ts';
+import { parse as parseYamlData } from 'yaml';
 import type { EventKind } from '../../../shared/events.ts';
 import type { PortSpec, ServiceSpec, SpecProblem, StackSpec } from '../../../shared/stack.ts';
 import type { AutoscaleDecision } from '../../../shared/autoscale.ts';
@@ -51,10 +54,7 @@ const REPLICA_COUNT_EVENTS = ['service.created', 'service.updated', 'service.sca
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export function formatProblem(p: SpecProblem): string {
-  const where = p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file;
-  return `${where}: ${p.severity}: ${p.message}`;
-}
+export { formatProblem };
 
 function describeProblems(problems: SpecProblem[], unsentFiles: string[]): string {
   const errors = problems.filter((p) => p.severity === 'error');
@@ -96,6 +96,8 @@ export class StackService {
       ...(params.stack !== undefined ? { stackName: params.stack } : {}),
       env: params.env ?? {},
       files: params.files ?? {},
+      ...(params.overrides ? { overrides: params.overrides } : {}),
+      ...(params.profiles ? { profiles: params.profiles } : {}),
     });
     const warnings = parsed.problems.filter((p) => p.severity === 'warning');
     if (!parsed.stack || !parsed.baton) {
@@ -343,7 +345,16 @@ export class StackService {
       if (err instanceof EditError) throw new BatonError('INVALID_INPUT', err.message, { service: params.service });
       throw err;
     }
-    return this.apply({ source: next, file: stack.file ?? `${stack.name}.yaml`, stack: stack.name, dryRun: params.dryRun });
+    // the profiles that brought in the services deployed now, so the edit removes none of them
+    const deployed = new Set(stacks.listServices().filter((s) => s.stack === stack.name).map((s) => s.name));
+    let written: unknown = null;
+    try {
+      written = (parseYamlData(source) as { services?: unknown } | null)?.services;
+    } catch {
+      // a file that no longer reads as YAML is refused by apply below, at its line
+    }
+    const profiles = profilesKeeping(written, deployed);
+    return this.apply({ source: next, file: stack.file ?? `${stack.name}.yaml`, stack: stack.name, dryRun: params.dryRun, ...(profiles.length > 0 ? { profiles } : {}) });
   }
 
   remove(name: string): { name: string; services: string[] } {

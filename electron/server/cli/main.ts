@@ -1,8 +1,8 @@
 // The `baton` command. Every command but `serve` talks to a running control plane over the local
 // socket in BATON_HOME; `serve` is that control plane.
 import { Command, Option } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { SECRET_MAX_BYTES, type HostAddParams, type SecretInfo, type ServiceStatus, type StackPlan, type VolumeInfo } from '../../../shared/api.ts';
 import { BatonError, toErrorBody } from '../../../shared/errors.ts';
 import { rolloutHistoryText, rolloutStatusText } from './rollout-format.ts';
@@ -19,12 +19,12 @@ import { connectSocket, type SocketClient } from '../socket-client.ts';
 import { availableText, buildEventText, eventLine, hostDetail, hostsTable, healthText, bytes, planText, replicasTable, servicesTable, table } from './format.ts';
 import { errorText } from './error-format.ts';
 import { ask, askHidden, interactive } from './prompt.ts';
-import { readStackFiles } from './stack-files.ts';
+import { readStackInput } from './stack-files.ts';
+import { addConfigCommand } from './config-command.ts';
 import { checkFlags } from './flag-check.ts';
 import { readBuildContexts } from './build-contexts.ts';
 import { barsText, imagesTable, pushDoneText, pushPlanText } from './image-format.ts';
 import type { ImagePushChunk, ImageTransfer } from '../../../shared/images.ts';
-import { variablesNamedBy } from '../../control-plane/stacks/spec/parse-stack.ts';
 
 const program = new Command();
 program
@@ -288,29 +288,6 @@ host
 
 // ---------------------------------------------------------------- stacks
 
-/**
- * The variables a file mentions ($VAR, ${VAR…}) and those its secrets and configs take their
- * value from (`environment: NAME`), from the environment and then a .env beside it.
- */
-function variablesFor(text: string, file: string): Record<string, string> {
-  const names = new Set([...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!));
-  for (const name of variablesNamedBy({ text, file })) names.add(name);
-  const fromDotEnv: Record<string, string> = {};
-  const dotEnv = resolve(dirname(file), '.env');
-  if (existsSync(dotEnv)) {
-    for (const line of readFileSync(dotEnv, 'utf8').split('\n')) {
-      const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-      if (m) fromDotEnv[m[1]!] = m[2]!.replace(/^(['"])(.*)\1$/, '$2');
-    }
-  }
-  const env: Record<string, string> = {};
-  for (const n of names) {
-    const v = process.env[n] ?? fromDotEnv[n];
-    if (v !== undefined) env[n] = v;
-  }
-  return env;
-}
-
 async function waitConverged(client: SocketClient, stack: string | undefined, timeoutMs: number): Promise<ServiceStatus[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -326,29 +303,32 @@ async function waitConverged(client: SocketClient, stack: string | undefined, ti
 program
   .command('apply')
   .description('deploy a Compose file: validate, show the plan, then make it so')
-  .requiredOption('-f, --file <file>', 'the Compose file')
+  .option('-f, --file <file>', 'the Compose file (repeat to merge files over the first); default: compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml here', collect, [])
+  .option('--profile <name>', 'activate a Compose profile (repeatable; COMPOSE_PROFILES adds to them)', collect, [])
   .option('-p, --project-name <name>', 'the stack name (default: name: in the file, else its folder)')
   .option('--dry-run', 'validate and print the plan, change nothing', false)
   .option('--wait', 'wait until every service runs its desired replicas of its desired revision, available', false)
   .option('--timeout <seconds>', 'with --wait: how long', (v) => Number(v), 120)
   .option('--json', 'machine-readable output', false)
-  .action(async (opts: { file: string; projectName?: string; dryRun: boolean; wait: boolean; timeout: number; json: boolean }) => {
-    const file = resolve(opts.file);
-    let source: string;
-    try {
-      source = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new BatonError('INVALID_INPUT', `Cannot read ${opts.file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`);
-    }
-    const env = variablesFor(source, file);
-    const files = readStackFiles(source, file, env);
+  .action(async (opts: { file: string[]; profile: string[]; projectName?: string; dryRun: boolean; wait: boolean; timeout: number; json: boolean }) => {
+    const { source, file, env, files, overrides, profiles } = readStackInput(opts.file, opts.profile);
     const builds = readBuildContexts(source, file, env, files, opts.dryRun);
     await withClient(async (client) => {
       // a build's output, as it comes (on stderr: standard output stays the plan, or its JSON)
       const unsubscribe = Object.keys(builds).length > 0 && !opts.dryRun ? client.subscribe((e) => { const line = buildEventText(e); if (line !== null) process.stderr.write(`${line}\n`); }) : () => {};
       let plan: StackPlan;
       try {
-        plan = await client.call('stack.apply', { source, file, env, files, dryRun: opts.dryRun, ...(Object.keys(builds).length > 0 ? { builds } : {}), ...(opts.projectName ? { stack: opts.projectName } : {}) });
+        plan = await client.call('stack.apply', {
+          source,
+          file,
+          env,
+          files,
+          ...(overrides.length > 0 ? { overrides } : {}),
+          ...(profiles.length > 0 ? { profiles } : {}),
+          dryRun: opts.dryRun,
+          ...(Object.keys(builds).length > 0 ? { builds } : {}),
+          ...(opts.projectName ? { stack: opts.projectName } : {}),
+        });
       } finally {
         unsubscribe();
       }
@@ -839,6 +819,8 @@ program
     client.subscribe((e) => (!opts.host || e.host === opts.host) && show(e), { after: lastId });
     await new Promise(() => {}); // until interrupted
   });
+
+addConfigCommand(program);
 
 // ---------------------------------------------------------------- run
 

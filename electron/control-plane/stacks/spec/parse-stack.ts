@@ -6,15 +6,17 @@ import { basename, dirname, isAbsolute, posix, resolve } from 'node:path';
 import type { ServiceSpec, SpecProblem, StackSpec } from '../../../../shared/stack.ts';
 import { composeSchemaErrors } from './compose-schema.ts';
 import { readDeclarations, type DeclaredValues } from './declarations.ts';
-import { interpolateDocument } from './interpolate.ts';
 import { checkPortConflicts } from './port-conflicts.ts';
-import { ProblemList, dotted, sortProblems, type Path } from './problems.ts';
+import { ProblemList, dotted, sortProblems, type Locator, type Path } from './problems.ts';
 import { reportSchemaErrors } from './schema-problems.ts';
 import { NAME_PATTERN, NAME_RULE, readService, type ServiceResult } from './service.ts';
+import { checkDependencies, dependsOnSpec } from './depends-on.ts';
+import { fileKey, loadStack, type WantedFile } from './load.ts';
+import { selectByProfiles } from './profiles.ts';
+import { checkServiceNames } from './service-names.ts';
 import type { SpecContext } from './spec-context.ts';
 import { isDict, type Dict } from './values.ts';
 import { readStackExtensions, type PlacementStrategy, type RolloutTuning } from './x-baton.ts';
-import { DocumentLocator, parseYaml } from './yaml-source.ts';
 
 export { serviceSpecHash } from './spec-hash.ts';
 export type { DeclaredValues } from './declarations.ts';
@@ -25,8 +27,15 @@ export interface ParseInput {
   file: string; // its path as the client knows it, for messages
   stackName?: string; // from the CLI (-p / --name); else top-level `name:`; else the file's folder name
   env?: Record<string, string>; // for ${VAR} interpolation (the CLI passes process.env merged with a .env beside the file)
-  /** The files the stack names (env_file): path as the file writes it → content, as the client sent them. */
+  /**
+   * The files the stack loads (include, extends) and names (env_file, secret and config files):
+   * path relative to the stack file's folder → content, as the client sent them.
+   */
   files?: Readonly<Record<string, string>>;
+  /** Files merged over this one in order (`-f compose.yaml -f prod.yaml`), by their key in `files`. */
+  overrides?: readonly string[];
+  /** The active profiles (`--profile`, COMPOSE_PROFILES): services with `profiles:` are deployed only under one of them. */
+  profiles?: readonly string[];
 }
 
 /** A file a stack names, as it writes it (after interpolation), for the client to send with it. */
@@ -58,50 +67,36 @@ export interface ParseResult {
 
 const TOP_LEVEL_RULES: Record<string, { severity: 'error' | 'warning'; message: string }> = {
   version: { severity: 'warning', message: '`version` is obsolete and ignored: remove it' },
-  include: { severity: 'error', message: '`include` is not supported: put all the services of a stack in one file' },
   models: { severity: 'error', message: '`models` (Docker Model Runner) is not supported' },
 };
 
-type Prepared = { data: Dict; problems: ProblemList; locator: DocumentLocator } | { failed: SpecProblem[] };
+type Prepared = { data: Dict; problems: SpecProblem[]; locator: Locator; wanted: WantedFile[]; leftOut: Map<string, string[]> } | { failed: SpecProblem[]; wanted: WantedFile[] };
 
-/** YAML, interpolation, and the document as data. */
+/** The files loaded into one document (include, extends), then the services the active profiles leave out. */
 function prepare(input: ParseInput): Prepared {
-  const { text, file } = input;
-  const { source, problems: syntax } = parseYaml(text, file);
-  if (syntax.some((p) => p.severity === 'error')) return { failed: syntax };
-
-  const locator = new DocumentLocator(source);
-  const problems = new ProblemList(file, locator);
-  problems.items.push(...syntax);
-  interpolateDocument(source, locator, input.env ?? {}, problems);
-
-  let data: unknown;
-  try {
-    data = source.doc.toJS();
-  } catch (e) {
-    problems.addAt('error', [], { line: 0, column: 0 }, `the file can't be read as data: ${(e as Error).message}`);
-    return { failed: problems.items };
+  const files = new Map(Object.entries(input.files ?? {}).map(([path, content]) => [fileKey(path), content]));
+  const loaded = loadStack({ text: input.text, file: input.file, env: input.env ?? {}, files, overrides: (input.overrides ?? []).map(fileKey) });
+  if ('failed' in loaded) return loaded;
+  const { data } = loaded;
+  let leftOut = new Map<string, string[]>();
+  if (isDict(data.services)) {
+    const selection = selectByProfiles(data.services, input.profiles ?? []);
+    data.services = selection.kept;
+    leftOut = selection.leftOut;
   }
-  if (!isDict(data)) {
-    problems.error([], 'a stack file is a map with a `services:` key at the top');
-    return { failed: problems.items };
-  }
-  return { data, problems, locator };
-}
-
-/** The file's path for normalized look-ups: "./app.env" and "app.env" are one file. */
-function fileKey(path: string): string {
-  return posix.normalize(path);
+  return { data, problems: loaded.problems, locator: loaded.locator, wanted: loaded.wanted, leftOut };
 }
 
 export function parseStackFile(input: ParseInput): ParseResult {
   const { file } = input;
   const prepared = prepare(input);
-  if ('failed' in prepared) return failed(prepared.failed, file, []);
-  const { data, problems, locator } = prepared;
+  if ('failed' in prepared) return failed(prepared.failed, file, prepared.wanted.filter((w) => w.required).map((w) => w.path));
+  const { data, problems: loadProblems, locator } = prepared;
+  const problems = new ProblemList(file, locator);
+  problems.items.push(...loadProblems);
 
   const sent = new Map(Object.entries(input.files ?? {}).map(([path, content]) => [fileKey(path), content]));
-  const unsent: string[] = [];
+  const unsent: string[] = prepared.wanted.filter((w) => w.required && !sent.has(w.path)).map((w) => w.path);
   const readFile = (path: string, required: boolean): string | undefined => {
     const content = sent.get(fileKey(path));
     if (content === undefined && required && !unsent.includes(path)) unsent.push(path);
@@ -113,7 +108,7 @@ export function parseStackFile(input: ParseInput): ParseResult {
   const schema = new ProblemList(file, locator);
   const schemaPaths = reportSchemaErrors(composeSchemaErrors(data), data, schema);
   const rules = new ProblemList(file, locator);
-  const built = build(input, data, rules, locator, readFile);
+  const built = build(input, data, rules, locator, readFile, prepared.leftOut);
   // and where interpolating a value failed: its text then is not what the file means
   const interpolationFailed = problems.items.filter((p) => p.severity === 'error' && p.path !== '').map((p) => p.path);
   const said = [...schemaPaths.map(dotted).filter((s) => s !== ''), ...interpolationFailed];
@@ -128,7 +123,7 @@ export function parseStackFile(input: ParseInput): ParseResult {
  * The variables the stack's secrets and configs take their value from (`environment: NAME`): what
  * a client sends with it besides those the file mentions as ${VAR}.
  */
-export function variablesNamedBy(input: Omit<ParseInput, 'files' | 'env'>): string[] {
+export function variablesNamedBy(input: Omit<ParseInput, 'env'>): string[] {
   const prepared = prepare(input);
   if ('failed' in prepared) return [];
   const names = new Set<string>();
@@ -144,17 +139,18 @@ export function variablesNamedBy(input: Omit<ParseInput, 'files' | 'env'>): stri
  * and sends with it. Baton's rules only, without the schema (a file the schema refuses still
  * says which files it names), and nothing is read.
  */
-export function filesNamedBy(input: Omit<ParseInput, 'files'>): NamedFile[] {
+export function filesNamedBy(input: ParseInput): NamedFile[] {
   const prepared = prepare(input);
-  if ('failed' in prepared) return [];
-  const named: NamedFile[] = [];
+  // the files loading asked for (includes, extended files): once they are sent, what they name
+  const named: NamedFile[] = prepared.wanted.map((w) => ({ path: w.path, required: w.required, what: w.what }));
+  if ('failed' in prepared) return named;
   const record = (path: string, required: boolean, what?: string): undefined => {
     const seen = named.find((n) => fileKey(n.path) === fileKey(path));
     if (seen) seen.required ||= required;
     else named.push({ path, required, ...(what !== undefined ? { what } : {}) });
     return undefined;
   };
-  build(input, prepared.data, new ProblemList(input.file, prepared.locator), prepared.locator, record);
+  build(input, prepared.data, new ProblemList(input.file, prepared.locator), prepared.locator, record, prepared.leftOut);
   return named;
 }
 
@@ -166,8 +162,9 @@ function build(
   input: ParseInput,
   data: Dict,
   problems: ProblemList,
-  locator: DocumentLocator,
+  locator: Locator,
   readFile: (path: string, required: boolean, what?: string) => string | undefined,
+  leftOut: ReadonlyMap<string, string[]>,
 ): { stack: StackSpec; baton: BatonExtensions; values: DeclaredValues } | null {
   // The stack file's folder on the client's side: relative bind mounts are resolved from it, and
   // files it names are said in messages as the client knows them.
@@ -198,7 +195,7 @@ function build(
     },
     volumeDeclarations: declarations.volumes,
     networkDeclarations: declarations.networks,
-    rawScalar: (path: Path) => locator.rawScalar(path),
+    rawScalar: (path: Path) => locator.rawScalar?.(path) ?? null,
   };
 
   const services: ServiceResult[] = [];
@@ -210,11 +207,20 @@ function build(
     problems.error(['services'], 'the stack has no services: add at least one under `services:`', data.services === undefined ? { placeAt: [] } : { at: 'key' });
   }
   checkPortConflicts(problems, services.map((s) => ({ name: s.spec.name, ports: s.ports })));
+  checkServiceNames(problems, services.map((s) => s.spec.name));
+  checkDependencies(problems, services.map((s) => ({ name: s.spec.name, dependsOn: s.dependsOn })), leftOut);
+  for (const [left, profiles] of leftOut) {
+    problems.warn(['services', left, 'profiles'], `service \`${left}\` is left out: none of its profiles (${profiles.join(', ')}) is active; deploy it with --profile ${profiles[0] ?? ''} (or COMPOSE_PROFILES=${profiles[0] ?? ''})`, { at: 'key' });
+  }
 
   if (name === null || placementStrategy === null) return null;
   const rollout: Record<string, RolloutTuning> = {};
   for (const s of services) if (s.rollout) rollout[s.spec.name] = s.rollout;
-  const specs: ServiceSpec[] = services.map((s) => s.spec);
+  const known = new Set(services.map((s) => s.spec.name));
+  const specs: ServiceSpec[] = services.map((s) => {
+    const dependsOn = dependsOnSpec(s.dependsOn, known);
+    return dependsOn.length > 0 ? { ...s.spec, dependsOn } : s.spec;
+  });
   return { stack: { name, services: specs, ...declarations }, baton: { placementStrategy, rollout }, values };
 }
 

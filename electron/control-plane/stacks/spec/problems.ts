@@ -7,6 +7,8 @@ export type Path = readonly (string | number)[];
 export interface Place {
   line: number;
   column: number;
+  /** The file it is in, when not the list's own (a service written in an included file). */
+  file?: string;
 }
 
 /** Finds where a path is in the source; `key` asks for the key of a map entry rather than its value. */
@@ -53,7 +55,7 @@ export class ProblemList {
 
   /** A problem at a known place (a `${VAR}` inside a scalar). */
   addAt(severity: SpecProblem['severity'], path: Path, place: Place, message: string): void {
-    this.items.push({ file: this.file, line: place.line, column: place.column, path: dotted(path), message: withPath(path, message), severity });
+    this.items.push({ file: place.file ?? this.file, line: place.line, column: place.column, path: dotted(path), message: withPath(path, message), severity });
   }
 
   hasErrors(): boolean {
@@ -69,7 +71,7 @@ export class ProblemList {
     let place = this.locator?.place(options.placeAt ?? path, options.at ?? 'value') ?? { line: 0, column: 0 };
     if (options.within !== undefined && place.line > 0) {
       const raw = this.locator?.rawScalar?.(path) ?? '';
-      place = { line: place.line, column: place.column + options.within + (raw.startsWith('"') || raw.startsWith("'") ? 1 : 0) };
+      place = { ...place, column: place.column + options.within + (raw.startsWith('"') || raw.startsWith("'") ? 1 : 0) };
     }
     this.addAt(severity, path, place, message);
   }
@@ -89,4 +91,10 @@ export function sortProblems(problems: SpecProblem[], mainFile: string): SpecPro
     .map((p, i) => ({ p, i }))
     .sort((a, b) => rank(a.p).localeCompare(rank(b.p)) || a.p.line - b.p.line || a.p.column - b.p.column || a.i - b.i)
     .map(({ p }) => p);
+}
+
+/** One problem on one line, as compilers say it: "compose.yaml:12:7: error: services.web…". */
+export function formatProblem(p: SpecProblem): string {
+  const where = p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file;
+  return `${where}: ${p.severity}: ${p.message}`;
 }

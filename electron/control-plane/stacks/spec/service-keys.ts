@@ -48,9 +48,9 @@ export const SERVICE_KEY_RULES: Readonly<Record<string, KeyRule>> = {
   build: 'supported', // built by Baton from the applying client's folder (spec/build.ts)
   container_name: warning("`container_name` is ignored: a fixed name can't be given to several replicas; Baton names them <stack>_<service>.<slot>.<revision>-<id>, and they are reached by the service's name"),
   scale: error('`scale` is not supported: use `deploy.replicas`'),
-  depends_on: warning('`depends_on` is ignored: Baton starts services together; readiness is each service\'s healthcheck'),
-  profiles: error('`profiles` is not supported: Baton deploys every service in the file; put optional services in a file of their own'),
-  extends: error('`extends` is not supported: write the service out in full, or share settings with YAML anchors (`<<: *defaults`)'),
+  depends_on: 'supported', // ServiceSpec.dependsOn, each dependency checked (a service of the stack, no circle)
+  profiles: 'supported', // a service whose profiles are none active is left out (--profile, COMPOSE_PROFILES)
+  extends: 'supported', // resolved while loading (load.ts): the service arrives merged
   links: error('`links` is not supported: services reach each other by name on Baton\'s network (http://<service>:<port>); remove it'),
   external_links: error('`external_links` is not supported: Baton can\'t link to containers outside the stack; reach them by address'),
   volumes_from: warning('`volumes_from` is ignored: another container\'s volumes may be on another host, so replicas get none of them; declare a named volume and mount it in both services'),

@@ -5,6 +5,7 @@ import { DEFAULT_STOP_GRACE_PERIOD_MS, defaultRestartPolicy } from './defaults.t
 import { readContainerOptions } from './container-options.ts';
 import { readBuild } from './build.ts';
 import { readDeploy, restartFromServiceKey } from './deploy.ts';
+import { readDependsOn, type DependencyEntry } from './depends-on.ts';
 import { readEnvFiles, readKeyValues, readLabels } from './environment.ts';
 import { readFileMounts } from './file-mounts.ts';
 import { readHealthcheck } from './healthcheck.ts';
@@ -20,15 +21,25 @@ import { readTmpfs, readVolumes } from './volumes.ts';
 import { readServiceExtensions, type RolloutTuning } from './x-baton.ts';
 import { withinRange } from '../../autoscale/decide-scale.ts';
 
-/** Docker container-name safe: the name goes into `<stack>_<service>.<slot>.<rev>-<short>`. */
+/** A stack name: Docker container-name safe, lowercase as Compose's project names are. */
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 export const NAME_RULE = `must match ${NAME_PATTERN.source}: lowercase letters, digits, "_" and "-", starting with a letter or digit, at most 63 characters (it becomes part of Docker container names)`;
+
+/**
+ * A service name. Compose allows [a-zA-Z0-9._-]; Docker container names take capitals, so Baton
+ * does too. A "." is refused: replica names (`<stack>_<service>.<slot>.<rev>-<short>`) and the
+ * service's name on Baton's network (`<service>.<stack>`) use it as a separator.
+ */
+export const SERVICE_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/;
+export const SERVICE_NAME_RULE = `must match ${SERVICE_NAME_PATTERN.source}: letters, digits, "_" and "-", starting with a letter or digit, at most 63 characters (it becomes part of Docker container names; "." separates the parts of a replica's name and of the service's name on Baton's network)`;
 
 export interface ServiceResult {
   spec: ServiceSpec;
   /** The ports with where each was written, for conflicts between services. */
   ports: PortEntry[];
   rollout: RolloutTuning | null;
+  /** `depends_on` as written, for the checks across the stack (the spec's field is set from it). */
+  dependsOn: DependencyEntry[];
 }
 
 export function readService(ctx: SpecContext, stack: string, name: string, service: Record<string, unknown>): ServiceResult {
@@ -36,7 +47,7 @@ export function readService(ctx: SpecContext, stack: string, name: string, servi
   const at = (key: string): Path => [...path, key];
   const { problems } = ctx;
 
-  if (!NAME_PATTERN.test(name)) problems.error(path, `service name \`${name}\` ${NAME_RULE}`, { at: 'key' });
+  if (!SERVICE_NAME_PATTERN.test(name)) problems.error(path, `service name \`${name}\` ${SERVICE_NAME_RULE}`, { at: 'key' });
 
   const reaches: HostReach[] = [];
   for (const [key, value] of Object.entries(service)) {
@@ -142,7 +153,7 @@ export function readService(ctx: SpecContext, stack: string, name: string, servi
     ...(container ? { container } : {}),
     ...(build ? { build } : {}),
   };
-  return { spec, ports: distinctPorts, rollout: extensions?.rollout ?? null };
+  return { spec, ports: distinctPorts, rollout: extensions?.rollout ?? null, dependsOn: readDependsOn(at('depends_on'), service.depends_on) };
 }
 
 function samePort(a: PortEntry, b: PortEntry): boolean {

@@ -23,11 +23,11 @@ export function serviceSpecHash(spec: ServiceSpec): string {
 
 /**
  * What a replica's container is made of: the spec less what only steers the control plane
- * (replica count, autoscaling, how updates and rollbacks proceed). Replicas whose container hash
+ * (replica count, autoscaling, how updates and rollbacks proceed, what it starts after). Replicas whose container hash
  * matches the current revision's are kept across a revision change: a new update_config alone
  * replaces nothing.
  */
 export function containerSpecHash(spec: ServiceSpec): string {
-  const { replicas: _r, autoscale: _a, update: _u, rollback: _b, rollout: _o, ...container } = spec;
+  const { replicas: _r, autoscale: _a, update: _u, rollback: _b, rollout: _o, dependsOn: _d, ...container } = spec;
   return createHash('sha256').update(canonicalJson(container)).digest('hex');
 }
