@@ -8,8 +8,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const command = process.argv.slice(2).find((a, i, all) => !a.startsWith('-') && all[i - 1] !== '--home');
-const entry = command === 'config' ? 'config' : 'baton';
+const words = process.argv.slice(2).filter((a, i, all) => !a.startsWith('-') && all[i - 1] !== '--home');
+// `config` checking a file has an entry of its own; `config ls|show` asks the control plane
+const entry = words[0] === 'config' && !['ls', 'list', 'show'].includes(words[1] ?? '') ? 'config' : 'baton';
 const built = join(root, 'dist', 'cli', `${entry}.mjs`);
 
 function builtIsCurrent() {

@@ -1,6 +1,6 @@
 // `baton serve`: the control plane headless, on the local socket and optionally a WebSocket.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BatonError } from '../../shared/errors.ts';
 import { ControlPlane, type ControlPlaneOptions } from '../control-plane/index.ts';
@@ -40,8 +40,11 @@ export interface Serving {
 
 export { socketPathFor };
 
+/** The built renderer: dist/renderer of the package this module is part of (run from the sources or from the built command). */
 export function rendererDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'dist', 'renderer');
 }
 
 function readPem(file: string, flag: string): Buffer {

@@ -90,11 +90,11 @@ test('host add / ls / inspect / rm, with --json', async () => {
 
 test('apply with errors prints each at file:line:column and applies nothing', async () => {
   const file = join(home, 'broken.yaml');
-  writeFileSync(file, 'name: broken\nservices:\n  web:\n    image: baton-test/web:1\n    deploy:\n      replicas: three\n    build: .\n');
+  writeFileSync(file, 'name: broken\nservices:\n  web:\n    image: baton-test/web:1\n    deploy:\n      replicas: three\n    links: [db]\n');
   const r = await baton('apply', '-f', file);
   assert.equal(r.code, 1);
   assert.match(r.stderr, new RegExp(`${file.replace(/[.]/g, '\\.')}:6:\\d+: error: .*replicas`));
-  assert.match(r.stderr, /:7:\d+: error: .*build/);
+  assert.match(r.stderr, /:7:\d+: error: .*links/);
   assert.equal((await baton('stacks', '--json')).stdout.trim(), '[]');
 });
 

@@ -30,14 +30,10 @@ test('each corpus file is accepted, accepted with warnings, or rejected as the e
 
 /** Why Baton refuses a file Swarm accepts: each is a decision written in the README's Compose table. */
 const DELIBERATE = [
-  /^services\.\*\.build: /, // no image builder
-  /^services\.\*\.container_name: /, // several replicas can't share one name
-  /^services\.\*\.(stop_signal|hostname|cap_add|sysctls|init|user): .* not supported yet/, // container options not set yet
   /^services\.\*\.(network_mode|ipc|pid): `…` shares a namespace with another container/, // replicas of one service may be on other hosts
   /^services\.\*\.ports\.#: "…" binds the port to one host address/, // the ingress publishes on every host
-  /^networks\.\*\.(ipam|name): /,
-  /^services\.\*\.networks\.[^.]+\.ipv4_address: per-network options/,
   /^services\.\*\.volumes\.#: the bind mount of … reaches into the host/, // needs x-baton host_access consent
+  /^services\.\*\.(cap_add|privileged|devices|security_opt): `[a-z_]+` reaches into the host/, // needs x-baton host_access consent
   /^services\.\*\.volumes\.#(\.source)?: bind source "/, // "~" and Windows paths mean the client's machine
 ];
 

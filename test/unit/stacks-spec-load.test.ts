@@ -96,8 +96,8 @@ test('include, short and long form: the included services and declarations join 
 });
 
 test('include: a problem in the included file is placed there; an include circle is refused with the chain', () => {
-  const bad = parse('include: [sub/x.yaml]\nservices:\n  web:\n    image: a\n', { 'sub/x.yaml': 'services:\n  api:\n    image: b\n    build: .\n' });
-  assert.deepEqual(places(bad.problems), ['/srv/shop/sub/x.yaml:4 error services.api.build']);
+  const bad = parse('include: [sub/x.yaml]\nservices:\n  web:\n    image: a\n', { 'sub/x.yaml': 'services:\n  api:\n    image: b\n    links: [db]\n' });
+  assert.deepEqual(places(bad.problems), ['/srv/shop/sub/x.yaml:4 error services.api.links']);
 
   const syntax = parse('include: [x.yaml]\nservices:\n  web:\n    image: a\n', { 'x.yaml': 'services:\n  api: [\n' });
   assert.equal(syntax.stack, null);

@@ -41,10 +41,11 @@ export function configOutcome(input: StackInput, json: boolean, projectName?: st
   return { stdout: stringify(stack, { lineWidth: 0 }), stderr: problemsText(warnings), exitCode: 0 };
 }
 
-export function addConfigCommand(program: Command): void {
-  program
+/** The command, for the full CLI to give it its subcommands (`config ls`, `config show`). */
+export function addConfigCommand(program: Command): Command {
+  return program
     .command('config')
-    .description('check a Compose file and print it as Baton reads it (no control plane needed); non-zero exit when it is refused')
+    .description("check a Compose file and print it as Baton reads it (no control plane needed; non-zero exit when it is refused); `config ls` and `config show STACK/NAME`: applied stacks' configs")
     .option('-f, --file <file>', 'the Compose file (repeat to merge files over the first); default: compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml here', collect, [])
     .option('--profile <name>', 'activate a Compose profile (repeatable; COMPOSE_PROFILES adds to them)', collect, [])
     .option('-p, --project-name <name>', 'the stack name (default: name: in the file, else its folder)')

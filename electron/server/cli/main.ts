@@ -663,7 +663,9 @@ secret
 
 // ---------------------------------------------------------------- configs
 
-const config = program.command('config').description("stacks' configs: ls, show (configs are no secrets: their content is shown)");
+// `baton config [-f FILE]` checks a stack file (config-command.ts); its subcommands list the
+// configs of applied stacks (configs are no secrets: their content is shown)
+const config = addConfigCommand(program);
 config
   .command('ls')
   .alias('list')
@@ -820,7 +822,6 @@ program
     await new Promise(() => {}); // until interrupted
   });
 
-addConfigCommand(program);
 
 // ---------------------------------------------------------------- run
 
