@@ -1,12 +1,11 @@
 // `baton config`: a stack file checked and printed as Baton reads it (the StackSpec, normalized),
 // with no control plane and no host, as `docker compose config` does. Refused: the problems at
 // their lines, and a non-zero exit. Kept light to start: the parser and commander, nothing else.
-import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { SpecProblem, StackSpec } from '../../../shared/stack.ts';
 import { parseStackFile } from '../../control-plane/stacks/spec/parse-stack.ts';
 import { formatProblem } from '../../control-plane/stacks/spec/problems.ts';
-import { readStackInput, type StackInput } from './stack-files.ts';
+import type { StackInput } from './stack-files.ts';
 
 export interface ConfigOutcome {
   /** What goes to standard output: the spec (YAML or JSON), or with --json the refusal too. */
@@ -39,25 +38,4 @@ export function configOutcome(input: StackInput, json: boolean, projectName?: st
   const stack: StackSpec = parsed.stack;
   if (json) return { stdout: JSON.stringify({ stack, placementStrategy: parsed.baton?.placementStrategy ?? null, warnings }, null, 2) + '\n', stderr: '', exitCode: 0 };
   return { stdout: stringify(stack, { lineWidth: 0 }), stderr: problemsText(warnings), exitCode: 0 };
-}
-
-/** The command, for the full CLI to give it its subcommands (`config ls`, `config show`). */
-export function addConfigCommand(program: Command): Command {
-  return program
-    .command('config')
-    .description("check a Compose file and print it as Baton reads it (no control plane needed; non-zero exit when it is refused); `config ls` and `config show STACK/NAME`: applied stacks' configs")
-    .option('-f, --file <file>', 'the Compose file (repeat to merge files over the first); default: compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml here', collect, [])
-    .option('--profile <name>', 'activate a Compose profile (repeatable; COMPOSE_PROFILES adds to them)', collect, [])
-    .option('-p, --project-name <name>', 'the stack name (default: name: in the file, else its folder)')
-    .option('--json', 'the spec and its warnings as JSON', false)
-    .action((opts: { file: string[]; profile: string[]; projectName?: string; json: boolean }) => {
-      const outcome = configOutcome(readStackInput(opts.file, opts.profile), opts.json, opts.projectName);
-      process.stdout.write(outcome.stdout);
-      process.stderr.write(outcome.stderr);
-      process.exitCode = outcome.exitCode;
-    });
-}
-
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

@@ -2,7 +2,7 @@
 // Docker client, the database), so checking a file takes the parser's time only.
 import { Command } from 'commander';
 import { toErrorBody } from '../../../shared/errors.ts';
-import { addConfigCommand } from './config-command.ts';
+import { addConfigCommand } from './config-flags.ts';
 import { errorText } from './error-format.ts';
 
 const program = new Command().name('baton').showHelpAfterError();

@@ -19,10 +19,8 @@ import { connectSocket, type SocketClient } from '../socket-client.ts';
 import { availableText, buildEventText, eventLine, hostDetail, hostsTable, healthText, bytes, planText, replicasTable, servicesTable, table } from './format.ts';
 import { errorText } from './error-format.ts';
 import { ask, askHidden, interactive } from './prompt.ts';
-import { readStackInput } from './stack-files.ts';
-import { addConfigCommand } from './config-command.ts';
+import { addConfigCommand } from './config-flags.ts';
 import { checkFlags } from './flag-check.ts';
-import { readBuildContexts } from './build-contexts.ts';
 import { barsText, imagesTable, pushDoneText, pushPlanText } from './image-format.ts';
 import type { ImagePushChunk, ImageTransfer } from '../../../shared/images.ts';
 
@@ -311,6 +309,8 @@ program
   .option('--timeout <seconds>', 'with --wait: how long', (v) => Number(v), 120)
   .option('--json', 'machine-readable output', false)
   .action(async (opts: { file: string[]; profile: string[]; projectName?: string; dryRun: boolean; wait: boolean; timeout: number; json: boolean }) => {
+    // the parser is loaded by the commands that read a stack file, not by every command
+    const [{ readStackInput }, { readBuildContexts }] = await Promise.all([import('./stack-files.ts'), import('./build-contexts.ts')]);
     const { source, file, env, files, overrides, profiles } = readStackInput(opts.file, opts.profile);
     const builds = readBuildContexts(source, file, env, files, opts.dryRun);
     await withClient(async (client) => {
