@@ -65,13 +65,15 @@ test('the command runs without a control plane, and its start-up path imports no
   assert.equal(run.status, 0, run.stderr);
   assert.equal((JSON.parse(run.stdout) as { stack: { services: { image: string }[] } }).stack.services[0]!.image, 'web:3');
 
-  // every module config-main.ts reaches by its static imports
+  // every module config-main.ts reaches by its imports, static or loaded when the command runs
   const seen = new Set<string>();
   const packages = new Set<string>();
   const walk = (file: string): void => {
     if (seen.has(file)) return;
     seen.add(file);
-    for (const m of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s(?!type\b)[^'"]*?from\s+'([^']+)'/gm)) {
+    const text = readFileSync(file, 'utf8');
+    const specs = [...text.matchAll(/^(?:import|export)\s(?!type\b)[^'"]*?from\s+'([^']+)'/gm), ...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)];
+    for (const m of specs) {
       const spec = m[1]!;
       if (spec.startsWith('.')) walk(resolve(dirname(file), spec));
       else packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
