@@ -20,6 +20,8 @@ export const EVENT_KINDS = [
   'service.removed',
   'service.placed',
   'service.unplaced',
+  /** A first deploy holds a service's replicas until the services it depends on (depends_on) are as their condition says. */
+  'service.waiting',
   // a host's engine said a replica changed (Docker's events), or Baton's executor started or removed one
   'replica.started',
   'replica.restarted',

@@ -4,6 +4,10 @@
 import type { EventLog } from '../events/event-log.ts';
 import type { HostLink } from '../hosts/host-link.ts';
 import { DEFAULT_HOST_LOSS_GRACE_MS } from './host-loss.ts';
+import { waitingOn, type Waiting } from './start-order.ts';
+
+/** How often a service held by depends_on looks at its dependencies again. */
+const WAITING_RECHECK_MS = 500;
 import type { HostManager } from '../hosts/host-manager.ts';
 import type { Logger } from '../log.ts';
 import type { HostCandidate } from '../scheduler/types.ts';
@@ -72,6 +76,7 @@ export class Reconciler {
   private readonly failedHosts = new Map<string, Map<string, number>>();
   private readonly rechecks = new Map<string, NodeJS.Timeout>();
   private readonly lastUnplaced = new Map<string, string>();
+  private readonly lastWaiting = new Map<string, string>();
   /** Services a person asked to rebalance (`baton rebalance`), whatever their setting. */
   private readonly rebalanceNow = new Set<string>();
   /** Services whose hosts were looked at for secrets and configs no replica needs, since start-up. */
@@ -231,6 +236,17 @@ export class Reconciler {
         all = this.deps.stacks.desiredServices();
         desired = all.find((d) => d.stack === stack && d.name === service) ?? null;
       }
+    }
+    if (desired) {
+      // a first deploy starts after what the service depends on (depends_on), and only then
+      const declared = new Set(all.filter((d) => d.stack === stack).map((d) => d.name));
+      const waits = waitingOn(desired.spec.dependsOn, replicas, (name) => this.state.replicasOf(stack, name), declared);
+      if (waits.length > 0) {
+        this.reportWaiting(key, stack, service, waits);
+        this.scheduleRecheck(key, Date.now() + WAITING_RECHECK_MS);
+        return;
+      }
+      this.lastWaiting.delete(key);
     }
     const history = this.history.get(key) ?? {};
     const now = Date.now();
@@ -443,6 +459,13 @@ export class Reconciler {
       }
       return work(replica, desired);
     });
+  }
+
+  private reportWaiting(key: string, stack: string, service: string, waits: Waiting[]): void {
+    const message = `${key} waits for ${waits.map((w) => w.text).join(' and ')} before its first replica starts (depends_on)`;
+    if (this.lastWaiting.get(key) === message) return; // said already; say again only when it changes
+    this.lastWaiting.set(key, message);
+    this.deps.events.append({ kind: 'service.waiting', stack, service, message, data: { waitingFor: waits.map((w) => ({ service: w.service, condition: w.condition })) } });
   }
 
   private reportUnplaced(key: string, stack: string, service: string, action: Extract<Action, { kind: 'unplaced' }>): void {
