@@ -56,3 +56,64 @@ export const ClusterAddParams = z
 export type ClusterAddParams = z.input<typeof ClusterAddParams>;
 
 export const ClusterRef = z.object({ name: ClusterName }).strict();
+
+/** What applying a stack to a Swarm cluster does (or would do, with dryRun) per service. */
+export const SwarmPlanEntry = z.object({
+  service: z.string(),
+  /** The Swarm service: `<stack>_<service>`. */
+  swarmService: z.string(),
+  action: z.enum(['create', 'update', 'unchanged']),
+  /** The top-level ServiceSpec fields that change ("TaskTemplate", "Mode", …); empty for create and unchanged. */
+  changes: z.array(z.string()),
+  replicas: z.number().int(),
+});
+export type SwarmPlanEntry = z.infer<typeof SwarmPlanEntry>;
+
+export const SwarmNoteRow = z.object({
+  service: z.string(),
+  path: z.string(),
+  /** 1-based line in the stack file; 0 when the path has no place in it. */
+  line: z.number().int(),
+  severity: z.enum(['error', 'warning', 'onTop']),
+  message: z.string(),
+});
+
+export const SwarmPlan = z.object({
+  cluster: z.string(),
+  stack: z.string(),
+  dryRun: z.boolean(),
+  services: z.array(SwarmPlanEntry),
+  /** What Swarm does differently from Baton's own cluster, and what Baton keeps on top. */
+  notes: z.array(SwarmNoteRow),
+});
+export type SwarmPlan = z.infer<typeof SwarmPlan>;
+
+/** A Swarm service of a stack (labelled com.docker.stack.namespace), as `baton ls --cluster` shows it. */
+export const SwarmServiceRow = z.object({
+  stack: z.string(),
+  service: z.string(),
+  swarmService: z.string(),
+  id: z.string(),
+  image: z.string(),
+  desired: z.number().int(),
+  running: z.number().int(),
+  /** Swarm's UpdateStatus.State ("updating", "completed", "rollback_completed", …), null when never updated. */
+  update: z.string().nullable(),
+  ports: z.array(z.string()),
+});
+export type SwarmServiceRow = z.infer<typeof SwarmServiceRow>;
+
+export const SwarmTaskRow = z.object({
+  id: z.string(),
+  /** `<stack>_<service>.<slot>`, as docker service ps names a task. */
+  name: z.string(),
+  service: z.string(),
+  slot: z.number().int(),
+  node: z.string(),
+  image: z.string(),
+  desired: z.string(),
+  state: z.string(),
+  error: z.string().nullable(),
+  since: z.string(),
+});
+export type SwarmTaskRow = z.infer<typeof SwarmTaskRow>;
