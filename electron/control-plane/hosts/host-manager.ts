@@ -124,10 +124,11 @@ export class HostManager extends EventEmitter<{ link: [HostLink]; unlink: [strin
 
   /**
    * Connects to an engine as `host add` does (the same target resolution, login and host-key
-   * checks; a new key accepted is remembered) without making it one of the cluster's hosts: a Swarm
-   * manager is reached this way. The caller owns the session; `draft` says how to reach it again.
+   * checks) without making it one of the cluster's hosts: a Swarm manager is reached this way. The
+   * caller owns the session; `draft` says how to reach it again, and `rememberKey` keeps a key seen
+   * for the first time, once the caller has stored what it reached (as `host add` does).
    */
-  async dialEngine(params: HostAddParams): Promise<{ draft: EngineDraft; connected: Connected }> {
+  async dialEngine(params: HostAddParams): Promise<{ draft: EngineDraft; connected: Connected; rememberKey: () => void }> {
     const { draft, lookup } = this.draftRecord(params);
     if (!draft.ssh) throw new BatonError('INVALID_INPUT', `${params.target} is a local socket; a Swarm manager is reached over SSH.`, { field: 'target' }, 'Give user@address of a swarm manager.');
     const endpoint = `${draft.ssh.address}:${draft.ssh.port}`;
@@ -135,10 +136,11 @@ export class HostManager extends EventEmitter<{ link: [HostLink]; unlink: [strin
     const system = lookup ? this.systemKnown(lookup, 'warn') : NOTHING_KNOWN;
     const spec = this.connectSpec(draft, params.passphrase, knownKeyTypes(remembered, system));
     const connected = await connectHost(spec, (presented) => decideHostKey({ presented, remembered, system, pin: params.hostKey, trustNew: params.trustNewHostKey }));
-    if (connected.hostKey && connected.verdict?.accept && connected.verdict.remember) {
-      this.deps.store.knownHosts.remember({ endpoint, ...connected.hostKey }, new Date().toISOString());
-    }
-    return { draft: { ...draft, hostKeyFingerprint: connected.hostKey?.fingerprint ?? null }, connected };
+    const key = connected.hostKey && connected.verdict?.accept && connected.verdict.remember ? { endpoint, ...connected.hostKey } : null;
+    const rememberKey = () => {
+      if (key) this.deps.store.knownHosts.remember(key, new Date().toISOString());
+    };
+    return { draft: { ...draft, hostKeyFingerprint: connected.hostKey?.fingerprint ?? null }, connected, rememberKey };
   }
 
   /** Connects again to an engine dialled by dialEngine: only the key it showed then is accepted. */

@@ -38,7 +38,7 @@ export class ClusterRegistry {
     }
     this.adding.add(name);
     try {
-      const { draft, connected } = await this.deps.hosts.dialEngine({
+      const { draft, connected, rememberKey } = await this.deps.hosts.dialEngine({
         target: params.swarm,
         name,
         ...(params.identityFile !== undefined ? { identityFile: params.identityFile } : {}),
@@ -54,7 +54,11 @@ export class ClusterRegistry {
         if (twin) throw new BatonError('ALREADY_EXISTS', `That swarm is already a cluster, ${twin.name}.`, { cluster: twin.name }, `Use --cluster ${twin.name}.`);
         const nodes = await engine.nodes();
         const record: SwarmClusterRecord = { name, manager: draft, swarmId: identity.swarmId, addedAt: new Date().toISOString() };
-        this.deps.store.clusters.insert(record);
+        // one transaction: the cluster and its manager's remembered key land together or not at all
+        this.deps.store.transaction(() => {
+          this.deps.store.clusters.insert(record);
+          rememberKey();
+        });
         const managers = managersOf(nodes);
         this.deps.events.append({ kind: 'cluster.added', message: `Swarm cluster ${name} added (manager ${targetOf(record)}, ${managers.length} managers, ${nodes.length} nodes)`, data: { cluster: name, swarmId: identity.swarmId } });
         return { name, kind: 'swarm', target: targetOf(record), managers, quorum: quorumOf(managers), problem: null, swarmId: identity.swarmId, addedAt: record.addedAt };
