@@ -15,10 +15,10 @@ export function clustersTable(clusters: Cluster[]): string {
 }
 
 export function swarmPlanText(plan: SwarmPlan): string {
-  const verb = plan.dryRun ? 'would' : 'will';
+  const would = plan.dryRun ? 'would be ' : '';
   const lines = [`Stack ${plan.stack} on Swarm cluster ${plan.cluster}${plan.dryRun ? ' (dry run: nothing changed)' : ''}:`];
   for (const e of plan.services) {
-    const what = e.action === 'create' ? `${verb === 'would' ? 'would be' : ''} created`.trim() : e.action === 'update' ? `${verb === 'would' ? 'would be' : ''} updated (${e.changes.join(', ')})`.trim() : 'unchanged';
+    const what = e.action === 'create' ? `${would}created` : e.action === 'update' ? `${would}updated (${e.changes.join(', ')})` : 'unchanged';
     lines.push(`  ${e.service.padEnd(16)} ${e.swarmService}: ${what}, ${e.replicas} replica${e.replicas === 1 ? '' : 's'}`);
   }
   const sign = { error: 'error', warning: 'warning', onTop: 'Baton on top' } as const;
