@@ -7,6 +7,7 @@ import { RevisionEntry, RolloutStatus } from './rollout.ts';
 import type { BatonError, ErrorBody } from './errors.ts';
 import { REPLICA_CONDITIONS } from './service-status.ts';
 import { HOST_NAME_PATTERN } from './host-name.ts';
+import { Cluster, ClusterAddParams, ClusterName, ClusterRef, SwarmPlan, SwarmServiceRow, SwarmTaskRow } from './cluster.ts';
 import { WS_CLOSE_UNAUTHORIZED } from './wire-close.ts';
 import { EXEC_INPUT_MAX_CHARS, TERMINAL_MAX_SIZE } from './terminal-limits.ts';
 import { ImageInfo, ImageNeed, ImagePushChunk, ImagePushParams } from './images.ts';
@@ -741,6 +742,20 @@ export const methods = {
   'secret.remove': { params: z.object({ name: SecretName }).strict(), result: z.object({ name: z.string() }) },
   /** Which host (and this machine's engine) has which image. */
   'image.list': { params: Empty, result: z.array(ImageInfo) },
+  /** Adds a Docker Swarm as a cluster, by one of its managers (reached over SSH as a host is). */
+  'cluster.add': { params: ClusterAddParams, result: Cluster },
+  /** Baton's own cluster ("local") and every Swarm cluster, each read from its manager now. */
+  'cluster.list': { params: Empty, result: z.array(Cluster) },
+  /** Forgets a Swarm cluster; its services keep running on the swarm. */
+  'cluster.remove': { params: ClusterRef, result: z.object({ name: z.string() }) },
+  /** Deploys a stack file to a Swarm cluster as a Swarm stack (or, with dryRun, says what it would change). */
+  'swarm.apply': { params: StackApplyParams.extend({ cluster: ClusterName }).strict(), result: SwarmPlan },
+  'swarm.services': { params: z.object({ cluster: ClusterName, stack: z.string().optional() }).strict(), result: z.array(SwarmServiceRow) },
+  'swarm.tasks': { params: z.object({ cluster: ClusterName, stack: z.string().optional() }).strict(), result: z.array(SwarmTaskRow) },
+  'swarm.scale': {
+    params: z.object({ cluster: ClusterName, targets: z.array(z.object({ service: z.string().min(1), replicas: z.number().int().min(0).max(MAX_REPLICAS) }).strict()).min(1) }).strict(),
+    result: z.array(SwarmServiceRow),
+  },
 } as const;
 
 /** Streams: a request answered by any number of chunks until it ends or is cancelled. */

@@ -93,6 +93,11 @@ export const EVENT_KINDS = [
   'build.output',
   'build.completed',
   'build.failed',
+  // a person added or removed a Swarm cluster; a stack was applied to one, or a service scaled on one
+  'cluster.added',
+  'cluster.removed',
+  'cluster.applied',
+  'cluster.scaled',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];

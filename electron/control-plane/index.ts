@@ -38,6 +38,8 @@ import { openMetricsStream } from './metrics/metrics-stream.ts';
 import { Autoscaler } from './autoscale/autoscaler.ts';
 import { lockHome, type HomeLock } from './store/home-lock.ts';
 import { BATON_VERSION, defaultHome } from './home.ts';
+import { ClusterRegistry } from './swarm/cluster-registry.ts';
+import { SwarmStacks } from './swarm/swarm-stacks.ts';
 
 export { BATON_VERSION, defaultHome };
 
@@ -79,6 +81,8 @@ export class ControlPlane {
   readonly metrics: MetricsStore;
   readonly collector: MetricsCollector;
   readonly autoscaler: Autoscaler;
+  readonly clusters: ClusterRegistry;
+  readonly swarmStacks: SwarmStacks;
 
   private constructor(
     readonly home: string,
@@ -107,6 +111,8 @@ export class ControlPlane {
       events,
       log,
     });
+    this.clusters = new ClusterRegistry({ store, hosts, events, log });
+    this.swarmStacks = new SwarmStacks({ clusters: this.clusters, events });
     this.dispatch = createDispatcher(
       {
         'system.info': () => {
@@ -162,6 +168,20 @@ export class ControlPlane {
         'config.list': () => listConfigs(this.store),
         'volume.remove': (p) => this.volumes.remove(p.name, p.host),
         'image.list': () => this.images.list(),
+        'cluster.add': (p, caller) => {
+          // as host.add: a remote client names no key file or agent of its own choosing
+          if (isRemote(caller)) checkRemoteHostAdd({ target: p.swarm, ...(p.identityFile !== undefined ? { identityFile: p.identityFile } : {}), ...(p.agentSocket !== undefined ? { agentSocket: p.agentSocket } : {}) }, { userHome, agentSocket: process.env.SSH_AUTH_SOCK, localSocket: options.localSocket ?? DEFAULT_LOCAL_SOCKET });
+          return this.clusters.add(p);
+        },
+        'cluster.list': () => this.clusters.list(),
+        'cluster.remove': (p) => this.clusters.remove(p.name),
+        'swarm.apply': (p) => {
+          const { cluster, ...apply } = p;
+          return this.swarmStacks.apply(cluster, apply);
+        },
+        'swarm.services': (p) => this.swarmStacks.services(p.cluster, p.stack),
+        'swarm.tasks': (p) => this.swarmStacks.tasks(p.cluster, p.stack),
+        'swarm.scale': (p) => this.swarmStacks.scale(p.cluster, p.targets),
         'metrics.history': (p) => {
           const range = p.range ?? 'hour';
           if (p.host !== undefined) {

@@ -12,8 +12,8 @@ import type { Logger } from '../log.ts';
 import { sealedFor, type SecretBox } from '../secrets/secret-box.ts';
 import type { HostRecord } from '../store/hosts-repo.ts';
 import type { Store } from '../store/store.ts';
-import { connectHost, type ConnectSpec } from './connect-host.ts';
-import { decideHostKey, knownKeyTypes, NOTHING_KNOWN, readKnownHostsFile, type KnownKey, type SystemKnown } from './host-key.ts';
+import { connectHost, type ConnectSpec, type Connected } from './connect-host.ts';
+import { decideHostKey, decideReconnectKey, knownKeyTypes, NOTHING_KNOWN, readKnownHostsFile, type KnownKey, type SystemKnown } from './host-key.ts';
 import { lookupNames, type KnownHostsLookup } from './known-hosts.ts';
 import { HostLink, type HostLinkOptions } from './host-link.ts';
 import { classifyKeyError, publicKeyGiven } from './ssh-errors.ts';
@@ -29,6 +29,9 @@ export interface HostManagerDeps {
   userHome?: string;
   linkOptions?: HostLinkOptions;
 }
+
+/** How to reach an engine that is not one of the cluster's hosts (a Swarm manager), as stored. */
+export type EngineDraft = Omit<HostRecord, 'addedAt' | 'lastSeenAt' | 'inventory'>;
 
 export class HostManager extends EventEmitter<{ link: [HostLink]; unlink: [string] }> {
   private readonly links = new Map<string, HostLink>();
@@ -117,6 +120,38 @@ export class HostManager extends EventEmitter<{ link: [HostLink]; unlink: [strin
     } finally {
       this.adding.delete(draft.name);
     }
+  }
+
+  /**
+   * Connects to an engine as `host add` does (the same target resolution, login and host-key
+   * checks) without making it one of the cluster's hosts: a Swarm manager is reached this way. The
+   * caller owns the session; `draft` says how to reach it again, and `rememberKey` keeps a key seen
+   * for the first time, once the caller has stored what it reached (as `host add` does).
+   */
+  async dialEngine(params: HostAddParams): Promise<{ draft: EngineDraft; connected: Connected; rememberKey: () => void }> {
+    const { draft, lookup } = this.draftRecord(params);
+    if (!draft.ssh) throw new BatonError('INVALID_INPUT', `${params.target} is a local socket; a Swarm manager is reached over SSH.`, { field: 'target' }, 'Give user@address of a swarm manager.');
+    const endpoint = `${draft.ssh.address}:${draft.ssh.port}`;
+    const remembered = this.rememberedKey(endpoint);
+    const system = lookup ? this.systemKnown(lookup, 'warn') : NOTHING_KNOWN;
+    const spec = this.connectSpec(draft, params.passphrase, knownKeyTypes(remembered, system));
+    const connected = await connectHost(spec, (presented) => decideHostKey({ presented, remembered, system, pin: params.hostKey, trustNew: params.trustNewHostKey }));
+    const key = connected.hostKey && connected.verdict?.accept && connected.verdict.remember ? { endpoint, ...connected.hostKey } : null;
+    const rememberKey = () => {
+      if (key) this.deps.store.knownHosts.remember(key, new Date().toISOString());
+    };
+    return { draft: { ...draft, hostKeyFingerprint: connected.hostKey?.fingerprint ?? null }, connected, rememberKey };
+  }
+
+  /** Connects again to an engine dialled by dialEngine: only the key it showed then is accepted. */
+  async redialEngine(draft: EngineDraft): Promise<Connected> {
+    const ssh = draft.ssh;
+    const remembered = ssh ? this.deps.store.knownHosts.get(`${ssh.address}:${ssh.port}`) : null;
+    const stored: KnownKey | null =
+      draft.hostKeyFingerprint === null ? null : { keyType: remembered?.fingerprint === draft.hostKeyFingerprint ? remembered.keyType : null, fingerprint: draft.hostKeyFingerprint, where: `the key stored for ${draft.name}` };
+    const lookup = ssh ? lookupNames({ address: ssh.address, port: ssh.port }) : null;
+    const spec = this.connectSpec(draft, undefined, stored?.keyType ? [stored.keyType] : []);
+    return connectHost(spec, (presented) => decideReconnectKey({ host: draft.name, presented, stored, revoked: lookup ? this.systemKnown(lookup, 'debug').revoked : [] }));
   }
 
   async remove(name: string): Promise<{ name: string }> {

@@ -1,6 +1,7 @@
 // The state file and its tables, opened once and handed to the parts that need them.
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { openDatabase, type Database } from './database.ts';
+import { ClustersRepo } from './clusters-repo.ts';
 import { FilesRepo } from './files-repo.ts';
 import { HostsRepo } from './hosts-repo.ts';
 import { KnownHostsRepo } from './known-hosts-repo.ts';
@@ -19,6 +20,8 @@ export class Store {
   readonly files: FilesRepo;
   /** Per-minute metric summaries, a day of them. */
   readonly metrics: MetricsRepo;
+  /** The Swarm clusters added (Baton's own cluster is not stored: it is always there). */
+  readonly clusters: ClustersRepo;
 
   /**
    * What opening rewrote in a state file written by Baton 0.1.0 (null: nothing needed it). For the log.
@@ -37,6 +40,7 @@ export class Store {
     this.rollouts = new RolloutsRepo(db);
     this.files = new FilesRepo(db, secrets);
     this.metrics = new MetricsRepo(db);
+    this.clusters = new ClustersRepo(this.settings);
   }
 
   /** Opens (or creates) the state file; its secrets are sealed and opened with `secrets`. */

@@ -23,6 +23,8 @@ import { addConfigCommand } from './config-flags.ts';
 import { checkFlags } from './flag-check.ts';
 import { barsText, imagesTable, pushDoneText, pushPlanText } from './image-format.ts';
 import type { ImagePushChunk, ImageTransfer } from '../../../shared/images.ts';
+import { clustersTable, swarmPlanText, swarmServicesTable, swarmTasksTable } from './cluster-format.ts';
+import { LOCAL_CLUSTER, type ClusterAddParams } from '../../../shared/cluster.ts';
 
 const program = new Command();
 program
@@ -298,6 +300,74 @@ async function waitConverged(client: SocketClient, stack: string | undefined, ti
   }
 }
 
+// ---------------------------------------------------------------- clusters
+
+/** A Swarm cluster named by --cluster; undefined for Baton's own (no flag, or "local"). */
+function swarmCluster(name: string | undefined): string | undefined {
+  return name === undefined || name === LOCAL_CLUSTER ? undefined : name;
+}
+
+const cluster = program.command('cluster').description("Baton's own cluster and the Docker Swarms it drives");
+cluster
+  .command('add <name>')
+  .description('add a Docker Swarm as a cluster, by one of its managers: baton cluster add prod --swarm user@manager')
+  .requiredOption('--swarm <target>', 'a manager of the swarm: user@address[:port] or an alias from ~/.ssh/config')
+  .option('-i, --identity <file>', 'private key file (default: IdentityFile from ~/.ssh/config, else the agent, else ~/.ssh/id_*)')
+  .option('--passphrase-file <file>', "read the key's passphrase from this file (or set BATON_KEY_PASSPHRASE)")
+  .option('--agent', 'authenticate with the SSH agent at SSH_AUTH_SOCK', false)
+  .option('--host-key <fingerprint>', 'accept only this host key (SHA256:…, as ssh-keygen -l prints it)')
+  .option('--trust-new-host-key', 'accept and remember a host key seen for the first time', false)
+  .option('--json', 'machine-readable output', false)
+  .action(async (name: string, opts: { swarm: string; identity?: string; passphraseFile?: string; agent: boolean; hostKey?: string; trustNewHostKey: boolean; json: boolean }) => {
+    const params: ClusterAddParams = { name, swarm: opts.swarm };
+    if (opts.identity) params.identityFile = resolve(opts.identity);
+    if (opts.passphraseFile) params.passphrase = readFileSync(opts.passphraseFile, 'utf8').replace(/\r?\n$/, '');
+    else if (process.env.BATON_KEY_PASSPHRASE) params.passphrase = process.env.BATON_KEY_PASSPHRASE;
+    if (opts.agent) {
+      if (!process.env.SSH_AUTH_SOCK) throw new BatonError('INVALID_INPUT', '--agent: SSH_AUTH_SOCK is not set. Start an agent (eval $(ssh-agent)) and ssh-add your key.');
+      params.agentSocket = process.env.SSH_AUTH_SOCK;
+    }
+    if (opts.hostKey) params.hostKey = opts.hostKey;
+    if (opts.trustNewHostKey) params.trustNewHostKey = true;
+    checkFlags('cluster.add', params, { name: '<name>', swarm: '--swarm', hostKey: '--host-key' });
+    const added = await withClient(async (client) => {
+      for (;;) {
+        try {
+          return await client.call('cluster.add', params);
+        } catch (err) {
+          if (!(err instanceof BatonError) || !interactive() || opts.json) throw err;
+          if (err.code === 'HOST_KEY_UNKNOWN' && typeof err.details?.['fingerprint'] === 'string') {
+            process.stderr.write(`${err.message}\n`);
+            const answer = await ask(`Trust this host key and add the cluster? [y/N] `);
+            if (!/^y(es)?$/i.test(answer)) throw new BatonError('INVALID_INPUT', 'Not added: the host key was not confirmed.');
+            params.hostKey = err.details['fingerprint'];
+            continue;
+          }
+          throw err;
+        }
+      }
+    });
+    print(opts.json, added, () => `Added Swarm cluster ${added.name}.\n\n${clustersTable([added])}`);
+  });
+cluster
+  .command('ls')
+  .alias('list')
+  .description('the clusters: kind, managers (* the leader), quorum (managers reachable / total)')
+  .option('--json', 'machine-readable output', false)
+  .action(async (opts: { json: boolean }) => {
+    const clusters = await withClient((c) => c.call('cluster.list', {}));
+    print(opts.json, clusters, () => clustersTable(clusters));
+  });
+cluster
+  .command('rm <name>')
+  .alias('remove')
+  .description('forget a Swarm cluster (its services keep running on the swarm)')
+  .option('--json', 'machine-readable output', false)
+  .action(async (name: string, opts: { json: boolean }) => {
+    const removed = await withClient((c) => c.call('cluster.remove', { name }));
+    print(opts.json, removed, () => `Removed cluster ${removed.name}; its services keep running on the swarm.`);
+  });
+
 program
   .command('apply')
   .description('deploy a Compose file: validate, show the plan, then make it so')
@@ -307,11 +377,19 @@ program
   .option('--dry-run', 'validate and print the plan, change nothing', false)
   .option('--wait', 'wait until every service runs its desired replicas of its desired revision, available', false)
   .option('--timeout <seconds>', 'with --wait: how long', (v) => Number(v), 120)
+  .option('--cluster <name>', 'deploy to this cluster (a Swarm cluster: as a Swarm stack); default: Baton\'s own')
   .option('--json', 'machine-readable output', false)
-  .action(async (opts: { file: string[]; profile: string[]; projectName?: string; dryRun: boolean; wait: boolean; timeout: number; json: boolean }) => {
+  .action(async (opts: { file: string[]; profile: string[]; projectName?: string; dryRun: boolean; wait: boolean; timeout: number; cluster?: string; json: boolean }) => {
     // the parser is loaded by the commands that read a stack file, not by every command
     const [{ readStackInput }, { readBuildContexts }] = await Promise.all([import('./stack-files.ts'), import('./build-contexts.ts')]);
     const { source, file, env, files, overrides, profiles } = readStackInput(opts.file, opts.profile);
+    const loaded = { ...(overrides.length > 0 ? { overrides } : {}), ...(profiles.length > 0 ? { profiles } : {}) };
+    const swarm = swarmCluster(opts.cluster);
+    if (swarm !== undefined) {
+      if (opts.wait) throw new BatonError('INVALID_INPUT', '--wait is not done on a Swarm cluster yet.', {}, `Follow the tasks with: baton ps --cluster ${swarm}`);
+      const plan = await withClient((c) => c.call('swarm.apply', { cluster: swarm, source, file, env, files, ...loaded, dryRun: opts.dryRun, ...(opts.projectName ? { stack: opts.projectName } : {}) }));
+      return print(opts.json, plan, () => swarmPlanText(plan));
+    }
     const builds = readBuildContexts(source, file, env, files, opts.dryRun);
     await withClient(async (client) => {
       // a build's output, as it comes (on stderr: standard output stays the plan, or its JSON)
@@ -343,8 +421,14 @@ program
   .command('ls')
   .description('services: available of desired replicas, their health (healthy, running without a health check, unknown on an unreachable host)')
   .option('--stack <name>', 'only this stack')
+  .option('--cluster <name>', "a Swarm cluster's stacks; default: Baton's own")
   .option('--json', 'machine-readable output', false)
-  .action(async (opts: { stack?: string; json: boolean }) => {
+  .action(async (opts: { stack?: string; cluster?: string; json: boolean }) => {
+    const swarm = swarmCluster(opts.cluster);
+    if (swarm !== undefined) {
+      const rows = await withClient((c) => c.call('swarm.services', { cluster: swarm, ...(opts.stack ? { stack: opts.stack } : {}) }));
+      return print(opts.json, rows, () => swarmServicesTable(rows));
+    }
     const services = await withClient((c) => c.call('service.list', opts.stack ? { stack: opts.stack } : {}));
     print(opts.json, services, () => (services.length ? servicesTable(services) : 'No services. Deploy a Compose file with: baton apply -f compose.yaml'));
   });
@@ -352,8 +436,15 @@ program
 program
   .command('ps [service]')
   .description('replicas: host, state, health, revision, age')
+  .option('--cluster <name>', "a Swarm cluster's tasks (of one stack, or all); default: Baton's own")
   .option('--json', 'machine-readable output', false)
-  .action(async (service: string | undefined, opts: { json: boolean }) => {
+  .action(async (service: string | undefined, opts: { cluster?: string; json: boolean }) => {
+    const swarm = swarmCluster(opts.cluster);
+    if (swarm !== undefined) {
+      const rows = await withClient((c) => c.call('swarm.tasks', { cluster: swarm }));
+      const shown = service === undefined ? rows : rows.filter((t) => t.service === service || t.service.endsWith(`_${service}`) || t.service === service.replace('/', '_'));
+      return print(opts.json, shown, () => swarmTasksTable(shown));
+    }
     const [replicas, services] = await withClient((c) => Promise.all([c.call('replica.list', service ? { service } : {}), c.call('service.list', {})]));
     print(opts.json, replicas, () => replicasTable(replicas, services));
   });
@@ -362,13 +453,19 @@ program
   .command('scale <service=replicas...>')
   .description('set the replica count of services: baton scale web=5 shop/api=2')
   .option('--wait', 'wait until they run the new count, available', false)
+  .option('--cluster <name>', "on a Swarm cluster; default: Baton's own")
   .option('--json', 'machine-readable output', false)
-  .action(async (pairs: string[], opts: { wait: boolean; json: boolean }) => {
+  .action(async (pairs: string[], opts: { wait: boolean; cluster?: string; json: boolean }) => {
     const targets = pairs.map((pair) => {
       const m = /^([^=]+)=(\d+)$/.exec(pair);
       if (!m) throw new BatonError('INVALID_INPUT', `"${pair}": write SERVICE=N, e.g. web=3.`);
       return { service: m[1]!, replicas: Number(m[2]) };
     });
+    const swarm = swarmCluster(opts.cluster);
+    if (swarm !== undefined) {
+      const scaled = await withClient((c) => c.call('swarm.scale', { cluster: swarm, targets }));
+      return print(opts.json, scaled, () => swarmServicesTable(scaled));
+    }
     await withClient(async (client) => {
       const scaled = await client.call('service.scale', { targets });
       // said first, on stderr: the count is not the one asked for, or the cluster cannot hold it

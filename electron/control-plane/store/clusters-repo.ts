@@ -1,0 +1,39 @@
+// The Swarm clusters Baton knows, as stored: how to reach the manager each was added by, and the
+// swarm it was. Kept as one JSON document in `settings` (a handful of rows, read whole).
+import type { EngineDraft } from '../hosts/host-manager.ts';
+import type { SettingsRepo } from './stacks-repo.ts';
+
+export interface SwarmClusterRecord {
+  name: string;
+  /** The manager it was added by, as `host add` would store it (the name is the cluster's). */
+  manager: EngineDraft;
+  swarmId: string;
+  addedAt: string;
+}
+
+const KEY = 'swarm_clusters';
+
+export class ClustersRepo {
+  constructor(private readonly settings: SettingsRepo) {}
+
+  list(): SwarmClusterRecord[] {
+    const raw = this.settings.get(KEY);
+    return raw === null ? [] : (JSON.parse(raw) as SwarmClusterRecord[]);
+  }
+
+  get(name: string): SwarmClusterRecord | null {
+    return this.list().find((c) => c.name === name) ?? null;
+  }
+
+  insert(record: SwarmClusterRecord): void {
+    this.write([...this.list().filter((c) => c.name !== record.name), record]);
+  }
+
+  remove(name: string): void {
+    this.write(this.list().filter((c) => c.name !== name));
+  }
+
+  private write(records: SwarmClusterRecord[]): void {
+    this.settings.set(KEY, JSON.stringify(records.sort((a, b) => a.name.localeCompare(b.name))));
+  }
+}

@@ -1,0 +1,138 @@
+// The clusters a control plane knows: Baton's own ("local", always there) and the Swarm clusters
+// added by a manager. Adding one reaches the manager as a host is reached (SSH, host-key checks,
+// the engine over the SSH connection), checks that it manages a swarm, and stores it only then.
+// Every later use connects to that manager again, accepting only the key it showed when added.
+import { BatonError } from '../../../shared/errors.ts';
+import { LOCAL_CLUSTER, type Cluster, type ClusterAddParams } from '../../../shared/cluster.ts';
+import type { EventLog } from '../events/event-log.ts';
+import type { HostManager } from '../hosts/host-manager.ts';
+import type { Logger } from '../log.ts';
+import type { SwarmClusterRecord } from '../store/clusters-repo.ts';
+import type { Store } from '../store/store.ts';
+import { checkSwarmManager } from './manager-check.ts';
+import { managersOf, quorumOf } from './quorum.ts';
+import { SwarmEngine } from './swarm-engine.ts';
+
+export interface ClusterRegistryDeps {
+  store: Store;
+  hosts: HostManager;
+  events: EventLog;
+  log: Logger;
+}
+
+function targetOf(record: SwarmClusterRecord): string {
+  const ssh = record.manager.ssh!;
+  return `${ssh.user}@${ssh.address}:${ssh.port}`;
+}
+
+export class ClusterRegistry {
+  private readonly adding = new Set<string>();
+
+  constructor(private readonly deps: ClusterRegistryDeps) {}
+
+  async add(params: ClusterAddParams): Promise<Cluster> {
+    const { name } = params;
+    if (name === LOCAL_CLUSTER) throw new BatonError('ALREADY_EXISTS', `"${LOCAL_CLUSTER}" is Baton's own cluster: it is always there.`, { cluster: name }, 'Give the Swarm cluster another name.');
+    if (this.deps.store.clusters.get(name) || this.adding.has(name)) {
+      throw new BatonError('ALREADY_EXISTS', `A cluster named ${name} already exists.`, { cluster: name }, `Pick another name, or remove the old one first (baton cluster rm ${name}).`);
+    }
+    this.adding.add(name);
+    try {
+      const { draft, connected, rememberKey } = await this.deps.hosts.dialEngine({
+        target: params.swarm,
+        name,
+        ...(params.identityFile !== undefined ? { identityFile: params.identityFile } : {}),
+        ...(params.passphrase !== undefined ? { passphrase: params.passphrase } : {}),
+        ...(params.agentSocket !== undefined ? { agentSocket: params.agentSocket } : {}),
+        ...(params.hostKey !== undefined ? { hostKey: params.hostKey } : {}),
+        ...(params.trustNewHostKey !== undefined ? { trustNewHostKey: params.trustNewHostKey } : {}),
+      });
+      try {
+        const engine = new SwarmEngine(connected.session, `cluster ${name} (${params.swarm})`);
+        const identity = checkSwarmManager(await engine.info(), params.swarm);
+        const twin = this.deps.store.clusters.list().find((c) => c.swarmId === identity.swarmId);
+        if (twin) throw new BatonError('ALREADY_EXISTS', `That swarm is already a cluster, ${twin.name}.`, { cluster: twin.name }, `Use --cluster ${twin.name}.`);
+        const nodes = await engine.nodes();
+        const record: SwarmClusterRecord = { name, manager: draft, swarmId: identity.swarmId, addedAt: new Date().toISOString() };
+        // one transaction: the cluster and its manager's remembered key land together or not at all
+        this.deps.store.transaction(() => {
+          this.deps.store.clusters.insert(record);
+          rememberKey();
+        });
+        const managers = managersOf(nodes);
+        this.deps.events.append({ kind: 'cluster.added', message: `Swarm cluster ${name} added (manager ${targetOf(record)}, ${managers.length} managers, ${nodes.length} nodes)`, data: { cluster: name, swarmId: identity.swarmId } });
+        return { name, kind: 'swarm', target: targetOf(record), managers, quorum: quorumOf(managers), problem: null, swarmId: identity.swarmId, addedAt: record.addedAt };
+      } finally {
+        connected.session.close();
+      }
+    } finally {
+      this.adding.delete(name);
+    }
+  }
+
+  /** Every cluster, each Swarm read from its manager now (one that does not answer says why). */
+  async list(): Promise<Cluster[]> {
+    const hosts = this.deps.hosts.list();
+    const ready = hosts.filter((h) => h.state === 'ready').length;
+    const local: Cluster = {
+      name: LOCAL_CLUSTER,
+      kind: 'baton',
+      target: null,
+      managers: [],
+      quorum: { reachable: ready, total: hosts.length, ok: hosts.length === 0 || ready > 0 },
+      problem: null,
+      swarmId: null,
+      addedAt: null,
+    };
+    const swarms = await Promise.all(this.deps.store.clusters.list().map((record) => this.read(record)));
+    return [local, ...swarms];
+  }
+
+  async remove(name: string): Promise<{ name: string }> {
+    this.record(name);
+    this.deps.store.clusters.remove(name);
+    this.deps.events.append({ kind: 'cluster.removed', message: `Swarm cluster ${name} removed from Baton (its services keep running on the swarm)`, data: { cluster: name } });
+    return { name };
+  }
+
+  /** The stored Swarm cluster; NOT_FOUND with what to do, and a word on "local". */
+  record(name: string): SwarmClusterRecord {
+    const record = this.deps.store.clusters.get(name);
+    if (record) return record;
+    if (name === LOCAL_CLUSTER) throw new BatonError('INVALID_INPUT', `"${LOCAL_CLUSTER}" is Baton's own cluster, not a Swarm cluster.`, { cluster: name }, 'Leave --cluster out for Baton\'s own cluster.');
+    throw new BatonError('NOT_FOUND', `There is no cluster named ${name}.`, { cluster: name }, 'See the clusters with: baton cluster ls; add a Swarm with baton cluster add NAME --swarm user@manager.');
+  }
+
+  /** Runs `fn` against the cluster's manager, over a connection opened for it and closed after. */
+  async withManager<T>(name: string, fn: (engine: SwarmEngine, record: SwarmClusterRecord) => Promise<T>): Promise<T> {
+    const record = this.record(name);
+    const connected = await this.deps.hosts.redialEngine(record.manager);
+    try {
+      const engine = new SwarmEngine(connected.session, `cluster ${name} (${targetOf(record)})`);
+      const identity = checkSwarmManager(await engine.info(), targetOf(record));
+      if (identity.swarmId !== record.swarmId) {
+        throw new BatonError(
+          'INVALID_INPUT',
+          `The manager of cluster ${name} (${targetOf(record)}) now manages another swarm (${identity.swarmId}, not ${record.swarmId}).`,
+          { cluster: name },
+          `If the swarm was made again on purpose, remove the cluster and add it again: baton cluster rm ${name}, then baton cluster add ${name} --swarm ${targetOf(record)}.`,
+        );
+      }
+      return await fn(engine, record);
+    } finally {
+      connected.session.close();
+    }
+  }
+
+  private async read(record: SwarmClusterRecord): Promise<Cluster> {
+    const base = { name: record.name, kind: 'swarm' as const, target: targetOf(record), swarmId: record.swarmId, addedAt: record.addedAt };
+    try {
+      const managers = await this.withManager(record.name, async (engine) => managersOf(await engine.nodes()));
+      return { ...base, managers, quorum: quorumOf(managers), problem: null };
+    } catch (err) {
+      const e = err instanceof BatonError ? err : null;
+      const problem = e ? `${e.message}${e.hint ? ` ${e.hint}` : ''}` : `its manager did not answer (${(err as Error).message})`;
+      return { ...base, managers: [], quorum: { reachable: 0, total: 0, ok: false }, problem };
+    }
+  }
+}

@@ -1,0 +1,102 @@
+// A Swarm manager's Engine API, the part Baton uses: info, nodes, services and tasks. Thin: each
+// call is one request over the manager's host session; what the answers mean is decided elsewhere.
+import type { HostSession } from '../hosts/host-session.ts';
+import { BatonError } from '../../../shared/errors.ts';
+import type { SwarmServiceSpec } from '../../../shared/swarm-spec.ts';
+
+/** A service as GET /services answers, in the part Baton reads. */
+export interface SwarmServiceAnswer {
+  ID: string;
+  Version: { Index: number };
+  Spec: SwarmServiceSpec;
+  UpdateStatus?: { State?: string; Message?: string };
+  Endpoint?: { Ports?: { Protocol: string; TargetPort: number; PublishedPort?: number; PublishMode?: string }[] };
+}
+
+export interface SwarmTaskAnswer {
+  ID: string;
+  ServiceID: string;
+  NodeID: string;
+  Slot?: number;
+  DesiredState: string;
+  Status: { State: string; Err?: string; Timestamp: string };
+  Spec: { ContainerSpec: { Image: string } };
+}
+
+export interface SwarmNodeAnswer {
+  ID: string;
+  Description?: { Hostname?: string };
+}
+
+interface Dialled {
+  path: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  body?: unknown;
+  query?: Record<string, string | number>;
+}
+
+export class SwarmEngine {
+  constructor(
+    private readonly session: HostSession,
+    /** "cluster prod (root@10.0.0.1:22)": for messages. */
+    private readonly where: string,
+  ) {}
+
+  info(): Promise<unknown> {
+    return this.dial({ method: 'GET', path: '/info' });
+  }
+
+  nodes(): Promise<SwarmNodeAnswer[]> {
+    return this.dial({ method: 'GET', path: '/nodes' });
+  }
+
+  /** The services of a stack (labelled com.docker.stack.namespace), or every stack's. */
+  services(stack?: string): Promise<SwarmServiceAnswer[]> {
+    const label = stack === undefined ? 'com.docker.stack.namespace' : `com.docker.stack.namespace=${stack}`;
+    return this.dial({ method: 'GET', path: '/services', query: { filters: JSON.stringify({ label: [label] }), status: 'true' } });
+  }
+
+  tasks(serviceIds: string[]): Promise<SwarmTaskAnswer[]> {
+    if (serviceIds.length === 0) return Promise.resolve([]);
+    return this.dial({ method: 'GET', path: '/tasks', query: { filters: JSON.stringify({ service: serviceIds }) } });
+  }
+
+  async create(spec: SwarmServiceSpec): Promise<string> {
+    const answer: { ID: string } = await this.dial({ method: 'POST', path: '/services/create', body: spec });
+    return answer.ID;
+  }
+
+  /** `version`: the index the service was read at; Swarm refuses the update if it moved since. */
+  async update(id: string, version: number, spec: SwarmServiceSpec): Promise<void> {
+    await this.dial({ method: 'POST', path: `/services/${id}/update`, query: { version }, body: spec });
+  }
+
+  private dial<T>({ path, method, body, query }: Dialled): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.session.docker.modem.dial(
+        {
+          path: `${path}?`,
+          method,
+          options: { _query: query ?? {}, ...(body !== undefined ? { _body: body } : {}) },
+          statusCodes: { 200: true, 201: true, 204: true, 400: 'bad parameter', 404: 'not found', 409: 'conflict', 500: 'server error', 503: 'node is not part of a swarm' },
+        },
+        (err, data) => {
+          if (err) {
+            const e = err as { statusCode?: number; json?: { message?: string } | null; message: string };
+            const said = e.json?.message ?? e.message;
+            reject(
+              new BatonError(
+                'DOCKER_ERROR',
+                `The swarm manager of ${this.where} refused ${method} ${path}${e.statusCode ? ` (HTTP ${e.statusCode})` : ''}: ${said}`,
+                { path, status: e.statusCode ?? null },
+                e.statusCode === 503 ? 'The manager has left the swarm or the swarm has no leader: check docker node ls on a manager.' : 'Check docker service ls on the manager.',
+              ),
+            );
+            return;
+          }
+          resolve(data as T);
+        },
+      );
+    });
+  }
+}

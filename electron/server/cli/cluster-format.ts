@@ -1,0 +1,42 @@
+// The clusters and a Swarm cluster's stacks, as the CLI prints them.
+import type { Cluster, SwarmPlan, SwarmServiceRow, SwarmTaskRow } from '../../../shared/cluster.ts';
+import { table } from './format.ts';
+
+export function clustersTable(clusters: Cluster[]): string {
+  const rows = clusters.map((c) => [
+    c.name,
+    c.kind,
+    c.kind === 'baton' ? 'Baton' : c.managers.map((m) => `${m.hostname}${m.leader ? '*' : ''}`).join(',') || '-',
+    c.kind === 'baton' ? `${c.quorum.reachable}/${c.quorum.total} hosts ready` : `${c.quorum.reachable}/${c.quorum.total}${c.quorum.ok ? '' : ' (no quorum)'}`,
+    c.target ?? '',
+  ]);
+  const problems = clusters.filter((c) => c.problem !== null).map((c) => `${c.name}: ${c.problem}`);
+  return [table(['NAME', 'KIND', 'MANAGERS', 'QUORUM', 'REACHED BY'], rows), ...(problems.length > 0 ? ['', ...problems] : [])].join('\n');
+}
+
+export function swarmPlanText(plan: SwarmPlan): string {
+  const would = plan.dryRun ? 'would be ' : '';
+  const lines = [`Stack ${plan.stack} on Swarm cluster ${plan.cluster}${plan.dryRun ? ' (dry run: nothing changed)' : ''}:`];
+  for (const e of plan.services) {
+    const what = e.action === 'create' ? `${would}created` : e.action === 'update' ? `${would}updated (${e.changes.join(', ')})` : 'unchanged';
+    lines.push(`  ${e.service.padEnd(16)} ${e.swarmService}: ${what}, ${e.replicas} replica${e.replicas === 1 ? '' : 's'}`);
+  }
+  const sign = { error: 'error', warning: 'warning', onTop: 'Baton on top' } as const;
+  for (const n of plan.notes) lines.push(`${n.line > 0 ? `line ${n.line}: ` : ''}${sign[n.severity]}: ${n.path}: ${n.message}`);
+  return lines.join('\n');
+}
+
+export function swarmServicesTable(rows: SwarmServiceRow[]): string {
+  if (rows.length === 0) return 'No stacks on this Swarm cluster. Deploy one with: baton apply -f stack.yaml --cluster NAME';
+  return table(
+    ['STACK', 'SERVICE', 'REPLICAS', 'IMAGE', 'UPDATE', 'PORTS'],
+    rows.map((r) => [r.stack, r.service, `${r.running}/${r.desired}`, r.image, r.update ?? '-', r.ports.join(', ')]),
+  );
+}
+
+export function swarmTasksTable(rows: SwarmTaskRow[]): string {
+  return table(
+    ['TASK', 'NODE', 'DESIRED', 'STATE', 'IMAGE', 'ERROR'],
+    rows.map((t) => [t.name, t.node, t.desired, t.state, t.image, t.error ?? '']),
+  );
+}

@@ -1,0 +1,119 @@
+// The clusters a control plane knows: its own ("local", always there: the hosts Baton itself
+// orchestrates) and Docker Swarms it drives through a manager's Docker API. The contract's types;
+// the methods are in shared/api.ts.
+import { z } from 'zod';
+import { HOST_NAME_PATTERN } from './host-name.ts';
+
+/** Baton's own cluster: always there, never added or removed. */
+export const LOCAL_CLUSTER = 'local';
+
+export const ClusterName = z
+  .string()
+  .regex(HOST_NAME_PATTERN, 'a cluster name is 1-63 letters, digits, "-", "_" or ".", starting with a letter or digit');
+
+export const ClusterKind = z.enum(['baton', 'swarm']);
+export type ClusterKind = z.infer<typeof ClusterKind>;
+
+/** One manager of a Swarm cluster, as `GET /nodes` on a manager reports it. */
+export const SwarmManager = z.object({
+  hostname: z.string(),
+  address: z.string(),
+  /** 'reachable' or 'unreachable' (Swarm's ManagerStatus.Reachability), 'unknown' when not said. */
+  reachability: z.enum(['reachable', 'unreachable', 'unknown']),
+  leader: z.boolean(),
+});
+export type SwarmManager = z.infer<typeof SwarmManager>;
+
+export const Cluster = z.object({
+  name: ClusterName,
+  kind: ClusterKind,
+  /** A Swarm cluster's SSH target as added ("user@address:port"); null for Baton's own. */
+  target: z.string().nullable(),
+  /** For Baton's own cluster: its hosts' names. For a Swarm: its managers as the swarm lists them (empty when no manager answers). */
+  managers: z.array(SwarmManager),
+  /** Managers reachable / total; for Baton's own cluster, hosts ready / total. */
+  quorum: z.object({ reachable: z.number().int(), total: z.number().int(), ok: z.boolean() }),
+  /** Why the cluster could not be read right now, in words a person can act on; null when it was. */
+  problem: z.string().nullable(),
+  /** The Swarm's ID (`GET /info` Swarm.Cluster.ID); null for Baton's own. */
+  swarmId: z.string().nullable(),
+  addedAt: z.string().nullable(),
+});
+export type Cluster = z.infer<typeof Cluster>;
+
+export const ClusterAddParams = z
+  .object({
+    name: ClusterName,
+    /** The Swarm manager to reach, `user@address[:port]` or an alias from ~/.ssh/config. */
+    swarm: z.string().min(1),
+    identityFile: z.string().optional(),
+    passphrase: z.string().optional(),
+    agentSocket: z.string().optional(),
+    hostKey: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a fingerprint looks like SHA256: followed by 43 base64 characters').optional(),
+    trustNewHostKey: z.boolean().optional(),
+  })
+  .strict();
+export type ClusterAddParams = z.input<typeof ClusterAddParams>;
+
+export const ClusterRef = z.object({ name: ClusterName }).strict();
+
+/** What applying a stack to a Swarm cluster does (or would do, with dryRun) per service. */
+export const SwarmPlanEntry = z.object({
+  service: z.string(),
+  /** The Swarm service: `<stack>_<service>`. */
+  swarmService: z.string(),
+  action: z.enum(['create', 'update', 'unchanged']),
+  /** The top-level ServiceSpec fields that change ("TaskTemplate", "Mode", …); empty for create and unchanged. */
+  changes: z.array(z.string()),
+  replicas: z.number().int(),
+});
+export type SwarmPlanEntry = z.infer<typeof SwarmPlanEntry>;
+
+export const SwarmNoteRow = z.object({
+  service: z.string(),
+  path: z.string(),
+  /** 1-based line in the stack file; 0 when the path has no place in it. */
+  line: z.number().int(),
+  severity: z.enum(['error', 'warning', 'onTop']),
+  message: z.string(),
+});
+
+export const SwarmPlan = z.object({
+  cluster: z.string(),
+  stack: z.string(),
+  dryRun: z.boolean(),
+  services: z.array(SwarmPlanEntry),
+  /** What Swarm does differently from Baton's own cluster, and what Baton keeps on top. */
+  notes: z.array(SwarmNoteRow),
+});
+export type SwarmPlan = z.infer<typeof SwarmPlan>;
+
+/** A Swarm service of a stack (labelled com.docker.stack.namespace), as `baton ls --cluster` shows it. */
+export const SwarmServiceRow = z.object({
+  stack: z.string(),
+  service: z.string(),
+  swarmService: z.string(),
+  id: z.string(),
+  image: z.string(),
+  desired: z.number().int(),
+  running: z.number().int(),
+  /** Swarm's UpdateStatus.State ("updating", "completed", "rollback_completed", …), null when never updated. */
+  update: z.string().nullable(),
+  ports: z.array(z.string()),
+});
+export type SwarmServiceRow = z.infer<typeof SwarmServiceRow>;
+
+export const SwarmTaskRow = z.object({
+  id: z.string(),
+  /** `<stack>_<service>.<slot>`, as docker service ps names a task. */
+  name: z.string(),
+  service: z.string(),
+  slot: z.number().int(),
+  node: z.string(),
+  image: z.string(),
+  desired: z.string(),
+  state: z.string(),
+  error: z.string().nullable(),
+  since: z.string(),
+});
+export type SwarmTaskRow = z.infer<typeof SwarmTaskRow>;

@@ -1,0 +1,152 @@
+// A Docker Swarm as a second kind of cluster, on the lab's hosts: refused while the hosts are in no
+// swarm, added by a manager (host key pinned) once they are, its quorum read; a worker refused; a
+// stack applied as a Swarm stack, scaled, updated (a rolling update), planned with --dry-run; and
+// the cluster removed. The hosts leave the swarm at the end: the other suites run Baton's own
+// cluster on them.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cli, quietly, swarmDown, swarmUp } from '../../bench/swarm.ts';
+import { readLab, type LabHost, type LabInfo } from '../lab/lab.ts';
+import type { Cluster, SwarmPlan, SwarmServiceRow, SwarmTaskRow } from '../../shared/cluster.ts';
+import { call, expectError, startTestPlane, until, type TestPlane } from './helpers.ts';
+
+let lab: LabInfo;
+let t: TestPlane;
+const SERVICE = 'shop_web';
+const target = (h: LabHost) => `root@${h.address}:${h.sshPort}`;
+
+const stack = (image: string, replicas: number) => `name: shop
+services:
+  web:
+    image: ${image}
+    ports: ["18080:8080"]
+    healthcheck:
+      test: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:8080/health || exit 1"]
+      interval: 1s
+      timeout: 2s
+      retries: 3
+    deploy:
+      replicas: ${replicas}
+      placement:
+        max_replicas_per_node: 1
+      update_config:
+        parallelism: 1
+        order: stop-first
+`;
+
+const apply = (source: string, dryRun = false) => call(t.plane, 'swarm.apply', { cluster: 'lab', source, file: '/stacks/shop/stack.yaml', dryRun }) as Promise<SwarmPlan>;
+
+/** `docker service ps` on the manager: the tasks meant to run, with their state and image. */
+async function runningTasks(manager: LabHost): Promise<{ state: string; image: string; node: string }[]> {
+  const out = await cli(manager, ['service', 'ps', SERVICE, '--filter', 'desired-state=running', '--format', '{{.CurrentState}}\t{{.Image}}\t{{.Node}}']);
+  return out.split('\n').filter(Boolean).map((line) => {
+    const [state = '', image = '', node = ''] = line.split('\t');
+    return { state, image, node };
+  });
+}
+
+const allRunning = (image: string, count: number) => (tasks: { state: string; image: string }[]) => tasks.length === count && tasks.every((x) => x.state.startsWith('Running') && x.image.startsWith(image));
+
+before(async () => {
+  lab = readLab();
+  await swarmDown(lab, [SERVICE]);
+  t = await startTestPlane();
+});
+
+after(async () => {
+  await t?.plane.stop();
+  if (lab) await swarmDown(lab, [SERVICE]);
+});
+
+test('an engine in no swarm is refused, saying to docker swarm init or to give a manager', async () => {
+  const h = lab.hosts[0]!;
+  const err = await expectError(call(t.plane, 'cluster.add', { name: 'lab', swarm: target(h), identityFile: lab.keys.root, hostKey: h.hostKeyFingerprint }), 'INVALID_INPUT', /in no swarm/);
+  assert.match(err.hint ?? '', /docker swarm init/);
+  const clusters = (await call(t.plane, 'cluster.list', {})) as Cluster[];
+  assert.deepEqual(clusters.map((c) => c.name), ['local'], 'nothing was stored');
+});
+
+test('a Swarm is added by a manager, with the host key checked, and listed with its quorum', async () => {
+  await swarmUp(lab);
+  const h = lab.hosts[0]!;
+  // the manager's key is checked as a host's is: unknown and unpinned is refused
+  await expectError(call(t.plane, 'cluster.add', { name: 'lab', swarm: target(h), identityFile: lab.keys.root }), 'HOST_KEY_UNKNOWN', /new to this machine/);
+  const added = (await call(t.plane, 'cluster.add', { name: 'lab', swarm: target(h), identityFile: lab.keys.root, hostKey: h.hostKeyFingerprint })) as Cluster;
+  assert.equal(added.kind, 'swarm');
+  assert.deepEqual(added.quorum, { reachable: 3, total: 3, ok: true });
+  assert.deepEqual(added.managers.map((m) => m.hostname).sort(), lab.hosts.map((x) => x.hostname).sort());
+  assert.equal(added.managers.filter((m) => m.leader).length, 1);
+  await expectError(call(t.plane, 'cluster.add', { name: 'lab', swarm: target(lab.hosts[1]!), identityFile: lab.keys.root, hostKey: lab.hosts[1]!.hostKeyFingerprint }), 'ALREADY_EXISTS', /named lab already exists/);
+  await expectError(call(t.plane, 'cluster.add', { name: 'again', swarm: target(lab.hosts[1]!), identityFile: lab.keys.root, hostKey: lab.hosts[1]!.hostKeyFingerprint }), 'ALREADY_EXISTS', /already a cluster, lab/);
+
+  const listed = (await call(t.plane, 'cluster.list', {})) as Cluster[];
+  assert.deepEqual(listed.map((c) => [c.name, c.kind]), [['local', 'baton'], ['lab', 'swarm']]);
+  assert.equal(listed[1]!.problem, null);
+  assert.equal(listed[1]!.quorum.total, 3);
+});
+
+test('a worker is refused, naming the managers to give instead', async () => {
+  const worker = lab.hosts[2]!;
+  await cli(lab.hosts[0]!, ['node', 'demote', worker.hostname]);
+  try {
+    await until('the demoted node to be a worker', () => cli(worker, ['info', '--format', '{{.Swarm.ControlAvailable}}']), (v) => v === 'false', 30_000, { retryErrors: true });
+    const err = await expectError(call(t.plane, 'cluster.add', { name: 'w', swarm: target(worker), identityFile: lab.keys.root, hostKey: worker.hostKeyFingerprint }), 'INVALID_INPUT', /worker, not a manager/);
+    assert.match(err.hint ?? '', new RegExp(lab.hosts[0]!.address.replace(/\./g, '\\.')));
+    const lab2 = ((await call(t.plane, 'cluster.list', {})) as Cluster[]).find((c) => c.name === 'lab')!;
+    assert.deepEqual(lab2.quorum, { reachable: 2, total: 2, ok: true });
+  } finally {
+    await quietly(lab.hosts[0]!, ['node', 'promote', worker.hostname]);
+  }
+});
+
+test('a stack is deployed as a Swarm stack, scaled, and rolled to a new image', async () => {
+  const manager = lab.hosts[0]!;
+  const first = await apply(stack(lab.images.web1, 2));
+  assert.deepEqual(first.services.map((s) => [s.service, s.swarmService, s.action, s.replicas]), [['web', SERVICE, 'create', 2]]);
+  assert.ok(first.notes.some((n) => n.path === 'services.web.ports.0' && n.severity === 'warning' && n.line === 5), JSON.stringify(first.notes));
+  await until('2 tasks of web:1 running', () => runningTasks(manager), allRunning(lab.images.web1, 2), 60_000);
+  // docker stack sees it as a stack
+  assert.equal(await cli(manager, ['stack', 'services', 'shop', '--format', '{{.Name}}']), SERVICE);
+
+  const services = (await call(t.plane, 'swarm.services', { cluster: 'lab' })) as SwarmServiceRow[];
+  assert.deepEqual(services.map((s) => [s.stack, s.service, s.desired, s.running, s.image]), [['shop', 'web', 2, 2, lab.images.web1]]);
+  const tasks = (await call(t.plane, 'swarm.tasks', { cluster: 'lab', stack: 'shop' })) as SwarmTaskRow[];
+  const running = tasks.filter((x) => x.state === 'running');
+  assert.equal(running.length, 2);
+  assert.equal(new Set(running.map((x) => x.node)).size, 2, 'max_replicas_per_node: 1 spreads them');
+
+  // the same file again changes nothing
+  const again = await apply(stack(lab.images.web1, 2));
+  assert.deepEqual(again.services.map((s) => s.action), ['unchanged']);
+
+  const scaled = (await call(t.plane, 'swarm.scale', { cluster: 'lab', targets: [{ service: 'web', replicas: 3 }] })) as SwarmServiceRow[];
+  assert.equal(scaled[0]!.desired, 3);
+  await until('3 tasks running', () => runningTasks(manager), allRunning(lab.images.web1, 3), 60_000);
+
+  // a dry run says what would change and changes nothing
+  const versionBefore = await cli(manager, ['service', 'inspect', SERVICE, '--format', '{{.Version.Index}}']);
+  const dry = await apply(stack(lab.images.web2, 3), true);
+  assert.equal(dry.dryRun, true);
+  assert.deepEqual(dry.services.map((s) => [s.action, s.changes]), [['update', ['Labels', 'TaskTemplate']]]);
+  assert.equal(await cli(manager, ['service', 'inspect', SERVICE, '--format', '{{.Version.Index}}']), versionBefore);
+
+  // a new image: Swarm's rolling update, one task at a time
+  const update = await apply(stack(lab.images.web2, 3));
+  assert.deepEqual(update.services.map((s) => s.action), ['update']);
+  await until('3 tasks of web:2 running', () => runningTasks(manager), allRunning(lab.images.web2, 3), 120_000);
+  await until('the update to complete', () => cli(manager, ['service', 'inspect', SERVICE, '--format', '{{.UpdateStatus.State}}']), (s) => s === 'completed', 60_000);
+});
+
+test('a stack Swarm cannot run as written is refused at its line, nothing applied', async () => {
+  const err = await expectError(apply(`name: other\nservices:\n  app:\n    image: ${lab.images.web1}\n    privileged: true\n    x-baton: { host_access: true }\n`), 'INVALID_INPUT', /stack\.yaml:5: services\.app\.privileged/);
+  assert.match(err.hint ?? '', /Baton's own cluster/);
+  assert.equal(await cli(lab.hosts[0]!, ['service', 'ls', '--filter', 'label=com.docker.stack.namespace=other', '--format', '{{.Name}}']), '');
+});
+
+test('removing the cluster forgets it; its services keep running on the swarm', async () => {
+  assert.deepEqual(await call(t.plane, 'cluster.remove', { name: 'lab' }), { name: 'lab' });
+  const listed = (await call(t.plane, 'cluster.list', {})) as Cluster[];
+  assert.deepEqual(listed.map((c) => c.name), ['local']);
+  await expectError(call(t.plane, 'swarm.services', { cluster: 'lab' }), 'NOT_FOUND', /no cluster named lab/);
+  assert.equal((await runningTasks(lab.hosts[0]!)).length, 3);
+});
