@@ -178,6 +178,55 @@ program
     print(opts.json, info, () => `Baton ${info.version}, state in ${info.home}, up since ${info.startedAt}\nHosts: ${info.hostsReady} ready of ${info.hosts}`);
   });
 
+interface LoginFlags {
+  identity?: string;
+  passphraseFile?: string;
+  agent: boolean;
+  hostKey?: string;
+  trustNewHostKey: boolean;
+}
+
+/** How to log in to a host or a Swarm manager, from the flags both `host add` and `cluster add` take. */
+function loginFlags(opts: LoginFlags): Pick<HostAddParams, 'identityFile' | 'passphrase' | 'agentSocket' | 'hostKey' | 'trustNewHostKey'> {
+  const params: Pick<HostAddParams, 'identityFile' | 'passphrase' | 'agentSocket' | 'hostKey' | 'trustNewHostKey'> = {};
+  if (opts.identity) params.identityFile = resolve(opts.identity);
+  if (opts.passphraseFile) params.passphrase = readFileSync(opts.passphraseFile, 'utf8').replace(/\r?\n$/, '');
+  else if (process.env.BATON_KEY_PASSPHRASE) params.passphrase = process.env.BATON_KEY_PASSPHRASE;
+  if (opts.agent) {
+    if (!process.env.SSH_AUTH_SOCK) throw new BatonError('INVALID_INPUT', '--agent: SSH_AUTH_SOCK is not set. Start an agent (eval $(ssh-agent)) and ssh-add your key.');
+    params.agentSocket = process.env.SSH_AUTH_SOCK;
+  }
+  if (opts.hostKey) params.hostKey = opts.hostKey;
+  if (opts.trustNewHostKey) params.trustNewHostKey = true;
+  return params;
+}
+
+/**
+ * An add that may meet an unknown host key or an encrypted key: at a terminal, the person is
+ * asked (the fingerprint to trust, the passphrase) and the call is made again with the answer.
+ */
+async function askingForKeys<T>(call: () => Promise<T>, params: { hostKey?: string; passphrase?: string }, what: 'host' | 'cluster', json: boolean): Promise<T> {
+  for (;;) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof BatonError) || !interactive() || json) throw err;
+      if (err.code === 'HOST_KEY_UNKNOWN' && typeof err.details?.['fingerprint'] === 'string') {
+        process.stderr.write(`${err.message}\n`);
+        const answer = await ask(`Trust this host key and add the ${what}? [y/N] `);
+        if (!/^y(es)?$/i.test(answer)) throw new BatonError('INVALID_INPUT', 'Not added: the host key was not confirmed.');
+        params.hostKey = err.details['fingerprint'];
+        continue;
+      }
+      if (err.code === 'KEY_PASSPHRASE' && params.passphrase === undefined) {
+        params.passphrase = await askHidden(`Passphrase for ${String(err.details?.['identityFile'] ?? 'the key')}: `);
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
 // ---------------------------------------------------------------- hosts
 
 const host = program.command('host').description('the machines Baton runs services on');
@@ -194,42 +243,13 @@ host
   .option('-l, --label <key=value...>', 'labels for placement constraints')
   .option('--json', 'machine-readable output', false)
   .action(async (target: string, opts: { name?: string; identity?: string; passphraseFile?: string; agent: boolean; hostKey?: string; trustNewHostKey: boolean; label?: string[]; json: boolean }) => {
-    const params: HostAddParams = { target };
+    const params: HostAddParams = { target, ...loginFlags(opts) };
     if (opts.name) params.name = opts.name;
-    if (opts.identity) params.identityFile = resolve(opts.identity);
-    if (opts.passphraseFile) params.passphrase = readFileSync(opts.passphraseFile, 'utf8').replace(/\r?\n$/, '');
-    else if (process.env.BATON_KEY_PASSPHRASE) params.passphrase = process.env.BATON_KEY_PASSPHRASE;
-    if (opts.agent) {
-      if (!process.env.SSH_AUTH_SOCK) throw new BatonError('INVALID_INPUT', '--agent: SSH_AUTH_SOCK is not set. Start an agent (eval $(ssh-agent)) and ssh-add your key.');
-      params.agentSocket = process.env.SSH_AUTH_SOCK;
-    }
-    if (opts.hostKey) params.hostKey = opts.hostKey;
-    if (opts.trustNewHostKey) params.trustNewHostKey = true;
     const labels = parseLabels(opts.label);
     if (labels) params.labels = labels;
     checkFlags('host.add', params, { name: '--name', hostKey: '--host-key', labels: '--label', target: '<target>' });
 
-    const added = await withClient(async (client) => {
-      for (;;) {
-        try {
-          return await client.call('host.add', params);
-        } catch (err) {
-          if (!(err instanceof BatonError) || !interactive() || opts.json) throw err;
-          if (err.code === 'HOST_KEY_UNKNOWN' && typeof err.details?.['fingerprint'] === 'string') {
-            process.stderr.write(`${err.message}\n`);
-            const answer = await ask(`Trust this host key and add the host? [y/N] `);
-            if (!/^y(es)?$/i.test(answer)) throw new BatonError('INVALID_INPUT', 'Not added: the host key was not confirmed.');
-            params.hostKey = err.details['fingerprint'];
-            continue;
-          }
-          if (err.code === 'KEY_PASSPHRASE' && params.passphrase === undefined) {
-            params.passphrase = await askHidden(`Passphrase for ${String(err.details?.['identityFile'] ?? 'the key')}: `);
-            continue;
-          }
-          throw err;
-        }
-      }
-    });
+    const added = await withClient((client) => askingForKeys(() => client.call('host.add', params), params, 'host', opts.json));
     print(opts.json, added, () => `Added ${added.name} (${added.state}).\n\n${hostDetail(added)}`);
   });
 
@@ -319,34 +339,9 @@ cluster
   .option('--trust-new-host-key', 'accept and remember a host key seen for the first time', false)
   .option('--json', 'machine-readable output', false)
   .action(async (name: string, opts: { swarm: string; identity?: string; passphraseFile?: string; agent: boolean; hostKey?: string; trustNewHostKey: boolean; json: boolean }) => {
-    const params: ClusterAddParams = { name, swarm: opts.swarm };
-    if (opts.identity) params.identityFile = resolve(opts.identity);
-    if (opts.passphraseFile) params.passphrase = readFileSync(opts.passphraseFile, 'utf8').replace(/\r?\n$/, '');
-    else if (process.env.BATON_KEY_PASSPHRASE) params.passphrase = process.env.BATON_KEY_PASSPHRASE;
-    if (opts.agent) {
-      if (!process.env.SSH_AUTH_SOCK) throw new BatonError('INVALID_INPUT', '--agent: SSH_AUTH_SOCK is not set. Start an agent (eval $(ssh-agent)) and ssh-add your key.');
-      params.agentSocket = process.env.SSH_AUTH_SOCK;
-    }
-    if (opts.hostKey) params.hostKey = opts.hostKey;
-    if (opts.trustNewHostKey) params.trustNewHostKey = true;
+    const params: ClusterAddParams = { name, swarm: opts.swarm, ...loginFlags(opts) };
     checkFlags('cluster.add', params, { name: '<name>', swarm: '--swarm', hostKey: '--host-key' });
-    const added = await withClient(async (client) => {
-      for (;;) {
-        try {
-          return await client.call('cluster.add', params);
-        } catch (err) {
-          if (!(err instanceof BatonError) || !interactive() || opts.json) throw err;
-          if (err.code === 'HOST_KEY_UNKNOWN' && typeof err.details?.['fingerprint'] === 'string') {
-            process.stderr.write(`${err.message}\n`);
-            const answer = await ask(`Trust this host key and add the cluster? [y/N] `);
-            if (!/^y(es)?$/i.test(answer)) throw new BatonError('INVALID_INPUT', 'Not added: the host key was not confirmed.');
-            params.hostKey = err.details['fingerprint'];
-            continue;
-          }
-          throw err;
-        }
-      }
-    });
+    const added = await withClient((client) => askingForKeys(() => client.call('cluster.add', params), params, 'cluster', opts.json));
     print(opts.json, added, () => `Added Swarm cluster ${added.name}.\n\n${clustersTable([added])}`);
   });
 cluster

@@ -95,13 +95,36 @@ function toDiagnostics(ranges: readonly DiagnosticRange[], length: number): Diag
  * tokens' colours as inline style attributes, which the page's policy refuses (and reports).
  * A caret with nothing selected, and IME composition, go CodeMirror's usual way.
  */
+/** The page's own selection inside the editor, as document positions; null when it is a caret or elsewhere. */
+function domSelection(view: EditorView): { from: number; to: number } | null {
+  const sel = (view.root as Document | ShadowRoot & { getSelection?: () => Selection | null }).getSelection?.() ?? document.getSelection();
+  if (!sel || sel.isCollapsed || !sel.anchorNode || !sel.focusNode) return null;
+  if (!view.contentDOM.contains(sel.anchorNode) || !view.contentDOM.contains(sel.focusNode)) return null;
+  try {
+    const a = view.posAtDOM(sel.anchorNode, sel.anchorOffset);
+    const b = view.posAtDOM(sel.focusNode, sel.focusOffset);
+    return a === b ? null : { from: Math.min(a, b), to: Math.max(a, b) };
+  } catch {
+    return null; // a node CodeMirror does not map: let it edit its usual way
+  }
+}
+
 const typeOverSelection = EditorView.domEventHandlers({
   beforeinput(event, view) {
     const kind = event.inputType;
     if ((kind !== 'insertText' && kind !== 'insertReplacementText') || event.isComposing) return false;
-    if (view.state.selection.ranges.every((r) => r.empty)) return false;
     const text = event.data ?? event.dataTransfer?.getData('text/plain') ?? null;
     if (text === null || view.state.readOnly) return false;
+    // The page's selection may be ahead of the editor's: a selection made a moment ago (select
+    // all, a drag, a test's fill) reaches CodeMirror's state on the next selectionchange. The
+    // browser edits what the page has selected, so that is what is replaced.
+    const dom = domSelection(view);
+    if (dom !== null) {
+      event.preventDefault();
+      view.dispatch({ changes: { ...dom, insert: text }, selection: { anchor: dom.from + text.length }, userEvent: 'input.type', scrollIntoView: true });
+      return true;
+    }
+    if (view.state.selection.ranges.every((r) => r.empty)) return false;
     event.preventDefault();
     view.dispatch(view.state.replaceSelection(text), { userEvent: 'input.type', scrollIntoView: true });
     return true;
