@@ -125,7 +125,8 @@ describe('live charts in the app', { timeout: 6 * 60_000 }, () => {
       await page.getByRole('group', { name: 'Time shown' }).getByRole('button', { name: '1 hour' }).click();
       assert.equal(await page.getByRole('button', { name: '1 hour' }).getAttribute('aria-pressed'), 'true');
       assert.match((await charts().textContent()) ?? '', /Live, last 1 hour/);
-      await assertMoves('memory', 3);
+      // a flat line (memory) moves less than a pixel in an hour's width in a few seconds: the CPU's, which varies, shows it live
+      await assertMoves('cpu', 5);
     }));
 
   it("a replica's and a host's charts fill the same way", () =>
