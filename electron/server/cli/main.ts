@@ -765,7 +765,9 @@ config
   .option('--json', 'machine-readable output', false)
   .action(async (opts: { json: boolean }) => {
     const list = await withClient((c) => c.call('config.list', {}));
-    print(opts.json, list, () =>
+    // `config` takes --json too (for a checked file), and commander gives it to the parent: either says it
+    const json = opts.json || config.opts<{ json?: boolean }>().json === true;
+    print(json, list, () =>
       list.length === 0
         ? "No configs. A stack's top-level configs: are stored when it is applied."
         : table(['STACK', 'NAME', 'SIZE', 'VERSION', 'USED BY'], list.map((c) => [c.stack, c.name, bytes(c.size), String(c.version), c.services.join(', ') || '-'])),
