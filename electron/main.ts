@@ -1,8 +1,8 @@
-// The Electron main process, kept to the app's lifecycle: one instance, one window, the tray, the
-// start and stop of the control plane. The settings and the keyring are ./app/settings-store.ts,
-// the IPC transport ./app/ipc-transport.ts, the stop's deadline ./app/stop-in-time.ts, what closing
-// the window does ./app/window-close.ts, the page to load ./window/renderer-page.ts, the tray's
-// menu ./window/tray-menu.ts, the session's policy ./window/session-hardening.ts: all tested
+// The Electron main process, kept to the app's lifecycle: one instance, one window, the start and
+// stop of the control plane. The settings and the keyring are ./app/settings-store.ts, the IPC
+// transport ./app/ipc-transport.ts, the stop's deadline ./app/stop-in-time.ts, the tray and what
+// closing the window does ./app/background-tray.ts (deciding in ./app/window-close.ts), the page to
+// load ./window/renderer-page.ts, the session's policy ./window/session-hardening.ts: all tested
 // without Electron, which is imported here and in preload.ts only.
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, safeStorage, session, shell, Tray } from 'electron';
 import type { WebContents } from 'electron';
@@ -13,8 +13,8 @@ import { forwardEvents, wireIpcTransport } from './app/ipc-transport.ts';
 import { keyringKeyProvider } from './app/keyring.ts';
 import { openSettingsStore } from './app/settings-store.ts';
 import { stopInTime } from './app/stop-in-time.ts';
-import { changesTrayHosts, decideOnClose, hostCounts, keepRunningSetting, KEPT_RUNNING_NOTICE, shouldNotify, trayTooltip } from './app/window-close.ts';
-import { IN_PROCESS } from './control-plane/api/caller.ts';
+import { BackgroundTray } from './app/background-tray.ts';
+import { keepRunningSetting, KEPT_RUNNING_NOTICE } from './app/window-close.ts';
 import { ControlPlane } from './control-plane/index.ts';
 import { createLogger } from './control-plane/log.ts';
 import { buildAppMenuTemplate } from './window/app-menu.ts';
@@ -22,7 +22,6 @@ import { LaunchError, parseDesktopSettings, resolveLaunchMode } from './window/l
 import { installNavigationGuard } from './window/navigation-guard.ts';
 import { rendererPage, type RendererPage } from './window/renderer-page.ts';
 import { hardenSession } from './window/session-hardening.ts';
-import { buildTrayMenuTemplate } from './window/tray-menu.ts';
 import { buildWindowOptions } from './window/window-options.ts';
 
 const log = createLogger();
@@ -33,11 +32,8 @@ const devServerUrl = !app.isPackaged ? process.env['BATON_RENDERER_URL'] : undef
 
 let controlPlane: ControlPlane | null = null;
 let mainWindow: BrowserWindow | null = null;
-let tray: Tray | null = null;
-/** Set once the app is quitting: the window may close then, whatever the setting. */
-let quitting = false;
-let keepRunning = true;
-let notified = false;
+/** The tray and what closing the window does; made when the page is known. */
+let background: BackgroundTray | null = null;
 const ICON = path.join(__dirname, '..', 'icon.png');
 
 function createWindow(page: RendererPage): BrowserWindow {
@@ -49,17 +45,8 @@ function createWindow(page: RendererPage): BrowserWindow {
     }),
   );
   win.once('ready-to-show', () => win.show());
-  win.on('close', (event) => {
-    const decision = decideOnClose({ platform: process.platform, quitting, embedded: controlPlane !== null, keepRunning, trayShown: tray !== null });
-    if (decision === 'hide') {
-      event.preventDefault();
-      win.hide();
-      if (shouldNotify(decision, notified)) notifyKeptRunning();
-      notified = true;
-    } else if (decision === 'quit') app.quit();
-    refreshTray();
-  });
-  win.on('show', refreshTray);
+  win.on('close', (event) => background?.onClose(event, win));
+  win.on('show', () => background?.refresh());
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });
@@ -76,52 +63,9 @@ function showWindow(page: RendererPage): void {
   }
 }
 
-function notifyKeptRunning(): void {
+function notifyKeptRunning(tray: Tray | null): void {
   if (Notification.isSupported()) new Notification({ ...KEPT_RUNNING_NOTICE, icon: ICON }).show();
   else if (process.platform === 'win32') tray?.displayBalloon({ title: KEPT_RUNNING_NOTICE.title, content: KEPT_RUNNING_NOTICE.body, iconType: 'info' });
-}
-
-function refreshTray(): void {
-  if (tray === null || tray.isDestroyed()) return;
-  const visible = mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.isVisible();
-  tray.setContextMenu(Menu.buildFromTemplate(buildTrayMenuTemplate({ windowVisible: visible, keepRunning }, trayActions)));
-}
-
-let trayActions: Parameters<typeof buildTrayMenuTemplate>[1];
-
-/** The tray's tooltip says how many hosts are ready, again after each host event. */
-function followHostsInTray(plane: ControlPlane): void {
-  const update = (): void => {
-    void plane.dispatch('host.list', {}, IN_PROCESS).then((answer) => {
-      if (tray !== null && !tray.isDestroyed() && 'result' in answer) tray.setToolTip(trayTooltip(hostCounts(answer.result)));
-    });
-  };
-  update();
-  plane.subscribe((event) => {
-    if (changesTrayHosts(event.kind)) update();
-  });
-}
-
-/** The tray icon, while the app runs its own control plane; null where the system has no tray. */
-function createTray(page: RendererPage, settings: ReturnType<typeof openSettingsStore>): Tray | null {
-  trayActions = {
-    show: () => showWindow(page),
-    setKeepRunning: (on) => {
-      keepRunning = on;
-      void settings.setKeepRunning(on).catch((err: unknown) => log.warn({ err: toErrorBody(err).message }, 'could not save the tray setting'));
-      refreshTray();
-    },
-    quit: () => app.quit(),
-  };
-  try {
-    const made = new Tray(nativeImage.createFromPath(ICON).resize({ width: 16, height: 16 }));
-    made.setToolTip(trayTooltip(null));
-    made.on('click', () => showWindow(page));
-    return made;
-  } catch (err) {
-    log.warn({ err: toErrorBody(err).message }, 'no tray icon: closing the window quits Baton');
-    return null;
-  }
 }
 
 async function start(): Promise<void> {
@@ -139,6 +83,20 @@ async function start(): Promise<void> {
     await settings.remember(mode.url, mode.token, settingsText).catch((err: unknown) => log.warn({ err: toErrorBody(err).message }, 'could not save the attach token'));
   }
   const page = rendererPage(mode, { builtIndex: path.join(__dirname, '..', 'renderer', 'index.html'), devServerUrl });
+  background = new BackgroundTray(
+    {
+      platform: process.platform,
+      makeTray: () => new Tray(nativeImage.createFromPath(ICON).resize({ width: 16, height: 16 })),
+      menu: (template) => Menu.buildFromTemplate(template),
+      notify: (tray) => notifyKeptRunning(tray as Tray | null),
+      window: () => mainWindow,
+      show: () => showWindow(page),
+      quit: () => app.quit(),
+      saveKeepRunning: (on) => settings.setKeepRunning(on),
+      log,
+    },
+    keepRunningSetting(settingsText),
+  );
 
   hardenSession(session.defaultSession, { loopbackWebSocket: mode.kind === 'attach', devServer: devServerUrl !== undefined });
   app.on('web-contents-created', (_event, contents: WebContents) => {
@@ -155,9 +113,7 @@ async function start(): Promise<void> {
     const keyProvider = keyringKeyProvider(safeStorage, process.platform);
     if (keyProvider === null) log.warn({ home: mode.home }, 'no system keyring: the data key is a plain 0600 file in BATON_HOME');
     controlPlane = await ControlPlane.start({ home: mode.home, ...(keyProvider !== null ? { keyProvider } : {}) });
-    keepRunning = keepRunningSetting(settingsText);
-    tray = createTray(page, settings);
-    followHostsInTray(controlPlane);
+    background.start(controlPlane);
     forwardEvents(controlPlane, () => (mainWindow !== null && !mainWindow.isDestroyed() ? mainWindow.webContents : null));
     log.info({ home: mode.home }, 'control plane started');
   } else {
@@ -166,7 +122,7 @@ async function start(): Promise<void> {
   wireIpcTransport({ ipcMain, appUrl: page.appUrl, controlPlane: () => controlPlane, attachToken: mode.kind === 'attach' ? mode.token : null });
 
   showWindow(page);
-  refreshTray();
+  background.refresh();
   app.on('second-instance', () => showWindow(page));
   app.on('activate', () => showWindow(page));
 }
@@ -191,7 +147,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let stopping = false;
   app.on('before-quit', (event) => {
-    quitting = true;
+    if (background) background.quitting = true;
     if (controlPlane === null) return;
     event.preventDefault();
     if (stopping) return;
