@@ -4,11 +4,10 @@
 import { EditError, editServiceSource } from './service-edit.ts';
 import type { ClusterSnapshot, Host, ReplicaDetail, ReplicaStatus, ServiceDetail, ServicePlan, ServiceEditParams, ServiceStatus, StackApplyParams, StackPlan, StackSummary } from '../../../shared/api.ts';
 import { BatonError } from '../../../shared/errors.ts';
-import { formatProblem } from './spec/problems.ts';
 import { profilesKeeping } from './spec/profiles.ts';
 import { parse as parseYamlData } from 'yaml';
 import type { EventKind } from '../../../shared/events.ts';
-import type { PortSpec, ServiceSpec, SpecProblem, StackSpec } from '../../../shared/stack.ts';
+import type { PortSpec, ServiceSpec, StackSpec } from '../../../shared/stack.ts';
 import type { AutoscaleDecision } from '../../../shared/autoscale.ts';
 import { withinRange } from '../autoscale/decide-scale.ts';
 import type { EventLog } from '../events/event-log.ts';
@@ -30,7 +29,7 @@ import { replicaDetail, replicaStatus, specForClients } from './inspect.ts';
 import { countReplicas } from './status.ts';
 import { NO_REACH, planReach } from './plan-reach.ts';
 import { volumePlacementProblems } from './volume-placement.ts';
-import { parseStackFile } from './spec/parse-stack.ts';
+import { parseApplied } from './applied-stack.ts';
 import { withVersions, type FileRef } from '../secrets/file-refs.ts';
 import { GLOBAL } from '../store/files-repo.ts';
 import { diffSpecs } from './spec-diff.ts';
@@ -54,13 +53,6 @@ const REPLICA_COUNT_EVENTS = ['service.created', 'service.updated', 'service.sca
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export { formatProblem };
-
-function describeProblems(problems: SpecProblem[], unsentFiles: string[]): string {
-  const errors = problems.filter((p) => p.severity === 'error');
-  const unsent = unsentFiles.length === 0 ? '' : `\nThe stack names files that were not sent with it (${unsentFiles.join(', ')}): the control plane reads no file a stack names. Apply it with baton apply -f, which sends them.`;
-  return `${errors.length} problem${errors.length === 1 ? '' : 's'} in the stack file; nothing was applied:\n${errors.map(formatProblem).join('\n')}${unsent}`;
-}
 
 export class StackService {
   constructor(
@@ -89,20 +81,8 @@ export class StackService {
   }
 
   async apply(params: StackApplyParams): Promise<StackPlan> {
-    // Whatever the transport: the files a stack names come with it, as its client read them.
-    const parsed = parseStackFile({
-      text: params.source,
-      file: params.file,
-      ...(params.stack !== undefined ? { stackName: params.stack } : {}),
-      env: params.env ?? {},
-      files: params.files ?? {},
-      ...(params.overrides ? { overrides: params.overrides } : {}),
-      ...(params.profiles ? { profiles: params.profiles } : {}),
-    });
+    const parsed = parseApplied(params);
     const warnings = parsed.problems.filter((p) => p.severity === 'warning');
-    if (!parsed.stack || !parsed.baton) {
-      throw new BatonError('INVALID_INPUT', describeProblems(parsed.problems, parsed.unsentFiles), { problems: parsed.problems, unsentFiles: parsed.unsentFiles });
-    }
     const strategy = parsed.baton.placementStrategy;
     const { stacks, files } = this.deps.store;
 

@@ -5,8 +5,7 @@ import { BatonError } from '../../../shared/errors.ts';
 import type { StackApplyParams } from '../../../shared/api.ts';
 import type { SwarmPlan, SwarmServiceRow, SwarmTaskRow } from '../../../shared/cluster.ts';
 import type { EventLog } from '../events/event-log.ts';
-import { parseStackFile } from '../stacks/spec/parse-stack.ts';
-import { formatProblem } from '../stacks/stack-service.ts';
+import { parseApplied } from '../stacks/applied-stack.ts';
 import { DocumentLocator, parseYaml } from '../stacks/spec/yaml-source.ts';
 import type { ClusterRegistry } from './cluster-registry.ts';
 import { planServices, updateBody, type CurrentService } from './swarm-plan.ts';
@@ -17,19 +16,7 @@ export class SwarmStacks {
   constructor(private readonly deps: { clusters: ClusterRegistry; events: EventLog }) {}
 
   async apply(cluster: string, params: StackApplyParams): Promise<SwarmPlan> {
-    const parsed = parseStackFile({
-      text: params.source,
-      file: params.file,
-      ...(params.stack !== undefined ? { stackName: params.stack } : {}),
-      env: params.env ?? {},
-      files: params.files ?? {},
-      ...(params.overrides ? { overrides: params.overrides } : {}),
-      ...(params.profiles ? { profiles: params.profiles } : {}),
-    });
-    if (!parsed.stack) {
-      const errors = parsed.problems.filter((p) => p.severity === 'error');
-      throw new BatonError('INVALID_INPUT', `${errors.length} problem${errors.length === 1 ? '' : 's'} in the stack file; nothing was applied:\n${errors.map(formatProblem).join('\n')}`, { problems: parsed.problems });
-    }
+    const parsed = parseApplied(params);
     const stack = parsed.stack;
     const { services, notes } = translateStack(stack);
     const locator = new DocumentLocator(parseYaml(params.source, params.file).source);
