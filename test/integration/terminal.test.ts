@@ -41,8 +41,11 @@ function open(replica: string, cmd?: string[]): Terminal {
   const ended = new Promise<BatonError | null>((r) => (resolve = r));
   const control = client.stream('exec', { replica, cols: 80, rows: 24, ...(cmd ? { cmd } : {}) }, {
     chunk(chunk: ExecChunk) {
-      if ('output' in chunk) out += chunk.output;
-      else exit = chunk.exit;
+      if ('output' in chunk) {
+        out += chunk.output;
+        // as a terminal does (xterm.js in the app): the shell's line editor asks where the cursor is
+        if (chunk.output.includes('\u001b[6n')) control.send({ data: '\u001b[1;1R' });
+      } else exit = chunk.exit;
     },
     end: resolve,
   });
@@ -91,6 +94,8 @@ test('a shell answers hostname with the container\'s, sees a resize, and ends wi
   const expected = (await dockerCli(labHost(r.host), ['inspect', '-f', '{{.Config.Hostname}}', r.id])).stdout.trim();
   assert.ok(expected.length > 0);
   const term = open(r.name);
+  // typed once the shell shows its prompt, as a person would
+  await until('the prompt', () => term.text().replace('\u001b[6n', '').endsWith('# '), 10_000, () => JSON.stringify(term.text()));
   term.control.send({ data: 'hostname\r' });
   await until('the hostname', () => term.text().includes(`\n${expected}`) || term.text().split(/\r?\n/).some((l) => l.trim() === expected), 10_000, () => JSON.stringify(term.text()));
 
