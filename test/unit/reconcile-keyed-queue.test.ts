@@ -49,3 +49,22 @@ test('a failing job rejects its caller and the queue goes on; other keys run bes
   await queue.idle();
   assert.deepEqual(runs.sort(), ['a/x', 'b/y']);
 });
+
+test('a job that throws before its first await rejects its caller, and nothing is left unhandled', async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const queue = new KeyedQueue(async () => {}, () => {});
+    // as `link.engine()` does when the host's session has closed: a throw, not a rejected promise
+    const job = (() => {
+      throw new Error('Host h3 is not connected.');
+    }) as unknown as () => Promise<void>;
+    await assert.rejects(queue.exclusive('a/x', job), /not connected/);
+    await queue.idle();
+    await tick(10);
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+});

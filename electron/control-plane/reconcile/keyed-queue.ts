@@ -19,7 +19,8 @@ export class KeyedQueue {
   exclusive<T>(key: string, job: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const queued = this.jobs.get(key) ?? [];
-      queued.push(() => job().then(resolve, reject));
+      // A job that throws before its first await rejects its own promise too: nothing escapes the run.
+      queued.push(() => Promise.resolve().then(job).then(resolve, reject));
       this.jobs.set(key, queued);
       this.dirty.add(key); // what the job changed is reconciled right after it
       this.start(key);
