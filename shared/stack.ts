@@ -27,7 +27,16 @@ export interface PortSpec {
    * another protocol (`tcp`, `postgresql`, …): then as plain TCP. Absent when not written.
    */
   appProtocol?: string;
+  /**
+   * A published port bound on each host's loopback only (Compose's `127.0.0.1:5432:5432` or
+   * `host_ip`): reachable from the host itself (an SSH tunnel, a local agent), not the network.
+   * Absent when it is bound on every address, as it is unless written.
+   */
+  hostIp?: LoopbackAddress;
 }
+
+/** The addresses a published port may be bound to on every host alike: each host's loopback. */
+export type LoopbackAddress = '127.0.0.1' | '::1';
 
 export interface HealthSpec {
   /** Docker's form: ["CMD", ...] or ["CMD-SHELL", "..."]; ["NONE"] disables the image's check. */

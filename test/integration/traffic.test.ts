@@ -11,6 +11,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockerCli, killHost, readLab, reviveHost, type LabInfo } from '../lab/lab.ts';
 import { describeLoad, startLoad } from '../lab/load.ts';
+import { tryRun } from '../lab/exec.ts';
 import { call, startTestPlane, until as untilHolds, waitForEvent, type TestPlane } from './helpers.ts';
 
 let lab: LabInfo;
@@ -263,6 +264,33 @@ describe('a published port something else holds on one host', () => {
       assert.ok(s.ports.some((p) => /9090/.test(p) && /h2/.test(p)), `baton ls names the blocked host: ${s.ports.join(', ')}`);
     } finally {
       await dockerCli(h2, ['rm', '-f', 'squatter']);
+    }
+  });
+});
+
+describe('a port published on the loopback', () => {
+  test('each host answers it on its own 127.0.0.1 and nowhere else', async () => {
+    const before = WEB.replace('"8080:8080"', '"8080:8080", "9090:8080"'); // as the test above left it
+    await call(t.plane, 'stack.apply', { source: WEB.replace('"8080:8080"', '"8080:8080", "9090:8080", "127.0.0.1:9191:8080"'), file: '/stacks/shop/compose.yaml' });
+    try {
+      for (const h of lab.hosts) {
+        await until(
+          `127.0.0.1:9191 inside ${h.name}`,
+          async () => {
+            const get = "fetch('http://127.0.0.1:9191/', { signal: AbortSignal.timeout(3000) }).then(async (r) => process.stdout.write(r.status + ' ' + (await r.text())))";
+            const got = await tryRun('ip', ['netns', 'exec', h.netns, process.execPath, '-e', get]);
+            if (got.code !== 0) throw new Error(got.stderr);
+            return got.stdout;
+          },
+          (out) => /^200 .*hostname=/s.test(out),
+          30_000,
+        );
+        await assert.rejects(fetch(`http://${h.address}:9191/`, { signal: AbortSignal.timeout(3000) }), `${h.address}:9191 is not reachable from the network`);
+      }
+      const s = await service('web');
+      assert.ok(s.ports.some((p) => p.startsWith('127.0.0.1:9191->8080/tcp')), `baton ls says where it is bound: ${s.ports.join(', ')}`);
+    } finally {
+      await call(t.plane, 'stack.apply', { source: before, file: '/stacks/shop/compose.yaml' });
     }
   });
 });

@@ -31,7 +31,7 @@ test('each corpus file is accepted, accepted with warnings, or rejected as the e
 /** Why Baton refuses a file Swarm accepts: each is a decision written in the README's Compose table. */
 const DELIBERATE = [
   /^services\.\*\.(network_mode|ipc|pid): `…` shares a namespace with another container/, // replicas of one service may be on other hosts
-  /^services\.\*\.ports\.#: "…" binds the port to one host address/, // the ingress publishes on every host
+  /^services\.\*\.ports\.#(\.host_ip)?: .*an address of one machine/, // the ingress publishes on every host: on all addresses or the loopback
   /^services\.\*\.volumes\.#: the bind mount of … reaches into the host/, // needs x-baton host_access consent
   /^services\.\*\.(cap_add|privileged|devices|security_opt): `[a-z_]+` reaches into the host/, // needs x-baton host_access consent
   /^services\.\*\.volumes\.#(\.source)?: bind source "/, // "~" and Windows paths mean the client's machine

@@ -144,6 +144,15 @@ test('a mesh route refuses every source but the cluster hosts', () => {
   assert.throws(() => renderIngressConfig({ routes: [route({ allowFrom: ['10.0.0.1 } or { always_true'] })] }, { adminUid: 0 }), BatonError);
 });
 
+test('a port published on the loopback binds there alone; only a loopback address is written', () => {
+  const v4 = renderIngressConfig({ routes: [route({ publish: 5432, publishAddress: '127.0.0.1' })] }, { adminUid: 0 });
+  assert.ok(section(v4, 'frontend fe_shop__web__80').includes('bind 127.0.0.1:5432'));
+  const v6 = renderIngressConfig({ routes: [route({ publish: 5432, publishAddress: '::1' })] }, { adminUid: 0 });
+  assert.ok(section(v6, 'frontend fe_shop__web__80').includes('bind ipv6@::1:5432'));
+  // a model read back from a host is data: an address that is not a loopback is refused, not written
+  assert.throws(() => renderIngressConfig({ routes: [route({ publish: 5432, publishAddress: '0.0.0.0 ssl crt /x' as '::1' })] }, { adminUid: 0 }), /only a host's loopback/);
+});
+
 test('every variant passes haproxy -c without warnings', { skip: noHaproxy }, () => {
   const dir = mkdtempSync('/tmp/bi-cfg-');
   try {
@@ -152,6 +161,7 @@ test('every variant passes haproxy -c without warnings', { skip: noHaproxy }, ()
       empty: renderIngressConfig({ routes: [] }, opts),
       http: renderIngressConfig({ routes: [route({ publish: 18080 })] }, opts),
       tcp: renderIngressConfig({ routes: [route({ id: 'db__pg__5432', mode: 'tcp', publish: 15432, discovery: false })] }, opts),
+      loopback: renderIngressConfig({ routes: [route({ publish: 18084, publishAddress: '127.0.0.1' }), route({ id: 'shop.api.80', publish: 18085, publishAddress: '::1' })] }, opts),
       discoveryOnly: renderIngressConfig({ routes: [route({ publish: null })] }, opts),
       backendOnly: renderIngressConfig({ routes: [route({ publish: null, discovery: false, servers: [] })] }, opts),
       ipv6: renderIngressConfig({ routes: [route({ servers: [{ name: 'r_6', address: '::1', port: 9, state: 'ready' }] })] }, opts),

@@ -50,6 +50,17 @@ test('a published port: one route on every host, every replica at its host addre
   assert.deepEqual(hostIngressModel(inputs({ replicas: [a, b] }), 'h2').routes[0]!.servers, route.servers, 'the same pool on every host');
 });
 
+test('a port published on the loopback: its route binds there on every host, with the same pool; a change of address is a change of route', () => {
+  const a = replica('h1');
+  const loopback: PortSpec = { ...ingress8080, hostIp: '127.0.0.1' };
+  const onH1 = hostIngressModel(inputs({ services: [web([loopback])], replicas: [a] }), 'h1').routes[0]!;
+  const onH2 = hostIngressModel(inputs({ services: [web([loopback])], replicas: [a] }), 'h2').routes[0]!;
+  assert.deepEqual([onH1.publish, onH1.publishAddress, onH2.publishAddress], [8080, '127.0.0.1', '127.0.0.1']);
+  assert.deepEqual(onH1.servers, onH2.servers);
+  assert.equal(hostIngressModel(inputs({ replicas: [a] }), 'h1').routes[0]!.publishAddress, undefined, 'every address: no field');
+  assert.deepEqual(publishedPorts([web([loopback])]), [8080], 'it still takes its port on every host');
+});
+
 test('chooseHostPorts: a port per container port in the ephemeral range, never one in use, none for expose or fixed host ports', () => {
   const spec = { ...serviceSpec({ replicas: 1 }), ports: [ingress8080, { ...ingress8080, published: 8081 }, { target: 9000, published: 9000, protocol: 'tcp' as const, mode: 'host' as const }, { target: 5432, published: null, protocol: 'tcp' as const, mode: 'ingress' as const, exposeOnly: true as const }, { target: 53, published: null, protocol: 'udp' as const, mode: 'ingress' as const }] };
   const chosen = chooseHostPorts(spec, new Set([HOST_PORT_RANGE.first]), () => 0);

@@ -90,6 +90,7 @@ test('anything beyond the pools needs a reload and no commands', () => {
   reloads(model(route([server('r_a')], { publish: null })));
   reloads(model(route([server('r_a')], { mode: 'tcp' })));
   reloads(model(route([server('r_a')], { discovery: false })));
+  reloads(model(route([server('r_a')], { publishAddress: '127.0.0.1' }))); // bound on the loopback alone now
 });
 
 test('a name that could inject commands is refused', () => {

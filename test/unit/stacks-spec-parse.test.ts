@@ -210,6 +210,44 @@ test('ports: short forms, ranges, udp, long form with host mode, and expose', ()
   ]);
 });
 
+test('ports bound to each host\'s loopback, short and long form; 0.0.0.0 is every address, as when none is written', () => {
+  const result = parse(`services:
+  db:
+    image: postgres
+    ports:
+      - "127.0.0.1:5432:5432"
+      - target: 9187
+        published: 9187
+        host_ip: 127.0.0.1
+      - target: 8080
+        published: 8080
+        host_ip: 0.0.0.0
+      - target: 81
+        host_ip: 127.0.0.1
+`);
+  assert.deepEqual(
+    result.problems.map((p) => `${p.line} ${p.path}: ${p.message}`),
+    ['13 services.db.ports.3.host_ip: services.db.ports.3.host_ip: `host_ip` 127.0.0.1 with no `published` port would bind a random host port there, which Baton does not do: give `published`, or remove `host_ip`'],
+  );
+  const ok = parse(`services:
+  db:
+    image: postgres
+    ports:
+      - "127.0.0.1:5432:5432"
+      - target: 9187
+        published: 9187
+        host_ip: 127.0.0.1
+      - target: 8080
+        published: 8080
+        host_ip: 0.0.0.0
+`);
+  assert.deepEqual(ok.stack?.services[0]?.ports, [
+    { target: 5432, published: 5432, protocol: 'tcp', mode: 'ingress', hostIp: '127.0.0.1' },
+    { target: 9187, published: 9187, protocol: 'tcp', mode: 'ingress', hostIp: '127.0.0.1' },
+    { target: 8080, published: 8080, protocol: 'tcp', mode: 'ingress' },
+  ]);
+});
+
 test('healthcheck defaults, disable, and the older service-level restart / resources keys', () => {
   const result = parse(`services:
   a:

@@ -74,9 +74,18 @@ test('short port syntax', () => {
       { target: 9001, published: null, protocol: 'tcp', mode: 'ingress' },
     ],
   });
-  for (const hostBound of ['127.0.0.1:8080:80', '127.0.0.1::80', '[::1]:8080:80']) {
-    const r = parseShortPort(hostBound, true);
-    assert.ok('error' in r && /binds the port to one host address/.test(r.error), hostBound);
+  // each host's loopback is the one address every host has: bound there, reachable from the host alone
+  assert.deepEqual(parseShortPort('127.0.0.1:5432:5432', true), { ports: [{ target: 5432, published: 5432, protocol: 'tcp', mode: 'ingress', hostIp: '127.0.0.1' }] });
+  assert.deepEqual(parseShortPort('[::1]:8080:80', true), { ports: [{ target: 80, published: 8080, protocol: 'tcp', mode: 'ingress', hostIp: '::1' }] });
+  assert.deepEqual(parseShortPort('0.0.0.0:8080:80', true), { ports: [{ target: 80, published: 8080, protocol: 'tcp', mode: 'ingress' }] }, 'all addresses: as when none is written');
+  for (const [written, why] of [
+    ['10.0.0.5:8080:80', /binds the port to 10\.0\.0\.5, an address of one machine/],
+    ['[fe80::1]:8080:80', /an address of one machine/],
+    ['127.0.0.1::80', /binds a random host port to 127\.0\.0\.1/],
+    ['127.0.0.1:5353:53/udp', /binds a UDP port to 127\.0\.0\.1/],
+  ] as const) {
+    const r = parseShortPort(written, true);
+    assert.ok('error' in r && why.test(r.error), `${written}: ${'error' in r ? r.error : 'accepted'}`);
   }
   for (const bad of ['0', '70000', '80:', 'http', '8000-8002:80-81', '81-80', '1:2:3:4']) {
     assert.ok('error' in parseShortPort(bad, true), bad);

@@ -47,7 +47,7 @@ test('each unsupported feature is named at its key, with the reason', () => {
     '    depends_on: [dbx]', //                            9
     '    labels: { a: b }', //                             10
     '    scale: 3', //                                     11
-    '    ports: ["127.0.0.1:8080:80"]', //                 12
+    '    ports: ["10.0.0.5:8080:80"]', //                  12
     '  sidecar:', //                                       13
     '    image: envoy', //                                 14
     '    network_mode: service:web', //                    15
@@ -88,7 +88,7 @@ test('each unsupported feature is named at its key, with the reason', () => {
   expect('services.web.links', 'error', 8, /services reach each other by name/);
   expect('services.web.depends_on.0', 'error', 9, /depends on `dbx`, which is not a service of this stack/);
   expect('services.web.scale', 'error', 11, /use `deploy.replicas`/);
-  expect('services.web.ports.0', 'error', 12, /binds the port to one host address \(127\.0\.0\.1\), which is not supported/);
+  expect('services.web.ports.0', 'error', 12, /binds the port to 10\.0\.0\.5, an address of one machine, which is not supported.*loopback \(127\.0\.0\.1\)/);
   expect('services.sidecar.network_mode', 'error', 15, /`network_mode: service:web` shares a namespace with another container/);
   expect('services.sidecar.pid', 'error', 16, /`pid: service:web` shares a namespace/);
   expect('services.sidecar.ipc', 'error', 17, /`ipc: container:abc` shares a namespace/);

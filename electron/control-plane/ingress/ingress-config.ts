@@ -66,6 +66,15 @@ export function configAddress(what: string, value: string): string {
   return value;
 }
 
+function publishAddress(route: Route): string {
+  if (route.publishAddress === undefined) return '';
+  if (route.publishAddress !== '127.0.0.1' && route.publishAddress !== '::1') {
+    throw new BatonError('INVALID_INPUT', `The ingress route ${route.id} binds its port to "${String(route.publishAddress).slice(0, 80)}": only a host's loopback (127.0.0.1 or ::1) can be bound on every host.`);
+  }
+  // HAProxy reads the port after the last colon; `ipv6@` says the address is v6
+  return route.publishAddress === '::1' ? 'ipv6@::1' : route.publishAddress;
+}
+
 /** `addr:port`, with brackets for IPv6 so the port is not read as part of the address. */
 export function serverAddress(server: Pick<PoolServer, 'name' | 'address' | 'port'>): string {
   const address = configAddress(`address of server ${server.name}`, server.address);
@@ -153,8 +162,9 @@ function renderRoute(route: Route, paths: IngressPaths): string[] {
   }
   const out: string[] = [];
   const binds: string[] = [];
-  // v4 on all addresses is what the published ports need today; replicas are reached over v4 too.
-  if (route.publish !== null) binds.push(`  bind :${configPort(`published port of route ${id}`, route.publish)}`);
+  // v4 on all addresses is what the published ports need; replicas are reached over v4 too. A
+  // port written `127.0.0.1:8080:80` is bound on the host's loopback alone.
+  if (route.publish !== null) binds.push(`  bind ${publishAddress(route)}:${configPort(`published port of route ${id}`, route.publish)}`);
   // 666: endpoint containers connect as whatever user their image runs as. HAProxy does not make
   // the folder: `<socketDir>/ep` must exist before it starts or reloads, or the bind fails.
   if (route.discovery) binds.push(`  bind unix@${configPath(`socket of route ${id}`, routeSocket(id, paths), true)} mode 666`);

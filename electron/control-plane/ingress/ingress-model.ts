@@ -1,6 +1,7 @@
 // What one host's ingress serves, as data: the routes (one per service port that takes traffic)
 // and the servers in each route's pool. routes.ts derives it from the cluster picture; the config
 // renderer and the runtime plan turn it into HAProxy's config file and Runtime API commands.
+import type { LoopbackAddress } from '../../../shared/stack.ts';
 
 /** How HAProxy handles a route's connections. */
 export type RouteMode = 'http' | 'tcp';
@@ -26,6 +27,8 @@ export interface Route {
   mode: RouteMode;
   /** The port bound on every host's addresses (a published port in ingress mode), or null. */
   publish: number | null;
+  /** The published port is bound on the host's loopback only (`127.0.0.1:8080:80`); absent: on every address. */
+  publishAddress?: LoopbackAddress;
   /** Serve discovery endpoints on the route's Unix socket (endpoint containers forward to it). */
   discovery: boolean;
   servers: PoolServer[];

@@ -137,6 +137,7 @@ export function hostIngressModel(inputs: RouteInputs, host: string, blockedPorts
         targetPort: port.target,
         mode: routeMode(port),
         publish: publish !== null && !blockedPorts.has(publish) ? publish : null,
+        ...(publish !== null && port.hostIp ? { publishAddress: port.hostIp } : {}),
         discovery: first,
         servers: pool,
       });

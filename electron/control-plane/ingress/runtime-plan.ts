@@ -26,7 +26,7 @@ export const backendName = (routeId: string): string => `be_${configName('route 
 
 /** What of a route is in its frontend and backend sections, beyond the servers. */
 function shape(route: Route): string {
-  return JSON.stringify([route.mode, route.publish, route.discovery, route.allowFrom ?? null]);
+  return JSON.stringify([route.mode, route.publish, route.publishAddress ?? null, route.discovery, route.allowFrom ?? null]);
 }
 
 export function planPoolChanges(before: HostIngressModel, after: HostIngressModel): PoolPlan {

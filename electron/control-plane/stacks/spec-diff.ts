@@ -30,7 +30,8 @@ export function portText(p: PortSpec): string {
   const inside = `${p.target}/${p.protocol}`;
   const reach = p.exposeOnly ? 'internal' : p.mode;
   const speaks = p.appProtocol !== undefined ? ` (${p.appProtocol})` : '';
-  return `${p.published !== null ? `${p.published}:` : ''}${inside} ${reach}${speaks}`;
+  const on = p.hostIp !== undefined ? `${p.hostIp === '::1' ? '[::1]' : p.hostIp}:` : '';
+  return `${on}${p.published !== null ? `${p.published}:` : ''}${inside} ${reach}${speaks}`;
 }
 
 /** A command as a person would type it; an argument with a space is quoted so the words stay apart. */

@@ -453,7 +453,7 @@ export class StackService {
         desired: d.replicas,
         ...counts,
         pending: this.deps.reconciler.pendingReason(key),
-        ports: d.spec.ports.map((p) => (p.exposeOnly ? `${p.target}/${p.protocol} (internal)` : `${p.published ?? '-'}->${p.target}/${p.protocol} (${p.mode}${this.blockedText(p)})`)),
+        ports: d.spec.ports.map((p) => (p.exposeOnly ? `${p.target}/${p.protocol} (internal)` : `${p.hostIp !== undefined ? `${p.hostIp === '::1' ? '[::1]' : p.hostIp}:` : ''}${p.published ?? '-'}->${p.target}/${p.protocol} (${p.mode}${this.blockedText(p)})`)),
         preferredHost: d.preferredHost,
         reservation: { nanoCpus: d.spec.reservations.nanoCpus, memoryBytes: d.spec.reservations.memoryBytes },
       };

@@ -121,6 +121,10 @@ function translateService(s: ServiceSpec, notes: SwarmNote[]): SwarmServiceSpec 
   const ports: SwarmServiceSpec['EndpointSpec']['Ports'] = [];
   for (const [i, p] of s.ports.entries()) {
     if (p.exposeOnly) continue; // reachable on the service's networks only: nothing to publish
+    if (p.hostIp !== undefined) {
+      note(`ports.${i}`, 'error', `Port ${p.published} is bound to ${p.hostIp}, which Swarm can't do: it publishes a port on all of a node's addresses. Remove the address to deploy this stack on a Swarm cluster.`);
+      continue;
+    }
     ports.push({ Protocol: p.protocol, TargetPort: p.target, ...(p.published !== null ? { PublishedPort: p.published } : {}), PublishMode: 'host' });
     if (p.mode === 'ingress' && p.published !== null) {
       note(`ports.${i}`, 'warning', `Port ${p.published} is published on the nodes that run a task of ${s.name} (host mode), not on every node: Baton does not use Swarm's routing mesh.`);

@@ -1,5 +1,5 @@
 // ports and expose: short ("8080:80", "80", "8080:80/udp", "8000-8001:80-81") and long forms.
-import type { PortSpec, Protocol } from '../../../../shared/stack.ts';
+import type { LoopbackAddress, PortSpec, Protocol } from '../../../../shared/stack.ts';
 import type { Path } from './problems.ts';
 import type { SpecContext } from './spec-context.ts';
 import { got, isDict, readChoice, readInt } from './values.ts';
@@ -66,14 +66,22 @@ export function parseShortPort(text: string, publishable: boolean): Parsed {
   const parts = rest.split(':');
   if (hostIp === null && parts.length === 3) hostIp = parts.shift()!;
   if (parts.length > 2 || (!publishable && parts.length > 1)) return { error: `"${text}" is not a ${publishable ? 'port mapping' : 'port'}: ${example}` };
+  let bound: HostBinding = {};
   if (hostIp !== null) {
-    return { error: `"${text}" binds the port to one host address (${hostIp}), which is not supported: Baton's ingress answers published ports on every host; remove "${hostIp}:"` };
+    const binding = hostBinding(hostIp);
+    if ('error' in binding) return { error: `"${text}" ${binding.error}; remove "${hostIp}:"` };
+    bound = binding;
   }
   const targetText = parts[parts.length - 1]!;
   const publishedText = parts.length === 2 && parts[0] !== '' ? parts[0]! : null;
   const targets = portRange(targetText);
   if (!targets) return { error: `"${text}": "${targetText}" is not a container port (1-65535) or range: ${example}` };
-  if (publishedText === null) return { ports: targets.map((target) => ({ target, published: null, protocol, mode: 'ingress' })) };
+  if (publishedText === null) {
+    if (bound.hostIp && protocol === 'udp') return { error: `"${text}" binds a UDP port to ${bound.hostIp}, which the ingress does not carry: remove "${hostIp}:"` };
+    if (bound.hostIp) return { error: `"${text}" binds a random host port to ${bound.hostIp}, which Baton does not do: publish a port ("${hostIp}:8080:${targetText}") or remove "${hostIp}:"` };
+    return { ports: targets.map((target) => ({ target, published: null, protocol, mode: 'ingress' })) };
+  }
+  if (bound.hostIp && protocol === 'udp') return { error: `"${text}" binds a UDP port to ${bound.hostIp}, which the ingress does not carry (it binds TCP ports): remove "${hostIp}:"` };
   const published = portRange(publishedText);
   if (!published) return { error: `"${text}": "${publishedText}" is not a published port (1-65535) or range: ${example}` };
   if (published.length !== targets.length) {
@@ -84,7 +92,24 @@ export function parseShortPort(text: string, publishable: boolean): Parsed {
           : `"${text}" maps ${published.length} published ports to ${targets.length} container ports: make the ranges the same length`,
     };
   }
-  return { ports: targets.map((target, i) => ({ target, published: published[i]!, protocol, mode: 'ingress' })) };
+  return { ports: targets.map((target, i) => ({ target, published: published[i]!, protocol, mode: 'ingress', ...bound })) };
+}
+
+type HostBinding = { hostIp?: LoopbackAddress };
+
+/**
+ * Where a published port may be bound on every host alike: all addresses (no field, as when
+ * none is written) or each host's loopback. Any other address belongs to one machine, and the
+ * ingress binds a published port on every host.
+ */
+export function hostBinding(ip: string): HostBinding | { error: string } {
+  const address = ip.trim().toLowerCase();
+  if (address === '0.0.0.0' || address === '::' || address === '') return {};
+  if (address === '127.0.0.1' || address === 'localhost') return { hostIp: '127.0.0.1' };
+  if (address === '::1') return { hostIp: '::1' };
+  return {
+    error: `binds the port to ${ip}, an address of one machine, which is not supported: Baton's ingress publishes a port on every host, on all its addresses or on its loopback (127.0.0.1)`,
+  };
 }
 
 /** "80" → [80]; "8000-8002" → [8000, 8001, 8002]; null if it is not one. */
@@ -104,9 +129,13 @@ function validPort(n: number): boolean {
 function readLongPort(ctx: SpecContext, path: Path, item: Record<string, unknown>): PortSpec | null {
   const { problems } = ctx;
   let ok = true;
+  let bound: HostBinding = {};
   if (item.host_ip !== undefined) {
-    problems.error([...path, 'host_ip'], `binding a published port to one host address (${String(item.host_ip)}) is not supported: Baton's ingress answers published ports on every host; remove \`host_ip\``);
-    ok = false;
+    const binding = typeof item.host_ip === 'string' ? hostBinding(item.host_ip) : { error: `is not an address ${got(item.host_ip)}` };
+    if ('error' in binding) {
+      problems.error([...path, 'host_ip'], `\`host_ip\` ${binding.error}; remove \`host_ip\``);
+      ok = false;
+    } else bound = binding;
   }
   if (item.target === undefined) {
     problems.error([...path, 'target'], '`target` (the container port) is required in the long form', { placeAt: path });
@@ -133,6 +162,18 @@ function readLongPort(ctx: SpecContext, path: Path, item: Record<string, unknown
       ok = false;
     } else appProtocol = item.app_protocol.toLowerCase();
   }
+  if (bound.hostIp && published === null) {
+    problems.error([...path, 'host_ip'], `\`host_ip\` ${bound.hostIp} with no \`published\` port would bind a random host port there, which Baton does not do: give \`published\`, or remove \`host_ip\``);
+    ok = false;
+  }
+  if (bound.hostIp && protocol === 'udp') {
+    problems.error([...path, 'host_ip'], `\`host_ip\` on a UDP port: the ingress binds TCP ports only; remove \`host_ip\``);
+    ok = false;
+  }
+  if (bound.hostIp && mode === 'host') {
+    problems.error([...path, 'host_ip'], `\`host_ip\` is for ports published through the ingress: with \`mode: host\`, remove \`host_ip\``);
+    ok = false;
+  }
   if (!ok || target === undefined || protocol === undefined || mode === undefined) return null;
-  return { target, published, protocol, mode, ...(appProtocol ? { appProtocol } : {}) };
+  return { target, published, protocol, mode, ...(appProtocol ? { appProtocol } : {}), ...bound };
 }
