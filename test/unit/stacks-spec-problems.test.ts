@@ -190,7 +190,7 @@ test('all problems are reported at once: a file with 4 distinct errors gives 4 p
     '  web:', //                                      2
     '    image: nginx', //                            3
     '    build: { context: ., no_cache: true }', //   4  unsupported
-    '    ports: ["127.0.0.1:80:80"]', //              5  host IP binding
+    '    ports: ["10.1.1.1:80:80"]', //               5  one machine's address
     '    deploy:', //                                 6
     '      replicas: many', //                        7  not an integer
     '  Worker.1:', //                                 8  bad service name
