@@ -1,13 +1,24 @@
 // `npm run bench -- heal`: on 3 lab hosts, Baton beside Docker Swarm doing the same, in the same
 // run: (a) docker kill of a replica → available again, (b) a host lost → all its replicas
-// available elsewhere, (c) scale 1 → 30 → 1.
+// available elsewhere, (c) scale 1 → 30 → 1; and Baton's alone, (d) a host busy at 100 % CPU for
+// a minute: no false alarm (no host declared unreachable, no replica moved).
 import { labUp } from '../test/lab/lab.ts';
 import { measureBaton } from './heal/baton.ts';
+import type { BusyHostFigures } from './heal/busy-host.ts';
 import { formatSwarmFigures, measureSwarm } from './heal/swarm.ts';
 import { swarmDown } from './swarm.ts';
 import { markdownTable, ratio } from './stats.ts';
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+function busyHostText(b: BusyHostFigures): string {
+  const alarms = b.hostUnreachable + b.movedOffLostHost;
+  return [
+    `(d) ${b.host} busy for ${s(b.busyMs)} (${b.burners} busy loops, ${b.burnCpuPercent} % CPU over the minute, 100 % = one core; its engine's ping p50 ${b.pingP50Ms} ms, max ${b.pingMaxMs} ms, idle p50 ${b.idlePingP50Ms} ms; load average ${b.loadAverage}):`,
+    `    ${b.hostUnreachable} host.unreachable, ${b.movedOffLostHost} replicas moved off a lost host, ${b.replicasStarted} started and ${b.replicasRemoved} removed in all, ${b.replicasUnhealthy} unhealthy; its replicas ${b.sameReplicasOnHost ? 'are the same' : 'changed'}: ${alarms === 0 ? 'no false alarm' : 'FALSE ALARM'}`,
+    ...(b.events.length > 0 ? [`    events: ${b.events.join('; ')}`] : []),
+  ].join('\n');
+}
 
 export async function benchHeal(): Promise<string> {
   const lab = await labUp();
@@ -29,6 +40,7 @@ export async function benchHeal(): Promise<string> {
     markdownTable(['measure', 'baton', 'swarm (default 5 s restart delay)', 'swarm/baton', 'swarm (restart delay 0 s)', 'swarm 0s/baton'], rows),
     `baton kill samples: ${baton.kill.samplesMs.map((m) => (m / 1000).toFixed(2)).join(' ')} (${baton.kill.restartedInPlace} restarted in place, ${baton.kill.replaced} replaced)`,
     `baton host loss: ${baton.hostLoss.host} with ${baton.hostLoss.lostReplicas} replicas; after its return the surplus was gone in ${s(baton.hostLoss.surplusRemovedMs)}`,
+    busyHostText(baton.busyHost),
     '',
     formatSwarmFigures(swarm),
   ].join('\n');

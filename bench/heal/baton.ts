@@ -1,6 +1,7 @@
 // Baton's side of the healing benchmark: the same service (baton-test/web:1, the same health
 // check), the same three measurements and the same observer as the Swarm side (swarm.ts), with
-// Baton's control plane running in this process against the lab hosts over SSH.
+// Baton's control plane running in this process against the lab hosts over SSH; then Baton's
+// alone, (d): a host busy at 100 % CPU for a minute is not taken for lost (busy-host.ts).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { IN_PROCESS } from '../../electron/control-plane/api/caller.ts';
 import { ControlPlane } from '../../electron/control-plane/index.ts';
 import { silentLogger } from '../../electron/control-plane/log.ts';
 import { percentile } from '../stats.ts';
+import { measureBusyHost, type BusyHostFigures } from './busy-host.ts';
 import { availableReplicas, engine, healedAfterKill, healthyCount, observeReplicas, runningCount, waitUntil, type Label, type ReplicaSnapshot } from './observe.ts';
 
 export const SERVICE = 'bench-web';
@@ -19,6 +21,7 @@ export interface BatonFigures {
   kill: { samplesMs: number[]; p50Ms: number; p95Ms: number; replaced: number; restartedInPlace: number };
   hostLoss: { host: string; lostReplicas: number; recoveredMs: number; surplusRemovedMs: number };
   scale: { upMs: number; downStoppedMs: number; downGoneMs: number };
+  busyHost: BusyHostFigures;
 }
 
 const stackYaml = (replicas: number) => `name: bench
@@ -112,7 +115,12 @@ export async function measureBaton(lab: LabInfo, log: (line: string) => void = (
       waitUntil(lab.hosts, BATON_LABEL, (s) => s.replicas.filter((r) => scaledIds.has(r.id)).length === 1, 120_000).then(() => performance.now() - down0),
     ]);
     log(`baton scale: 1→30 in ${upMs.toFixed(0)} ms`);
-    return { kill, hostLoss: { host: lost.name, lostReplicas, recoveredMs, surplusRemovedMs }, scale: { upMs, downStoppedMs, downGoneMs } };
+
+    // (d) a host busy at 100 % CPU for a minute, 6 replicas on the 3 hosts: nothing is to move
+    await scale(6);
+    await waitUntil(lab.hosts, BATON_LABEL, (s) => s.replicas.length === 6 && steady(6)(s), 120_000, 100);
+    const busyHost = await measureBusyHost(plane, lab, BATON_LABEL, 60_000, log);
+    return { kill, hostLoss: { host: lost.name, lostReplicas, recoveredMs, surplusRemovedMs }, scale: { upMs, downStoppedMs, downGoneMs }, busyHost };
   } finally {
     await plane.dispatch('stack.remove', { name: 'bench' }, IN_PROCESS);
     await waitUntil(lab.hosts, BATON_LABEL, (s) => s.replicas.length === 0, 60_000, 200).catch(() => undefined);

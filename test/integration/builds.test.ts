@@ -3,13 +3,17 @@
 // the way `baton apply` does, builds it on a host over its SSH link, streams the output as events,
 // copies the image to the other hosts its replicas go to and runs them there; the same context
 // applied again is not built again; a Dockerfile step that fails stops the apply with that step.
+// And one stack as `baton apply --wait` deploys it that puts Compose's pieces together: two
+// services built from two contexts, `extends` from another file and from the same file, a
+// `depends_on` that waits for health, `init:` and `user:`, each checked with `docker inspect`.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ControlPlane } from '../../electron/control-plane/index.ts';
 import type { BatonEvent, ReplicaStatus, ServiceStatus, StackPlan } from '../../shared/api.ts';
+import type { PlanBuild } from '../../shared/builds.ts';
 import { IMAGES } from '../lab/layout.ts';
 import { dockerCli, readLab, type LabHost, type LabInfo } from '../lab/lab.ts';
 import { readBuildContexts } from '../../electron/server/cli/build-contexts.ts';
@@ -21,6 +25,7 @@ import { promisify } from 'node:util';
 import type { Server } from 'node:net';
 
 const STACK = 'builds-it';
+const COMPOSED = 'composed-it';
 const RUN = Date.now().toString(36);
 
 let lab: LabInfo;
@@ -68,13 +73,15 @@ before(async () => {
 });
 
 after(async () => {
-  await call(plane, 'stack.remove', { name: STACK }).catch(() => {});
-  await until('the stack is gone', () => call(plane, 'replica.list', {}) as Promise<ReplicaStatus[]>, (r) => r.every((x) => x.stack !== STACK), 30_000, { retryErrors: true }).catch(() => {});
+  for (const name of [STACK, COMPOSED]) await call(plane, 'stack.remove', { name }).catch(() => {});
+  await until('the stacks are gone', () => call(plane, 'replica.list', {}) as Promise<ReplicaStatus[]>, (r) => r.every((x) => x.stack !== STACK && x.stack !== COMPOSED), 30_000, { retryErrors: true }).catch(() => {});
   socket?.close();
   await plane?.stop();
   for (const h of lab?.hosts ?? []) {
-    const ids = (await dockerCli(h, ['ps', '-aq', '--filter', `label=baton.stack=${STACK}`])).stdout.split('\n').filter(Boolean);
-    if (ids.length) await dockerCli(h, ['rm', '-f', ...ids]);
+    for (const name of [STACK, COMPOSED]) {
+      const ids = (await dockerCli(h, ['ps', '-aq', '--filter', `label=baton.stack=${name}`])).stdout.split('\n').filter(Boolean);
+      if (ids.length) await dockerCli(h, ['rm', '-f', ...ids]);
+    }
     for (const ref of built) await dockerCli(h, ['rmi', '-f', ref]);
   }
 });
@@ -166,4 +173,107 @@ test('build: `baton apply` sends the context itself and prints the build output 
   assert.match(out.stderr, /^app \| builds-it\/app: built builds-it-app:b-[0-9a-f]{12} on h\d/m);
   assert.match(out.stdout, /build {5}app: builds-it-app:b-[0-9a-f]{12} built on h\d/);
   for (const m of out.stdout.matchAll(/builds-it-app:b-[0-9a-f]{12}/g)) built.add(m[0]);
+});
+
+interface Inspected {
+  Config: { Image: string; User: string; Env: string[]; Labels: Record<string, string> };
+  HostConfig: { Init: boolean | null };
+  State: { StartedAt: string; Health?: { Status: string } };
+}
+
+test('compose: two built services, extends from another file and the same one, depends_on healthy, init and user, as `baton apply --wait` deploys them', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'baton-composed-it-'));
+  // the two contexts: each image gives user 1000 the folder the web server writes to
+  const dockerfile = (role: string) => `FROM ${IMAGES.web1}\nLABEL org.baton.test.role=${role}\nRUN mkdir -p /www && chown 1000:1000 /www && echo ${role} > /role\n`;
+  mkdirSync(join(root, 'db'));
+  writeFileSync(join(root, 'db', 'Dockerfile'), dockerfile('db'));
+  mkdirSync(join(root, 'common', 'api'), { recursive: true });
+  writeFileSync(join(root, 'common', 'api', 'Dockerfile'), dockerfile('api'));
+  // the base service is in another folder's file: its context is written from that folder
+  writeFileSync(
+    join(root, 'common', 'base.yaml'),
+    ['services:', '  base:', '    build:', '      context: ./api', '      labels: { org.baton.test.context: api }', '    init: true', '    user: "1000:1000"', '    labels: { org.baton.test.tier: backend }', '    environment: { FROM_BASE: "yes" }', ''].join('\n'),
+  );
+  // db turns healthy a few seconds after it starts: its first check makes the file it then looks for
+  const file = join(root, 'compose.yaml');
+  writeFileSync(
+    file,
+    [
+      'services:',
+      '  db:',
+      '    build:',
+      '      context: ./db',
+      '      labels: { org.baton.test.context: db }',
+      '    init: true',
+      '    user: "1000:1000"',
+      '    healthcheck:',
+      '      test: ["CMD-SHELL", "test -f /tmp/ready || (sleep 2; touch /tmp/ready; exit 1)"]',
+      '      interval: 500ms',
+      '      timeout: 5s',
+      '      retries: 3',
+      '      start_period: 20s',
+      '  api:',
+      '    extends: { file: common/base.yaml, service: base }',
+      '    environment: { ROLE: api }',
+      '    depends_on:',
+      '      db: { condition: service_healthy }',
+      '  worker:',
+      '    extends: api',
+      '    environment: { ROLE: worker }',
+      '',
+    ].join('\n'),
+  );
+  let out: { stdout: string; stderr: string };
+  try {
+    out = await promisify(execFile)(process.execPath, ['bin/baton.mjs', '--home', home, 'apply', '-f', file, '-p', COMPOSED, '--wait', '--timeout', '90', '--json'], { env: { ...process.env, BATON_LOG_LEVEL: 'warn' }, timeout: 120_000 });
+  } catch (err) {
+    const e = err as { stdout: string; stderr: string };
+    assert.fail(`baton apply failed:\n${e.stdout}\n${e.stderr}`);
+  }
+  const { plan, services } = JSON.parse(out.stdout) as { plan: StackPlan; services: ServiceStatus[] };
+  for (const b of plan.builds ?? []) built.add(b.image);
+  assert.deepEqual(plan.builds?.map((b) => [b.service, b.action]).sort(), [['api', 'build'], ['db', 'build'], ['worker', 'build']]);
+  assert.deepEqual(services.map((s) => s.name).sort(), ['api', 'db', 'worker']);
+
+  const replicas = (await call(plane, 'replica.list', {})) as ReplicaStatus[];
+  const inspect = async (service: string): Promise<{ host: LabHost; c: Inspected }> => {
+    const r = replicas.find((x) => x.stack === COMPOSED && x.service === service);
+    assert.ok(r, `a replica of ${service}: ${JSON.stringify(replicas.map((x) => `${x.stack}/${x.service}`))}`);
+    const host = hostOf(r.host);
+    const res = await dockerCli(host, ['inspect', r.id]);
+    assert.equal(res.code, 0, res.stderr);
+    return { host, c: (JSON.parse(res.stdout) as Inspected[])[0]! };
+  };
+  const db = await inspect('db');
+  const api = await inspect('api');
+  const worker = await inspect('worker');
+  for (const [name, { host, c }] of Object.entries({ db, api, worker })) {
+    assert.equal(c.HostConfig.Init, true, `${name} runs under an init process`);
+    assert.equal(c.Config.User, '1000:1000', `${name} runs as the user written`);
+    const build: PlanBuild | undefined = plan.builds?.find((b) => b.service === name);
+    assert.ok(build, `a build of ${name}`);
+    assert.equal(c.Config.Image, build.image, `${name} runs its built image`);
+    // the image: built from its own context, with the Dockerfile's labels and the build's
+    const context = name === 'db' ? 'db' : 'api';
+    assert.equal(c.Config.Labels['org.baton.test.role'], context, `${name}'s image comes from the ${context} context`);
+    assert.equal(c.Config.Labels['org.baton.test.context'], context, `${name}'s image has its build labels`);
+    const labels = JSON.parse((await dockerCli(host, ['image', 'inspect', '--format', '{{json .Config.Labels}}', build.image])).stdout) as Record<string, string>;
+    assert.equal(labels['baton.build-digest'], build.digest);
+    assert.equal(labels['org.baton.test.role'], context);
+  }
+  // what api took from the other file's base, and worker from api in the same file
+  for (const [name, c] of [['api', api.c], ['worker', worker.c]] as const) {
+    assert.equal(c.Config.Labels['org.baton.test.tier'], 'backend', `${name} has the base's labels`);
+    assert.ok(c.Config.Env.includes('FROM_BASE=yes'), `${name} has the base's environment: ${c.Config.Env.join(' ')}`);
+    assert.ok(c.Config.Env.includes(`ROLE=${name}`), `${name} has its own environment: ${c.Config.Env.join(' ')}`);
+  }
+  // the start order: api, and worker (which extends api's depends_on), after db was healthy
+  assert.equal(db.c.State.Health?.Status, 'healthy');
+  const ready = Number((await dockerCli(db.host, ['exec', (replicas.find((x) => x.stack === COMPOSED && x.service === 'db'))!.id, 'stat', '-c', '%Y', '/tmp/ready'])).stdout.trim()) * 1000;
+  const dbStarted = Date.parse(db.c.State.StartedAt);
+  for (const [name, c] of [['api', api.c], ['worker', worker.c]] as const) {
+    const started = Date.parse(c.State.StartedAt);
+    assert.ok(started - dbStarted >= 2000, `${name} started ${started - dbStarted} ms after db: it waited for db's health`);
+    assert.ok(started >= ready, `${name} started after db's check found it ready`);
+  }
 });

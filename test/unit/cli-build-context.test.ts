@@ -4,6 +4,8 @@ import { mkdirSync, mkdtempSync, symlinkSync, utimesSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readBuildContext } from '../../electron/server/cli/build-context.ts';
+import { readBuildContexts } from '../../electron/server/cli/build-contexts.ts';
+import { readStackInput } from '../../electron/server/cli/stack-files.ts';
 import { readTar } from '../../electron/control-plane/hosts/tar.ts';
 import { BatonError } from '../../shared/errors.ts';
 
@@ -69,4 +71,24 @@ test('context: too large, a missing folder or Dockerfile are errors that say wha
   );
   assert.throws(() => readBuildContext(join(big, 'nope'), 'Dockerfile', LIMITS, 'service web'), /build context of service web, .*nope, does not exist/);
   assert.throws(() => readBuildContext(big, 'web.Dockerfile', LIMITS, 'service web'), (err: unknown) => err instanceof BatonError && /web\.Dockerfile, which is not there/.test(err.message) && /build\.dockerfile/.test(err.hint ?? ''));
+});
+
+test('contexts: those of the services the apply deploys, with its -f files and profiles, each from the folder its file says', () => {
+  const dir = context({
+    'compose.yaml': 'services:\n  web:\n    image: web:1\n  debug:\n    build: ./debug\n    profiles: [debug]\n  api:\n    extends: { file: common/base.yaml, service: base }\n',
+    'prod.yaml': 'services:\n  web:\n    build: ./web\n',
+    'common/base.yaml': 'services:\n  base:\n    build: ./api\n',
+    'web/Dockerfile': 'FROM web\n',
+    'debug/Dockerfile': 'FROM debug\n',
+    'common/api/Dockerfile': 'FROM api\n',
+    'api/Dockerfile': 'FROM the wrong folder\n',
+  });
+  const input = readStackInput(['compose.yaml', 'prod.yaml'], ['debug'], dir, {});
+  const builds = readBuildContexts(input.source, input.file, input.env, input.files, false, { overrides: input.overrides, profiles: input.profiles });
+  assert.deepEqual(Object.keys(builds).sort(), ['api', 'debug', 'web']);
+  const dockerfile = (service: string) => readTar(Buffer.from(builds[service]!.tar!, 'base64')).find((e) => e.name === 'Dockerfile')!.content.toString();
+  assert.deepEqual(['web', 'debug', 'api'].map(dockerfile), ['FROM web\n', 'FROM debug\n', 'FROM api\n']);
+  // without the profile, its service is not deployed, and its context not read
+  const plain = readStackInput(['compose.yaml'], [], dir, {});
+  assert.deepEqual(Object.keys(readBuildContexts(plain.source, plain.file, plain.env, plain.files, true, { profiles: plain.profiles })), ['api']);
 });

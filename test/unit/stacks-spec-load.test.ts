@@ -213,6 +213,35 @@ test('an included file\'s secret files and bind mounts are found from its own fo
   assert.deepEqual(stack!.services.find((s) => s.name === 'cache')!.environment, { C: '1' });
 });
 
+test('a build context written in another folder\'s file is that folder\'s: extends and include, short and long form', () => {
+  const base = [
+    'services:',
+    '  short: { build: ./api }',
+    '  long: { build: { context: api, dockerfile: docker/Dockerfile, args: { A: "1" } } }',
+    '  here: { build: { args: { A: "1" } } }',
+    '  absolute: { build: /opt/ctx }',
+    '  remote: { build: "https://example.com/app.git" }',
+    '',
+  ].join('\n');
+  const ext = (name: string) => `  ${name}:\n    extends: { file: common/base.yaml, service: ${name} }\n`;
+  const text = ['services:', ...['short', 'long', 'here', 'absolute'].map(ext), '  again:', '    extends: short', ''].join('\n');
+  const { stack, problems } = parse(text, { 'common/base.yaml': base });
+  assert.deepEqual(problems, []);
+  const build = (name: string) => stack!.services.find((s) => s.name === name)!.build!;
+  assert.equal(build('short').context, 'common/api');
+  assert.deepEqual([build('long').context, build('long').dockerfile, build('long').args], ['common/api', 'docker/Dockerfile', { A: '1' }]);
+  assert.equal(build('here').context, 'common', 'the long form without a context builds the folder of its file');
+  assert.equal(build('absolute').context, '/opt/ctx');
+  assert.equal(build('again').context, 'common/api', 'extended again in the stack file, it keeps the rebased context');
+  // a URL stays as written, and is still refused as one
+  const remote = parse(ext('remote').replace(/^/, 'services:\n'), { 'common/base.yaml': base });
+  assert.match(remote.problems.map((p) => p.message).join('\n'), /the build context `https:\/\/example.com\/app.git` is a URL/);
+  // an included file's service builds from the included file's folder
+  const included = parse('include: [db/compose.yaml]\nservices:\n  web:\n    image: a\n', { 'db/compose.yaml': 'services:\n  db:\n    build: .\n' });
+  assert.deepEqual(included.problems, []);
+  assert.equal(included.stack!.services.find((s) => s.name === 'db')!.build!.context, 'db');
+});
+
 test('an edit keeps the services a profile brought in: the profiles of those deployed now', () => {
   const services = { web: { image: 'a' }, debug: { image: 'b', profiles: ['debug', 'tools'] }, extra: { image: 'c', profiles: ['extra'] } };
   assert.deepEqual(profilesKeeping(services, new Set(['web', 'debug'])), ['debug']);

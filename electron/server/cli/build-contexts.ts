@@ -8,9 +8,19 @@ import { BatonError } from '../../../shared/errors.ts';
 import { parseStackFile } from '../../control-plane/stacks/spec/parse-stack.ts';
 import { readBuildContext } from './build-context.ts';
 
-/** Service name → its context, for StackApplyParams.builds. A file with problems sends none (the control plane reports them). */
-export function readBuildContexts(source: string, file: string, env: Record<string, string>, files: Record<string, string>, dryRun: boolean): Record<string, BuildContextUpload> {
-  const parsed = parseStackFile({ text: source, file, env, files });
+/** What else decides the services an apply deploys: the -f files merged over the stack file, the active profiles. */
+export interface LoadedWith {
+  overrides?: readonly string[];
+  profiles?: readonly string[];
+}
+
+/**
+ * Service name → its context, for StackApplyParams.builds: the services the apply deploys, so
+ * with the same -f files and profiles (a `build:` may come from an override, or a profile's
+ * service). A file with problems sends none (the control plane reports them).
+ */
+export function readBuildContexts(source: string, file: string, env: Record<string, string>, files: Record<string, string>, dryRun: boolean, loaded: LoadedWith = {}): Record<string, BuildContextUpload> {
+  const parsed = parseStackFile({ text: source, file, env, files, ...(loaded.overrides ? { overrides: loaded.overrides } : {}), ...(loaded.profiles ? { profiles: loaded.profiles } : {}) });
   const out: Record<string, BuildContextUpload> = {};
   let total = 0;
   for (const spec of parsed.stack?.services ?? []) {

@@ -385,7 +385,7 @@ program
       const plan = await withClient((c) => c.call('swarm.apply', { cluster: swarm, source, file, env, files, ...loaded, dryRun: opts.dryRun, ...(opts.projectName ? { stack: opts.projectName } : {}) }));
       return print(opts.json, plan, () => swarmPlanText(plan));
     }
-    const builds = readBuildContexts(source, file, env, files, opts.dryRun);
+    const builds = readBuildContexts(source, file, env, files, opts.dryRun, loaded);
     await withClient(async (client) => {
       // a build's output, as it comes (on stderr: standard output stays the plan, or its JSON)
       const unsubscribe = Object.keys(builds).length > 0 && !opts.dryRun ? client.subscribe((e) => { const line = buildEventText(e); if (line !== null) process.stderr.write(`${line}\n`); }) : () => {};

@@ -4,6 +4,7 @@
 import type { BuildSpec } from '../../../../shared/stack.ts';
 import { readKeyValues } from './environment.ts';
 import type { Path } from './problems.ts';
+import { isRemoteContext } from './relative-paths.ts';
 import type { SpecContext } from './spec-context.ts';
 import { isDict } from './values.ts';
 
@@ -46,7 +47,7 @@ export function readBuild(ctx: SpecContext, path: Path, value: unknown): BuildSp
   }
   const contextPath: Path = typeof value === 'string' ? path : [...path, 'context'];
   if (context.trim() === '') problems.error(contextPath, 'the build context is empty: write the folder to build from (e.g. `.`)');
-  else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(context) || /^git@/.test(context) || context.endsWith('.git')) {
+  else if (isRemoteContext(context)) {
     problems.error(contextPath, `the build context \`${context}\` is a URL: Baton builds from a folder beside the stack file; clone it there and write its path`);
   }
   let dockerfile = 'Dockerfile';

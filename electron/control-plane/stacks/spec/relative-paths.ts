@@ -38,10 +38,29 @@ function rebaseVolume(dir: string, volume: unknown): unknown {
   return volume;
 }
 
-/** The service with its env files and bind-mount sources relative to the stack file's folder. */
+/** A build context that names a repository or an archive by URL, not a folder (build.ts refuses it). */
+export function isRemoteContext(context: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || /^git@/.test(context) || context.endsWith('.git');
+}
+
+/**
+ * `build:` with its context from the stack file's folder. The long form without a context builds
+ * the folder of the file that says it (Compose's `.`), so that folder is written in. The Dockerfile
+ * stays as written: it is a path inside the context.
+ */
+function rebaseBuild(dir: string, build: unknown): unknown {
+  const context = (c: string): string => (isRemoteContext(c) ? c : rebasePath(dir, c));
+  if (typeof build === 'string') return context(build);
+  if (!isDict(build)) return build;
+  if (build.context === undefined) return { ...build, context: dir };
+  return typeof build.context === 'string' ? { ...build, context: context(build.context) } : build;
+}
+
+/** The service with its build context, env files and bind-mount sources relative to the stack file's folder. */
 export function rebaseService(dir: string, service: Dict): Dict {
   if (dir === '.') return service;
   const out: Dict = { ...service };
+  if (service.build !== undefined && service.build !== null) out.build = rebaseBuild(dir, service.build);
   if (service.env_file !== undefined) out.env_file = rebaseEnvFile(dir, service.env_file);
   if (Array.isArray(service.volumes)) out.volumes = service.volumes.map((v) => rebaseVolume(dir, v));
   if (isDict(service.extends) && typeof service.extends.file === 'string') out.extends = { ...service.extends, file: rebasePath(dir, service.extends.file) };
