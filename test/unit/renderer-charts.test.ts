@@ -41,8 +41,8 @@ function frame(t: number, replicas: ReplicaMetrics[]): MetricsFrame {
     time: iso(t),
     replicas,
     hosts: [
-      { host: 'h1', time: iso(t), stale: false, staleReason: null, replicas: replicas.length, capacity: { cpus: 4, memoryBytes: 8e9 }, cpu: { percentOfCore: 150, percentOfCapacity: 37.5 }, memory: { usedBytes: 5e8, percentOfCapacity: 6 }, network: null, requests: { perSec: 9 } },
-      { host: 'h2', time: iso(t), stale: true, staleReason: 'unreachable', replicas: 0, capacity: null, cpu: null, memory: null, network: null, requests: null },
+      { host: 'h1', time: iso(t), stale: false, staleReason: null, replicas: replicas.length, capacity: { cpus: 4, memoryBytes: 8e9 }, cpu: { percentOfCore: 150, percentOfCapacity: 37.5 }, memory: { usedBytes: 5e8, percentOfCapacity: 6 }, network: null, requests: { perSec: 9 }, ingress: { perSec: 9 } },
+      { host: 'h2', time: iso(t), stale: true, staleReason: 'unreachable', replicas: 0, capacity: null, cpu: null, memory: null, network: null, requests: null, ingress: null },
     ],
   };
 }
