@@ -119,12 +119,28 @@ export const HostGroup = memo(function HostGroup({ node, box, chip, needle, sele
   );
 }, sameProps);
 
+/** The host's ingress with what came in through it; what its replicas served in its title. */
 function RequestsBadge({ requests, host }: { requests: HostRequests; host: string }) {
-  const perSec = useHostRequestRate(requests, host);
-  if (perSec === null) return null;
+  const traffic = useHostRequestRate(requests, host);
+  if (traffic === null) return null;
+  const served = traffic.served === null ? '' : `; its replicas served ${requestsText(traffic.served)} (through any host's ingress)`;
+  if (traffic.ingress === null) {
+    // a control plane that does not say the ingress's own rate: what the replicas served
+    return (
+      <span data-testid="host-requests" className="rounded bg-sky-50 px-1 text-[10px] text-sky-700 tabular-nums dark:bg-sky-500/10 dark:text-sky-300" title={`Served by replicas on ${host}${served}`}>
+        {requestsText(traffic.served ?? 0)}
+      </span>
+    );
+  }
   return (
-    <span data-testid="host-requests" className="rounded bg-sky-50 px-1 text-[10px] text-sky-700 tabular-nums dark:bg-sky-500/10 dark:text-sky-300" title={`Ingress: ${requestsText(perSec)} served by replicas on ${host}`}>
-      {requestsText(perSec)}
+    <span
+      data-testid="host-ingress"
+      data-per-sec={traffic.ingress}
+      className="flex items-center gap-1 rounded bg-sky-50 px-1 text-[10px] text-sky-700 tabular-nums dark:bg-sky-500/10 dark:text-sky-300"
+      title={`Ingress on ${host}: ${requestsText(traffic.ingress)} came in through it${served}`}
+    >
+      <span className="text-sky-600/70 dark:text-sky-300/60">ingress</span>
+      {requestsText(traffic.ingress)}
     </span>
   );
 }
@@ -186,13 +202,13 @@ function Chip({ replica, mark, position, chip, dim, selected }: { replica: Repli
     'data-linked:outline-2 data-linked:outline-offset-1 data-linked:outline-solid data-linked:outline-indigo-500/70 dark:data-linked:outline-indigo-400/70',
     'data-selected:outline-2 data-selected:outline-offset-1 data-selected:outline-solid data-selected:outline-indigo-600 dark:data-selected:outline-indigo-400',
     'data-removing:opacity-30',
-    // the ingress's view: a draining replica dashed, one out of the pools greyed
-    replica.pool === 'draining' && !selected && 'outline-2 outline-offset-1 outline-dashed outline-amber-500',
+    // the ingress's view: a draining replica framed dashed (inside: the outlines say linked and selected), one out of the pools greyed
     replica.pool === 'out' && replica.status !== 'stopped' && 'grayscale',
   );
   // Mid-rollout, a stripe along the chip's foot says which revision it runs: old violet, new sky.
   const outdated = (
     <>
+      {replica.pool === 'draining' && <span data-pool-mark="draining" className="pointer-events-none absolute inset-0 rounded-[inherit] border-[1.5px] border-dashed border-amber-500 dark:border-amber-400" />}
       {!replica.current && <span className="absolute -top-0.5 -right-0.5 size-1.5 rounded-full bg-violet-500 ring-1 ring-white dark:ring-zinc-900" />}
       {mark !== null && <span className={cx('absolute inset-x-0.5 bottom-0 h-[3px] rounded-full', mark === 'old' ? 'bg-violet-500' : 'bg-sky-500')} />}
     </>
