@@ -97,14 +97,11 @@ export const HostGroup = memo(function HostGroup({ node, box, chip, needle, sele
               local
             </span>
           )}
-          <span className="ml-auto flex shrink-0 items-center gap-2">
-            <RequestsBadge requests={requests} host={host.name} />
-            <span className="text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400">
-              {replicas.length} {replicas.length === 1 ? 'replica' : 'replicas'}
-            </span>
+          <span className="ml-auto shrink-0 text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400">
+            {replicas.length} {replicas.length === 1 ? 'replica' : 'replicas'}
           </span>
         </div>
-        {host.state === 'ready' || host.stateReason === null ? <CapacityBars node={node} /> : <Reason text={host.stateReason} className={state.text} />}
+        {host.state === 'ready' || host.stateReason === null ? <CapacityBars node={node} requests={requests} /> : <Reason text={host.stateReason} className={state.text} />}
       </div>
       {replicas.length === 0 ? (
         <p className="absolute left-3 text-[11px] text-zinc-400 dark:text-zinc-500" style={{ top: chipOffset(box, 0, chip).y + 3 }}>
@@ -119,29 +116,31 @@ export const HostGroup = memo(function HostGroup({ node, box, chip, needle, sele
   );
 }, sameProps);
 
-/** The host's ingress with what came in through it; what its replicas served in its title. */
-function RequestsBadge({ requests, host }: { requests: HostRequests; host: string }) {
+/** The host's ingress: what came in through it, and what its replicas served (through any host's ingress). */
+function IngressLine({ requests, host }: { requests: HostRequests; host: string }) {
   const traffic = useHostRequestRate(requests, host);
-  if (traffic === null) return null;
-  const served = traffic.served === null ? '' : `; its replicas served ${requestsText(traffic.served)} (through any host's ingress)`;
-  if (traffic.ingress === null) {
-    // a control plane that does not say the ingress's own rate: what the replicas served
-    return (
-      <span data-testid="host-requests" className="rounded bg-sky-50 px-1 text-[10px] text-sky-700 tabular-nums dark:bg-sky-500/10 dark:text-sky-300" title={`Served by replicas on ${host}${served}`}>
-        {requestsText(traffic.served ?? 0)}
-      </span>
-    );
-  }
+  const served = traffic?.served ?? null;
+  const ingress = traffic?.ingress ?? null;
+  const title =
+    traffic === null
+      ? `Ingress on ${host}: no figure yet (the metrics stream says it once a second while the host's ingress runs)`
+      : `Ingress on ${host}: ${ingress === null ? 'no figure' : `${requestsText(ingress)} came in through it`}${served === null ? '' : `; its replicas served ${requestsText(served)}, through any host's ingress`}`;
   return (
-    <span
-      data-testid="host-ingress"
-      data-per-sec={traffic.ingress}
-      className="flex items-center gap-1 rounded bg-sky-50 px-1 text-[10px] text-sky-700 tabular-nums dark:bg-sky-500/10 dark:text-sky-300"
-      title={`Ingress on ${host}: ${requestsText(traffic.ingress)} came in through it${served}`}
-    >
-      <span className="text-sky-600/70 dark:text-sky-300/60">ingress</span>
-      {requestsText(traffic.ingress)}
-    </span>
+    <div className="col-span-3 flex items-center gap-2" title={title}>
+      <span>Ingress</span>
+      {ingress === null ? (
+        <span className="text-zinc-400 dark:text-zinc-500">—</span>
+      ) : (
+        <span data-testid="host-ingress" data-per-sec={ingress} className="rounded bg-sky-50 px-1 text-[10px] text-sky-700 tabular-nums dark:bg-sky-500/10 dark:text-sky-300">
+          {requestsText(ingress)}
+        </span>
+      )}
+      {served !== null && (
+        <span data-testid="host-requests" className="ml-auto text-[10px] tabular-nums">
+          {requestsText(served)} served
+        </span>
+      )}
+    </div>
   );
 }
 
@@ -153,7 +152,7 @@ function Reason({ text, className }: { text: string; className: string }) {
   );
 }
 
-function CapacityBars({ node }: { node: HostNode }) {
+function CapacityBars({ node, requests }: { node: HostNode; requests: HostRequests }) {
   const inv = node.host.inventory;
   const capacity = hostCapacity(node);
   return (
@@ -168,6 +167,7 @@ function CapacityBars({ node }: { node: HostNode }) {
       <span className="text-right tabular-nums">
         {inv === null ? '—' : `${formatBytes(capacity.memoryReserved)} / ${formatBytes(inv.memoryBytes)}`}
       </span>
+      <IngressLine requests={requests} host={node.host.name} />
     </div>
   );
 }

@@ -21,8 +21,8 @@ export const GROUP = {
   minWidth: 248,
   maxWidth: 440,
   padX: 12,
-  /** Name, state and capacity bars above the chips. */
-  header: 84,
+  /** Name, state, capacity bars and the ingress's rate above the chips. */
+  header: 104,
   padBottom: 12,
 } as const;
 
