@@ -229,6 +229,8 @@ export const PlanPort = z.object({
   protocol: z.enum(['tcp', 'udp']),
   published: z.number().int().nullable(),
   reach: z.enum(['ingress', 'host', 'random', 'internal']),
+  /** Bound on each host's loopback alone (`127.0.0.1:5432:5432`); absent: on every address. */
+  hostIp: z.enum(['127.0.0.1', '::1']).optional(),
 });
 export type PlanPort = z.infer<typeof PlanPort>;
 
@@ -340,6 +342,11 @@ export const ServiceStatus = z.object({
   ),
   pending: z.string().nullable(),
   ports: z.array(z.string()), // "8080->80/tcp (ingress)"
+  /**
+   * The same ports typed, from the desired revision's spec: each with its published port and where
+   * it answers from (the topology shows them on the service). Absent from an older control plane.
+   */
+  portReach: z.array(PlanPort).optional(),
   /** Where a person asked new replicas to go (drag-to-scale onto a host); null when nowhere. */
   preferredHost: z.string().nullable(),
   /** What one replica reserves (deploy.resources.reservations); null when not set. */

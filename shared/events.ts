@@ -37,8 +37,9 @@ export const EVENT_KINDS = [
   'replica.restart-failed',
   'replica.remove-failed',
   'replica.replace-failed',
-  // a replica joined the ingress's pools, or was drained out of them before it stops
+  // a replica joined the ingress's pools, began draining out of them before it stops, or was drained
   'replica.serving',
+  'replica.draining',
   'replica.drained',
   // a person restarted a replica in place on its host (drained, stopped within its grace period,
   // started again: the same container), or stopped one (drained, stopped; the reconciler replaces it)

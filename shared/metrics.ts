@@ -99,6 +99,11 @@ export const HostMetrics = z.object({
   network: z.object({ rxBytesPerSec: z.number(), txBytesPerSec: z.number() }).nullable(),
   /** Requests/s served by the replicas on this host (wherever the ingress that sent them runs). */
   requests: z.object({ perSec: z.number() }).nullable(),
+  /**
+   * Requests/s that came in through this host's own ingress (whichever host's replicas served
+   * them); null while it has no ingress, or it was not read this second.
+   */
+  ingress: z.object({ perSec: z.number() }).nullable(),
 });
 export type HostMetrics = z.infer<typeof HostMetrics>;
 

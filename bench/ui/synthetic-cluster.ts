@@ -92,6 +92,7 @@ export class SyntheticCluster implements ControlPlaneLike {
         revisions: [{ revision: 1, image: `registry.example/${name}:1.${s}`, running: count, healthy: count, available: count, unknown: 0 }],
         pending: null,
         ports: [`${9000 + s}->8080/tcp (ingress)`],
+        portReach: [{ target: 8080, protocol: 'tcp', published: 9000 + s, reach: 'ingress' }],
         preferredHost: null,
         reservation: { nanoCpus: 50_000_000, memoryBytes: 64 * 1024 * 1024 },
       });

@@ -46,6 +46,10 @@ export function metricsFrame(hosts: readonly Host[], replicas: readonly ReplicaS
       requests: { perSec: v.rps, total: t * 10, responseMsAvg: v.p95 / 2, totalMsAvg: v.p95 / 2, responseMsP50: v.p95 / 3, responseMsP95: v.p95, responseMsP99: v.p95 * 1.5, errorsPerSec: 0 },
     });
   });
+  // each host's ingress takes an even share of all requests, as clients spread over the hosts would
+  let total = 0;
+  for (const h of byHost.values()) total += h.rps;
+  const ingressEach = hosts.length === 0 ? 0 : Math.round((total / hosts.length) * 10) / 10;
   const hostRows: HostMetrics[] = hosts
     .filter((h) => service === undefined || out.some((r) => r.host === h.name))
     .map((h) => {
@@ -62,6 +66,7 @@ export function metricsFrame(hosts: readonly Host[], replicas: readonly ReplicaS
         memory: { usedBytes: s.memory, percentOfCapacity: capacity === null ? null : (100 * s.memory) / capacity.memoryBytes },
         network: { rxBytesPerSec: 1000 * s.n, txBytesPerSec: 2000 * s.n },
         requests: { perSec: s.rps },
+        ingress: { perSec: ingressEach },
       };
     });
   return { time, replicas: out, hosts: hostRows };

@@ -1,7 +1,9 @@
 // The app's rollout controls end to end: the real renderer in Chromium against a real `baton
 // serve` on the lab. A rollout to v2 started from a service's details, its progress bar watched to
-// the end while wrk sees no failed request; a roll back from the history; a revision whose
-// replicas exit at once rolls back by itself, and the panel says so with the reason.
+// the end while wrk sees no failed request; meanwhile the topology shows the service's published
+// port, the requests/s of the ingress the traffic comes in through, and each old replica drawn
+// apart while it drains; a roll back from the history; a revision whose replicas exit at once
+// rolls back by itself, and the panel says so with the reason.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -33,6 +35,35 @@ services:
         monitor: 2s
         failure_action: rollback
 `;
+
+interface DrainSeen {
+  replica: string;
+  /** Its chip's draining frame is dashed. */
+  dashed: boolean;
+  /** A chip serving at that moment had such a frame too (so it would not be told apart). */
+  servingMarked: boolean;
+}
+
+// In the page: each time a chip's data-pool becomes "draining", how it and a serving chip look.
+const WATCH_DRAINING = `(() => {
+  const w = window;
+  w.__draining = [];
+  const look = (chip) => {
+    const mark = chip.querySelector('[data-pool-mark="draining"]');
+    const serving = document.querySelector('[data-testid="replica"][data-pool="serving"]');
+    w.__draining.push({
+      replica: chip.getAttribute('data-replica'),
+      dashed: mark !== null && getComputedStyle(mark).borderTopStyle === 'dashed',
+      servingMarked: serving !== null && serving.querySelector('[data-pool-mark]') !== null,
+    });
+  };
+  new MutationObserver((records) => {
+    for (const r of records) {
+      const el = r.target;
+      if (el instanceof HTMLElement && el.dataset.testid === 'replica' && el.dataset.pool === 'draining' && r.oldValue !== 'draining') look(el);
+    }
+  }).observe(document.body, { subtree: true, attributes: true, attributeOldValue: true, attributeFilter: ['data-pool'] });
+})()`;
 
 let served: Served;
 let browser: Browser;
@@ -101,12 +132,22 @@ describe('rollouts from the app', { timeout: 10 * 60_000 }, () => {
     await page.locator('[data-testid="rollout-plan"]').waitFor({ timeout: 30_000 });
   }
 
-  it('rolls out v2 from the details, plan first, the bar to the end, 0 failed requests', () =>
+  it('rolls out v2 from the details, plan first, the bar to the end, 0 failed requests; the topology shows the traffic', () =>
     step('rollout-v2', async () => {
+      const port = page.locator('[data-testid="service-node"][data-service="roll/web"] [data-testid="service-port"]');
+      assert.equal(await port.textContent(), ':18090 → 8080/tcp', 'the published port on the service node');
+      // each chip that turns draining: whether it is drawn apart (its dashed frame) while it is
+      await page.evaluate(WATCH_DRAINING);
       await newRevision({ image: 'baton-test/web:2' });
       assert.match((await page.locator('[data-testid="rollout-plan"]').textContent()) ?? '', /1 to update[\s\S]*baton-test\/web:1 → baton-test\/web:2/);
       await screenshot(page, 'rollout-plan');
       const load = startLoad({ url: `http://${hosts[0]!.address}:18090/`, connections: 4, threads: 1, durationS: 30, timeoutS: 3 });
+      // the traffic comes in through lab-1's ingress: its rate shows on lab-1 (the stream's figure, once a second)
+      const ingress = page.locator('[data-testid="host-group"][data-host="lab-1"] [data-testid="host-ingress"]');
+      const ingressRate = eventually('a rate on lab-1\'s ingress', async () => {
+        const perSec = Number((await ingress.getAttribute('data-per-sec', { timeout: 1000 }).catch(() => null)) ?? 0);
+        return perSec > 0 ? { perSec, text: (await ingress.textContent()) ?? '' } : undefined;
+      }, 25_000, async () => (await page.locator('[data-testid="host-group"][data-host="lab-1"]').textContent()) ?? '');
       await new Promise((r) => setTimeout(r, 1000));
       await page.getByRole('form', { name: 'New revision' }).getByRole('button', { name: 'Apply' }).click();
       await eventually('the bar rolling', async () => (['rolling', 'completed'].includes(await phase()) ? true : undefined), 30_000);
@@ -116,6 +157,11 @@ describe('rollouts from the app', { timeout: 10 * 60_000 }, () => {
       const result = await load.result;
       assert.equal(result.failed, 0, describeLoad(result));
       assert.ok(result.requests > 0, describeLoad(result));
+      const rate = await ingressRate;
+      assert.match(rate.text, /^[\d.]+k? req\/s$/, `lab-1's ingress says its rate: ${rate.text}`);
+      const drained = await page.evaluate(() => (window as unknown as { __draining: DrainSeen[] }).__draining);
+      assert.ok(drained.length > 0, 'an old replica was seen draining');
+      for (const d of drained) assert.ok(d.dashed && !d.servingMarked, `${d.replica} drawn apart while it drained: ${JSON.stringify(d)}`);
       const s = rolloutStatus();
       assert.deepEqual([s.revision, s.phase, s.updated, s.old], [2, 'completed', 3, 0]);
       await screenshot(page, 'rollout-completed');

@@ -23,16 +23,19 @@ test('host sums against capacity; a host out of reach is stale with no values, a
       ['cccccccccccc1', { atMs: 0, rates: rates(99, 999), problem: null }],
     ]),
     requests: new Map([['r_aaaaaaaaaaaa', { perSec: 7, total: 70, responseMsAvg: 1, totalMsAvg: 2, responseMsP50: 1, responseMsP95: 3, responseMsP99: 4, errorsPerSec: 0 }]]),
+    ingress: new Map([['h1', 12], ['h2', 5]]),
   });
   const h1 = frame.hosts[0]!;
   assert.deepEqual(h1.cpu, { percentOfCore: 80, percentOfCapacity: 40 });
   assert.deepEqual(h1.memory, { usedBytes: 300, percentOfCapacity: 30 });
   assert.deepEqual(h1.requests, { perSec: 7 });
+  assert.deepEqual(h1.ingress, { perSec: 12 }, 'what came in through its ingress, apart from what its replicas served');
   assert.equal(frame.replicas[1]!.requests, null, 'no route: no request figures');
   assert.equal(replicaPoint(frame.replicas[0]!)?.responseMsP95, 3, "the second's p95 is in its point");
   const h2 = frame.hosts[1]!;
   assert.equal(h2.stale, true);
   assert.equal(h2.cpu, null);
+  assert.equal(h2.ingress, null, 'a stale host has no ingress figure either');
   const c = frame.replicas[2]!;
   assert.equal(c.stale, true, 'the old reading of an unreachable host is not shown again');
   assert.equal(c.cpu, null);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StatRow } from '../../electron/control-plane/ingress/stat-csv.ts';
-import { requestSamples, serverReads } from '../../electron/control-plane/metrics/ingress-requests.ts';
+import { ingressRates, requestSamples, serverReads } from '../../electron/control-plane/metrics/ingress-requests.ts';
 
 const row = (server: string, reqTot: number, rtime: number | null, over: Partial<StatRow> = {}): StatRow => ({
   pxname: 'be_shop.web.8080', svname: server, type: 'server', status: 'UP', scur: 0, stot: reqTot, weight: 1, lbtot: reqTot, checkStatus: 'L7OK', checkDesc: '', addr: '10.0.0.1:1',
@@ -59,4 +59,28 @@ test('servers are read again only for backends whose requests or up servers move
   const samples = requestSamples(new Map([['h1', prev]]), new Map([['h1', { atMs: 1000, rows: [{ ...web, reqTot: 130 }, ...carried] }]]));
   assert.equal(samples.get('r_b')?.perSec, 0);
   assert.equal(samples.get('r_a')?.perSec, 30);
+});
+
+test('a host\'s ingress rate is what came in through its own backends, whoever served it; a first reading has none', () => {
+  const at = (atMs: number, backends: StatRow[]) => ({ atMs, rows: [], backends });
+  const prev = new Map([
+    ['h1', at(0, [backend('be_shop.web.8080', 3, 100), backend('be_shop.api.9090', 4, 10)])],
+    ['h2', at(0, [backend('be_shop.web.8080', 3, 0)])],
+    ['h4', at(0, [backend('be_shop.web.8080', 3, 500)])],
+  ]);
+  const cur = new Map([
+    // a frontend's counters are not a route's: left out
+    ['h1', at(2000, [backend('be_shop.web.8080', 3, 160), backend('be_shop.api.9090', 4, 30), { ...backend('fe_http', 2, 99_999), type: 'frontend' as const }])],
+    // a route new since the last reading: all of its requests came in the interval
+    ['h2', at(1000, [backend('be_shop.web.8080', 3, 3), backend('be_shop.api.9090', 4, 4)])],
+    ['h3', at(1000, [backend('be_shop.web.8080', 3, 50)])],
+    // reloaded: its counters restarted, so what they hold came since
+    ['h4', at(1000, [backend('be_shop.web.8080', 3, 7)])],
+  ]);
+  const rates = ingressRates(prev, cur);
+  assert.equal(rates.get('h1'), 40, '(60 + 20) / 2 s');
+  assert.equal(rates.get('h2'), 7);
+  assert.equal(rates.get('h3'), undefined, 'first reading: no rate');
+  assert.equal(rates.get('h4'), 7);
+  assert.equal(ingressRates(cur, new Map()).size, 0, 'a host not read this second: no figure');
 });

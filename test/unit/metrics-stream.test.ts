@@ -14,7 +14,7 @@ function replica(name: string, service: string, host: string): ReplicaMetrics {
 }
 
 function host(name: string): HostMetrics {
-  return { host: name, time: TIME, stale: false, staleReason: null, replicas: 1, capacity: null, cpu: null, memory: null, network: null, requests: { perSec: 3 } };
+  return { host: name, time: TIME, stale: false, staleReason: null, replicas: 1, capacity: null, cpu: null, memory: null, network: null, requests: { perSec: 3 }, ingress: null };
 }
 
 const FRAME: MetricsFrame = { time: TIME, replicas: [replica('w1', 'web', 'h1'), replica('a1', 'api', 'h2')], hosts: [host('h1'), host('h2')] };

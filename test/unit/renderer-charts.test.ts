@@ -41,8 +41,8 @@ function frame(t: number, replicas: ReplicaMetrics[]): MetricsFrame {
     time: iso(t),
     replicas,
     hosts: [
-      { host: 'h1', time: iso(t), stale: false, staleReason: null, replicas: replicas.length, capacity: { cpus: 4, memoryBytes: 8e9 }, cpu: { percentOfCore: 150, percentOfCapacity: 37.5 }, memory: { usedBytes: 5e8, percentOfCapacity: 6 }, network: null, requests: { perSec: 9 } },
-      { host: 'h2', time: iso(t), stale: true, staleReason: 'unreachable', replicas: 0, capacity: null, cpu: null, memory: null, network: null, requests: null },
+      { host: 'h1', time: iso(t), stale: false, staleReason: null, replicas: replicas.length, capacity: { cpus: 4, memoryBytes: 8e9 }, cpu: { percentOfCore: 150, percentOfCapacity: 37.5 }, memory: { usedBytes: 5e8, percentOfCapacity: 6 }, network: null, requests: { perSec: 9 }, ingress: { perSec: 9 } },
+      { host: 'h2', time: iso(t), stale: true, staleReason: 'unreachable', replicas: 0, capacity: null, cpu: null, memory: null, network: null, requests: null, ingress: null },
     ],
   };
 }
@@ -257,12 +257,20 @@ test("the topology's requests/s per host: a frame tells only the hosts whose fig
   const f = frame(T0, []);
   store.read(f);
   assert.deepEqual(told, ['h1'], 'h2 has no figure (stale): nothing changed for it');
-  assert.equal(store.of('h1'), 9);
+  assert.deepEqual(store.of('h1'), { ingress: 9, served: 9 });
   assert.equal(store.of('h2'), null);
+  const first = store.of('h1');
   store.read(frame(T0 + 1, []));
   assert.deepEqual(told, ['h1'], 'the same figure again: no re-render');
+  assert.equal(store.of('h1'), first, 'and the same snapshot');
   const busier = frame(T0 + 2, []);
   busier.hosts[0]!.requests = { perSec: 12 };
   store.read(busier);
   assert.deepEqual(told, ['h1', 'h1']);
+  const busierIn = frame(T0 + 3, []);
+  busierIn.hosts[0]!.requests = { perSec: 12 };
+  busierIn.hosts[0]!.ingress = { perSec: 30 };
+  store.read(busierIn);
+  assert.deepEqual(told, ['h1', 'h1', 'h1'], 'its ingress took more: re-rendered');
+  assert.deepEqual(store.of('h1'), { ingress: 30, served: 12 });
 });

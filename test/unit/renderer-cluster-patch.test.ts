@@ -45,6 +45,19 @@ test('a failed health check shows on the replica and in its service’s counts a
   assert.deepEqual([back.services[0]!.healthy, back.services[0]!.unhealthy, back.services[0]!.available], [2, 0, 2]);
 });
 
+test('a replica beginning to drain shows so at once; serving again too; its counts stay', () => {
+  const before = cluster([replica('a', { pool: 'serving' }), replica('b', { pool: 'serving' }), replica('s', { state: 'exited', health: 'unhealthy', pool: 'out' })]);
+  assert.equal(patchable(event(11, 'replica.draining', 'b')), true);
+  const after = applyEvent(before, event(11, 'replica.draining', 'b'))!;
+  assert.equal(after.replicas[1]!.pool, 'draining');
+  assert.equal(after.replicas[0], before.replicas[0]);
+  assert.equal(after.services, before.services, 'its service counts nothing new');
+  assert.equal(applyEvent(after, event(12, 'replica.draining', 'b')), null, 'already draining: nothing to change');
+  assert.equal(applyEvent(after, event(12, 'replica.serving', 'b'))!.replicas[1]!.pool, 'serving');
+  assert.equal(applyEvent(before, event(12, 'replica.serving', 's')), null, 'stopped in the picture: the snapshot settles it');
+  assert.equal(patchable(event(12, 'replica.drained', 'b')), false, 'drained: it stops next, for the snapshot to say');
+});
+
 test('what an event does not say whole is left for the snapshot', () => {
   const c = cluster([replica('a'), replica('s', { state: 'exited', health: 'unhealthy' }), replica('u', { hostReady: false })]);
   assert.equal(patchable(event(11, 'replica.exited', 'a')), false);

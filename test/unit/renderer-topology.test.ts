@@ -11,9 +11,9 @@ import { serviceSpec } from './fixtures/service-spec.ts';
 import { hostReservation } from '../../renderer/src/views/hosts/reservation.ts';
 import type { ConnectionState } from '../../renderer/src/api/transport.ts';
 import { clampReplicas, countFromDrag, dropHint, dropIntent, passedThreshold, sliderMax } from '../../renderer/src/views/topology/drag.ts';
-import { formatAgo, formatDuration, formatNanoCpus, requestsByHost, requestsText, specLabels, specSummary } from '../../renderer/src/views/topology/format.ts';
+import { formatAgo, formatDuration, formatNanoCpus, publishedPort, requestsByHost, requestsText, specLabels, specSummary } from '../../renderer/src/views/topology/format.ts';
 import { eventConcerns, InspectLoader, selectionId } from '../../renderer/src/views/topology/inspect.ts';
-import { chipOffset, CHIP_COMPACT, CHIP_NORMAL, chooseChips, GROUP, hitHost, layoutHosts, linkPath, screenRects, servicePaths } from '../../renderer/src/views/topology/layout.ts';
+import { chipOffset, CHIP_COMPACT, CHIP_NORMAL, chooseChips, GROUP, hitHost, LANE_X, layoutHosts, linkEnd, linkRoute, screenRects, servicePaths, type ChipMetrics, type HostsLayout, type LinkEnd, type Point, type Rect } from '../../renderer/src/views/topology/layout.ts';
 import {
   buildTopology,
   clusterAttention,
@@ -327,10 +327,106 @@ test('hit testing: the host group under the pointer, never one scrolled out of t
   assert.equal(hitHost(rects, visible, 10, 100), null);
 });
 
-test('links: one S-curve per chip; chips far outside the visible band are left out', () => {
-  assert.equal(linkPath({ x: 0, y: 0 }, { x: 100, y: 50 }), 'M0 0C45 0 55 50 100 50');
-  const d = servicePaths({ x: 0, y: 0 }, [{ x: 100, y: 10 }, { x: 100, y: 5000 }, { x: 100, y: -900 }], -60, 900);
-  assert.equal(d.split('M').length - 1, 1);
+/** Every chip of a layout as a rectangle (canvas coordinates), with which host and index it is. */
+function chipRects(layout: HostsLayout, counts: ReadonlyMap<string, number>): Array<Rect & { host: string; index: number }> {
+  const out: Array<Rect & { host: string; index: number }> = [];
+  for (const g of layout.groups) {
+    for (let index = 0; index < (counts.get(g.name) ?? 0); index++) {
+      const at = chipOffset(g, index, layout.chip);
+      out.push({ host: g.name, index, left: g.x + at.x, top: g.y + at.y, right: g.x + at.x + layout.chip.w, bottom: g.y + at.y + layout.chip.h });
+    }
+  }
+  return out;
+}
+
+type Segment = [Point, Point];
+
+/** An axis-aligned segment against a closed rectangle: the part of it inside, or null. */
+function overlap([a, b]: Segment, rect: Rect): Segment | null {
+  const x0 = Math.max(Math.min(a.x, b.x), rect.left);
+  const x1 = Math.min(Math.max(a.x, b.x), rect.right);
+  const y0 = Math.max(Math.min(a.y, b.y), rect.top);
+  const y1 = Math.min(Math.max(a.y, b.y), rect.bottom);
+  return x0 <= x1 && y0 <= y1 ? [{ x: x0, y: y0 }, { x: x1, y: y1 }] : null;
+}
+
+/** The segments of a path drawn with M, H and V only. */
+function segmentsOf(d: string): Segment[] {
+  const out: Segment[] = [];
+  let at: Point = { x: 0, y: 0 };
+  for (const [, op, args] of d.matchAll(/([MHV])([^MHV]*)/g)) {
+    const n = args!.trim().split(/\s+/).map(Number);
+    if (op === 'M') at = { x: n[0]!, y: n[1]! };
+    else {
+      const to = op === 'H' ? { x: n[0]!, y: at.y } : { x: at.x, y: n[0]! };
+      out.push([at, to]);
+      at = to;
+    }
+  }
+  return out;
+}
+
+const SIZES: Array<{ hosts: number[]; width: number; chip: ChipMetrics }> = [
+  { hosts: [5, 1, 12, 0, 7], width: 900, chip: CHIP_NORMAL },
+  { hosts: [3, 30, 2], width: 1400, chip: CHIP_NORMAL },
+  { hosts: Array.from({ length: 12 }, (_, i) => (i * 7) % 40), width: 1200, chip: CHIP_COMPACT },
+  { hosts: [100, 5], width: 300, chip: CHIP_COMPACT },
+];
+
+test('links: each route ends on its own chip\'s top edge and crosses no other chip, in any layout', () => {
+  for (const size of SIZES) {
+    const hosts = size.hosts.map((replicas, i) => ({ name: `h${i}`, replicas }));
+    const layout = layoutHosts(hosts, size.width, size.chip);
+    const counts = new Map(hosts.map((h) => [h.name, h.replicas]));
+    const chips = chipRects(layout, counts);
+    // services sit left of the canvas, above, beside and below the hosts
+    for (const from of [{ x: -14, y: 30 }, { x: -14, y: layout.height / 2 }, { x: -14, y: layout.height + 400 }]) {
+      for (const target of chips) {
+        const end = linkEnd(layout.byName.get(target.host)!, target.index, layout.chip);
+        const route = linkRoute(from, end);
+        assert.deepEqual(route.at(-1), { x: (target.left + target.right) / 2, y: target.top }, 'ends at the middle of its chip\'s top edge');
+        for (let i = 1; i < route.length; i++) {
+          const segment: Segment = [route[i - 1]!, route[i]!];
+          for (const chip of chips) {
+            const inside = overlap(segment, chip);
+            if (inside === null) continue;
+            const last = i === route.length - 1;
+            const own = chip === target;
+            assert.ok(own && last && inside[0].y === target.top && inside[1].y === target.top, `a route to ${target.host}#${target.index} crosses ${chip.host}#${chip.index} (${JSON.stringify(segment)})`);
+          }
+        }
+      }
+    }
+  }
+});
+
+test('links: one service\'s tree crosses no chip either, ends at each of its chips, and leaves out chips far off screen', () => {
+  const hosts = [{ name: 'a', replicas: 9 }, { name: 'b', replicas: 14 }, { name: 'c', replicas: 3 }, { name: 'd', replicas: 20 }];
+  const layout = layoutHosts(hosts, 700, CHIP_NORMAL);
+  const counts = new Map(hosts.map((h) => [h.name, h.replicas]));
+  const chips = chipRects(layout, counts);
+  // every third chip is the service's
+  const mine = chips.filter((_, i) => i % 3 === 0);
+  const ends: LinkEnd[] = mine.map((c) => linkEnd(layout.byName.get(c.host)!, c.index, layout.chip));
+  const offset = { x: 300, y: -20 };
+  const d = servicePaths({ x: -14, y: 40 }, ends, -1e9, 1e9, offset);
+  const onScreen = (r: Rect): Rect => ({ left: r.left + offset.x, right: r.right + offset.x, top: r.top + offset.y, bottom: r.bottom + offset.y });
+  const touched = new Set<(typeof chips)[number]>();
+  for (const segment of segmentsOf(d)) {
+    for (const chip of chips) {
+      const inside = overlap(segment, onScreen(chip));
+      if (inside === null) continue;
+      const top = chip.top + offset.y;
+      assert.ok(mine.includes(chip) && inside[0].y === top && inside[1].y === top && inside[0].x === inside[1].x, `crosses ${chip.host}#${chip.index}`);
+      touched.add(chip);
+    }
+  }
+  assert.equal(touched.size, mine.length, 'a line reaches each of its chips');
+  assert.ok(d.includes(`H${LANE_X + offset.x}`), 'runs to the lane in the left margin');
+  // only the chips in the band are drawn: two of the first group's rows
+  const band = servicePaths({ x: -14, y: 40 }, ends, 0, GROUP.header + 30, { x: 0, y: 0 });
+  assert.equal((band.match(/V/g) ?? []).length - 1, ends.filter((e) => e.top >= 0 && e.top <= GROUP.header + 30).length, 'one drop per chip in the band, and the lane');
+  assert.equal(servicePaths({ x: 0, y: 0 }, ends, 5000, 6000), '', 'nothing on screen: nothing drawn');
 });
 
 // ---------------------------------------------------------------- drags
@@ -646,8 +742,17 @@ test('a replica going from the pool to draining redraws its host group', () => {
   assert.notEqual(sig(serving), sig(draining));
 });
 
-test("a host's ingress figure: requests/s from a metrics frame, worded short", () => {
-  const frame = { time: '2025-01-01T00:00:00Z', replicas: [], hosts: [{ host: 'a', requests: { perSec: 12.4 } }, { host: 'b', requests: null }] } as unknown as Parameters<typeof requestsByHost>[0];
-  assert.deepEqual([...requestsByHost(frame)], [['a', 12.4]]);
+test("a host's ingress figure: requests/s from a metrics frame, worded short; a service's published ports", () => {
+  const frame = {
+    time: '2025-01-01T00:00:00Z',
+    replicas: [],
+    hosts: [{ host: 'a', requests: { perSec: 12.4 }, ingress: { perSec: 30 } }, { host: 'b', requests: null, ingress: null }, { host: 'c', requests: { perSec: 1 } }],
+  } as unknown as Parameters<typeof requestsByHost>[0];
+  assert.deepEqual([...requestsByHost(frame)], [['a', { ingress: 30, served: 12.4 }], ['c', { ingress: null, served: 1 }]], 'c: a frame without the ingress figure');
   assert.deepEqual([0, 2.5, 12.4, 3400, 25_000].map(requestsText), ['0 req/s', '2.5 req/s', '12 req/s', '3.4k req/s', '25k req/s']);
+  assert.equal(publishedPort({ target: 80, protocol: 'tcp', published: 8080, reach: 'ingress' })?.text, ':8080 → 80/tcp');
+  assert.equal(publishedPort({ target: 53, protocol: 'udp', published: 5353, reach: 'host' })?.text, ':5353 → 53/udp host');
+  assert.equal(publishedPort({ target: 80, protocol: 'tcp', published: null, reach: 'random' }), null, 'no published port: not shown');
+  assert.equal(publishedPort({ target: 5432, protocol: 'tcp', published: 5432, reach: 'ingress', hostIp: '127.0.0.1' })?.text, '127.0.0.1:5432 → 5432/tcp', 'bound on the loopback: said');
+  assert.equal(publishedPort({ target: 80, protocol: 'tcp', published: null, reach: 'internal' }), null);
 });

@@ -121,6 +121,8 @@ export class Ingress {
     const holding = [...this.perHost.values()].filter((h) => h.current()?.routes.some((r) => r.servers.some((s) => s.name === name)));
     if (holding.length === 0) return;
     this.draining.add(replica.id);
+    // told at once: the topology draws it draining while its sessions end
+    this.deps.events.append({ kind: 'replica.draining', host: replica.host, stack: replica.stack, service: replica.service, replica: replica.name, message: `${replica.name} is draining out of the ingress on ${holding.length} host(s)` });
     const deadline = Date.now() + deadlineMs;
     await Promise.all(holding.map((h) => this.syncHost(h.host)));
     const backends = (h: HostIngress) => (h.current()?.routes ?? []).filter((r) => r.servers.some((s) => s.name === name)).map((r) => `be_${r.id}`);

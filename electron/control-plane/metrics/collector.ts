@@ -15,7 +15,7 @@ import type { Logger } from '../log.ts';
 import type { ClusterState } from '../reconcile/cluster-state.ts';
 import { buildFrame, type ContainerView, type HostView } from './frame.ts';
 import { CounterReader } from './counter-reader.ts';
-import { requestSamples, serverReads, type IngressReading } from './ingress-requests.ts';
+import { ingressRates, requestSamples, serverReads, type IngressReading } from './ingress-requests.ts';
 import { EXACT_EVERY, planServerRows } from './server-estimate.ts';
 import type { MetricsStore } from './metrics-store.ts';
 import { RequestLogReader } from './request-log-reader.ts';
@@ -127,6 +127,7 @@ export class MetricsCollector {
     });
     await Promise.race([Promise.all(reads), deadline]);
     const requests = requestSamples(this.ingressPrev, this.ingressCur);
+    const ingress = ingressRates(this.ingressPrev, this.ingressCur);
     const latency = this.requestLog.take();
     for (const [server, sample] of requests) {
       const l = latency.get(server);
@@ -144,7 +145,7 @@ export class MetricsCollector {
     });
     const ids = new Set(running.map((r) => r.id));
     for (const id of this.views.keys()) if (!ids.has(id)) this.forget(id);
-    const frame = buildFrame({ nowMs: started, replicas: running.filter((r) => names.has(r.host)), hosts, containers: this.views, requests });
+    const frame = buildFrame({ nowMs: started, replicas: running.filter((r) => names.has(r.host)), hosts, containers: this.views, requests, ingress });
     this.deps.store.record(frame);
   }
 

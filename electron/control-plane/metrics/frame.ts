@@ -35,6 +35,8 @@ export interface FrameInputs {
   containers: ReadonlyMap<string, ContainerView>;
   /** Per ingress server name (r_<id12>); absent for replicas no route sends traffic to. */
   requests: ReadonlyMap<string, RequestSample>;
+  /** Per host: requests/s through its own ingress (ingress-requests.ts ingressRates); absent where none was read. */
+  ingress?: ReadonlyMap<string, number>;
 }
 
 const pct = (part: number, whole: number): number | null => (whole > 0 ? Math.round((part / whole) * 10_000) / 100 : null);
@@ -62,8 +64,9 @@ export function buildFrame(input: FrameInputs): MetricsFrame {
   }
   const hosts: HostMetrics[] = input.hosts.map((h) => {
     const mine = fresh.get(h.name) ?? [];
+    const ingress = input.ingress?.get(h.name);
     if (h.staleReason !== null) {
-      return { host: h.name, time: now, stale: true, staleReason: h.staleReason, replicas: 0, capacity: h.capacity, cpu: null, memory: null, network: null, requests: null };
+      return { host: h.name, time: now, stale: true, staleReason: h.staleReason, replicas: 0, capacity: h.capacity, cpu: null, memory: null, network: null, requests: null, ingress: null };
     }
     const cpu = mine.reduce((n, r) => n + (r.cpu?.percentOfCore ?? 0), 0);
     const mem = mine.reduce((n, r) => n + (r.memory?.usedBytes ?? 0), 0);
@@ -79,6 +82,7 @@ export function buildFrame(input: FrameInputs): MetricsFrame {
       memory: { usedBytes: mem, percentOfCapacity: h.capacity ? pct(mem, h.capacity.memoryBytes) : null },
       network: { rxBytesPerSec: round(mine.reduce((n, r) => n + (r.network?.rxBytesPerSec ?? 0), 0)), txBytesPerSec: round(mine.reduce((n, r) => n + (r.network?.txBytesPerSec ?? 0), 0)) },
       requests: { perSec: round(mine.reduce((n, r) => n + (r.requests?.perSec ?? 0), 0)) },
+      ingress: ingress === undefined ? null : { perSec: ingress },
     };
   });
   return { time: now, replicas, hosts };

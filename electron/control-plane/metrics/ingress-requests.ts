@@ -147,3 +147,30 @@ export function requestSamples(prev: ReadonlyMap<string, IngressReading>, cur: R
   }
   return out;
 }
+
+/**
+ * Per host: the requests/s that came in through its own ingress (whichever host's replicas served
+ * them), from its `be_` backend rows, which are read exactly every second (server rows may be
+ * estimated or carried). A host read for the first time, or not read this second, has no figure.
+ * A backend counter that went down (a reload) counts what the new worker holds.
+ */
+export function ingressRates(prev: ReadonlyMap<string, IngressReading>, cur: ReadonlyMap<string, IngressReading>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [host, reading] of cur) {
+    const before = prev.get(host);
+    if (before === undefined || reading.backends === undefined || before.backends === undefined) continue;
+    const dtS = (reading.atMs - before.atMs) / 1000;
+    if (dtS <= 0) continue;
+    const then = new Map(before.backends.map((b) => [b.pxname, requestsOf(b)]));
+    let delta = 0;
+    for (const b of reading.backends) {
+      if (b.type !== 'backend' || !b.pxname.startsWith('be_')) continue;
+      const now = requestsOf(b);
+      const was = then.get(b.pxname);
+      // a route new since the last reading counts from 0: its requests all came in this interval
+      delta += was === undefined ? now : now >= was ? now - was : now;
+    }
+    out.set(host, Math.round((delta / dtS) * 10) / 10);
+  }
+  return out;
+}

@@ -10,8 +10,13 @@ export function portReach(p: PortSpec): PlanPort['reach'] {
   return p.mode === 'ingress' ? 'ingress' : 'host';
 }
 
+/** A port as the plan and the service's status show it. */
+export function planPort(p: PortSpec): PlanPort {
+  return { target: p.target, protocol: p.protocol, published: p.published, reach: portReach(p), ...(p.hostIp !== undefined ? { hostIp: p.hostIp } : {}) };
+}
+
 export function planReach(spec: ServiceSpec): Pick<ServicePlan, 'binds' | 'ports' | 'hostAccess'> {
-  const ports = spec.ports.map((p): PlanPort => ({ target: p.target, protocol: p.protocol, published: p.published, reach: portReach(p) }));
+  const ports = spec.ports.map(planPort);
   const binds = spec.volumes
     .filter((v) => v.type === 'bind' && v.source !== null)
     .map((v): PlanBindMount => ({ source: v.source!, target: v.target, readOnly: v.readOnly, hostAccess: bindHostAccess(v.source!) }));

@@ -27,7 +27,7 @@ import type { DesiredService } from '../store/stacks-repo.ts';
 import type { Store } from '../store/store.ts';
 import { replicaDetail, replicaStatus, specForClients } from './inspect.ts';
 import { countReplicas } from './status.ts';
-import { NO_REACH, planReach } from './plan-reach.ts';
+import { NO_REACH, planPort, planReach } from './plan-reach.ts';
 import { volumePlacementProblems } from './volume-placement.ts';
 import { parseApplied } from './applied-stack.ts';
 import { withVersions, type FileRef } from '../secrets/file-refs.ts';
@@ -454,6 +454,7 @@ export class StackService {
         ...counts,
         pending: this.deps.reconciler.pendingReason(key),
         ports: d.spec.ports.map((p) => (p.exposeOnly ? `${p.target}/${p.protocol} (internal)` : `${p.hostIp !== undefined ? `${p.hostIp === '::1' ? '[::1]' : p.hostIp}:` : ''}${p.published ?? '-'}->${p.target}/${p.protocol} (${p.mode}${this.blockedText(p)})`)),
+        portReach: d.spec.ports.map(planPort),
         preferredHost: d.preferredHost,
         reservation: { nanoCpus: d.spec.reservations.nanoCpus, memoryBytes: d.spec.reservations.memoryBytes },
       };

@@ -1,7 +1,8 @@
 // An event that says all of what it changed, put into the picture at once instead of waiting for
 // the next `cluster.snapshot`: `replica.healthy` and `replica.unhealthy` (a running replica's
 // health check now passes, or fails) set that replica's health, its status, and its service's
-// counts. The snapshot that follows stays the truth and replaces the patched picture; a snapshot
+// counts; `replica.serving` and `replica.draining` set where it stands with the ingress (a drain
+// may be over in less time than a snapshot takes, and is drawn while it lasts). The snapshot that follows stays the truth and replaces the patched picture; a snapshot
 // taken before the event (a fetch already running) gets the event put in again. At 5,000
 // replicas a snapshot takes tens of milliseconds to fetch and read: the health shows within the
 // frame instead. Any other event: null (wait for the snapshot). Pure: no DOM, no fetch.
@@ -15,8 +16,13 @@ const COUNTED: Partial<Record<ReplicaCondition, CountField>> = { healthy: 'healt
 
 /** Whether this kind of event can be put into the picture by itself. */
 export function patchable(event: BatonEvent): boolean {
-  return (event.kind === 'replica.healthy' || event.kind === 'replica.unhealthy') && event.replica !== null;
+  return (event.kind === 'replica.healthy' || event.kind === 'replica.unhealthy' || POOL_EVENTS.has(event.kind)) && event.replica !== null;
 }
+
+const POOL_EVENTS = new Map<string, NonNullable<ReplicaStatus['pool']>>([
+  ['replica.serving', 'serving'],
+  ['replica.draining', 'draining'],
+]);
 
 export function applyEvent(cluster: ClusterSnapshot, event: BatonEvent): ClusterSnapshot | null {
   if (!patchable(event)) return null;
@@ -25,6 +31,13 @@ export function applyEvent(cluster: ClusterSnapshot, event: BatonEvent): Cluster
   const was = cluster.replicas[index]!;
   // the event speaks of a running replica; one the picture has stopped is for the snapshot to settle
   if (was.state !== 'running') return null;
+  const pool = POOL_EVENTS.get(event.kind);
+  if (pool !== undefined) {
+    if (was.pool === pool) return null;
+    const replicas = cluster.replicas.slice();
+    replicas[index] = { ...was, pool };
+    return { ...cluster, replicas };
+  }
   const health: ReplicaStatus['health'] = event.kind === 'replica.healthy' ? 'healthy' : 'unhealthy';
   if (was.health === health) return null;
   const now: ReplicaStatus = { ...was, health, status: replicaCondition({ state: was.state, health, hostReady: was.hostReady }) };

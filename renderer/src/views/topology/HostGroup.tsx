@@ -97,14 +97,11 @@ export const HostGroup = memo(function HostGroup({ node, box, chip, needle, sele
               local
             </span>
           )}
-          <span className="ml-auto flex shrink-0 items-center gap-2">
-            <RequestsBadge requests={requests} host={host.name} />
-            <span className="text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400">
-              {replicas.length} {replicas.length === 1 ? 'replica' : 'replicas'}
-            </span>
+          <span className="ml-auto shrink-0 text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400">
+            {replicas.length} {replicas.length === 1 ? 'replica' : 'replicas'}
           </span>
         </div>
-        {host.state === 'ready' || host.stateReason === null ? <CapacityBars node={node} /> : <Reason text={host.stateReason} className={state.text} />}
+        {host.state === 'ready' || host.stateReason === null ? <CapacityBars node={node} requests={requests} /> : <Reason text={host.stateReason} className={state.text} />}
       </div>
       {replicas.length === 0 ? (
         <p className="absolute left-3 text-[11px] text-zinc-400 dark:text-zinc-500" style={{ top: chipOffset(box, 0, chip).y + 3 }}>
@@ -119,13 +116,31 @@ export const HostGroup = memo(function HostGroup({ node, box, chip, needle, sele
   );
 }, sameProps);
 
-function RequestsBadge({ requests, host }: { requests: HostRequests; host: string }) {
-  const perSec = useHostRequestRate(requests, host);
-  if (perSec === null) return null;
+/** The host's ingress: what came in through it, and what its replicas served (through any host's ingress). */
+function IngressLine({ requests, host }: { requests: HostRequests; host: string }) {
+  const traffic = useHostRequestRate(requests, host);
+  const served = traffic?.served ?? null;
+  const ingress = traffic?.ingress ?? null;
+  const title =
+    traffic === null
+      ? `Ingress on ${host}: no figure yet (the metrics stream says it once a second while the host's ingress runs)`
+      : `Ingress on ${host}: ${ingress === null ? 'no figure' : `${requestsText(ingress)} came in through it`}${served === null ? '' : `; its replicas served ${requestsText(served)}, through any host's ingress`}`;
   return (
-    <span data-testid="host-requests" className="rounded bg-sky-50 px-1 text-[10px] text-sky-700 tabular-nums dark:bg-sky-500/10 dark:text-sky-300" title={`Ingress: ${requestsText(perSec)} served by replicas on ${host}`}>
-      {requestsText(perSec)}
-    </span>
+    <div className="col-span-3 flex items-center gap-2" title={title}>
+      <span>Ingress</span>
+      {ingress === null ? (
+        <span className="text-zinc-400 dark:text-zinc-500">—</span>
+      ) : (
+        <span data-testid="host-ingress" data-per-sec={ingress} className="rounded bg-sky-50 px-1 text-[10px] text-sky-700 tabular-nums dark:bg-sky-500/10 dark:text-sky-300">
+          {requestsText(ingress)}
+        </span>
+      )}
+      {served !== null && (
+        <span data-testid="host-requests" className="ml-auto text-[10px] tabular-nums">
+          {requestsText(served)} served
+        </span>
+      )}
+    </div>
   );
 }
 
@@ -137,7 +152,7 @@ function Reason({ text, className }: { text: string; className: string }) {
   );
 }
 
-function CapacityBars({ node }: { node: HostNode }) {
+function CapacityBars({ node, requests }: { node: HostNode; requests: HostRequests }) {
   const inv = node.host.inventory;
   const capacity = hostCapacity(node);
   return (
@@ -152,6 +167,7 @@ function CapacityBars({ node }: { node: HostNode }) {
       <span className="text-right tabular-nums">
         {inv === null ? '—' : `${formatBytes(capacity.memoryReserved)} / ${formatBytes(inv.memoryBytes)}`}
       </span>
+      <IngressLine requests={requests} host={node.host.name} />
     </div>
   );
 }
@@ -186,13 +202,13 @@ function Chip({ replica, mark, position, chip, dim, selected }: { replica: Repli
     'data-linked:outline-2 data-linked:outline-offset-1 data-linked:outline-solid data-linked:outline-indigo-500/70 dark:data-linked:outline-indigo-400/70',
     'data-selected:outline-2 data-selected:outline-offset-1 data-selected:outline-solid data-selected:outline-indigo-600 dark:data-selected:outline-indigo-400',
     'data-removing:opacity-30',
-    // the ingress's view: a draining replica dashed, one out of the pools greyed
-    replica.pool === 'draining' && !selected && 'outline-2 outline-offset-1 outline-dashed outline-amber-500',
+    // the ingress's view: a draining replica framed dashed (inside: the outlines say linked and selected), one out of the pools greyed
     replica.pool === 'out' && replica.status !== 'stopped' && 'grayscale',
   );
   // Mid-rollout, a stripe along the chip's foot says which revision it runs: old violet, new sky.
   const outdated = (
     <>
+      {replica.pool === 'draining' && <span data-pool-mark="draining" className="pointer-events-none absolute inset-0 rounded-[inherit] border-[1.5px] border-dashed border-amber-500 dark:border-amber-400" />}
       {!replica.current && <span className="absolute -top-0.5 -right-0.5 size-1.5 rounded-full bg-violet-500 ring-1 ring-white dark:ring-zinc-900" />}
       {mark !== null && <span className={cx('absolute inset-x-0.5 bottom-0 h-[3px] rounded-full', mark === 'old' ? 'bg-violet-500' : 'bg-sky-500')} />}
     </>

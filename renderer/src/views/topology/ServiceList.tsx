@@ -7,6 +7,7 @@ import { Icon } from '../../ui/icons.tsx';
 import { convergedText, convergence, unknownText, type Convergence, type ServiceNode, type ServicePhase, type StackGroup } from './model.ts';
 import type { ServiceAction, ServiceActions } from './scale-actions.ts';
 import { ServiceControls } from './ServiceControls.tsx';
+import { publishedPort } from './format.ts';
 
 const NO_ACTION: ServiceAction = { request: null, error: null };
 
@@ -113,6 +114,7 @@ function sameRow(a: ServiceRowProps, b: ServiceRowProps): boolean {
     x.unknown === y.unknown &&
     x.noHealthCheck === y.noHealthCheck &&
     x.unknownHosts.join() === y.unknownHosts.join() &&
+    x.ports.join() === y.ports.join() &&
     x.revisions.map((r) => `${r.revision}:${r.available}`).join() === y.revisions.map((r) => `${r.revision}:${r.available}`).join() &&
     x.pending === y.pending
   );
@@ -183,10 +185,29 @@ function ServiceNodeCard({ service, convergence: c, selected, onHover }: { servi
           rev {status.revision}
         </span>
       </div>
+      <PublishedPorts service={service} />
       <div className="pl-4">
         <ConvergenceLine service={service.key} convergence={c} />
       </div>
     </div>
+  );
+}
+
+/** The ports the service answers on from outside its network: ":8080 → 80/tcp" each. */
+function PublishedPorts({ service }: { service: ServiceNode }) {
+  const ports = (service.status.portReach ?? []).flatMap((p) => {
+    const shown = publishedPort(p);
+    return shown === null ? [] : [shown];
+  });
+  if (ports.length === 0) return null;
+  return (
+    <ul className="mt-1 flex flex-wrap gap-1 pl-4" aria-label={`Published ports of ${service.key}`}>
+      {ports.map((p) => (
+        <li key={p.text} data-testid="service-port" title={p.title} className="rounded bg-zinc-100 px-1 font-mono text-[10px] leading-4 text-zinc-600 tabular-nums dark:bg-zinc-800 dark:text-zinc-300">
+          {p.text}
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -345,6 +345,14 @@ function Toolbar({ model, filterText, onFilter, connected, refreshError }: { mod
           <span className="size-1.5 rounded-full bg-violet-500" />
           Older revision
         </li>
+        <li className="flex items-center gap-1.5" title="Leaving the ingress's pools: no new requests, its open ones finishing">
+          <span className="size-2.5 rounded-[3px] border-[1.5px] border-dashed border-amber-500 dark:border-amber-400" />
+          Draining
+        </li>
+        <li className="flex items-center gap-1.5" title="Running, but in no ingress pool: takes no traffic">
+          <span className={cx('size-2.5 rounded-[3px] ring-1 ring-inset grayscale', CHIP_LOOK.healthy.body)} />
+          Out of the pool
+        </li>
       </ul>
     </div>
   );

@@ -3,6 +3,7 @@
 import type { HealthSpec, Placement, Resources, ServiceSpec, UpdatePolicy } from '../../../../shared/stack.ts';
 import { formatBytes } from '../hosts/format.ts';
 import type { MetricsFrame } from '../../../../shared/metrics.ts';
+import type { PlanPort } from '../../../../shared/api.ts';
 
 /** 1.5e9 → "1.5 CPUs", 2.5e8 → "0.25 CPU". */
 export function formatNanoCpus(nanoCpus: number): string {
@@ -95,10 +96,21 @@ export function specLabels(spec: ServiceSpec): Array<[string, string]> {
   return Object.entries(spec.labels).sort(([a], [b]) => a.localeCompare(b));
 }
 
-/** host → requests/s, from one frame; hosts the frame has no request figure for are left out. */
-export function requestsByHost(frame: MetricsFrame): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const h of frame.hosts) if (h.requests !== null) out.set(h.host, h.requests.perSec);
+/** A host's traffic: requests/s in through its own ingress, and served by its replicas (from any host's ingress). */
+export interface HostTraffic {
+  ingress: number | null;
+  served: number | null;
+}
+
+/** host → its traffic, from one frame; hosts the frame has neither figure for are left out. */
+export function requestsByHost(frame: MetricsFrame): Map<string, HostTraffic> {
+  const out = new Map<string, HostTraffic>();
+  for (const h of frame.hosts) {
+    // `ingress` is absent from the frames of a control plane that does not send it
+    const ingress = h.ingress?.perSec ?? null;
+    const served = h.requests?.perSec ?? null;
+    if (ingress !== null || served !== null) out.set(h.host, { ingress, served });
+  }
   return out;
 }
 
@@ -106,4 +118,16 @@ export function requestsByHost(frame: MetricsFrame): Map<string, number> {
 export function requestsText(perSec: number): string {
   if (perSec >= 1000) return `${(perSec / 1000).toFixed(perSec >= 10_000 ? 0 : 1)}k req/s`;
   return `${perSec >= 10 || Number.isInteger(perSec) ? Math.round(perSec) : perSec.toFixed(1)} req/s`;
+}
+
+/** A service's published port as its node shows it, ":8080 → 80/tcp", with what it means; null for one not published. */
+export function publishedPort(port: PlanPort): { text: string; title: string } | null {
+  if (port.published === null || (port.reach !== 'ingress' && port.reach !== 'host')) return null;
+  if (port.hostIp !== undefined) {
+    const on = port.hostIp === '::1' ? '[::1]' : port.hostIp;
+    return { text: `${on}:${port.published} → ${port.target}/${port.protocol}`, title: `Port ${port.published} on each host's loopback (${port.hostIp}) alone, balanced over the replicas' ${port.target}/${port.protocol}` };
+  }
+  const text = `:${port.published} → ${port.target}/${port.protocol}`;
+  if (port.reach === 'host') return { text: `${text} host`, title: `Port ${port.published} of the host each replica runs on, to its ${port.target}/${port.protocol}` };
+  return { text, title: `Port ${port.published} on every host's ingress, balanced over the replicas' ${port.target}/${port.protocol}` };
 }

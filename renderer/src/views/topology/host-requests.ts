@@ -1,21 +1,26 @@
 // Requests/s per host as the metrics stream says (one frame a second, pushed): the topology shows
-// it on each host's ingress. Read from the one metrics feed the charts share, while the topology
+// on each host its ingress's rate (what came in through it) and what its replicas served. Read from the one metrics feed the charts share, while the topology
 // is open; no polling. Each host's figure is its own subscription, so a new frame re-renders the
 // badges whose figure changed, never the host groups and their replicas.
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { MetricsFrame } from '../../../../shared/metrics.ts';
 import { useApi } from '../../state/app-state.tsx';
 import { feedOf } from '../charts/use-feed.ts';
-import { requestsByHost } from './format.ts';
+import { requestsByHost, type HostTraffic } from './format.ts';
 
 export class HostRequests {
-  private byHost: ReadonlyMap<string, number> = new Map();
+  private byHost: ReadonlyMap<string, HostTraffic> = new Map();
   private readonly listeners = new Map<string, Set<() => void>>();
 
   /** A frame arrived: tells only the hosts whose figure changed. */
   read(frame: MetricsFrame): void {
     const next = requestsByHost(frame);
     const before = this.byHost;
+    // a host whose figures are as they were keeps its object: its badge's snapshot is unchanged
+    for (const [host, traffic] of next) {
+      const was = before.get(host);
+      if (was !== undefined && was.ingress === traffic.ingress && was.served === traffic.served) next.set(host, was);
+    }
     this.byHost = next;
     for (const [host, set] of this.listeners) {
       if (before.get(host) === next.get(host)) continue;
@@ -23,7 +28,7 @@ export class HostRequests {
     }
   }
 
-  of(host: string): number | null {
+  of(host: string): HostTraffic | null {
     return this.byHost.get(host) ?? null;
   }
 
@@ -47,7 +52,7 @@ export function useHostRequestsFeed(): HostRequests {
 }
 
 /** One host's requests/s, null when unknown. */
-export function useHostRequestRate(store: HostRequests, host: string): number | null {
+export function useHostRequestRate(store: HostRequests, host: string): HostTraffic | null {
   const subscribe = useMemo(() => (listener: () => void) => store.subscribe(host, listener), [store, host]);
   return useSyncExternalStore(subscribe, () => store.of(host));
 }

@@ -21,8 +21,8 @@ export const GROUP = {
   minWidth: 248,
   maxWidth: 440,
   padX: 12,
-  /** Name, state and capacity bars above the chips. */
-  header: 84,
+  /** Name, state, capacity bars and the ingress's rate above the chips. */
+  header: 104,
   padBottom: 12,
 } as const;
 
@@ -90,24 +90,63 @@ export interface Point {
   y: number;
 }
 
-/** A smooth horizontal S-curve from a service's edge to a chip's left edge. */
-export function linkPath(from: Point, to: Point): string {
-  const dx = Math.max(24, Math.abs(to.x - from.x) * 0.45);
-  const r = (n: number) => Math.round(n * 10) / 10;
-  return `M${r(from.x)} ${r(from.y)}C${r(from.x + dx)} ${r(from.y)} ${r(to.x - dx)} ${r(to.y)} ${r(to.x)} ${r(to.y)}`;
+/**
+ * Where a link reaches a chip: the middle of its top edge, coming down from the gutter above its
+ * row (the gap between that row and the one above, or the foot of the group's header). Canvas
+ * coordinates.
+ */
+export interface LinkEnd {
+  x: number;
+  top: number;
+  gutter: number;
+}
+
+/** The trunk every link runs down: the canvas's left margin, where no group (and so no chip) is. */
+export const LANE_X = GROUP.margin / 2;
+
+export function linkEnd(box: Pick<GroupBox, 'x' | 'y' | 'perRow'>, index: number, chip: ChipMetrics): LinkEnd {
+  const at = chipOffset(box, index, chip);
+  const top = box.y + at.y;
+  return { x: box.x + at.x + chip.w / 2, top, gutter: top - chip.gap / 2 };
 }
 
 /**
- * Paths for one service's links, as one `d`: skipped for chips far outside the visible band
- * (`minY`..`maxY`) so a long canvas costs only what is on screen.
+ * One link as a polyline, routed so it passes over no chip: from the service along its row to the
+ * lane, down the lane to the gutter above the chip's row, along the gutter (groups side by side
+ * share their rows, so it is a gutter in each), then down into the chip's top edge. Lines run in
+ * the gaps between chips instead of over them, and none ends hidden behind another chip.
  */
-export function servicePaths(from: Point, chips: readonly Point[], minY: number, maxY: number): string {
-  let d = '';
-  for (const chip of chips) {
-    if (chip.y < minY || chip.y > maxY) continue;
-    d += linkPath(from, chip);
+export function linkRoute(from: Point, end: LinkEnd): Point[] {
+  return [from, { x: LANE_X, y: from.y }, { x: LANE_X, y: end.gutter }, { x: end.x, y: end.gutter }, { x: end.x, y: end.top }];
+}
+
+/**
+ * One service's links as one `d`, drawn as the tree their routes make (linkRoute): the run to the
+ * lane and the lane once, each gutter once up to its farthest chip, then a short drop per chip.
+ * Fewer and shorter commands than a curve per chip. Chips far outside the visible band
+ * (`minY`..`maxY`, screen) are left out, so a long canvas costs only what is on screen. `from` is
+ * in canvas coordinates; `offset` moves the canvas onto the screen.
+ */
+export function servicePaths(from: Point, ends: readonly LinkEnd[], minY: number, maxY: number, offset: Point = { x: 0, y: 0 }): string {
+  const r = (n: number) => Math.round(n * 10) / 10;
+  const farthest = new Map<number, number>();
+  let drops = '';
+  let low = from.y;
+  let high = from.y;
+  for (const end of ends) {
+    const top = end.top + offset.y;
+    if (top < minY || top > maxY) continue;
+    const reach = farthest.get(end.gutter);
+    if (reach === undefined || end.x > reach) farthest.set(end.gutter, end.x);
+    if (end.gutter < low) low = end.gutter;
+    if (end.gutter > high) high = end.gutter;
+    drops += `M${r(end.x + offset.x)} ${r(end.gutter + offset.y)}V${r(top)}`;
   }
-  return d;
+  if (farthest.size === 0) return '';
+  const lane = r(LANE_X + offset.x);
+  let d = `M${r(from.x + offset.x)} ${r(from.y + offset.y)}H${lane}M${lane} ${r(low + offset.y)}V${r(high + offset.y)}`;
+  for (const [gutter, x] of farthest) d += `M${lane} ${r(gutter + offset.y)}H${r(x + offset.x)}`;
+  return d + drops;
 }
 
 // ---------------------------------------------------------------- hit testing

@@ -1,10 +1,10 @@
 // The links from services to their replica chips: one SVG with two paths (all links, faint; the
-// active service's, strong), drawn outside React from positions known ahead: chips from the
-// layout, service nodes read once after the list renders. Drawn at most once per frame, in the
+// active service's, strong), routed in the gaps between chips (layout.ts linkRoute) and drawn
+// outside React from positions known ahead: chips from the layout, service nodes read once after the list renders. Drawn at most once per frame, in the
 // frame itself (so reading the nodes' offsets costs no extra layout): on a new scene, a scroll of
 // either pane, or a change of the active service. The active service's chips are marked with
 // data-linked for their outline.
-import { chipOffset, servicePaths, type HostsLayout, type Point } from './layout.ts';
+import { linkEnd, servicePaths, type HostsLayout, type LinkEnd, type Point } from './layout.ts';
 import { replicaServiceKey, type HostNode } from './model.ts';
 
 export interface LinkElements {
@@ -30,7 +30,7 @@ export interface LinkScene {
 
 export class LinkPainter {
   private scene: LinkScene | null = null;
-  private ends = new Map<string, Point[]>();
+  private ends = new Map<string, LinkEnd[]>();
   private endsComplete = false;
   private total = 0;
   private anchors = new Map<string, Point>();
@@ -104,22 +104,21 @@ export class LinkPainter {
     this.anchorsStale = false;
   }
 
-  /** Chip link ends (left edge, middle) in canvas coordinates: of one service, or of all. */
-  private endsOf(service: string | null): Point[] | Map<string, Point[]> {
+  /** Chip link ends (top edge, middle: layout.ts linkEnd) in canvas coordinates: of one service, or of all. */
+  private endsOf(service: string | null): LinkEnd[] | Map<string, LinkEnd[]> {
     const scene = this.scene;
     if (scene === null) return service === null ? this.ends : [];
     if (service !== null && this.ends.has(service)) return this.ends.get(service) ?? [];
     if (service === null && this.endsComplete) return this.ends;
     const { layout } = scene;
-    const found = new Map<string, Point[]>();
+    const found = new Map<string, LinkEnd[]>();
     for (const node of scene.hosts) {
       const box = layout.byName.get(node.host.name);
       if (box === undefined) continue;
       node.replicas.forEach((replica, index) => {
         const key = replicaServiceKey(replica);
         if (service !== null && key !== service) return;
-        const at = chipOffset(box, index, layout.chip);
-        const end = { x: box.x + at.x, y: box.y + at.y + layout.chip.h / 2 };
+        const end = linkEnd(box, index, layout.chip);
         const list = found.get(key);
         if (list === undefined) found.set(key, [end]);
         else list.push(end);
@@ -146,21 +145,20 @@ export class LinkPainter {
     const minY = -60;
     const maxY = body.clientHeight + 60;
     const active = this.active();
-    const pathFor = (service: string, chips: readonly Point[]): string => {
+    const pathFor = (service: string, chips: readonly LinkEnd[]): string => {
       const anchor = this.anchors.get(service);
       if (anchor === undefined || chips.length === 0) return '';
-      // Links start at the services pane's edge even when a service is scrolled out of it.
-      const from = { x: anchor.x + serviceOffset.x, y: anchor.y + serviceOffset.y };
-      const to = chips.map((c) => ({ x: c.x + chipOffsetOnScreen.x, y: c.y + chipOffsetOnScreen.y }));
-      return servicePaths(from, to, minY, maxY);
+      // Links start at the services pane's edge even when a service is scrolled out of it; routed in canvas coordinates.
+      const from = { x: anchor.x + serviceOffset.x - chipOffsetOnScreen.x, y: anchor.y + serviceOffset.y - chipOffsetOnScreen.y };
+      return servicePaths(from, chips, minY, maxY, chipOffsetOnScreen);
     };
 
     let faint = '';
     if (this.total <= FAINT_LINKS_MAX) {
-      const all = this.endsOf(null) as Map<string, Point[]>;
+      const all = this.endsOf(null) as Map<string, LinkEnd[]>;
       for (const [service, chips] of all) if (service !== active) faint += pathFor(service, chips);
     }
-    const strong = active === null ? '' : pathFor(active, this.endsOf(active) as Point[]);
+    const strong = active === null ? '' : pathFor(active, this.endsOf(active) as LinkEnd[]);
     if (faint !== this.lastFaint) {
       this.els.faint.setAttribute('d', faint);
       this.lastFaint = faint;
