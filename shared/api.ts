@@ -7,7 +7,7 @@ import { RevisionEntry, RolloutStatus } from './rollout.ts';
 import type { BatonError, ErrorBody } from './errors.ts';
 import { REPLICA_CONDITIONS } from './service-status.ts';
 import { HOST_NAME_PATTERN } from './host-name.ts';
-import { Cluster, ClusterAddParams, ClusterName, ClusterRef, SwarmPlan, SwarmServiceRow, SwarmTaskRow } from './cluster.ts';
+import { Cluster, ClusterAddParams, ClusterName, ClusterRef, CurrentCluster, SwarmPlan, SwarmServiceRow, SwarmTaskRow } from './cluster.ts';
 import { WS_CLOSE_UNAUTHORIZED } from './wire-close.ts';
 import { EXEC_INPUT_MAX_CHARS, TERMINAL_MAX_SIZE } from './terminal-limits.ts';
 import { ImageInfo, ImageNeed, ImagePushChunk, ImagePushParams } from './images.ts';
@@ -748,6 +748,10 @@ export const methods = {
   'cluster.list': { params: Empty, result: z.array(Cluster) },
   /** Forgets a Swarm cluster; its services keep running on the swarm. */
   'cluster.remove': { params: ClusterRef, result: z.object({ name: z.string() }) },
+  /** Makes a cluster the current one ("local": Baton's own), kept in the control plane's home: every client then acts on it without --cluster. */
+  'cluster.use': { params: ClusterRef, result: CurrentCluster },
+  /** The current cluster. */
+  'cluster.current': { params: Empty, result: CurrentCluster },
   /** Deploys a stack file to a Swarm cluster as a Swarm stack (or, with dryRun, says what it would change). */
   'swarm.apply': { params: StackApplyParams.extend({ cluster: ClusterName }).strict(), result: SwarmPlan },
   'swarm.services': { params: z.object({ cluster: ClusterName, stack: z.string().optional() }).strict(), result: z.array(SwarmServiceRow) },

@@ -38,8 +38,14 @@ export const Cluster = z.object({
   /** The Swarm's ID (`GET /info` Swarm.Cluster.ID); null for Baton's own. */
   swarmId: z.string().nullable(),
   addedAt: z.string().nullable(),
+  /** The current cluster: the one commands act on when they are given no --cluster (see cluster.use). */
+  current: z.boolean(),
 });
 export type Cluster = z.infer<typeof Cluster>;
+
+/** The cluster commands act on without --cluster: "local" (Baton's own) or a Swarm cluster's name. */
+export const CurrentCluster = z.object({ name: z.string(), kind: ClusterKind });
+export type CurrentCluster = z.infer<typeof CurrentCluster>;
 
 export const ClusterAddParams = z
   .object({

@@ -175,6 +175,8 @@ export class ControlPlane {
         },
         'cluster.list': () => this.clusters.list(),
         'cluster.remove': (p) => this.clusters.remove(p.name),
+        'cluster.use': (p) => this.clusters.use(p.name),
+        'cluster.current': () => this.clusters.current(),
         'swarm.apply': (p) => {
           const { cluster, ...apply } = p;
           return this.swarmStacks.apply(cluster, apply);

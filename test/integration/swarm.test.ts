@@ -5,6 +5,12 @@
 // cluster on them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import type { Server } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { listenOnSocket } from '../../electron/server/socket-server.ts';
+import { socketPathFor } from '../../electron/server/socket-path.ts';
 import { cli, quietly, swarmDown, swarmUp } from '../../bench/swarm.ts';
 import { readLab, type LabHost, type LabInfo } from '../lab/lab.ts';
 import type { Cluster, SwarmPlan, SwarmServiceRow, SwarmTaskRow } from '../../shared/cluster.ts';
@@ -12,6 +18,8 @@ import { call, expectError, startTestPlane, until, type TestPlane } from './help
 
 let lab: LabInfo;
 let t: TestPlane;
+let socket: Server;
+const run = promisify(execFile);
 const SERVICE = 'shop_web';
 const target = (h: LabHost) => `root@${h.address}:${h.sshPort}`;
 
@@ -47,13 +55,26 @@ async function runningTasks(manager: LabHost): Promise<{ state: string; image: s
 
 const allRunning = (image: string, count: number) => (tasks: { state: string; image: string }[]) => tasks.length === count && tasks.every((x) => x.state.startsWith('Running') && x.image.startsWith(image));
 
+/** The `baton` CLI against this file's control plane (over its socket), as a person runs it. */
+async function baton(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [join(process.cwd(), 'bin/baton.mjs'), '--home', t.home, ...args], { env: { ...process.env, BATON_LOG_LEVEL: 'warn' }, timeout: 60_000 });
+    return { stdout, stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
 before(async () => {
   lab = readLab();
   await swarmDown(lab, [SERVICE]);
   t = await startTestPlane();
+  socket = await listenOnSocket(t.plane, socketPathFor(t.home));
 });
 
 after(async () => {
+  socket?.close();
   await t?.plane.stop();
   if (lab) await swarmDown(lab, [SERVICE]);
 });
@@ -137,6 +158,30 @@ test('a stack is deployed as a Swarm stack, scaled, and rolled to a new image', 
   await until('the update to complete', () => cli(manager, ['service', 'inspect', SERVICE, '--format', '{{.UpdateStatus.State}}']), (s) => s === 'completed', 60_000);
 });
 
+test('cluster use makes the swarm the current cluster: commands without --cluster act on it', async () => {
+  const unknown = await baton('cluster', 'use', 'nope');
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /no cluster named nope/);
+  assert.match(unknown.stderr, /local, lab/);
+
+  const used = await baton('cluster', 'use', 'lab');
+  assert.equal(used.code, 0, used.stderr);
+  assert.deepEqual(await call(t.plane, 'cluster.current', {}), { name: 'lab', kind: 'swarm' });
+  assert.match((await baton('cluster', 'ls')).stdout, /^\*\s+lab\s+swarm/m);
+  // no --cluster: the swarm's tasks, as docker service ps has them
+  const ps = await baton('ps', 'web', '--json');
+  assert.equal(ps.code, 0, ps.stderr);
+  const rows = JSON.parse(ps.stdout) as SwarmTaskRow[];
+  assert.equal(rows.filter((r) => r.state === 'running').length, (await runningTasks(lab.hosts[0]!)).length);
+  // --cluster local still reaches Baton's own
+  assert.match((await baton('ls', '--cluster', 'local')).stdout, /No services/);
+
+  assert.equal((await baton('cluster', 'use', '--default')).code, 0);
+  assert.deepEqual(await call(t.plane, 'cluster.current', {}), { name: 'local', kind: 'baton' });
+  // removing the current cluster makes Baton's own current again
+  await call(t.plane, 'cluster.use', { name: 'lab' });
+});
+
 test('a stack Swarm cannot run as written is refused at its line, nothing applied', async () => {
   const err = await expectError(apply(`name: other\nservices:\n  app:\n    image: ${lab.images.web1}\n    privileged: true\n    x-baton: { host_access: true }\n`), 'INVALID_INPUT', /stack\.yaml:5: services\.app\.privileged/);
   assert.match(err.hint ?? '', /Baton's own cluster/);
@@ -146,7 +191,7 @@ test('a stack Swarm cannot run as written is refused at its line, nothing applie
 test('removing the cluster forgets it; its services keep running on the swarm', async () => {
   assert.deepEqual(await call(t.plane, 'cluster.remove', { name: 'lab' }), { name: 'lab' });
   const listed = (await call(t.plane, 'cluster.list', {})) as Cluster[];
-  assert.deepEqual(listed.map((c) => c.name), ['local']);
+  assert.deepEqual(listed.map((c) => [c.name, c.current]), [['local', true]]);
   await expectError(call(t.plane, 'swarm.services', { cluster: 'lab' }), 'NOT_FOUND', /no cluster named lab/);
   assert.equal((await runningTasks(lab.hosts[0]!)).length, 3);
 });

@@ -12,6 +12,7 @@ export interface SwarmClusterRecord {
 }
 
 const KEY = 'swarm_clusters';
+const CURRENT_KEY = 'current_cluster';
 
 export class ClustersRepo {
   constructor(private readonly settings: SettingsRepo) {}
@@ -31,6 +32,17 @@ export class ClustersRepo {
 
   remove(name: string): void {
     this.write(this.list().filter((c) => c.name !== name));
+    if (this.current() === name) this.setCurrent(null);
+  }
+
+  /** The Swarm cluster commands act on without --cluster; null for Baton's own. */
+  current(): string | null {
+    const name = this.settings.get(CURRENT_KEY);
+    return name === null || name === '' ? null : name;
+  }
+
+  setCurrent(name: string | null): void {
+    this.settings.set(CURRENT_KEY, name ?? '');
   }
 
   private write(records: SwarmClusterRecord[]): void {

@@ -3,7 +3,7 @@
 // the engine over the SSH connection), checks that it manages a swarm, and stores it only then.
 // Every later use connects to that manager again, accepting only the key it showed when added.
 import { BatonError } from '../../../shared/errors.ts';
-import { LOCAL_CLUSTER, type Cluster, type ClusterAddParams } from '../../../shared/cluster.ts';
+import { LOCAL_CLUSTER, type Cluster, type ClusterAddParams, type CurrentCluster } from '../../../shared/cluster.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { HostManager } from '../hosts/host-manager.ts';
 import type { Logger } from '../log.ts';
@@ -32,7 +32,7 @@ export class ClusterRegistry {
 
   async add(params: ClusterAddParams): Promise<Cluster> {
     const { name } = params;
-    if (name === LOCAL_CLUSTER) throw new BatonError('ALREADY_EXISTS', `"${LOCAL_CLUSTER}" is Baton's own cluster: it is always there.`, { cluster: name }, 'Give the Swarm cluster another name.');
+    if (name === LOCAL_CLUSTER || name === 'baton') throw new BatonError('ALREADY_EXISTS', `"${name}" names Baton's own cluster: it is always there.`, { cluster: name }, 'Give the Swarm cluster another name.');
     if (this.deps.store.clusters.get(name) || this.adding.has(name)) {
       throw new BatonError('ALREADY_EXISTS', `A cluster named ${name} already exists.`, { cluster: name }, `Pick another name, or remove the old one first (baton cluster rm ${name}).`);
     }
@@ -61,7 +61,7 @@ export class ClusterRegistry {
         });
         const managers = managersOf(nodes);
         this.deps.events.append({ kind: 'cluster.added', message: `Swarm cluster ${name} added (manager ${targetOf(record)}, ${managers.length} managers, ${nodes.length} nodes)`, data: { cluster: name, swarmId: identity.swarmId } });
-        return { name, kind: 'swarm', target: targetOf(record), managers, quorum: quorumOf(managers), problem: null, swarmId: identity.swarmId, addedAt: record.addedAt };
+        return { name, kind: 'swarm', target: targetOf(record), managers, quorum: quorumOf(managers), problem: null, swarmId: identity.swarmId, addedAt: record.addedAt, current: false };
       } finally {
         connected.session.close();
       }
@@ -83,6 +83,7 @@ export class ClusterRegistry {
       problem: null,
       swarmId: null,
       addedAt: null,
+      current: this.current().name === LOCAL_CLUSTER,
     };
     const swarms = await Promise.all(this.deps.store.clusters.list().map((record) => this.read(record)));
     return [local, ...swarms];
@@ -90,9 +91,31 @@ export class ClusterRegistry {
 
   async remove(name: string): Promise<{ name: string }> {
     this.record(name);
-    this.deps.store.clusters.remove(name);
-    this.deps.events.append({ kind: 'cluster.removed', message: `Swarm cluster ${name} removed from Baton (its services keep running on the swarm)`, data: { cluster: name } });
+    const wasCurrent = this.deps.store.clusters.current() === name;
+    this.deps.store.clusters.remove(name); // the current cluster again Baton's own, if it was this one
+    this.deps.events.append({ kind: 'cluster.removed', message: `Swarm cluster ${name} removed from Baton (its services keep running on the swarm)${wasCurrent ? "; the current cluster is Baton's own again" : ''}`, data: { cluster: name } });
     return { name };
+  }
+
+  /** The cluster commands act on without --cluster. */
+  current(): CurrentCluster {
+    const name = this.deps.store.clusters.current();
+    // a name whose record is gone (removed by an older version) is Baton's own again
+    return name !== null && this.deps.store.clusters.get(name) ? { name, kind: 'swarm' } : { name: LOCAL_CLUSTER, kind: 'baton' };
+  }
+
+  /** Makes `name` the current cluster ("local": Baton's own); NOT_FOUND with the names there are. */
+  use(name: string): CurrentCluster {
+    if (name === LOCAL_CLUSTER) {
+      this.deps.store.clusters.setCurrent(null);
+      return { name: LOCAL_CLUSTER, kind: 'baton' };
+    }
+    if (!this.deps.store.clusters.get(name)) {
+      const names = [LOCAL_CLUSTER, ...this.deps.store.clusters.list().map((c) => c.name)];
+      throw new BatonError('NOT_FOUND', `There is no cluster named ${name}.`, { cluster: name, clusters: names }, `The clusters are: ${names.join(', ')} (baton cluster ls). Add a Swarm with baton cluster add ${name} --swarm user@manager, or go back to Baton's own with baton cluster use --default.`);
+    }
+    this.deps.store.clusters.setCurrent(name);
+    return { name, kind: 'swarm' };
   }
 
   /** The stored Swarm cluster; NOT_FOUND with what to do, and a word on "local". */
@@ -125,7 +148,7 @@ export class ClusterRegistry {
   }
 
   private async read(record: SwarmClusterRecord): Promise<Cluster> {
-    const base = { name: record.name, kind: 'swarm' as const, target: targetOf(record), swarmId: record.swarmId, addedAt: record.addedAt };
+    const base = { name: record.name, kind: 'swarm' as const, target: targetOf(record), swarmId: record.swarmId, addedAt: record.addedAt, current: this.deps.store.clusters.current() === record.name };
     try {
       const managers = await this.withManager(record.name, async (engine) => managersOf(await engine.nodes()));
       return { ...base, managers, quorum: quorumOf(managers), problem: null };

@@ -4,6 +4,7 @@ import { table } from './format.ts';
 
 export function clustersTable(clusters: Cluster[]): string {
   const rows = clusters.map((c) => [
+    c.current ? '*' : '',
     c.name,
     c.kind,
     c.kind === 'baton' ? 'Baton' : c.managers.map((m) => `${m.hostname}${m.leader ? '*' : ''}`).join(',') || '-',
@@ -11,7 +12,7 @@ export function clustersTable(clusters: Cluster[]): string {
     c.target ?? '',
   ]);
   const problems = clusters.filter((c) => c.problem !== null).map((c) => `${c.name}: ${c.problem}`);
-  return [table(['NAME', 'KIND', 'MANAGERS', 'QUORUM', 'REACHED BY'], rows), ...(problems.length > 0 ? ['', ...problems] : [])].join('\n');
+  return [table(['CURRENT', 'NAME', 'KIND', 'MANAGERS', 'QUORUM', 'REACHED BY'], rows), ...(problems.length > 0 ? ['', ...problems] : [])].join('\n');
 }
 
 export function swarmPlanText(plan: SwarmPlan): string {

@@ -227,6 +227,24 @@ async function askingForKeys<T>(call: () => Promise<T>, params: { hostKey?: stri
   }
 }
 
+// ---------------------------------------------------------------- which cluster
+
+/** Names that stand for Baton's own cluster in `cluster use` and --cluster. */
+const OWN_CLUSTER_NAMES = new Set([LOCAL_CLUSTER, 'baton']);
+
+/**
+ * The Swarm cluster a command acts on: --cluster, else the current cluster (baton cluster use);
+ * undefined for Baton's own. An unknown name is refused by the control plane, saying which there are.
+ */
+async function swarmCluster(flag: string | undefined): Promise<string | undefined> {
+  if (flag !== undefined) return OWN_CLUSTER_NAMES.has(flag) ? undefined : flag;
+  const current = await withClient((c) => c.call('cluster.current', {}));
+  return current.kind === 'swarm' ? current.name : undefined;
+}
+
+/** The --cluster flag's help, the same on every command that takes it. */
+const CLUSTER_FLAG_HELP = "a Swarm cluster (or local, Baton's own); default: the current cluster (baton cluster use)";
+
 // ---------------------------------------------------------------- hosts
 
 const host = program.command('host').description('the machines Baton runs services on');
@@ -322,10 +340,6 @@ async function waitConverged(client: SocketClient, stack: string | undefined, ti
 
 // ---------------------------------------------------------------- clusters
 
-/** A Swarm cluster named by --cluster; undefined for Baton's own (no flag, or "local"). */
-function swarmCluster(name: string | undefined): string | undefined {
-  return name === undefined || name === LOCAL_CLUSTER ? undefined : name;
-}
 
 const cluster = program.command('cluster').description("Baton's own cluster and the Docker Swarms it drives");
 cluster
@@ -354,6 +368,17 @@ cluster
     print(opts.json, clusters, () => clustersTable(clusters));
   });
 cluster
+  .command('use [name]')
+  .description("make a cluster the current one: commands without --cluster act on it (kept in the control plane's home, so the app and every CLI of it agree)")
+  .option('--default', "Baton's own cluster again (as: baton cluster use local)", false)
+  .option('--json', 'machine-readable output', false)
+  .action(async (name: string | undefined, opts: { default: boolean; json: boolean }) => {
+    if ((name === undefined) === !opts.default) throw new BatonError('INVALID_INPUT', name === undefined ? 'baton cluster use: say which cluster.' : `baton cluster use ${name} --default: give a name or --default, not both.`, {}, "baton cluster use NAME (see baton cluster ls), or baton cluster use --default for Baton's own.");
+    const chosen = name === undefined || OWN_CLUSTER_NAMES.has(name) ? LOCAL_CLUSTER : name;
+    const current = await withClient((c) => c.call('cluster.use', { name: chosen }));
+    print(opts.json, current, () => (current.kind === 'baton' ? "The current cluster is Baton's own: commands without --cluster act on its hosts." : `The current cluster is ${current.name} (a Swarm): commands without --cluster act on it. Back to Baton's own with: baton cluster use --default`));
+  });
+cluster
   .command('rm <name>')
   .alias('remove')
   .description('forget a Swarm cluster (its services keep running on the swarm)')
@@ -372,14 +397,14 @@ program
   .option('--dry-run', 'validate and print the plan, change nothing', false)
   .option('--wait', 'wait until every service runs its desired replicas of its desired revision, available', false)
   .option('--timeout <seconds>', 'with --wait: how long', (v) => Number(v), 120)
-  .option('--cluster <name>', 'deploy to this cluster (a Swarm cluster: as a Swarm stack); default: Baton\'s own')
+  .option('--cluster <name>', `deploy to this cluster (a Swarm cluster: as a Swarm stack): ${CLUSTER_FLAG_HELP}`)
   .option('--json', 'machine-readable output', false)
   .action(async (opts: { file: string[]; profile: string[]; projectName?: string; dryRun: boolean; wait: boolean; timeout: number; cluster?: string; json: boolean }) => {
     // the parser is loaded by the commands that read a stack file, not by every command
     const [{ readStackInput }, { readBuildContexts }] = await Promise.all([import('./stack-files.ts'), import('./build-contexts.ts')]);
     const { source, file, env, files, overrides, profiles } = readStackInput(opts.file, opts.profile);
     const loaded = { ...(overrides.length > 0 ? { overrides } : {}), ...(profiles.length > 0 ? { profiles } : {}) };
-    const swarm = swarmCluster(opts.cluster);
+    const swarm = await swarmCluster(opts.cluster);
     if (swarm !== undefined) {
       if (opts.wait) throw new BatonError('INVALID_INPUT', '--wait is not done on a Swarm cluster yet.', {}, `Follow the tasks with: baton ps --cluster ${swarm}`);
       const plan = await withClient((c) => c.call('swarm.apply', { cluster: swarm, source, file, env, files, ...loaded, dryRun: opts.dryRun, ...(opts.projectName ? { stack: opts.projectName } : {}) }));
@@ -416,10 +441,10 @@ program
   .command('ls')
   .description('services: available of desired replicas, their health (healthy, running without a health check, unknown on an unreachable host)')
   .option('--stack <name>', 'only this stack')
-  .option('--cluster <name>', "a Swarm cluster's stacks; default: Baton's own")
+  .option('--cluster <name>', CLUSTER_FLAG_HELP)
   .option('--json', 'machine-readable output', false)
   .action(async (opts: { stack?: string; cluster?: string; json: boolean }) => {
-    const swarm = swarmCluster(opts.cluster);
+    const swarm = await swarmCluster(opts.cluster);
     if (swarm !== undefined) {
       const rows = await withClient((c) => c.call('swarm.services', { cluster: swarm, ...(opts.stack ? { stack: opts.stack } : {}) }));
       return print(opts.json, rows, () => swarmServicesTable(rows));
@@ -431,10 +456,10 @@ program
 program
   .command('ps [service]')
   .description('replicas: host, state, health, revision, age')
-  .option('--cluster <name>', "a Swarm cluster's tasks (of one stack, or all); default: Baton's own")
+  .option('--cluster <name>', CLUSTER_FLAG_HELP)
   .option('--json', 'machine-readable output', false)
   .action(async (service: string | undefined, opts: { cluster?: string; json: boolean }) => {
-    const swarm = swarmCluster(opts.cluster);
+    const swarm = await swarmCluster(opts.cluster);
     if (swarm !== undefined) {
       const rows = await withClient((c) => c.call('swarm.tasks', { cluster: swarm }));
       const shown = service === undefined ? rows : rows.filter((t) => t.service === service || t.service.endsWith(`_${service}`) || t.service === service.replace('/', '_'));
@@ -448,7 +473,7 @@ program
   .command('scale <service=replicas...>')
   .description('set the replica count of services: baton scale web=5 shop/api=2')
   .option('--wait', 'wait until they run the new count, available', false)
-  .option('--cluster <name>', "on a Swarm cluster; default: Baton's own")
+  .option('--cluster <name>', CLUSTER_FLAG_HELP)
   .option('--json', 'machine-readable output', false)
   .action(async (pairs: string[], opts: { wait: boolean; cluster?: string; json: boolean }) => {
     const targets = pairs.map((pair) => {
@@ -456,7 +481,7 @@ program
       if (!m) throw new BatonError('INVALID_INPUT', `"${pair}": write SERVICE=N, e.g. web=3.`);
       return { service: m[1]!, replicas: Number(m[2]) };
     });
-    const swarm = swarmCluster(opts.cluster);
+    const swarm = await swarmCluster(opts.cluster);
     if (swarm !== undefined) {
       const scaled = await withClient((c) => c.call('swarm.scale', { cluster: swarm, targets }));
       return print(opts.json, scaled, () => swarmServicesTable(scaled));
