@@ -7,7 +7,7 @@ import { RevisionEntry, RolloutStatus } from './rollout.ts';
 import type { BatonError, ErrorBody } from './errors.ts';
 import { REPLICA_CONDITIONS } from './service-status.ts';
 import { HOST_NAME_PATTERN } from './host-name.ts';
-import { Cluster, ClusterAddParams, ClusterName, ClusterRef, CurrentCluster, SwarmPlan, SwarmServiceRow, SwarmTaskRow } from './cluster.ts';
+import { Cluster, ClusterAddParams, ClusterName, ClusterRef, CurrentCluster, NodeAvailability, SwarmNodeRow, SwarmPlan, SwarmServiceRow, SwarmTaskRow } from './cluster.ts';
 import { WS_CLOSE_UNAUTHORIZED } from './wire-close.ts';
 import { EXEC_INPUT_MAX_CHARS, TERMINAL_MAX_SIZE } from './terminal-limits.ts';
 import { ImageInfo, ImageNeed, ImagePushChunk, ImagePushParams } from './images.ts';
@@ -756,6 +756,10 @@ export const methods = {
   'swarm.apply': { params: StackApplyParams.extend({ cluster: ClusterName }).strict(), result: SwarmPlan },
   'swarm.services': { params: z.object({ cluster: ClusterName, stack: z.string().optional() }).strict(), result: z.array(SwarmServiceRow) },
   'swarm.tasks': { params: z.object({ cluster: ClusterName, stack: z.string().optional() }).strict(), result: z.array(SwarmTaskRow) },
+  /** A Swarm cluster's nodes, as hosts: role, manager status, availability, state, engine. */
+  'swarm.nodes': { params: z.object({ cluster: ClusterName }).strict(), result: z.array(SwarmNodeRow) },
+  /** Sets a node's availability (drain: its tasks move to other nodes; active: it takes tasks again), by hostname or ID. */
+  'swarm.nodeAvailability': { params: z.object({ cluster: ClusterName, node: z.string().min(1), availability: NodeAvailability }).strict(), result: SwarmNodeRow },
   'swarm.scale': {
     params: z.object({ cluster: ClusterName, targets: z.array(z.object({ service: z.string().min(1), replicas: z.number().int().min(0).max(MAX_REPLICAS) }).strict()).min(1) }).strict(),
     result: z.array(SwarmServiceRow),

@@ -123,3 +123,25 @@ export const SwarmTaskRow = z.object({
   since: z.string(),
 });
 export type SwarmTaskRow = z.infer<typeof SwarmTaskRow>;
+
+/** A node of a Swarm cluster, as `baton host ls --cluster` shows it (GET /nodes). */
+export const SwarmNodeRow = z.object({
+  id: z.string(),
+  hostname: z.string(),
+  address: z.string(),
+  role: z.enum(['manager', 'worker']),
+  /** For a manager: whether it leads raft, and whether the others reach it; null for a worker. */
+  manager: z.object({ leader: z.boolean(), reachability: z.enum(['reachable', 'unreachable', 'unknown']) }).nullable(),
+  /** Whether the scheduler gives it tasks: active; pause (keeps its tasks, takes no new ones); drain (its tasks move away). */
+  availability: z.enum(['active', 'pause', 'drain']),
+  /** Swarm's Status.State: ready, down, disconnected, unknown. */
+  state: z.string(),
+  /** The node's Docker engine version. */
+  engine: z.string(),
+  /** Swarm's Status.Message when it says why the node is not ready ("heartbeat failure"), else null. */
+  message: z.string().nullable(),
+});
+export type SwarmNodeRow = z.infer<typeof SwarmNodeRow>;
+
+export const NodeAvailability = z.enum(['active', 'pause', 'drain']);
+export type NodeAvailability = z.infer<typeof NodeAvailability>;

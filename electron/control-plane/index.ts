@@ -39,6 +39,7 @@ import { Autoscaler } from './autoscale/autoscaler.ts';
 import { lockHome, type HomeLock } from './store/home-lock.ts';
 import { BATON_VERSION, defaultHome } from './home.ts';
 import { ClusterRegistry } from './swarm/cluster-registry.ts';
+import { SwarmNodes } from './swarm/swarm-nodes.ts';
 import { SwarmStacks } from './swarm/swarm-stacks.ts';
 
 export { BATON_VERSION, defaultHome };
@@ -83,6 +84,7 @@ export class ControlPlane {
   readonly autoscaler: Autoscaler;
   readonly clusters: ClusterRegistry;
   readonly swarmStacks: SwarmStacks;
+  readonly swarmNodes: SwarmNodes;
 
   private constructor(
     readonly home: string,
@@ -113,6 +115,7 @@ export class ControlPlane {
     });
     this.clusters = new ClusterRegistry({ store, hosts, events, log });
     this.swarmStacks = new SwarmStacks({ clusters: this.clusters, events });
+    this.swarmNodes = new SwarmNodes({ clusters: this.clusters, events });
     this.dispatch = createDispatcher(
       {
         'system.info': () => {
@@ -184,6 +187,8 @@ export class ControlPlane {
         'swarm.services': (p) => this.swarmStacks.services(p.cluster, p.stack),
         'swarm.tasks': (p) => this.swarmStacks.tasks(p.cluster, p.stack),
         'swarm.scale': (p) => this.swarmStacks.scale(p.cluster, p.targets),
+        'swarm.nodes': (p) => this.swarmNodes.list(p.cluster),
+        'swarm.nodeAvailability': (p) => this.swarmNodes.setAvailability(p.cluster, p.node, p.availability),
         'metrics.history': (p) => {
           const range = p.range ?? 'hour';
           if (p.host !== undefined) {

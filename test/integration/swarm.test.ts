@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { listenOnSocket } from '../../electron/server/socket-server.ts';
 import { socketPathFor } from '../../electron/server/socket-path.ts';
-import { cli, quietly, swarmDown, swarmUp } from '../../bench/swarm.ts';
+import { allHealthy, cli, quietly, swarmDown, swarmUp, waitNodes } from '../../bench/swarm.ts';
 import { readLab, type LabHost, type LabInfo } from '../lab/lab.ts';
-import type { Cluster, SwarmPlan, SwarmServiceRow, SwarmTaskRow } from '../../shared/cluster.ts';
+import type { Cluster, SwarmNodeRow, SwarmPlan, SwarmServiceRow, SwarmTaskRow } from '../../shared/cluster.ts';
 import { call, expectError, startTestPlane, until, type TestPlane } from './helpers.ts';
 
 let lab: LabInfo;
@@ -106,18 +106,30 @@ test('a Swarm is added by a manager, with the host key checked, and listed with 
   assert.equal(listed[1]!.quorum.total, 3);
 });
 
-test('a worker is refused, naming the managers to give instead', async () => {
-  const worker = lab.hosts[2]!;
-  await cli(lab.hosts[0]!, ['node', 'demote', worker.hostname]);
-  try {
-    await until('the demoted node to be a worker', () => cli(worker, ['info', '--format', '{{.Swarm.ControlAvailable}}']), (v) => v === 'false', 30_000, { retryErrors: true });
-    const err = await expectError(call(t.plane, 'cluster.add', { name: 'w', swarm: target(worker), identityFile: lab.keys.root, hostKey: worker.hostKeyFingerprint }), 'INVALID_INPUT', /worker, not a manager/);
-    assert.match(err.hint ?? '', new RegExp(lab.hosts[0]!.address.replace(/\./g, '\\.')));
-    const lab2 = ((await call(t.plane, 'cluster.list', {})) as Cluster[]).find((c) => c.name === 'lab')!;
-    assert.deepEqual(lab2.quorum, { reachable: 2, total: 2, ok: true });
-  } finally {
-    await quietly(lab.hosts[0]!, ['node', 'promote', worker.hostname]);
-  }
+test("the swarm's nodes are its hosts: listed as docker node ls has them, drained and activated", async () => {
+  const manager = lab.hosts[0]!;
+  await waitNodes(manager, (r) => allHealthy(r, lab.hosts.length), 30_000, 'every node a reachable manager');
+  const rows = (await call(t.plane, 'swarm.nodes', { cluster: 'lab' })) as SwarmNodeRow[];
+  const listed = await cli(manager, ['node', 'ls', '--format', '{{.Hostname}}\t{{.ManagerStatus}}\t{{.Availability}}\t{{.Status}}\t{{.EngineVersion}}']);
+  const expected = listed.split('\n').map((line) => line.split('\t')).sort((a, b) => a[0]!.localeCompare(b[0]!));
+  assert.deepEqual(
+    rows.map((r) => [r.hostname, r.manager === null ? '' : r.manager.leader ? 'Leader' : 'Reachable', r.availability === 'active' ? 'Active' : r.availability, r.state === 'ready' ? 'Ready' : r.state, r.engine]),
+    expected,
+  );
+  assert.deepEqual(rows.map((r) => r.address), expected.map((e) => lab.hosts.find((h) => h.hostname === e[0])!.address));
+  assert.ok(rows.every((r) => r.role === 'manager'));
+
+  const node = lab.hosts[2]!;
+  const availability = () => cli(manager, ['node', 'inspect', node.hostname, '--format', '{{.Spec.Availability}}']);
+  const drained = await baton('host', 'drain', node.hostname, '--cluster', 'lab');
+  assert.equal(drained.code, 0, drained.stderr);
+  assert.equal(await availability(), 'drain');
+  assert.match((await baton('host', 'ls', '--cluster', 'lab')).stdout, new RegExp(`^${node.hostname}\\s+${node.address.replace(/\./g, '\\.')}\\s+manager\\s+\\S+\\s+drain\\s+ready`, 'm'));
+  const activated = (await call(t.plane, 'swarm.nodeAvailability', { cluster: 'lab', node: node.hostname, availability: 'active' })) as SwarmNodeRow;
+  assert.equal(activated.availability, 'active');
+  assert.equal(await availability(), 'active');
+  const err = await expectError(call(t.plane, 'swarm.nodeAvailability', { cluster: 'lab', node: 'nosuchnode', availability: 'drain' }), 'NOT_FOUND', /no node nosuchnode/);
+  assert.match(err.hint ?? '', new RegExp(node.hostname));
 });
 
 test('a stack is deployed as a Swarm stack, scaled, and rolled to a new image', async () => {
@@ -186,6 +198,20 @@ test('a stack Swarm cannot run as written is refused at its line, nothing applie
   const err = await expectError(apply(`name: other\nservices:\n  app:\n    image: ${lab.images.web1}\n    privileged: true\n    x-baton: { host_access: true }\n`), 'INVALID_INPUT', /stack\.yaml:5: services\.app\.privileged/);
   assert.match(err.hint ?? '', /Baton's own cluster/);
   assert.equal(await cli(lab.hosts[0]!, ['service', 'ls', '--filter', 'label=com.docker.stack.namespace=other', '--format', '{{.Name}}']), '');
+});
+
+test('a worker is refused, naming the managers to give instead', async () => {
+  const worker = lab.hosts[2]!;
+  await cli(lab.hosts[0]!, ['node', 'demote', worker.hostname]);
+  try {
+    await until('the demoted node to be a worker', () => cli(worker, ['info', '--format', '{{.Swarm.ControlAvailable}}']), (v) => v === 'false', 30_000, { retryErrors: true });
+    const err = await expectError(call(t.plane, 'cluster.add', { name: 'w', swarm: target(worker), identityFile: lab.keys.root, hostKey: worker.hostKeyFingerprint }), 'INVALID_INPUT', /worker, not a manager/);
+    assert.match(err.hint ?? '', new RegExp(lab.hosts[0]!.address.replace(/\./g, '\\.')));
+    const lab2 = ((await call(t.plane, 'cluster.list', {})) as Cluster[]).find((c) => c.name === 'lab')!;
+    assert.deepEqual(lab2.quorum, { reachable: 2, total: 2, ok: true });
+  } finally {
+    await quietly(lab.hosts[0]!, ['node', 'promote', worker.hostname]);
+  }
 });
 
 test('removing the cluster forgets it; its services keep running on the swarm', async () => {

@@ -3,6 +3,9 @@
 import type { HostSession } from '../hosts/host-session.ts';
 import { BatonError } from '../../../shared/errors.ts';
 import type { SwarmServiceSpec } from '../../../shared/swarm-spec.ts';
+import type { SwarmNodeAnswer } from './nodes.ts';
+
+export type { SwarmNodeAnswer };
 
 /** A service as GET /services answers, in the part Baton reads. */
 export interface SwarmServiceAnswer {
@@ -23,10 +26,6 @@ export interface SwarmTaskAnswer {
   Spec: { ContainerSpec: { Image: string } };
 }
 
-export interface SwarmNodeAnswer {
-  ID: string;
-  Description?: { Hostname?: string };
-}
 
 interface Dialled {
   path: string;
@@ -48,6 +47,11 @@ export class SwarmEngine {
 
   nodes(): Promise<SwarmNodeAnswer[]> {
     return this.dial({ method: 'GET', path: '/nodes' });
+  }
+
+  /** `version`: the index the node was read at; `spec`: the node's whole spec (what is left out is reset). */
+  async updateNode(id: string, version: number, spec: Record<string, unknown>): Promise<void> {
+    await this.dial({ method: 'POST', path: `/nodes/${id}/update`, query: { version }, body: spec });
   }
 
   /** The services of a stack (labelled com.docker.stack.namespace), or every stack's. */

@@ -1,5 +1,5 @@
 // The clusters and a Swarm cluster's stacks, as the CLI prints them.
-import type { Cluster, SwarmPlan, SwarmServiceRow, SwarmTaskRow } from '../../../shared/cluster.ts';
+import type { Cluster, SwarmNodeRow, SwarmPlan, SwarmServiceRow, SwarmTaskRow } from '../../../shared/cluster.ts';
 import { table } from './format.ts';
 
 export function clustersTable(clusters: Cluster[]): string {
@@ -40,4 +40,14 @@ export function swarmTasksTable(rows: SwarmTaskRow[]): string {
     ['TASK', 'NODE', 'DESIRED', 'STATE', 'IMAGE', 'ERROR'],
     rows.map((t) => [t.name, t.node, t.desired, t.state, t.image, t.error ?? '']),
   );
+}
+
+/** A Swarm's nodes as `baton host ls --cluster` prints them. */
+export function swarmNodesTable(rows: SwarmNodeRow[]): string {
+  const body = table(
+    ['NAME', 'ADDRESS', 'ROLE', 'MANAGER', 'AVAILABILITY', 'STATE', 'ENGINE'],
+    rows.map((n) => [n.hostname, n.address, n.role, n.manager === null ? '-' : n.manager.leader ? 'leader' : n.manager.reachability, n.availability, n.state, n.engine]),
+  );
+  const notes = rows.filter((n) => n.message !== null).map((n) => `${n.hostname}: ${n.message}`);
+  return [body, ...(notes.length > 0 ? ['', ...notes] : [])].join('\n');
 }

@@ -23,7 +23,7 @@ import { addConfigCommand } from './config-flags.ts';
 import { checkFlags } from './flag-check.ts';
 import { barsText, imagesTable, pushDoneText, pushPlanText } from './image-format.ts';
 import type { ImagePushChunk, ImageTransfer } from '../../../shared/images.ts';
-import { clustersTable, swarmPlanText, swarmServicesTable, swarmTasksTable } from './cluster-format.ts';
+import { clustersTable, swarmNodesTable, swarmPlanText, swarmServicesTable, swarmTasksTable } from './cluster-format.ts';
 import { LOCAL_CLUSTER, type ClusterAddParams } from '../../../shared/cluster.ts';
 
 const program = new Command();
@@ -274,9 +274,15 @@ host
 host
   .command('ls')
   .alias('list')
-  .description('list hosts with their state and capacity')
+  .description("list hosts with their state and capacity; on a Swarm cluster its nodes: role, manager status, availability, state, engine")
+  .option('--cluster <name>', CLUSTER_FLAG_HELP)
   .option('--json', 'machine-readable output', false)
-  .action(async (opts: { json: boolean }) => {
+  .action(async (opts: { cluster?: string; json: boolean }) => {
+    const swarm = await swarmCluster(opts.cluster);
+    if (swarm !== undefined) {
+      const nodes = await withClient((c) => c.call('swarm.nodes', { cluster: swarm }));
+      return print(opts.json, nodes, () => swarmNodesTable(nodes));
+    }
     const [hosts, local] = await withClient((c) => Promise.all([c.call('host.list', {}), c.call('host.localEngine', {})]));
     print(opts.json, hosts, () => {
       if (hosts.length > 0) return hostsTable(hosts);
@@ -296,9 +302,15 @@ host
 
 host
   .command('drain <name>')
-  .description("move the host's replicas elsewhere (each new one healthy first) and keep new ones off it")
+  .description("move the host's replicas elsewhere (each new one healthy first) and keep new ones off it; on a Swarm cluster, set the node's availability to drain (Swarm moves its tasks)")
+  .option('--cluster <name>', CLUSTER_FLAG_HELP)
   .option('--json', 'machine-readable output', false)
-  .action(async (name: string, opts: { json: boolean }) => {
+  .action(async (name: string, opts: { cluster?: string; json: boolean }) => {
+    const swarm = await swarmCluster(opts.cluster);
+    if (swarm !== undefined) {
+      const node = await withClient((c) => c.call('swarm.nodeAvailability', { cluster: swarm, node: name, availability: 'drain' }));
+      return print(opts.json, node, () => `Node ${node.hostname} of ${swarm} is drained: Swarm moves its tasks to other nodes and gives it none. It takes tasks again after: baton host activate ${node.hostname} --cluster ${swarm}`);
+    }
     await withClient(async (client) => {
       const done = await client.call('host.drain', { name });
       print(opts.json, done, () => `${name} drained${done.moving.length ? `: moving ${done.moving.join(', ')}` : ''}. It takes new replicas again after: baton host activate ${name}`);
@@ -306,9 +318,15 @@ host
   });
 host
   .command('activate <name>')
-  .description('let a drained host take replicas again')
+  .description('let a drained host take replicas again; on a Swarm cluster, set the node\'s availability to active')
+  .option('--cluster <name>', CLUSTER_FLAG_HELP)
   .option('--json', 'machine-readable output', false)
-  .action(async (name: string, opts: { json: boolean }) => {
+  .action(async (name: string, opts: { cluster?: string; json: boolean }) => {
+    const swarm = await swarmCluster(opts.cluster);
+    if (swarm !== undefined) {
+      const node = await withClient((c) => c.call('swarm.nodeAvailability', { cluster: swarm, node: name, availability: 'active' }));
+      return print(opts.json, node, () => `Node ${node.hostname} of ${swarm} is active: Swarm gives it new tasks (it does not move running ones back on its own).`);
+    }
     await withClient(async (client) => {
       const done = await client.call('host.activate', { name });
       print(opts.json, done, () => `${name} is active: it takes new replicas, and services rebalance toward it one replica at a time.`);
