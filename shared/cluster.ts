@@ -145,3 +145,46 @@ export type SwarmNodeRow = z.infer<typeof SwarmNodeRow>;
 
 export const NodeAvailability = z.enum(['active', 'pause', 'drain']);
 export type NodeAvailability = z.infer<typeof NodeAvailability>;
+
+/**
+ * Where a Swarm service's rolling update is, from its UpdateStatus: none (never updated), updating,
+ * paused (Swarm paused it: a task failed with update_config failure_action pause), completed,
+ * rolling-back, rollback-paused, rolled-back.
+ */
+export const SwarmRolloutPhase = z.enum(['none', 'updating', 'paused', 'completed', 'rolling-back', 'rollback-paused', 'rolled-back']);
+export type SwarmRolloutPhase = z.infer<typeof SwarmRolloutPhase>;
+
+/** `baton rollout status SERVICE --cluster X`: Swarm's update of one service, and its tasks now. */
+export const SwarmRolloutStatus = z.object({
+  cluster: z.string(),
+  stack: z.string(),
+  service: z.string(),
+  swarmService: z.string(),
+  phase: SwarmRolloutPhase,
+  /** Swarm's UpdateStatus.State as it said it ("rollback_completed"), null when never updated. */
+  state: z.string().nullable(),
+  /** Swarm's UpdateStatus.Message ("update paused due to failure or early termination of task …"), null when none. */
+  message: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  image: z.string(),
+  /** The image of the spec Swarm keeps as the previous one (what undo goes back to); null when there is none. */
+  previousImage: z.string().nullable(),
+  desired: z.number().int(),
+  /** Tasks running now, and how many of them run the current spec's image. */
+  running: z.number().int(),
+  runningCurrent: z.number().int(),
+  /** update_config's failure_action: what Swarm does when a new task fails (pause, continue, rollback). */
+  failureAction: z.string(),
+});
+export type SwarmRolloutStatus = z.infer<typeof SwarmRolloutStatus>;
+
+/** `baton rollout history SERVICE --cluster X`: Swarm keeps two specs, the current one and the one before. */
+export const SwarmHistoryEntry = z.object({
+  which: z.enum(['previous', 'current']),
+  image: z.string(),
+  replicas: z.number().int(),
+  /** For the current spec: the top-level fields that differ from the previous one. */
+  changes: z.array(z.string()),
+});
+export type SwarmHistoryEntry = z.infer<typeof SwarmHistoryEntry>;

@@ -40,6 +40,7 @@ import { lockHome, type HomeLock } from './store/home-lock.ts';
 import { BATON_VERSION, defaultHome } from './home.ts';
 import { ClusterRegistry } from './swarm/cluster-registry.ts';
 import { SwarmNodes } from './swarm/swarm-nodes.ts';
+import { SwarmRollouts } from './swarm/swarm-rollouts.ts';
 import { SwarmStacks } from './swarm/swarm-stacks.ts';
 
 export { BATON_VERSION, defaultHome };
@@ -85,6 +86,7 @@ export class ControlPlane {
   readonly clusters: ClusterRegistry;
   readonly swarmStacks: SwarmStacks;
   readonly swarmNodes: SwarmNodes;
+  readonly swarmRollouts: SwarmRollouts;
 
   private constructor(
     readonly home: string,
@@ -116,6 +118,7 @@ export class ControlPlane {
     this.clusters = new ClusterRegistry({ store, hosts, events, log });
     this.swarmStacks = new SwarmStacks({ clusters: this.clusters, events });
     this.swarmNodes = new SwarmNodes({ clusters: this.clusters, events });
+    this.swarmRollouts = new SwarmRollouts({ clusters: this.clusters, events });
     this.dispatch = createDispatcher(
       {
         'system.info': () => {
@@ -188,6 +191,11 @@ export class ControlPlane {
         'swarm.tasks': (p) => this.swarmStacks.tasks(p.cluster, p.stack),
         'swarm.scale': (p) => this.swarmStacks.scale(p.cluster, p.targets),
         'swarm.nodes': (p) => this.swarmNodes.list(p.cluster),
+        'swarm.rolloutStatus': (p) => this.swarmRollouts.status(p.cluster, p.service),
+        'swarm.rolloutHistory': (p) => this.swarmRollouts.history(p.cluster, p.service),
+        'swarm.rolloutUndo': (p) => this.swarmRollouts.undo(p.cluster, p.service),
+        'swarm.rolloutPause': (p) => this.swarmRollouts.pause(p.cluster, p.service),
+        'swarm.rolloutResume': (p) => this.swarmRollouts.resume(p.cluster, p.service),
         'swarm.nodeAvailability': (p) => this.swarmNodes.setAvailability(p.cluster, p.node, p.availability),
         'metrics.history': (p) => {
           const range = p.range ?? 'hour';
@@ -213,6 +221,7 @@ export class ControlPlane {
     this.openStream = createStreamOpener(
       {
         logs: (p, sink) => logs.open(p, sink),
+        'swarm.logs': (p, sink) => this.swarmRollouts.logs(p, sink),
         exec: (p, sink, caller) => terminals.open(p, sink, caller),
         'image.push': (p, sink) => {
           let open = true;

@@ -5,7 +5,7 @@
 // cluster on them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import type { Server } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,7 +13,7 @@ import { listenOnSocket } from '../../electron/server/socket-server.ts';
 import { socketPathFor } from '../../electron/server/socket-path.ts';
 import { allHealthy, cli, quietly, swarmDown, swarmUp, waitNodes } from '../../bench/swarm.ts';
 import { readLab, type LabHost, type LabInfo } from '../lab/lab.ts';
-import type { Cluster, SwarmNodeRow, SwarmPlan, SwarmServiceRow, SwarmTaskRow } from '../../shared/cluster.ts';
+import type { Cluster, SwarmHistoryEntry, SwarmNodeRow, SwarmPlan, SwarmRolloutStatus, SwarmServiceRow, SwarmTaskRow } from '../../shared/cluster.ts';
 import { call, expectError, startTestPlane, until, type TestPlane } from './helpers.ts';
 
 let lab: LabInfo;
@@ -21,6 +21,7 @@ let t: TestPlane;
 let socket: Server;
 const run = promisify(execFile);
 const SERVICE = 'shop_web';
+const TALKER = 'talk_say';
 const target = (h: LabHost) => `root@${h.address}:${h.sshPort}`;
 
 const stack = (image: string, replicas: number) => `name: shop
@@ -38,6 +39,9 @@ services:
       placement:
         max_replicas_per_node: 1
       update_config:
+        parallelism: 1
+        order: stop-first
+      rollback_config:
         parallelism: 1
         order: stop-first
 `;
@@ -68,7 +72,7 @@ async function baton(...args: string[]): Promise<{ stdout: string; stderr: strin
 
 before(async () => {
   lab = readLab();
-  await swarmDown(lab, [SERVICE]);
+  await swarmDown(lab, [SERVICE, TALKER]);
   t = await startTestPlane();
   socket = await listenOnSocket(t.plane, socketPathFor(t.home));
 });
@@ -76,7 +80,7 @@ before(async () => {
 after(async () => {
   socket?.close();
   await t?.plane.stop();
-  if (lab) await swarmDown(lab, [SERVICE]);
+  if (lab) await swarmDown(lab, [SERVICE, TALKER]);
 });
 
 test('an engine in no swarm is refused, saying to docker swarm init or to give a manager', async () => {
@@ -168,6 +172,57 @@ test('a stack is deployed as a Swarm stack, scaled, and rolled to a new image', 
   assert.deepEqual(update.services.map((s) => s.action), ['update']);
   await until('3 tasks of web:2 running', () => runningTasks(manager), allRunning(lab.images.web2, 3), 120_000);
   await until('the update to complete', () => cli(manager, ['service', 'inspect', SERVICE, '--format', '{{.UpdateStatus.State}}']), (s) => s === 'completed', 60_000);
+});
+
+test('rollout verbs on the Swarm: status and history from Swarm, undo is its rollback, a paused update resumed, pause refused', async () => {
+  const manager = lab.hosts[0]!;
+  const updateState = () => cli(manager, ['service', 'inspect', SERVICE, '--format', '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}']);
+  const status = (await call(t.plane, 'swarm.rolloutStatus', { cluster: 'lab', service: 'web' })) as SwarmRolloutStatus;
+  assert.deepEqual([status.phase, status.image, status.previousImage, status.runningCurrent, status.desired], ['completed', lab.images.web2, lab.images.web1, 3, 3]);
+  const history = (await call(t.plane, 'swarm.rolloutHistory', { cluster: 'lab', service: 'web' })) as SwarmHistoryEntry[];
+  assert.deepEqual(history.map((h) => [h.which, h.image]), [['previous', lab.images.web1], ['current', lab.images.web2]]);
+  assert.ok(history[1]!.changes.includes('TaskTemplate'));
+
+  await expectError(call(t.plane, 'swarm.rolloutPause', { cluster: 'lab', service: 'web' }), 'INVALID_INPUT', /cannot be paused on request/);
+  await expectError(call(t.plane, 'swarm.rolloutResume', { cluster: 'lab', service: 'web' }), 'INVALID_INPUT', /not paused \(it is completed\)/);
+
+  // undo: Swarm's rollback, back to web:1
+  const undo = await baton('rollout', 'undo', 'web', '--cluster', 'lab');
+  assert.equal(undo.code, 0, undo.stderr);
+  await until('the rollback to complete', updateState, (x) => x === 'rollback_completed', 90_000);
+  await until('3 tasks of web:1 running', () => runningTasks(manager), allRunning(lab.images.web1, 3), 60_000);
+
+  // an image no node has: its task is rejected and Swarm pauses the update (failure_action pause)
+  await apply(stack('baton-test/web:missing', 3));
+  await until('Swarm to pause the update', updateState, (x) => x === 'paused', 90_000);
+  const paused = (await call(t.plane, 'swarm.rolloutStatus', { cluster: 'lab', service: 'web' })) as SwarmRolloutStatus;
+  assert.equal(paused.phase, 'paused');
+  assert.match(paused.message ?? '', /paused/);
+  assert.match((await baton('rollout', 'status', 'web', '--cluster', 'lab')).stdout, /paused by Swarm[\s\S]*baton rollout resume web --cluster lab/);
+  const startedBefore = paused.startedAt;
+  const resumed = await baton('rollout', 'resume', 'web', '--cluster', 'lab');
+  assert.equal(resumed.code, 0, resumed.stderr);
+  // the update goes on (a new start), and Swarm pauses it again on the same missing image
+  await until('the resumed update to start anew and pause', () => call(t.plane, 'swarm.rolloutStatus', { cluster: 'lab', service: 'web' }) as Promise<SwarmRolloutStatus>, (x) => x.phase === 'paused' && x.startedAt !== startedBefore, 90_000);
+
+  // back to a good image
+  await apply(stack(lab.images.web1, 3));
+  await until('3 tasks of web:1 running', () => runningTasks(manager), allRunning(lab.images.web1, 3), 90_000);
+});
+
+test("baton logs SERVICE --cluster reads the service's log, each line named by its task; -f follows it", async () => {
+  await apply(`name: talk\nservices:\n  say:\n    image: ${lab.images.web1}\n    command: ["sh", "-c", "while true; do echo tick-$$(hostname); sleep 1; done"]\n    deploy:\n      replicas: 2\n`);
+  await until('the talker to say something', () => baton('logs', 'say', '--cluster', 'lab', '--tail', '5'), (r) => /^talk_say\.1 \| tick-/m.test(r.stdout) && /^talk_say\.2 \| tick-/m.test(r.stdout), 60_000);
+  // follow, from now on (tail 0): a line written after the stream opened comes
+  const child = spawn(process.execPath, [join(process.cwd(), 'bin/baton.mjs'), '--home', t.home, 'logs', 'say', '-f', '--tail', '0', '--cluster', 'lab'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    await until('a followed line', () => Promise.resolve(out), (o) => /^talk_say\.\d \| tick-/m.test(o), 30_000);
+  } finally {
+    child.kill('SIGINT');
+  }
+  await cli(lab.hosts[0]!, ['service', 'rm', TALKER]);
 });
 
 test('cluster use makes the swarm the current cluster: commands without --cluster act on it', async () => {

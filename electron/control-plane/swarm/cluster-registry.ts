@@ -128,6 +128,16 @@ export class ClusterRegistry {
 
   /** Runs `fn` against the cluster's manager, over a connection opened for it and closed after. */
   async withManager<T>(name: string, fn: (engine: SwarmEngine, record: SwarmClusterRecord) => Promise<T>): Promise<T> {
+    const opened = await this.openManager(name);
+    try {
+      return await fn(opened.engine, opened.record);
+    } finally {
+      opened.close();
+    }
+  }
+
+  /** A connection to the cluster's manager, checked to manage the swarm added, for a caller that holds it open (a log stream); close it after. */
+  async openManager(name: string): Promise<{ engine: SwarmEngine; record: SwarmClusterRecord; close: () => void }> {
     const record = this.record(name);
     const connected = await this.deps.hosts.redialEngine(record.manager);
     try {
@@ -141,9 +151,10 @@ export class ClusterRegistry {
           `If the swarm was made again on purpose, remove the cluster and add it again: baton cluster rm ${name}, then baton cluster add ${name} --swarm ${targetOf(record)}.`,
         );
       }
-      return await fn(engine, record);
-    } finally {
+      return { engine, record, close: () => connected.session.close() };
+    } catch (err) {
       connected.session.close();
+      throw err;
     }
   }
 

@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SECRET_MAX_BYTES, type HostAddParams, type SecretInfo, type ServiceStatus, type StackPlan, type VolumeInfo } from '../../../shared/api.ts';
+import { SECRET_MAX_BYTES, type HostAddParams, type LogLine, type SecretInfo, type ServiceStatus, type StackPlan, type VolumeInfo } from '../../../shared/api.ts';
 import { BatonError, toErrorBody } from '../../../shared/errors.ts';
 import { rolloutHistoryText, rolloutStatusText } from './rollout-format.ts';
 import { topText } from './top-format.ts';
@@ -23,7 +23,7 @@ import { addConfigCommand } from './config-flags.ts';
 import { checkFlags } from './flag-check.ts';
 import { barsText, imagesTable, pushDoneText, pushPlanText } from './image-format.ts';
 import type { ImagePushChunk, ImageTransfer } from '../../../shared/images.ts';
-import { clustersTable, swarmNodesTable, swarmPlanText, swarmServicesTable, swarmTasksTable } from './cluster-format.ts';
+import { clustersTable, swarmHistoryText, swarmNodesTable, swarmPlanText, swarmRolloutText, swarmServicesTable, swarmTasksTable } from './cluster-format.ts';
 import { LOCAL_CLUSTER, type ClusterAddParams } from '../../../shared/cluster.ts';
 
 const program = new Command();
@@ -518,8 +518,24 @@ rollout
   .command('status <service>')
   .description('old / new / healthy replicas, the phase, what it waits for')
   .option('--wait [seconds]', 'wait until the rollout completes, rolls back, pauses or fails (exit 1 unless it completed)')
+  .option('--cluster <name>', `${CLUSTER_FLAG_HELP}; on a Swarm: its UpdateStatus`)
   .option('--json', 'machine-readable output', false)
-  .action(async (service: string, opts: { wait?: string | boolean; json: boolean }) => {
+  .action(async (service: string, opts: { wait?: string | boolean; cluster?: string; json: boolean }) => {
+    const swarm = await swarmCluster(opts.cluster);
+    if (swarm !== undefined) {
+      return withClient(async (client) => {
+        let status = await client.call('swarm.rolloutStatus', { cluster: swarm, service });
+        if (opts.wait !== undefined) {
+          const deadline = Date.now() + (typeof opts.wait === 'string' ? Number(opts.wait) : 900) * 1000;
+          while (['updating', 'rolling-back'].includes(status.phase) && Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, 500));
+            status = await client.call('swarm.rolloutStatus', { cluster: swarm, service });
+          }
+          if (!['completed', 'none'].includes(status.phase)) process.exitCode = 1;
+        }
+        print(opts.json, status, () => swarmRolloutText(status));
+      });
+    }
     await withClient(async (client) => {
       let status = await client.call('rollout.status', { service });
       if (opts.wait !== undefined) {
@@ -535,23 +551,35 @@ rollout
   });
 rollout
   .command('history <service>')
-  .description('the kept revisions, with what changed between them')
+  .description('the kept revisions, with what changed between them (on a Swarm: its current and previous specs)')
+  .option('--cluster <name>', CLUSTER_FLAG_HELP)
   .option('--json', 'machine-readable output', false)
-  .action(async (service: string, opts: { json: boolean }) => {
+  .action(async (service: string, opts: { cluster?: string; json: boolean }) => {
+    const swarm = await swarmCluster(opts.cluster);
+    if (swarm !== undefined) {
+      const entries = await withClient((c) => c.call('swarm.rolloutHistory', { cluster: swarm, service }));
+      return print(opts.json, entries, () => swarmHistoryText(entries));
+    }
     await withClient(async (client) => {
       const entries = await client.call('rollout.history', { service });
       print(opts.json, entries, () => rolloutHistoryText(entries));
     });
   });
 for (const [verb, what] of [
-  ['pause', 'stop replacing replicas (those that run keep serving)'],
-  ['resume', 'go on with a paused rollout'],
+  ['pause', 'stop replacing replicas (those that run keep serving); refused on a Swarm, which pauses an update only itself, when a task fails and failure_action is pause'],
+  ['resume', 'go on with a paused rollout (on a Swarm: one Swarm paused)'],
 ] as const) {
   rollout
     .command(`${verb} <service>`)
     .description(what)
+    .option('--cluster <name>', CLUSTER_FLAG_HELP)
     .option('--json', 'machine-readable output', false)
-    .action(async (service: string, opts: { json: boolean }) => {
+    .action(async (service: string, opts: { cluster?: string; json: boolean }) => {
+      const swarm = await swarmCluster(opts.cluster);
+      if (swarm !== undefined) {
+        const status = await withClient((c) => c.call(verb === 'pause' ? 'swarm.rolloutPause' : 'swarm.rolloutResume', { cluster: swarm, service }));
+        return print(opts.json, status, () => swarmRolloutText(status));
+      }
       await withClient(async (client) => {
         const status = await client.call(verb === 'pause' ? 'rollout.pause' : 'rollout.resume', { service });
         print(opts.json, status, () => rolloutStatusText(status));
@@ -562,8 +590,15 @@ rollout
   .command('undo <service>')
   .description('roll back to the revision before (or --to-revision N), under rollback_config')
   .option('--to-revision <n>', 'the revision to go back to (see baton rollout history)')
+  .option('--cluster <name>', `${CLUSTER_FLAG_HELP}; on a Swarm: Swarm's rollback to the previous spec`)
   .option('--json', 'machine-readable output', false)
-  .action(async (service: string, opts: { toRevision?: string; json: boolean }) => {
+  .action(async (service: string, opts: { toRevision?: string; cluster?: string; json: boolean }) => {
+    const swarm = await swarmCluster(opts.cluster);
+    if (swarm !== undefined) {
+      if (opts.toRevision !== undefined) throw new BatonError('INVALID_INPUT', '--to-revision is not done on a Swarm cluster: Swarm keeps only the spec before the current one.', {}, `Leave it out to go back to that spec (baton rollout history ${service} --cluster ${swarm} shows it), or apply an older stack file.`);
+      const status = await withClient((c) => c.call('swarm.rolloutUndo', { cluster: swarm, service }));
+      return print(opts.json, status, () => swarmRolloutText(status));
+    }
     const toRevision = opts.toRevision === undefined ? undefined : Number(opts.toRevision);
     if (toRevision !== undefined && (!Number.isInteger(toRevision) || toRevision < 1)) throw new BatonError('INVALID_INPUT', `--to-revision ${opts.toRevision}: write a revision number, e.g. --to-revision 3 (see baton rollout history ${service}).`);
     await withClient(async (client) => {
@@ -615,18 +650,27 @@ program
   .option('-f, --follow', 'keep printing new lines (and replicas that start later)', false)
   .option('--tail <n>', 'lines from the end of each log to start with', '200')
   .option('-t, --timestamps', 'show when each line was written', false)
+  .option('--cluster <name>', `${CLUSTER_FLAG_HELP}; on a Swarm: a service's log, every task's, each line prefixed with its task`)
   .option('--json', 'one JSON object per line', false)
-  .action(async (target: string, opts: { follow: boolean; tail: string; timestamps: boolean; json: boolean }) => {
+  .action(async (target: string, opts: { follow: boolean; tail: string; timestamps: boolean; cluster?: string; json: boolean }) => {
     const tail = Number(opts.tail);
     if (!/^\d+$/.test(opts.tail) || tail > 10_000) throw new BatonError('INVALID_INPUT', `--tail ${opts.tail}: give a number of lines from 0 to 10000, e.g. --tail 50.`);
+    const swarm = await swarmCluster(opts.cluster);
     const client = await connectSocket(socketPathFor(home()));
     try {
-      const services = await client.call('service.list', {});
-      const isService = services.some((s) => s.name === target || `${s.stack}/${s.name}` === target);
-      const width = isService ? Math.max(0, ...(await client.call('replica.list', { service: target })).map((r) => r.name.length)) : 0;
+      let isService = swarm !== undefined;
+      let width = 0;
+      if (swarm !== undefined) {
+        const tasks = await client.call('swarm.tasks', { cluster: swarm });
+        width = Math.max(0, ...tasks.filter((t) => t.service === target || t.service.endsWith(`_${target}`) || t.service === target.replace('/', '_')).map((t) => t.name.length));
+      } else {
+        const services = await client.call('service.list', {});
+        isService = services.some((s) => s.name === target || `${s.stack}/${s.name}` === target);
+        width = isService ? Math.max(0, ...(await client.call('replica.list', { service: target })).map((r) => r.name.length)) : 0;
+      }
       await new Promise<void>((resolvePromise, reject) => {
-        const cancel = client.stream('logs', { ...(isService ? { service: target } : { replica: target }), tail, follow: opts.follow }, {
-          chunk(lines) {
+        const handlers = {
+          chunk(lines: LogLine[]) {
             for (const line of lines) {
               if (opts.json) {
                 process.stdout.write(JSON.stringify(line) + '\n');
@@ -637,8 +681,11 @@ program
               (line.stream === 'stderr' ? process.stderr : process.stdout).write(`${prefix}${time}${line.text}\n`);
             }
           },
-          end: (error) => (error ? reject(error) : resolvePromise()),
-        });
+          end: (error: Error | null) => (error ? reject(error) : resolvePromise()),
+        };
+        const cancel = swarm !== undefined
+          ? client.stream('swarm.logs', { cluster: swarm, service: target, tail, follow: opts.follow }, handlers)
+          : client.stream('logs', { ...(isService ? { service: target } : { replica: target }), tail, follow: opts.follow }, handlers);
         const stop = () => {
           cancel();
           resolvePromise();
