@@ -27,8 +27,10 @@ export type SwarmManager = z.infer<typeof SwarmManager>;
 export const Cluster = z.object({
   name: ClusterName,
   kind: ClusterKind,
-  /** A Swarm cluster's SSH target as added ("user@address:port"); null for Baton's own. */
+  /** The manager a Swarm cluster is reached by now ("user@address:port": the one that answered last); null for Baton's own. */
   target: z.string().nullable(),
+  /** A Swarm cluster's managers Baton knows, in the order given; learned: found in the node list, not given when added. Empty for Baton's own. */
+  knownManagers: z.array(z.object({ target: z.string(), learned: z.boolean() })),
   /** For Baton's own cluster: its hosts' names. For a Swarm: its managers as the swarm lists them (empty when no manager answers). */
   managers: z.array(SwarmManager),
   /** Managers reachable / total; for Baton's own cluster, hosts ready / total. */
@@ -50,7 +52,7 @@ export type CurrentCluster = z.infer<typeof CurrentCluster>;
 export const ClusterAddParams = z
   .object({
     name: ClusterName,
-    /** The Swarm manager to reach, `user@address[:port]` or an alias from ~/.ssh/config. */
+    /** The Swarm manager to reach, `user@address[:port]` or an alias from ~/.ssh/config; several managers as a comma list. */
     swarm: z.string().min(1),
     identityFile: z.string().optional(),
     passphrase: z.string().optional(),

@@ -1,8 +1,11 @@
 // A Docker Swarm as a second kind of cluster, on the lab's hosts: refused while the hosts are in no
-// swarm, added by a manager (host key pinned) once they are, its quorum read; a worker refused; a
-// stack applied as a Swarm stack, scaled, updated (a rolling update), planned with --dry-run; and
-// the cluster removed. The hosts leave the swarm at the end: the other suites run Baton's own
-// cluster on them.
+// swarm, added by a manager (host key pinned) once they are, its quorum read; its nodes listed as
+// hosts, drained and activated; a stack applied as a Swarm stack, scaled, updated (a rolling
+// update), planned with --dry-run; the rollout verbs (status, history, undo as Swarm's rollback,
+// resume of an update Swarm paused, pause refused) and the service's logs; the current cluster
+// (cluster use) taken by the CLI; the cluster removed; a cluster of several managers going on
+// through another when the one it used is down; a worker refused. The hosts leave the swarm at the
+// end: the other suites run Baton's own cluster on them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -11,8 +14,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { listenOnSocket } from '../../electron/server/socket-server.ts';
 import { socketPathFor } from '../../electron/server/socket-path.ts';
-import { allHealthy, cli, quietly, swarmDown, swarmUp, waitNodes } from '../../bench/swarm.ts';
-import { readLab, type LabHost, type LabInfo } from '../lab/lab.ts';
+import { allHealthy, cli, leaderOf, quietly, swarmDown, swarmUp, waitNodes } from '../../bench/swarm.ts';
+import { killHost, readLab, reviveHost, type LabHost, type LabInfo } from '../lab/lab.ts';
 import type { Cluster, SwarmHistoryEntry, SwarmNodeRow, SwarmPlan, SwarmRolloutStatus, SwarmServiceRow, SwarmTaskRow } from '../../shared/cluster.ts';
 import { call, expectError, startTestPlane, until, type TestPlane } from './helpers.ts';
 
@@ -255,24 +258,54 @@ test('a stack Swarm cannot run as written is refused at its line, nothing applie
   assert.equal(await cli(lab.hosts[0]!, ['service', 'ls', '--filter', 'label=com.docker.stack.namespace=other', '--format', '{{.Name}}']), '');
 });
 
-test('a worker is refused, naming the managers to give instead', async () => {
-  const worker = lab.hosts[2]!;
-  await cli(lab.hosts[0]!, ['node', 'demote', worker.hostname]);
-  try {
-    await until('the demoted node to be a worker', () => cli(worker, ['info', '--format', '{{.Swarm.ControlAvailable}}']), (v) => v === 'false', 30_000, { retryErrors: true });
-    const err = await expectError(call(t.plane, 'cluster.add', { name: 'w', swarm: target(worker), identityFile: lab.keys.root, hostKey: worker.hostKeyFingerprint }), 'INVALID_INPUT', /worker, not a manager/);
-    assert.match(err.hint ?? '', new RegExp(lab.hosts[0]!.address.replace(/\./g, '\\.')));
-    const lab2 = ((await call(t.plane, 'cluster.list', {})) as Cluster[]).find((c) => c.name === 'lab')!;
-    assert.deepEqual(lab2.quorum, { reachable: 2, total: 2, ok: true });
-  } finally {
-    await quietly(lab.hosts[0]!, ['node', 'promote', worker.hostname]);
-  }
-});
-
 test('removing the cluster forgets it; its services keep running on the swarm', async () => {
   assert.deepEqual(await call(t.plane, 'cluster.remove', { name: 'lab' }), { name: 'lab' });
   const listed = (await call(t.plane, 'cluster.list', {})) as Cluster[];
   assert.deepEqual(listed.map((c) => [c.name, c.current]), [['local', true]]);
   await expectError(call(t.plane, 'swarm.services', { cluster: 'lab' }), 'NOT_FOUND', /no cluster named lab/);
   assert.equal((await runningTasks(lab.hosts[0]!)).length, 3);
+});
+
+test('with several managers, a call goes on through another when the one used is down, and the new leader is shown', async () => {
+  const [h1, h2, h3] = lab.hosts as [LabHost, LabHost, LabHost];
+  const added = (await call(t.plane, 'cluster.add', { name: 'ha', swarm: `${target(h1)},${target(h2)}`, identityFile: lab.keys.root, hostKey: h1.hostKeyFingerprint, trustNewHostKey: true })) as Cluster;
+  // two given, the third learned from the node list
+  assert.deepEqual(added.knownManagers, [{ target: target(h1), learned: false }, { target: target(h2), learned: false }, { target: target(h3), learned: true }]);
+  assert.equal(added.target, target(h1));
+  const leaderBefore = await leaderOf(lab, h2);
+
+  await killHost(h1.name, 'process');
+  try {
+    // while the managers elect a leader (if h1 led) a call may meet "no leader": it is waited out
+    const scaled = await until('a scale through another manager', () => call(t.plane, 'swarm.scale', { cluster: 'ha', targets: [{ service: 'web', replicas: 2 }] }) as Promise<SwarmServiceRow[]>, () => true, 60_000, { retryErrors: true, pollMs: 500 });
+    assert.equal(scaled[0]!.desired, 2);
+    const tasks = (await call(t.plane, 'swarm.tasks', { cluster: 'ha' })) as SwarmTaskRow[];
+    assert.ok(tasks.length > 0);
+    await until('2 tasks running, as docker service ps on h2 says', () => runningTasks(h2), (x) => x.length === 2 && x.every((r) => r.state.startsWith('Running')), 60_000, { retryErrors: true });
+    const leaderNow = await until('a leader that is not h1', () => leaderOf(lab, h2), (l) => l.name !== h1.name, 60_000, { retryErrors: true });
+    if (leaderBefore.name !== h1.name) assert.equal(leaderNow.name, leaderBefore.name, 'a leader that was not h1 stays');
+    const ha = ((await call(t.plane, 'cluster.list', {})) as Cluster[]).find((c) => c.name === 'ha')!;
+    assert.notEqual(ha.target, target(h1), 'the cluster now goes through another manager');
+    assert.deepEqual(ha.managers.filter((m) => m.leader).map((m) => m.hostname), [leaderNow.hostname]);
+    assert.equal(ha.managers.find((m) => m.hostname === h1.hostname)?.reachability, 'unreachable');
+    assert.match((await baton('cluster', 'ls')).stdout, new RegExp(`^\\s+ha\\s+swarm.*${(ha.target ?? '').replace(/\./g, '\\.')} \\(2 more known\\)$`, 'm'));
+  } finally {
+    await reviveHost(h1.name);
+  }
+  await waitNodes(h2, (r) => allHealthy(r, lab.hosts.length), 60_000, 'h1 back as a reachable manager');
+});
+
+test('a worker is refused, naming the managers to give instead', async () => {
+  const worker = lab.hosts[2]!;
+  await waitNodes(lab.hosts[1]!, (r) => allHealthy(r, lab.hosts.length), 60_000, 'every node a reachable manager');
+  await cli(lab.hosts[0]!, ['node', 'demote', worker.hostname]);
+  try {
+    await until('the demoted node to be a worker', () => cli(worker, ['info', '--format', '{{.Swarm.ControlAvailable}}']), (v) => v === 'false', 30_000, { retryErrors: true });
+    const err = await expectError(call(t.plane, 'cluster.add', { name: 'w', swarm: target(worker), identityFile: lab.keys.root, hostKey: worker.hostKeyFingerprint }), 'INVALID_INPUT', /worker, not a manager/);
+    assert.match(err.hint ?? '', new RegExp(lab.hosts[0]!.address.replace(/\./g, '\\.')));
+    const lab2 = ((await call(t.plane, 'cluster.list', {})) as Cluster[]).find((c) => c.name === 'ha')!;
+    assert.deepEqual(lab2.quorum, { reachable: 2, total: 2, ok: true });
+  } finally {
+    await quietly(lab.hosts[0]!, ['node', 'promote', worker.hostname]);
+  }
 });

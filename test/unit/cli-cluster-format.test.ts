@@ -7,6 +7,7 @@ const swarm: Cluster = {
   name: 'prod',
   kind: 'swarm',
   target: 'root@10.0.0.1:22',
+  knownManagers: [{ target: 'root@10.0.0.1:22', learned: false }, { target: 'root@10.0.0.2:22', learned: true }],
   managers: [
     { hostname: 'm1', address: '10.0.0.1', reachability: 'reachable', leader: true },
     { hostname: 'm2', address: '10.0.0.2', reachability: 'unreachable', leader: false },
@@ -20,7 +21,7 @@ const swarm: Cluster = {
 
 test('cluster ls marks the leader and a lost quorum, and says why a cluster could not be read', () => {
   const text = clustersTable([{ ...swarm }, { ...swarm, name: 'gone', managers: [], quorum: { reachable: 0, total: 0, ok: false }, problem: 'its manager did not answer' }]);
-  assert.match(text, /^\s+prod\s+swarm\s+m1\*,m2\s+1\/2 \(no quorum\)\s+root@10\.0\.0\.1:22$/m);
+  assert.match(text, /^\s+prod\s+swarm\s+m1\*,m2\s+1\/2 \(no quorum\)\s+root@10\.0\.0\.1:22 \(1 more known\)$/m);
   assert.match(text, /^gone: its manager did not answer$/m);
 });
 

@@ -5,8 +5,16 @@ import type { SettingsRepo } from './stacks-repo.ts';
 
 export interface SwarmClusterRecord {
   name: string;
-  /** The manager it was added by, as `host add` would store it (the name is the cluster's). */
+  /** The (first) manager it was added by, as `host add` would store it (the name is the cluster's). */
   manager: EngineDraft;
+  /** Every manager known: those given when added (the first is `manager`) and those learned from the node list. Absent in records of older versions: `manager` alone. */
+  managers?: { draft: EngineDraft; learned: boolean }[];
+  /** The manager ("user@address:port") that answered last: calls go there first. */
+  usedLast?: string;
+  /** The leader's address as last seen: tried second. */
+  leaderAddress?: string;
+  /** Added with --trust-new-host-key: a learned manager's key is then accepted on first contact, and pinned. */
+  trustNewHostKey?: boolean;
   swarmId: string;
   addedAt: string;
 }

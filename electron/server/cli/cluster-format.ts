@@ -9,10 +9,10 @@ export function clustersTable(clusters: Cluster[]): string {
     c.kind,
     c.kind === 'baton' ? 'Baton' : c.managers.map((m) => `${m.hostname}${m.leader ? '*' : ''}`).join(',') || '-',
     c.kind === 'baton' ? `${c.quorum.reachable}/${c.quorum.total} hosts ready` : `${c.quorum.reachable}/${c.quorum.total}${c.quorum.ok ? '' : ' (no quorum)'}`,
-    c.target ?? '',
+    c.target === null ? '' : `${c.target}${c.knownManagers.length > 1 ? ` (${c.knownManagers.length - 1} more known)` : ''}`,
   ]);
   const problems = clusters.filter((c) => c.problem !== null).map((c) => `${c.name}: ${c.problem}`);
-  return [table(['CURRENT', 'NAME', 'KIND', 'MANAGERS', 'QUORUM', 'REACHED BY'], rows), ...(problems.length > 0 ? ['', ...problems] : [])].join('\n');
+  return [table(['CURRENT', 'NAME', 'KIND', 'MANAGERS', 'QUORUM', 'USING'], rows), ...(problems.length > 0 ? ['', ...problems] : [])].join('\n');
 }
 
 export function swarmPlanText(plan: SwarmPlan): string {

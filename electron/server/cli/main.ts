@@ -363,15 +363,16 @@ const cluster = program.command('cluster').description("Baton's own cluster and 
 cluster
   .command('add <name>')
   .description('add a Docker Swarm as a cluster, by one of its managers: baton cluster add prod --swarm user@manager')
-  .requiredOption('--swarm <target>', 'a manager of the swarm: user@address[:port] or an alias from ~/.ssh/config')
+  .option('--swarm <target>', 'a manager of the swarm: user@address[:port] or an alias from ~/.ssh/config; repeat it (or give a comma list) for several managers, tried in turn when one is down', collect, [])
   .option('-i, --identity <file>', 'private key file (default: IdentityFile from ~/.ssh/config, else the agent, else ~/.ssh/id_*)')
   .option('--passphrase-file <file>', "read the key's passphrase from this file (or set BATON_KEY_PASSPHRASE)")
   .option('--agent', 'authenticate with the SSH agent at SSH_AUTH_SOCK', false)
   .option('--host-key <fingerprint>', 'accept only this host key (SHA256:…, as ssh-keygen -l prints it)')
   .option('--trust-new-host-key', 'accept and remember a host key seen for the first time', false)
   .option('--json', 'machine-readable output', false)
-  .action(async (name: string, opts: { swarm: string; identity?: string; passphraseFile?: string; agent: boolean; hostKey?: string; trustNewHostKey: boolean; json: boolean }) => {
-    const params: ClusterAddParams = { name, swarm: opts.swarm, ...loginFlags(opts) };
+  .action(async (name: string, opts: { swarm: string[]; identity?: string; passphraseFile?: string; agent: boolean; hostKey?: string; trustNewHostKey: boolean; json: boolean }) => {
+    if (opts.swarm.length === 0) throw new BatonError('INVALID_INPUT', `baton cluster add ${name}: say which manager of the swarm to reach.`, {}, `baton cluster add ${name} --swarm root@MANAGER (repeat --swarm for several managers).`);
+    const params: ClusterAddParams = { name, swarm: opts.swarm.join(','), ...loginFlags(opts) };
     checkFlags('cluster.add', params, { name: '<name>', swarm: '--swarm', hostKey: '--host-key' });
     const added = await withClient((client) => askingForKeys(() => client.call('cluster.add', params), params, 'cluster', opts.json));
     print(opts.json, added, () => `Added Swarm cluster ${added.name}.\n\n${clustersTable([added])}`);
@@ -379,7 +380,7 @@ cluster
 cluster
   .command('ls')
   .alias('list')
-  .description('the clusters: kind, managers (* the leader), quorum (managers reachable / total)')
+  .description('the clusters: the current one (*), kind, managers (* the leader), quorum (managers reachable / total), the manager calls go to')
   .option('--json', 'machine-readable output', false)
   .action(async (opts: { json: boolean }) => {
     const clusters = await withClient((c) => c.call('cluster.list', {}));
