@@ -7,7 +7,7 @@ import { RevisionEntry, RolloutStatus } from './rollout.ts';
 import type { BatonError, ErrorBody } from './errors.ts';
 import { REPLICA_CONDITIONS } from './service-status.ts';
 import { HOST_NAME_PATTERN } from './host-name.ts';
-import { Cluster, ClusterAddParams, ClusterName, ClusterRef, SwarmPlan, SwarmServiceRow, SwarmTaskRow } from './cluster.ts';
+import { Cluster, ClusterAddParams, ClusterName, ClusterRef, CurrentCluster, NodeAvailability, SwarmHistoryEntry, SwarmNodeRow, SwarmRolloutStatus, SwarmPlan, SwarmServiceRow, SwarmTaskRow } from './cluster.ts';
 import { WS_CLOSE_UNAUTHORIZED } from './wire-close.ts';
 import { EXEC_INPUT_MAX_CHARS, TERMINAL_MAX_SIZE } from './terminal-limits.ts';
 import { ImageInfo, ImageNeed, ImagePushChunk, ImagePushParams } from './images.ts';
@@ -755,10 +755,28 @@ export const methods = {
   'cluster.list': { params: Empty, result: z.array(Cluster) },
   /** Forgets a Swarm cluster; its services keep running on the swarm. */
   'cluster.remove': { params: ClusterRef, result: z.object({ name: z.string() }) },
+  /** Makes a cluster the current one ("local": Baton's own), kept in the control plane's home: every client then acts on it without --cluster. */
+  'cluster.use': { params: ClusterRef, result: CurrentCluster },
+  /** The current cluster. */
+  'cluster.current': { params: Empty, result: CurrentCluster },
   /** Deploys a stack file to a Swarm cluster as a Swarm stack (or, with dryRun, says what it would change). */
   'swarm.apply': { params: StackApplyParams.extend({ cluster: ClusterName }).strict(), result: SwarmPlan },
   'swarm.services': { params: z.object({ cluster: ClusterName, stack: z.string().optional() }).strict(), result: z.array(SwarmServiceRow) },
   'swarm.tasks': { params: z.object({ cluster: ClusterName, stack: z.string().optional() }).strict(), result: z.array(SwarmTaskRow) },
+  /** A Swarm cluster's nodes, as hosts: role, manager status, availability, state, engine. */
+  'swarm.nodes': { params: z.object({ cluster: ClusterName }).strict(), result: z.array(SwarmNodeRow) },
+  /** Sets a node's availability (drain: its tasks move to other nodes; active: it takes tasks again), by hostname or ID. */
+  'swarm.nodeAvailability': { params: z.object({ cluster: ClusterName, node: z.string().min(1), availability: NodeAvailability }).strict(), result: SwarmNodeRow },
+  /** A Swarm service's rolling update: Swarm's UpdateStatus in rollout phases, its images, its tasks on the current one. */
+  'swarm.rolloutStatus': { params: z.object({ cluster: ClusterName, service: z.string().min(1) }).strict(), result: SwarmRolloutStatus },
+  /** The two specs Swarm keeps: the previous one and the current one. */
+  'swarm.rolloutHistory': { params: z.object({ cluster: ClusterName, service: z.string().min(1) }).strict(), result: z.array(SwarmHistoryEntry) },
+  /** Swarm's rollback (update with rollback=previous): back to the previous spec, under rollback_config. */
+  'swarm.rolloutUndo': { params: z.object({ cluster: ClusterName, service: z.string().min(1) }).strict(), result: SwarmRolloutStatus },
+  /** Refused, saying why: Swarm pauses an update only itself, on a failure with failure_action pause. */
+  'swarm.rolloutPause': { params: z.object({ cluster: ClusterName, service: z.string().min(1) }).strict(), result: SwarmRolloutStatus },
+  /** Goes on with an update Swarm paused (the service updated again with its spec). */
+  'swarm.rolloutResume': { params: z.object({ cluster: ClusterName, service: z.string().min(1) }).strict(), result: SwarmRolloutStatus },
   'swarm.scale': {
     params: z.object({ cluster: ClusterName, targets: z.array(z.object({ service: z.string().min(1), replicas: z.number().int().min(0).max(MAX_REPLICAS) }).strict()).min(1) }).strict(),
     result: z.array(SwarmServiceRow),
@@ -768,6 +786,11 @@ export const methods = {
 /** Streams: a request answered by any number of chunks until it ends or is cancelled. */
 export const streams = {
   logs: { params: LogsParams, chunk: z.array(LogLine) },
+  /** A Swarm service's log, every task's, from the service logs endpoint; a line's replica is its task (<service>.<slot>), its host the node. */
+  'swarm.logs': {
+    params: z.object({ cluster: ClusterName, service: z.string().min(1), tail: z.number().int().min(0).max(10_000).optional(), follow: z.boolean().optional() }).strict(),
+    chunk: z.array(LogLine),
+  },
   /** Copies an image to hosts over the SSH links, only the layers each lacks: its plan, progress, outcome; ends with an error when a host could not get it. */
   'image.push': { params: ImagePushParams, chunk: ImagePushChunk },
   /** A frame now (the last one measured, if any), then one a second. */

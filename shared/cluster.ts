@@ -27,8 +27,10 @@ export type SwarmManager = z.infer<typeof SwarmManager>;
 export const Cluster = z.object({
   name: ClusterName,
   kind: ClusterKind,
-  /** A Swarm cluster's SSH target as added ("user@address:port"); null for Baton's own. */
+  /** The manager a Swarm cluster is reached by now ("user@address:port": the one that answered last); null for Baton's own. */
   target: z.string().nullable(),
+  /** A Swarm cluster's managers Baton knows, in the order given; learned: found in the node list, not given when added. Empty for Baton's own. */
+  knownManagers: z.array(z.object({ target: z.string(), learned: z.boolean() })),
   /** For Baton's own cluster: its hosts' names. For a Swarm: its managers as the swarm lists them (empty when no manager answers). */
   managers: z.array(SwarmManager),
   /** Managers reachable / total; for Baton's own cluster, hosts ready / total. */
@@ -38,13 +40,19 @@ export const Cluster = z.object({
   /** The Swarm's ID (`GET /info` Swarm.Cluster.ID); null for Baton's own. */
   swarmId: z.string().nullable(),
   addedAt: z.string().nullable(),
+  /** The current cluster: the one commands act on when they are given no --cluster (see cluster.use). */
+  current: z.boolean(),
 });
 export type Cluster = z.infer<typeof Cluster>;
+
+/** The cluster commands act on without --cluster: "local" (Baton's own) or a Swarm cluster's name. */
+export const CurrentCluster = z.object({ name: z.string(), kind: ClusterKind });
+export type CurrentCluster = z.infer<typeof CurrentCluster>;
 
 export const ClusterAddParams = z
   .object({
     name: ClusterName,
-    /** The Swarm manager to reach, `user@address[:port]` or an alias from ~/.ssh/config. */
+    /** The Swarm manager to reach, `user@address[:port]` or an alias from ~/.ssh/config; several managers as a comma list. */
     swarm: z.string().min(1),
     identityFile: z.string().optional(),
     passphrase: z.string().optional(),
@@ -117,3 +125,68 @@ export const SwarmTaskRow = z.object({
   since: z.string(),
 });
 export type SwarmTaskRow = z.infer<typeof SwarmTaskRow>;
+
+/** A node of a Swarm cluster, as `baton host ls --cluster` shows it (GET /nodes). */
+export const SwarmNodeRow = z.object({
+  id: z.string(),
+  hostname: z.string(),
+  address: z.string(),
+  role: z.enum(['manager', 'worker']),
+  /** For a manager: whether it leads raft, and whether the others reach it; null for a worker. */
+  manager: z.object({ leader: z.boolean(), reachability: z.enum(['reachable', 'unreachable', 'unknown']) }).nullable(),
+  /** Whether the scheduler gives it tasks: active; pause (keeps its tasks, takes no new ones); drain (its tasks move away). */
+  availability: z.enum(['active', 'pause', 'drain']),
+  /** Swarm's Status.State: ready, down, disconnected, unknown. */
+  state: z.string(),
+  /** The node's Docker engine version. */
+  engine: z.string(),
+  /** Swarm's Status.Message when it says why the node is not ready ("heartbeat failure"), else null. */
+  message: z.string().nullable(),
+});
+export type SwarmNodeRow = z.infer<typeof SwarmNodeRow>;
+
+export const NodeAvailability = z.enum(['active', 'pause', 'drain']);
+export type NodeAvailability = z.infer<typeof NodeAvailability>;
+
+/**
+ * Where a Swarm service's rolling update is, from its UpdateStatus: none (never updated), updating,
+ * paused (Swarm paused it: a task failed with update_config failure_action pause), completed,
+ * rolling-back, rollback-paused, rolled-back.
+ */
+export const SwarmRolloutPhase = z.enum(['none', 'updating', 'paused', 'completed', 'rolling-back', 'rollback-paused', 'rolled-back']);
+export type SwarmRolloutPhase = z.infer<typeof SwarmRolloutPhase>;
+
+/** `baton rollout status SERVICE --cluster X`: Swarm's update of one service, and its tasks now. */
+export const SwarmRolloutStatus = z.object({
+  cluster: z.string(),
+  stack: z.string(),
+  service: z.string(),
+  swarmService: z.string(),
+  phase: SwarmRolloutPhase,
+  /** Swarm's UpdateStatus.State as it said it ("rollback_completed"), null when never updated. */
+  state: z.string().nullable(),
+  /** Swarm's UpdateStatus.Message ("update paused due to failure or early termination of task …"), null when none. */
+  message: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  image: z.string(),
+  /** The image of the spec Swarm keeps as the previous one (what undo goes back to); null when there is none. */
+  previousImage: z.string().nullable(),
+  desired: z.number().int(),
+  /** Tasks running now, and how many of them run the current spec's image. */
+  running: z.number().int(),
+  runningCurrent: z.number().int(),
+  /** update_config's failure_action: what Swarm does when a new task fails (pause, continue, rollback). */
+  failureAction: z.string(),
+});
+export type SwarmRolloutStatus = z.infer<typeof SwarmRolloutStatus>;
+
+/** `baton rollout history SERVICE --cluster X`: Swarm keeps two specs, the current one and the one before. */
+export const SwarmHistoryEntry = z.object({
+  which: z.enum(['previous', 'current']),
+  image: z.string(),
+  replicas: z.number().int(),
+  /** For the current spec: the top-level fields that differ from the previous one. */
+  changes: z.array(z.string()),
+});
+export type SwarmHistoryEntry = z.infer<typeof SwarmHistoryEntry>;

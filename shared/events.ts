@@ -94,11 +94,17 @@ export const EVENT_KINDS = [
   'build.output',
   'build.completed',
   'build.failed',
-  // a person added or removed a Swarm cluster; a stack was applied to one, or a service scaled on one
+  // a person added or removed a Swarm cluster; a stack was applied to one, or a service scaled on one;
+  // a node's availability set (drain, active); a service rolled back or its paused update resumed;
+  // a call gone to another manager because the one used did not answer
   'cluster.added',
   'cluster.removed',
   'cluster.applied',
   'cluster.scaled',
+  'cluster.node',
+  'cluster.rolled-back',
+  'cluster.resumed',
+  'cluster.failover',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];

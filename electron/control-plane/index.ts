@@ -39,6 +39,8 @@ import { Autoscaler } from './autoscale/autoscaler.ts';
 import { lockHome, type HomeLock } from './store/home-lock.ts';
 import { BATON_VERSION, defaultHome } from './home.ts';
 import { ClusterRegistry } from './swarm/cluster-registry.ts';
+import { SwarmNodes } from './swarm/swarm-nodes.ts';
+import { SwarmRollouts } from './swarm/swarm-rollouts.ts';
 import { SwarmStacks } from './swarm/swarm-stacks.ts';
 
 export { BATON_VERSION, defaultHome };
@@ -83,6 +85,8 @@ export class ControlPlane {
   readonly autoscaler: Autoscaler;
   readonly clusters: ClusterRegistry;
   readonly swarmStacks: SwarmStacks;
+  readonly swarmNodes: SwarmNodes;
+  readonly swarmRollouts: SwarmRollouts;
 
   private constructor(
     readonly home: string,
@@ -113,6 +117,8 @@ export class ControlPlane {
     });
     this.clusters = new ClusterRegistry({ store, hosts, events, log });
     this.swarmStacks = new SwarmStacks({ clusters: this.clusters, events });
+    this.swarmNodes = new SwarmNodes({ clusters: this.clusters, events });
+    this.swarmRollouts = new SwarmRollouts({ clusters: this.clusters, events });
     this.dispatch = createDispatcher(
       {
         'system.info': () => {
@@ -175,6 +181,8 @@ export class ControlPlane {
         },
         'cluster.list': () => this.clusters.list(),
         'cluster.remove': (p) => this.clusters.remove(p.name),
+        'cluster.use': (p) => this.clusters.use(p.name),
+        'cluster.current': () => this.clusters.current(),
         'swarm.apply': (p) => {
           const { cluster, ...apply } = p;
           return this.swarmStacks.apply(cluster, apply);
@@ -182,6 +190,13 @@ export class ControlPlane {
         'swarm.services': (p) => this.swarmStacks.services(p.cluster, p.stack),
         'swarm.tasks': (p) => this.swarmStacks.tasks(p.cluster, p.stack),
         'swarm.scale': (p) => this.swarmStacks.scale(p.cluster, p.targets),
+        'swarm.nodes': (p) => this.swarmNodes.list(p.cluster),
+        'swarm.rolloutStatus': (p) => this.swarmRollouts.status(p.cluster, p.service),
+        'swarm.rolloutHistory': (p) => this.swarmRollouts.history(p.cluster, p.service),
+        'swarm.rolloutUndo': (p) => this.swarmRollouts.undo(p.cluster, p.service),
+        'swarm.rolloutPause': (p) => this.swarmRollouts.pause(p.cluster, p.service),
+        'swarm.rolloutResume': (p) => this.swarmRollouts.resume(p.cluster, p.service),
+        'swarm.nodeAvailability': (p) => this.swarmNodes.setAvailability(p.cluster, p.node, p.availability),
         'metrics.history': (p) => {
           const range = p.range ?? 'hour';
           if (p.host !== undefined) {
@@ -206,6 +221,7 @@ export class ControlPlane {
     this.openStream = createStreamOpener(
       {
         logs: (p, sink) => logs.open(p, sink),
+        'swarm.logs': (p, sink) => this.swarmRollouts.logs(p, sink),
         exec: (p, sink, caller) => terminals.open(p, sink, caller),
         'image.push': (p, sink) => {
           let open = true;

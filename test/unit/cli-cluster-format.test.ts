@@ -7,6 +7,7 @@ const swarm: Cluster = {
   name: 'prod',
   kind: 'swarm',
   target: 'root@10.0.0.1:22',
+  knownManagers: [{ target: 'root@10.0.0.1:22', learned: false }, { target: 'root@10.0.0.2:22', learned: true }],
   managers: [
     { hostname: 'm1', address: '10.0.0.1', reachability: 'reachable', leader: true },
     { hostname: 'm2', address: '10.0.0.2', reachability: 'unreachable', leader: false },
@@ -15,11 +16,12 @@ const swarm: Cluster = {
   problem: null,
   swarmId: 's',
   addedAt: '2026-01-01T00:00:00.000Z',
+  current: false,
 };
 
 test('cluster ls marks the leader and a lost quorum, and says why a cluster could not be read', () => {
   const text = clustersTable([{ ...swarm }, { ...swarm, name: 'gone', managers: [], quorum: { reachable: 0, total: 0, ok: false }, problem: 'its manager did not answer' }]);
-  assert.match(text, /^prod\s+swarm\s+m1\*,m2\s+1\/2 \(no quorum\)\s+root@10\.0\.0\.1:22$/m);
+  assert.match(text, /^\s+prod\s+swarm\s+m1\*,m2\s+1\/2 \(no quorum\)\s+root@10\.0\.0\.1:22 \(1 more known\)$/m);
   assert.match(text, /^gone: its manager did not answer$/m);
 });
 
@@ -34,4 +36,10 @@ test("a Swarm plan says what would change on a dry run, and each note's line", (
   assert.match(text, /dry run: nothing changed/);
   assert.match(text, /shop_web: would be updated \(TaskTemplate\), 3 replicas/);
   assert.match(text, /^line 6: warning: services\.web\.ports\.0: host mode$/m);
+});
+
+test('cluster ls marks the current cluster', () => {
+  const text = clustersTable([{ ...swarm, name: 'local', kind: 'baton', target: null, managers: [], current: false }, { ...swarm, current: true }]);
+  assert.match(text, /^\*\s+prod\s+swarm/m);
+  assert.match(text, /^\s+local\s+baton/m);
 });

@@ -5,13 +5,22 @@ import type { SettingsRepo } from './stacks-repo.ts';
 
 export interface SwarmClusterRecord {
   name: string;
-  /** The manager it was added by, as `host add` would store it (the name is the cluster's). */
+  /** The (first) manager it was added by, as `host add` would store it (the name is the cluster's). */
   manager: EngineDraft;
+  /** Every manager known: those given when added (the first is `manager`) and those learned from the node list. Absent in records of older versions: `manager` alone. */
+  managers?: { draft: EngineDraft; learned: boolean }[];
+  /** The manager ("user@address:port") that answered last: calls go there first. */
+  usedLast?: string;
+  /** The leader's address as last seen: tried second. */
+  leaderAddress?: string;
+  /** Added with --trust-new-host-key: a learned manager's key is then accepted on first contact, and pinned. */
+  trustNewHostKey?: boolean;
   swarmId: string;
   addedAt: string;
 }
 
 const KEY = 'swarm_clusters';
+const CURRENT_KEY = 'current_cluster';
 
 export class ClustersRepo {
   constructor(private readonly settings: SettingsRepo) {}
@@ -31,6 +40,17 @@ export class ClustersRepo {
 
   remove(name: string): void {
     this.write(this.list().filter((c) => c.name !== name));
+    if (this.current() === name) this.setCurrent(null);
+  }
+
+  /** The Swarm cluster commands act on without --cluster; null for Baton's own. */
+  current(): string | null {
+    const name = this.settings.get(CURRENT_KEY);
+    return name === null || name === '' ? null : name;
+  }
+
+  setCurrent(name: string | null): void {
+    this.settings.set(CURRENT_KEY, name ?? '');
   }
 
   private write(records: SwarmClusterRecord[]): void {

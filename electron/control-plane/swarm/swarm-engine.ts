@@ -1,15 +1,21 @@
 // A Swarm manager's Engine API, the part Baton uses: info, nodes, services and tasks. Thin: each
 // call is one request over the manager's host session; what the answers mean is decided elsewhere.
+import type { IncomingMessage } from 'node:http';
 import type { HostSession } from '../hosts/host-session.ts';
 import { BatonError } from '../../../shared/errors.ts';
 import type { SwarmServiceSpec } from '../../../shared/swarm-spec.ts';
+import type { SwarmNodeAnswer } from './nodes.ts';
+
+export type { SwarmNodeAnswer };
 
 /** A service as GET /services answers, in the part Baton reads. */
 export interface SwarmServiceAnswer {
   ID: string;
   Version: { Index: number };
   Spec: SwarmServiceSpec;
-  UpdateStatus?: { State?: string; Message?: string };
+  /** The spec before the last update: what a rollback (update with rollback=previous) goes back to. */
+  PreviousSpec?: SwarmServiceSpec;
+  UpdateStatus?: { State?: string; Message?: string; StartedAt?: string; CompletedAt?: string };
   Endpoint?: { Ports?: { Protocol: string; TargetPort: number; PublishedPort?: number; PublishMode?: string }[] };
 }
 
@@ -23,10 +29,6 @@ export interface SwarmTaskAnswer {
   Spec: { ContainerSpec: { Image: string } };
 }
 
-export interface SwarmNodeAnswer {
-  ID: string;
-  Description?: { Hostname?: string };
-}
 
 interface Dialled {
   path: string;
@@ -50,6 +52,11 @@ export class SwarmEngine {
     return this.dial({ method: 'GET', path: '/nodes' });
   }
 
+  /** `version`: the index the node was read at; `spec`: the node's whole spec (what is left out is reset). */
+  async updateNode(id: string, version: number, spec: Record<string, unknown>): Promise<void> {
+    await this.dial({ method: 'POST', path: `/nodes/${id}/update`, query: { version }, body: spec });
+  }
+
   /** The services of a stack (labelled com.docker.stack.namespace), or every stack's. */
   services(stack?: string): Promise<SwarmServiceAnswer[]> {
     const label = stack === undefined ? 'com.docker.stack.namespace' : `com.docker.stack.namespace=${stack}`;
@@ -69,6 +76,37 @@ export class SwarmEngine {
   /** `version`: the index the service was read at; Swarm refuses the update if it moved since. */
   async update(id: string, version: number, spec: SwarmServiceSpec): Promise<void> {
     await this.dial({ method: 'POST', path: `/services/${id}/update`, query: { version }, body: spec });
+  }
+
+  /** Swarm's rollback: the service goes back to its PreviousSpec (the spec sent is the current one, as docker service rollback sends it). */
+  async rollback(id: string, version: number, spec: SwarmServiceSpec): Promise<void> {
+    await this.dial({ method: 'POST', path: `/services/${id}/update`, query: { version, rollback: 'previous' }, body: spec });
+  }
+
+  /**
+   * A service's log, every task's merged, as Docker multiplexes it (8-byte frame headers): each
+   * line stamped and prefixed with its task, node and service (details). Rides the session's pool
+   * for long streams.
+   */
+  serviceLogs(id: string, options: { follow: boolean; tail: number }, signal: AbortSignal): Promise<IncomingMessage> {
+    const modem = (this.session.streams as unknown as { modem: { dial(options: object, cb: (err: unknown, data: unknown) => void): void } }).modem;
+    return new Promise((resolve, reject) => {
+      modem.dial(
+        {
+          path: `/services/${id}/logs?`,
+          method: 'GET',
+          isStream: true,
+          abortSignal: signal,
+          statusCodes: { 200: true, 404: 'no such service', 500: 'server error', 503: 'node is not part of a swarm' },
+          options: { stdout: true, stderr: true, timestamps: true, details: true, follow: options.follow, tail: String(options.tail) },
+        },
+        (err, data) => {
+          if (!err) return resolve(data as IncomingMessage);
+          const e = err as { statusCode?: number; json?: { message?: string } | null; message: string };
+          reject(new BatonError('DOCKER_ERROR', `The swarm manager of ${this.where} refused the log of service ${id}${e.statusCode ? ` (HTTP ${e.statusCode})` : ''}: ${e.json?.message ?? e.message}`, { status: e.statusCode ?? null }, 'Check docker service logs on the manager.'));
+        },
+      );
+    });
   }
 
   private dial<T>({ path, method, body, query }: Dialled): Promise<T> {

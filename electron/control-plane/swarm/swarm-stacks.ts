@@ -73,7 +73,7 @@ export class SwarmStacks {
           name: `${serviceName.get(t.ServiceID) ?? t.ServiceID}.${t.Slot ?? 0}`,
           service: serviceName.get(t.ServiceID) ?? t.ServiceID,
           slot: t.Slot ?? 0,
-          node: nodeName.get(t.NodeID) ?? t.NodeID,
+          node: nodeName.get(t.NodeID) ?? t.NodeID ?? '', // a task not assigned yet has no node
           image: t.Spec.ContainerSpec.Image,
           desired: t.DesiredState,
           state: t.Status.State,
@@ -90,7 +90,7 @@ export class SwarmStacks {
       const all = await engine.services();
       const scaled: SwarmServiceAnswer[] = [];
       for (const target of targets) {
-        const service = resolve(all, target.service, cluster);
+        const service = resolveService(all, target.service, cluster);
         await engine.update(service.ID, service.Version.Index, { ...service.Spec, Mode: { Replicated: { Replicas: target.replicas } } });
         scaled.push(service);
         this.deps.events.append({ kind: 'cluster.scaled', stack: service.Spec.Labels[STACK_NAMESPACE_LABEL] ?? null, message: `${service.Spec.Name} on Swarm cluster ${cluster} scaled to ${target.replicas}`, data: { cluster, replicas: target.replicas } });
@@ -106,7 +106,8 @@ export class SwarmStacks {
   }
 }
 
-function resolve(all: SwarmServiceAnswer[], ref: string, cluster: string): SwarmServiceAnswer {
+/** The service `ref` names: "stack/service", a service of one stack, or the Swarm service's own name. */
+export function resolveService(all: SwarmServiceAnswer[], ref: string, cluster: string): SwarmServiceAnswer {
   const [stack, name] = ref.includes('/') ? ref.split('/', 2) : [undefined, ref];
   const matches = all.filter((s) => {
     const ns = s.Spec.Labels[STACK_NAMESPACE_LABEL];

@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SECRET_MAX_BYTES, type HostAddParams, type SecretInfo, type ServiceStatus, type StackPlan, type VolumeInfo } from '../../../shared/api.ts';
+import { SECRET_MAX_BYTES, type HostAddParams, type LogLine, type SecretInfo, type ServiceStatus, type StackPlan, type VolumeInfo } from '../../../shared/api.ts';
 import { BatonError, toErrorBody } from '../../../shared/errors.ts';
 import { rolloutHistoryText, rolloutStatusText } from './rollout-format.ts';
 import { topText } from './top-format.ts';
@@ -23,7 +23,7 @@ import { addConfigCommand } from './config-flags.ts';
 import { checkFlags } from './flag-check.ts';
 import { barsText, imagesTable, pushDoneText, pushPlanText } from './image-format.ts';
 import type { ImagePushChunk, ImageTransfer } from '../../../shared/images.ts';
-import { clustersTable, swarmPlanText, swarmServicesTable, swarmTasksTable } from './cluster-format.ts';
+import { clustersTable, swarmHistoryText, swarmNodesTable, swarmPlanText, swarmRolloutText, swarmServicesTable, swarmTasksTable } from './cluster-format.ts';
 import { LOCAL_CLUSTER, type ClusterAddParams } from '../../../shared/cluster.ts';
 
 const program = new Command();
@@ -227,6 +227,24 @@ async function askingForKeys<T>(call: () => Promise<T>, params: { hostKey?: stri
   }
 }
 
+// ---------------------------------------------------------------- which cluster
+
+/** Names that stand for Baton's own cluster in `cluster use` and --cluster. */
+const OWN_CLUSTER_NAMES = new Set([LOCAL_CLUSTER, 'baton']);
+
+/**
+ * The Swarm cluster a command acts on: --cluster, else the current cluster (baton cluster use);
+ * undefined for Baton's own. An unknown name is refused by the control plane, saying which there are.
+ */
+async function swarmCluster(flag: string | undefined): Promise<string | undefined> {
+  if (flag !== undefined) return OWN_CLUSTER_NAMES.has(flag) ? undefined : flag;
+  const current = await withClient((c) => c.call('cluster.current', {}));
+  return current.kind === 'swarm' ? current.name : undefined;
+}
+
+/** The --cluster flag's help, the same on every command that takes it. */
+const CLUSTER_FLAG_HELP = "a Swarm cluster (or local, Baton's own); default: the current cluster (baton cluster use)";
+
 // ---------------------------------------------------------------- hosts
 
 const host = program.command('host').description('the machines Baton runs services on');
@@ -256,9 +274,15 @@ host
 host
   .command('ls')
   .alias('list')
-  .description('list hosts with their state and capacity')
+  .description("list hosts with their state and capacity; on a Swarm cluster its nodes: role, manager status, availability, state, engine")
+  .option('--cluster <name>', CLUSTER_FLAG_HELP)
   .option('--json', 'machine-readable output', false)
-  .action(async (opts: { json: boolean }) => {
+  .action(async (opts: { cluster?: string; json: boolean }) => {
+    const swarm = await swarmCluster(opts.cluster);
+    if (swarm !== undefined) {
+      const nodes = await withClient((c) => c.call('swarm.nodes', { cluster: swarm }));
+      return print(opts.json, nodes, () => swarmNodesTable(nodes));
+    }
     const [hosts, local] = await withClient((c) => Promise.all([c.call('host.list', {}), c.call('host.localEngine', {})]));
     print(opts.json, hosts, () => {
       if (hosts.length > 0) return hostsTable(hosts);
@@ -278,9 +302,15 @@ host
 
 host
   .command('drain <name>')
-  .description("move the host's replicas elsewhere (each new one healthy first) and keep new ones off it")
+  .description("move the host's replicas elsewhere (each new one healthy first) and keep new ones off it; on a Swarm cluster, set the node's availability to drain (Swarm moves its tasks)")
+  .option('--cluster <name>', CLUSTER_FLAG_HELP)
   .option('--json', 'machine-readable output', false)
-  .action(async (name: string, opts: { json: boolean }) => {
+  .action(async (name: string, opts: { cluster?: string; json: boolean }) => {
+    const swarm = await swarmCluster(opts.cluster);
+    if (swarm !== undefined) {
+      const node = await withClient((c) => c.call('swarm.nodeAvailability', { cluster: swarm, node: name, availability: 'drain' }));
+      return print(opts.json, node, () => `Node ${node.hostname} of ${swarm} is drained: Swarm moves its tasks to other nodes and gives it none. It takes tasks again after: baton host activate ${node.hostname} --cluster ${swarm}`);
+    }
     await withClient(async (client) => {
       const done = await client.call('host.drain', { name });
       print(opts.json, done, () => `${name} drained${done.moving.length ? `: moving ${done.moving.join(', ')}` : ''}. It takes new replicas again after: baton host activate ${name}`);
@@ -288,9 +318,15 @@ host
   });
 host
   .command('activate <name>')
-  .description('let a drained host take replicas again')
+  .description('let a drained host take replicas again; on a Swarm cluster, set the node\'s availability to active')
+  .option('--cluster <name>', CLUSTER_FLAG_HELP)
   .option('--json', 'machine-readable output', false)
-  .action(async (name: string, opts: { json: boolean }) => {
+  .action(async (name: string, opts: { cluster?: string; json: boolean }) => {
+    const swarm = await swarmCluster(opts.cluster);
+    if (swarm !== undefined) {
+      const node = await withClient((c) => c.call('swarm.nodeAvailability', { cluster: swarm, node: name, availability: 'active' }));
+      return print(opts.json, node, () => `Node ${node.hostname} of ${swarm} is active: Swarm gives it new tasks (it does not move running ones back on its own).`);
+    }
     await withClient(async (client) => {
       const done = await client.call('host.activate', { name });
       print(opts.json, done, () => `${name} is active: it takes new replicas, and services rebalance toward it one replica at a time.`);
@@ -322,24 +358,21 @@ async function waitConverged(client: SocketClient, stack: string | undefined, ti
 
 // ---------------------------------------------------------------- clusters
 
-/** A Swarm cluster named by --cluster; undefined for Baton's own (no flag, or "local"). */
-function swarmCluster(name: string | undefined): string | undefined {
-  return name === undefined || name === LOCAL_CLUSTER ? undefined : name;
-}
 
 const cluster = program.command('cluster').description("Baton's own cluster and the Docker Swarms it drives");
 cluster
   .command('add <name>')
   .description('add a Docker Swarm as a cluster, by one of its managers: baton cluster add prod --swarm user@manager')
-  .requiredOption('--swarm <target>', 'a manager of the swarm: user@address[:port] or an alias from ~/.ssh/config')
+  .option('--swarm <target>', 'a manager of the swarm: user@address[:port] or an alias from ~/.ssh/config; repeat it (or give a comma list) for several managers, tried in turn when one is down', collect, [])
   .option('-i, --identity <file>', 'private key file (default: IdentityFile from ~/.ssh/config, else the agent, else ~/.ssh/id_*)')
   .option('--passphrase-file <file>', "read the key's passphrase from this file (or set BATON_KEY_PASSPHRASE)")
   .option('--agent', 'authenticate with the SSH agent at SSH_AUTH_SOCK', false)
   .option('--host-key <fingerprint>', 'accept only this host key (SHA256:…, as ssh-keygen -l prints it)')
   .option('--trust-new-host-key', 'accept and remember a host key seen for the first time', false)
   .option('--json', 'machine-readable output', false)
-  .action(async (name: string, opts: { swarm: string; identity?: string; passphraseFile?: string; agent: boolean; hostKey?: string; trustNewHostKey: boolean; json: boolean }) => {
-    const params: ClusterAddParams = { name, swarm: opts.swarm, ...loginFlags(opts) };
+  .action(async (name: string, opts: { swarm: string[]; identity?: string; passphraseFile?: string; agent: boolean; hostKey?: string; trustNewHostKey: boolean; json: boolean }) => {
+    if (opts.swarm.length === 0) throw new BatonError('INVALID_INPUT', `baton cluster add ${name}: say which manager of the swarm to reach.`, {}, `baton cluster add ${name} --swarm root@MANAGER (repeat --swarm for several managers).`);
+    const params: ClusterAddParams = { name, swarm: opts.swarm.join(','), ...loginFlags(opts) };
     checkFlags('cluster.add', params, { name: '<name>', swarm: '--swarm', hostKey: '--host-key' });
     const added = await withClient((client) => askingForKeys(() => client.call('cluster.add', params), params, 'cluster', opts.json));
     print(opts.json, added, () => `Added Swarm cluster ${added.name}.\n\n${clustersTable([added])}`);
@@ -347,11 +380,22 @@ cluster
 cluster
   .command('ls')
   .alias('list')
-  .description('the clusters: kind, managers (* the leader), quorum (managers reachable / total)')
+  .description('the clusters: the current one (*), kind, managers (* the leader), quorum (managers reachable / total), the manager calls go to')
   .option('--json', 'machine-readable output', false)
   .action(async (opts: { json: boolean }) => {
     const clusters = await withClient((c) => c.call('cluster.list', {}));
     print(opts.json, clusters, () => clustersTable(clusters));
+  });
+cluster
+  .command('use [name]')
+  .description("make a cluster the current one: commands without --cluster act on it (kept in the control plane's home, so the app and every CLI of it agree)")
+  .option('--default', "Baton's own cluster again (as: baton cluster use local)", false)
+  .option('--json', 'machine-readable output', false)
+  .action(async (name: string | undefined, opts: { default: boolean; json: boolean }) => {
+    if ((name === undefined) === !opts.default) throw new BatonError('INVALID_INPUT', name === undefined ? 'baton cluster use: say which cluster.' : `baton cluster use ${name} --default: give a name or --default, not both.`, {}, "baton cluster use NAME (see baton cluster ls), or baton cluster use --default for Baton's own.");
+    const chosen = name === undefined || OWN_CLUSTER_NAMES.has(name) ? LOCAL_CLUSTER : name;
+    const current = await withClient((c) => c.call('cluster.use', { name: chosen }));
+    print(opts.json, current, () => (current.kind === 'baton' ? "The current cluster is Baton's own: commands without --cluster act on its hosts." : `The current cluster is ${current.name} (a Swarm): commands without --cluster act on it. Back to Baton's own with: baton cluster use --default`));
   });
 cluster
   .command('rm <name>')
@@ -372,14 +416,14 @@ program
   .option('--dry-run', 'validate and print the plan, change nothing', false)
   .option('--wait', 'wait until every service runs its desired replicas of its desired revision, available', false)
   .option('--timeout <seconds>', 'with --wait: how long', (v) => Number(v), 120)
-  .option('--cluster <name>', 'deploy to this cluster (a Swarm cluster: as a Swarm stack); default: Baton\'s own')
+  .option('--cluster <name>', `deploy to this cluster (a Swarm cluster: as a Swarm stack): ${CLUSTER_FLAG_HELP}`)
   .option('--json', 'machine-readable output', false)
   .action(async (opts: { file: string[]; profile: string[]; projectName?: string; dryRun: boolean; wait: boolean; timeout: number; cluster?: string; json: boolean }) => {
     // the parser is loaded by the commands that read a stack file, not by every command
     const [{ readStackInput }, { readBuildContexts }] = await Promise.all([import('./stack-files.ts'), import('./build-contexts.ts')]);
     const { source, file, env, files, overrides, profiles } = readStackInput(opts.file, opts.profile);
     const loaded = { ...(overrides.length > 0 ? { overrides } : {}), ...(profiles.length > 0 ? { profiles } : {}) };
-    const swarm = swarmCluster(opts.cluster);
+    const swarm = await swarmCluster(opts.cluster);
     if (swarm !== undefined) {
       if (opts.wait) throw new BatonError('INVALID_INPUT', '--wait is not done on a Swarm cluster yet.', {}, `Follow the tasks with: baton ps --cluster ${swarm}`);
       const plan = await withClient((c) => c.call('swarm.apply', { cluster: swarm, source, file, env, files, ...loaded, dryRun: opts.dryRun, ...(opts.projectName ? { stack: opts.projectName } : {}) }));
@@ -416,10 +460,10 @@ program
   .command('ls')
   .description('services: available of desired replicas, their health (healthy, running without a health check, unknown on an unreachable host)')
   .option('--stack <name>', 'only this stack')
-  .option('--cluster <name>', "a Swarm cluster's stacks; default: Baton's own")
+  .option('--cluster <name>', CLUSTER_FLAG_HELP)
   .option('--json', 'machine-readable output', false)
   .action(async (opts: { stack?: string; cluster?: string; json: boolean }) => {
-    const swarm = swarmCluster(opts.cluster);
+    const swarm = await swarmCluster(opts.cluster);
     if (swarm !== undefined) {
       const rows = await withClient((c) => c.call('swarm.services', { cluster: swarm, ...(opts.stack ? { stack: opts.stack } : {}) }));
       return print(opts.json, rows, () => swarmServicesTable(rows));
@@ -431,10 +475,10 @@ program
 program
   .command('ps [service]')
   .description('replicas: host, state, health, revision, age')
-  .option('--cluster <name>', "a Swarm cluster's tasks (of one stack, or all); default: Baton's own")
+  .option('--cluster <name>', CLUSTER_FLAG_HELP)
   .option('--json', 'machine-readable output', false)
   .action(async (service: string | undefined, opts: { cluster?: string; json: boolean }) => {
-    const swarm = swarmCluster(opts.cluster);
+    const swarm = await swarmCluster(opts.cluster);
     if (swarm !== undefined) {
       const rows = await withClient((c) => c.call('swarm.tasks', { cluster: swarm }));
       const shown = service === undefined ? rows : rows.filter((t) => t.service === service || t.service.endsWith(`_${service}`) || t.service === service.replace('/', '_'));
@@ -448,7 +492,7 @@ program
   .command('scale <service=replicas...>')
   .description('set the replica count of services: baton scale web=5 shop/api=2')
   .option('--wait', 'wait until they run the new count, available', false)
-  .option('--cluster <name>', "on a Swarm cluster; default: Baton's own")
+  .option('--cluster <name>', CLUSTER_FLAG_HELP)
   .option('--json', 'machine-readable output', false)
   .action(async (pairs: string[], opts: { wait: boolean; cluster?: string; json: boolean }) => {
     const targets = pairs.map((pair) => {
@@ -456,7 +500,7 @@ program
       if (!m) throw new BatonError('INVALID_INPUT', `"${pair}": write SERVICE=N, e.g. web=3.`);
       return { service: m[1]!, replicas: Number(m[2]) };
     });
-    const swarm = swarmCluster(opts.cluster);
+    const swarm = await swarmCluster(opts.cluster);
     if (swarm !== undefined) {
       const scaled = await withClient((c) => c.call('swarm.scale', { cluster: swarm, targets }));
       return print(opts.json, scaled, () => swarmServicesTable(scaled));
@@ -475,8 +519,24 @@ rollout
   .command('status <service>')
   .description('old / new / healthy replicas, the phase, what it waits for')
   .option('--wait [seconds]', 'wait until the rollout completes, rolls back, pauses or fails (exit 1 unless it completed)')
+  .option('--cluster <name>', `${CLUSTER_FLAG_HELP}; on a Swarm: its UpdateStatus`)
   .option('--json', 'machine-readable output', false)
-  .action(async (service: string, opts: { wait?: string | boolean; json: boolean }) => {
+  .action(async (service: string, opts: { wait?: string | boolean; cluster?: string; json: boolean }) => {
+    const swarm = await swarmCluster(opts.cluster);
+    if (swarm !== undefined) {
+      return withClient(async (client) => {
+        let status = await client.call('swarm.rolloutStatus', { cluster: swarm, service });
+        if (opts.wait !== undefined) {
+          const deadline = Date.now() + (typeof opts.wait === 'string' ? Number(opts.wait) : 900) * 1000;
+          while (['updating', 'rolling-back'].includes(status.phase) && Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, 500));
+            status = await client.call('swarm.rolloutStatus', { cluster: swarm, service });
+          }
+          if (!['completed', 'none'].includes(status.phase)) process.exitCode = 1;
+        }
+        print(opts.json, status, () => swarmRolloutText(status));
+      });
+    }
     await withClient(async (client) => {
       let status = await client.call('rollout.status', { service });
       if (opts.wait !== undefined) {
@@ -492,23 +552,35 @@ rollout
   });
 rollout
   .command('history <service>')
-  .description('the kept revisions, with what changed between them')
+  .description('the kept revisions, with what changed between them (on a Swarm: its current and previous specs)')
+  .option('--cluster <name>', CLUSTER_FLAG_HELP)
   .option('--json', 'machine-readable output', false)
-  .action(async (service: string, opts: { json: boolean }) => {
+  .action(async (service: string, opts: { cluster?: string; json: boolean }) => {
+    const swarm = await swarmCluster(opts.cluster);
+    if (swarm !== undefined) {
+      const entries = await withClient((c) => c.call('swarm.rolloutHistory', { cluster: swarm, service }));
+      return print(opts.json, entries, () => swarmHistoryText(entries));
+    }
     await withClient(async (client) => {
       const entries = await client.call('rollout.history', { service });
       print(opts.json, entries, () => rolloutHistoryText(entries));
     });
   });
 for (const [verb, what] of [
-  ['pause', 'stop replacing replicas (those that run keep serving)'],
-  ['resume', 'go on with a paused rollout'],
+  ['pause', 'stop replacing replicas (those that run keep serving); refused on a Swarm, which pauses an update only itself, when a task fails and failure_action is pause'],
+  ['resume', 'go on with a paused rollout (on a Swarm: one Swarm paused)'],
 ] as const) {
   rollout
     .command(`${verb} <service>`)
     .description(what)
+    .option('--cluster <name>', CLUSTER_FLAG_HELP)
     .option('--json', 'machine-readable output', false)
-    .action(async (service: string, opts: { json: boolean }) => {
+    .action(async (service: string, opts: { cluster?: string; json: boolean }) => {
+      const swarm = await swarmCluster(opts.cluster);
+      if (swarm !== undefined) {
+        const status = await withClient((c) => c.call(verb === 'pause' ? 'swarm.rolloutPause' : 'swarm.rolloutResume', { cluster: swarm, service }));
+        return print(opts.json, status, () => swarmRolloutText(status));
+      }
       await withClient(async (client) => {
         const status = await client.call(verb === 'pause' ? 'rollout.pause' : 'rollout.resume', { service });
         print(opts.json, status, () => rolloutStatusText(status));
@@ -519,8 +591,15 @@ rollout
   .command('undo <service>')
   .description('roll back to the revision before (or --to-revision N), under rollback_config')
   .option('--to-revision <n>', 'the revision to go back to (see baton rollout history)')
+  .option('--cluster <name>', `${CLUSTER_FLAG_HELP}; on a Swarm: Swarm's rollback to the previous spec`)
   .option('--json', 'machine-readable output', false)
-  .action(async (service: string, opts: { toRevision?: string; json: boolean }) => {
+  .action(async (service: string, opts: { toRevision?: string; cluster?: string; json: boolean }) => {
+    const swarm = await swarmCluster(opts.cluster);
+    if (swarm !== undefined) {
+      if (opts.toRevision !== undefined) throw new BatonError('INVALID_INPUT', '--to-revision is not done on a Swarm cluster: Swarm keeps only the spec before the current one.', {}, `Leave it out to go back to that spec (baton rollout history ${service} --cluster ${swarm} shows it), or apply an older stack file.`);
+      const status = await withClient((c) => c.call('swarm.rolloutUndo', { cluster: swarm, service }));
+      return print(opts.json, status, () => swarmRolloutText(status));
+    }
     const toRevision = opts.toRevision === undefined ? undefined : Number(opts.toRevision);
     if (toRevision !== undefined && (!Number.isInteger(toRevision) || toRevision < 1)) throw new BatonError('INVALID_INPUT', `--to-revision ${opts.toRevision}: write a revision number, e.g. --to-revision 3 (see baton rollout history ${service}).`);
     await withClient(async (client) => {
@@ -572,18 +651,27 @@ program
   .option('-f, --follow', 'keep printing new lines (and replicas that start later)', false)
   .option('--tail <n>', 'lines from the end of each log to start with', '200')
   .option('-t, --timestamps', 'show when each line was written', false)
+  .option('--cluster <name>', `${CLUSTER_FLAG_HELP}; on a Swarm: a service's log, every task's, each line prefixed with its task`)
   .option('--json', 'one JSON object per line', false)
-  .action(async (target: string, opts: { follow: boolean; tail: string; timestamps: boolean; json: boolean }) => {
+  .action(async (target: string, opts: { follow: boolean; tail: string; timestamps: boolean; cluster?: string; json: boolean }) => {
     const tail = Number(opts.tail);
     if (!/^\d+$/.test(opts.tail) || tail > 10_000) throw new BatonError('INVALID_INPUT', `--tail ${opts.tail}: give a number of lines from 0 to 10000, e.g. --tail 50.`);
+    const swarm = await swarmCluster(opts.cluster);
     const client = await connectSocket(socketPathFor(home()));
     try {
-      const services = await client.call('service.list', {});
-      const isService = services.some((s) => s.name === target || `${s.stack}/${s.name}` === target);
-      const width = isService ? Math.max(0, ...(await client.call('replica.list', { service: target })).map((r) => r.name.length)) : 0;
+      let isService = swarm !== undefined;
+      let width = 0;
+      if (swarm !== undefined) {
+        const tasks = await client.call('swarm.tasks', { cluster: swarm });
+        width = Math.max(0, ...tasks.filter((t) => t.service === target || t.service.endsWith(`_${target}`) || t.service === target.replace('/', '_')).map((t) => t.name.length));
+      } else {
+        const services = await client.call('service.list', {});
+        isService = services.some((s) => s.name === target || `${s.stack}/${s.name}` === target);
+        width = isService ? Math.max(0, ...(await client.call('replica.list', { service: target })).map((r) => r.name.length)) : 0;
+      }
       await new Promise<void>((resolvePromise, reject) => {
-        const cancel = client.stream('logs', { ...(isService ? { service: target } : { replica: target }), tail, follow: opts.follow }, {
-          chunk(lines) {
+        const handlers = {
+          chunk(lines: LogLine[]) {
             for (const line of lines) {
               if (opts.json) {
                 process.stdout.write(JSON.stringify(line) + '\n');
@@ -594,8 +682,11 @@ program
               (line.stream === 'stderr' ? process.stderr : process.stdout).write(`${prefix}${time}${line.text}\n`);
             }
           },
-          end: (error) => (error ? reject(error) : resolvePromise()),
-        });
+          end: (error: Error | null) => (error ? reject(error) : resolvePromise()),
+        };
+        const cancel = swarm !== undefined
+          ? client.stream('swarm.logs', { cluster: swarm, service: target, tail, follow: opts.follow }, handlers)
+          : client.stream('logs', { ...(isService ? { service: target } : { replica: target }), tail, follow: opts.follow }, handlers);
         const stop = () => {
           cancel();
           resolvePromise();
