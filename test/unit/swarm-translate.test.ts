@@ -188,3 +188,15 @@ test('a service with build: is refused on a Swarm at its key, saying to push the
   assert.deepEqual(notes.map((n) => n.path), ['services.web.build']);
   assert.match(notes[0]!.message, /Build and push the image/);
 });
+
+test('a start-first update or rollback under max_replicas_per_node is warned of: with every node at the cap Swarm waits for ever', () => {
+  const { notes } = translateStack(parse(FULL)); // update start-first, rollback stop-first
+  assert.deepEqual(
+    notes.filter((n) => /start-first/.test(n.message)).map((n) => n.path),
+    ['services.web.deploy.update_config.order'],
+  );
+  const stopFirst = translateStack(parse(FULL.replace('order: start-first', 'order: stop-first')));
+  assert.deepEqual(stopFirst.notes.filter((n) => /start-first/.test(n.message)), [], 'stop-first both ways: nothing to say');
+  const uncapped = translateStack(parse(FULL.replace('        max_replicas_per_node: 1\n', '')));
+  assert.deepEqual(uncapped.notes.filter((n) => /start-first/.test(n.message)), [], 'no cap: a node always has room');
+});

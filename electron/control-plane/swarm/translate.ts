@@ -150,6 +150,19 @@ function translateService(s: ServiceSpec, notes: SwarmNote[]): SwarmServiceSpec 
     }
   }
 
+  // Swarm starts a start-first task before it stops the old one, on a node with room for it: with
+  // a per-node cap and every node at it, the update (or the rollback) waits for ever.
+  if (s.placement.maxReplicasPerHost !== null) {
+    for (const [key, policy] of [['update_config', s.update], ['rollback_config', { ...s.update, ...s.rollback }]] as const) {
+      if (policy.order !== 'start-first') continue;
+      note(
+        `deploy.${key}.order`,
+        'warning',
+        `${key} starts each new task before it stops the old one (start-first), which needs a node with room for one more task of ${s.name}: with max_replicas_per_node ${s.placement.maxReplicasPerHost} and every node at it, Swarm waits for ever. Set deploy.${key}.order: stop-first, or leave a node with room.`,
+      );
+    }
+  }
+
   return {
     Name: swarmServiceName(s.stack, s.name),
     Labels: { ...namespace, 'com.docker.stack.image': s.image },
