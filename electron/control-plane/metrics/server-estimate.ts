@@ -49,6 +49,24 @@ export function splitWhole(total: number, weights: readonly number[]): number[] 
 }
 
 /**
+ * Whether a moved backend's server rows must be read exactly rather than estimated: on the host's
+ * turn (`exactDue`), and where an estimate would get things wrong: no reading before (`was`),
+ * another set of servers (also one swapped for another, the count unchanged: its requests are in
+ * the log but it has no row; `known`, the servers of its last rows), counters that went back (a
+ * reload), nothing to split by (`lines`, the backend's log lines: none on a TCP route).
+ */
+export function mustReadExactly(was: StatRow | undefined, b: StatRow, known: ReadonlySet<string> | ReadonlyMap<string, unknown>, lines: ReadonlyMap<string, { requests: number }> | undefined, exactDue: boolean): boolean {
+  if (exactDue || !was || was.act !== b.act || was.iid !== b.iid || known.size === 0 || requestsOf(b) < requestsOf(was)) return true;
+  if (lines === undefined) return true;
+  let logged = 0;
+  for (const [server, c] of lines) {
+    if (!known.has(server)) return true;
+    logged += c.requests;
+  }
+  return logged === 0;
+}
+
+/**
  * For the backends that moved this second (`moved`, from serverReads): which to read exactly and
  * the estimated server rows of the rest. `counts`: this second's log lines of the host (null when
  * the log was not read); `exactDue`: the host's turn for exact rows.
@@ -68,18 +86,12 @@ export function planServerRows(prev: IngressReading | undefined, moved: readonly
     const was = before.get(b.pxname);
     const servers = (was && rowsOf.get(b.pxname)) || [];
     const lines = counts?.get(b.pxname);
-    const delta = was ? requestsOf(b) - requestsOf(was) : -1;
-    const logged = lines ? [...lines.values()].reduce((n, c) => n + c.requests, 0) : 0;
-    // what an estimate would get wrong: another set of servers (also one swapped for another, the
-    // count unchanged: its requests are in the log but it has no row), counters that went back (a
-    // reload), nothing to split by
-    const known = new Set(servers.map((r) => r.svname));
-    const unknownLogged = lines !== undefined && [...lines.keys()].some((server) => !known.has(server));
-    if (exactDue || !was || was.act !== b.act || was.iid !== b.iid || servers.length === 0 || delta < 0 || logged === 0 || unknownLogged) {
+    if (mustReadExactly(was, b, new Set(servers.map((r) => r.svname)), lines, exactDue)) {
       plan.exact.push(b);
       continue;
     }
-    const errorsDelta = Math.max(0, (b.hrsp5xx ?? 0) - (was.hrsp5xx ?? 0));
+    const delta = requestsOf(b) - requestsOf(was!);
+    const errorsDelta = Math.max(0, (b.hrsp5xx ?? 0) - (was!.hrsp5xx ?? 0));
     const requestParts = splitWhole(delta, servers.map((s) => lines!.get(s.svname)?.requests ?? 0));
     const loggedErrors = servers.map((s) => lines!.get(s.svname)?.errors ?? 0);
     // 5xx answers the sample did not catch are spread as the requests were
