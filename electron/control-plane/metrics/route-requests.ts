@@ -20,7 +20,7 @@
 //   rows take its exact values: whatever the sampling got wrong is set right on each host's turn.
 //
 // The work a second grows with hosts × routes (backend rows), log lines and replicas, not with
-// hosts × replicas; only the exact rows cost that, a tenth of it a second.
+// hosts × replicas; only the exact rows cost that, 1 / EXACT_EVERY of it a second.
 import type { RequestSample } from '../../../shared/metrics.ts';
 import type { StatRow } from '../ingress/stat-csv.ts';
 import { requestSamples, serverReads } from './ingress-requests.ts';
@@ -55,6 +55,24 @@ interface ClusterRow {
   rtimeW: number;
   ttimeW: number;
   weight: number;
+  /** This second's scaled log lines of it, from every host (its weight in the split), and its part of the split per unit of them. */
+  lineReq: number;
+  lineErr: number;
+  perReq: number;
+  perErr: number;
+  /** Gone from the cluster's rows (no host has one of it now). */
+  gone: boolean;
+}
+
+/** What was estimated for one host's row since its last exact one; `lineReq`/`lineErr`: its scaled lines of this second. */
+interface Since {
+  row: ClusterRow;
+  req: number;
+  err: number;
+  lineReq: number;
+  lineErr: number;
+  /** The take it was last touched in. */
+  take: number;
 }
 
 interface HostState {
@@ -63,16 +81,13 @@ interface HostState {
   /** Per backend, per server: its last row read exactly. */
   exact: Map<string, Map<string, StatRow>>;
   /** Per backend, per server: what was estimated for it since that row. */
-  since: Map<string, Map<string, { req: number; err: number }>>;
+  since: Map<string, Map<string, Since>>;
 }
 
-/** Per route this second: the estimated hosts' new requests, and the scaled log lines to split them by. */
+/** Per route this second: the estimated hosts' new requests and 5xx answers, to split. */
 interface Pending {
   req: number;
   err: number;
-  weights: Map<string, { requests: number; errors: number }>;
-  /** Each estimated host's own weights, to give it its part. */
-  shares: { host: HostState; weights: Map<string, { requests: number; errors: number }> }[];
 }
 
 // HTTP routes count requests; TCP routes have no requests, so sessions stand for them
@@ -83,6 +98,9 @@ export class RouteRequests {
   /** Per route (backend name), per server: the cluster's row. */
   private readonly routes = new Map<string, Map<string, ClusterRow>>();
   private pending = new Map<string, Pending>();
+  /** The hosts' rows with log lines this second: each gets its part when the routes are split. */
+  private touched: Since[] = [];
+  private takes = 0;
   private prevAt: number | null = null;
 
   /** The host's backends that moved since its last reading (ingress-requests.ts serverReads). */
@@ -149,36 +167,56 @@ export class RouteRequests {
   }
 
   private addEstimate(h: HostState, backend: string, delta: number, errorsDelta: number, lines: ReadonlyMap<string, { requests: number; errors: number }>): void {
+    const servers = this.routes.get(backend);
     let logged = 0;
     let loggedErrors = 0;
-    for (const c of lines.values()) {
+    lines.forEach((c) => {
       logged += c.requests;
       loggedErrors += c.errors;
-    }
-    if (logged === 0 || delta < 0) return;
+    });
+    if (!servers || logged === 0 || delta < 0) return;
     let p = this.pending.get(backend);
-    if (!p) this.pending.set(backend, (p = { req: 0, err: 0, weights: new Map(), shares: [] }));
+    if (!p) this.pending.set(backend, (p = { req: 0, err: 0 }));
     p.req += delta;
     p.err += errorsDelta;
-    const own = new Map<string, { requests: number; errors: number }>();
-    for (const [server, c] of lines) {
-      // each line stands for delta / logged requests of this host; its 5xx answers likewise, or,
-      // where the log caught none of them, spread as the requests were
-      const w = { requests: (c.requests * delta) / logged, errors: loggedErrors > 0 ? (c.errors * errorsDelta) / loggedErrors : (c.requests * errorsDelta) / logged };
-      own.set(server, w);
-      const sum = p.weights.get(server);
-      if (sum) {
-        sum.requests += w.requests;
-        sum.errors += w.errors;
-      } else p.weights.set(server, { ...w });
-    }
-    p.shares.push({ host: h, weights: own });
+    let since = h.since.get(backend);
+    if (!since) h.since.set(backend, (since = new Map()));
+    // each line stands for delta / logged requests of this host; its 5xx answers likewise, or,
+    // where the log caught none of them, spread as the requests were
+    const perLine = delta / logged;
+    const perError = loggedErrors > 0 ? errorsDelta / loggedErrors : 0;
+    const perLineError = loggedErrors > 0 ? 0 : errorsDelta / logged;
+    const take = this.takes;
+    const touched = this.touched;
+    const own = since;
+    // forEach, not for…of over entries: this runs for every replica logged on every host each second
+    lines.forEach((c, server) => {
+      let e = own.get(server);
+      if (!e) {
+        const row = servers.get(server);
+        if (!row) return;
+        own.set(server, (e = { row, req: 0, err: 0, lineReq: 0, lineErr: 0, take: -1 }));
+      }
+      if (e.take !== take) {
+        e.take = take;
+        touched.push(e);
+      }
+      const req = c.requests * perLine;
+      const err = c.errors * perError + c.requests * perLineError;
+      e.lineReq += req;
+      e.lineErr += err;
+      e.row.lineReq += req;
+      e.row.lineErr += err;
+    });
   }
 
-  /** Each pending route's requests split once among its replicas, and each host's part noted. */
+  /** Each pending route's requests split once among its replicas by every host's lines, and each host's row given its part. */
   private split(): void {
     const pending = this.pending;
+    const touched = this.touched;
     this.pending = new Map();
+    this.touched = [];
+    this.takes++;
     if (pending.size === 0) return;
     // the cluster's rows of these routes, and a backend row of each whose counters are the split's totals
     const rows: StatRow[] = [];
@@ -188,11 +226,14 @@ export class RouteRequests {
     for (const [backend, p] of pending) {
       const servers = this.routes.get(backend);
       if (!servers) continue;
-      for (const row of servers.values()) rows.push(statRow(row, row.req, row.err));
-      const total = (req: number, err: number): StatRow => ({ ...routeRow, pxname: backend, reqTot: req, stot: req, hrsp5xx: err, act: servers.size });
-      was.push(total(0, 0));
-      moved.push(total(p.req, p.err));
-      counts.set(backend, p.weights);
+      const weights = new Map<string, { requests: number; errors: number }>();
+      for (const row of servers.values()) {
+        rows.push(statRow(row, row.req, row.err));
+        if (row.lineReq > 0 || row.lineErr > 0) weights.set(row.like.svname, { requests: row.lineReq, errors: row.lineErr });
+      }
+      was.push(routeTotals(backend, 0, 0, servers.size));
+      moved.push(routeTotals(backend, p.req, p.err, servers.size));
+      counts.set(backend, weights);
     }
     const { estimated } = planServerRows({ atMs: 0, rows, backends: was }, moved, counts, false);
     for (const e of estimated) {
@@ -200,21 +241,23 @@ export class RouteRequests {
       if (!row) continue;
       const part = requestsOf(e) - row.req;
       const errPart = (e.hrsp5xx ?? 0) - row.err;
-      if (part === 0 && errPart === 0) continue;
       row.req += part;
       row.err += errPart;
-      // each host that logged this replica's requests holds its share of the part until its exact rows
-      const sum = pending.get(e.pxname)!.weights.get(e.svname);
-      if (!sum) continue;
-      for (const { host, weights } of pending.get(e.pxname)!.shares) {
-        const w = weights.get(e.svname);
-        if (!w) continue;
-        let since = host.since.get(e.pxname);
-        if (!since) host.since.set(e.pxname, (since = new Map()));
-        const s = since.get(e.svname) ?? { req: 0, err: 0 };
-        if (sum.requests > 0) s.req += (part * w.requests) / sum.requests;
-        if (sum.errors > 0) s.err += (errPart * w.errors) / sum.errors;
-        since.set(e.svname, s);
+      row.perReq = row.lineReq > 0 ? part / row.lineReq : 0;
+      row.perErr = row.lineErr > 0 ? errPart / row.lineErr : 0;
+    }
+    // each host that logged a replica's requests holds its share of the part until its exact rows
+    for (const e of touched) {
+      if (!e.row.gone) {
+        e.req += e.lineReq * e.row.perReq;
+        e.err += e.lineErr * e.row.perErr;
+      }
+      e.lineReq = 0;
+      e.lineErr = 0;
+    }
+    for (const backend of pending.keys()) {
+      for (const row of this.routes.get(backend)?.values() ?? []) {
+        row.lineReq = row.lineErr = row.perReq = row.perErr = 0;
       }
     }
   }
@@ -235,15 +278,14 @@ export class RouteRequests {
       fresh.set(r.svname, r);
       if (!servers) this.routes.set(backend, (servers = new Map()));
       let row = servers.get(r.svname);
-      if (!row) servers.set(r.svname, (row = { like: r, req: 0, err: 0, prevReq: null, prevErr: 0, hosts: 0, rtimeW: 0, ttimeW: 0, weight: 0 }));
+      if (!row) servers.set(r.svname, (row = { like: r, req: 0, err: 0, prevReq: null, prevErr: 0, hosts: 0, rtimeW: 0, ttimeW: 0, weight: 0, lineReq: 0, lineErr: 0, perReq: 0, perErr: 0, gone: false }));
       const was = old.get(r.svname);
       const s = since?.get(r.svname) ?? { req: 0, err: 0 };
       const nowReq = requestsOf(r);
       const nowErr = r.hrsp5xx ?? 0;
       const [wasReq, wasErr] = was ? [requestsOf(was), was.hrsp5xx ?? 0] : [0, 0];
-      const inc = (now: number, then: number, estimated: number) => (was === undefined ? 0 : now < then ? now : Math.max(0, now - then - estimated));
-      const req = inc(nowReq, wasReq, s.req);
-      const err = inc(nowErr, wasErr, s.err);
+      const req = was === undefined ? 0 : sinceExact(nowReq, wasReq, s.req);
+      const err = was === undefined ? 0 : sinceExact(nowErr, wasErr, s.err);
       // the cluster's row takes this host's exact values; of the change, only `req`/`err` is this second's
       const change = nowReq - (wasReq + s.req);
       const errChange = nowErr - (wasErr + s.err);
@@ -271,12 +313,20 @@ export class RouteRequests {
       }
       unweigh(row, was);
       row.hosts -= 1;
-      if (row.hosts <= 0) servers!.delete(server);
+      if (row.hosts <= 0) {
+        row.gone = true;
+        servers!.delete(server);
+      }
     }
     if (servers?.size === 0) this.routes.delete(backend);
     if (fresh.size > 0) h.exact.set(backend, fresh);
     else h.exact.delete(backend);
   }
+}
+
+/** What an exact counter adds since the last exact one, beyond what was estimated meanwhile; a counter that went back (a reload) counts what it holds. */
+function sinceExact(now: number, then: number, estimated: number): number {
+  return now < then ? now : Math.max(0, now - then - estimated);
 }
 
 function weigh(row: ClusterRow, r: StatRow): void {
@@ -293,6 +343,11 @@ function unweigh(row: ClusterRow, r: StatRow): void {
   row.rtimeW -= r.rtime * w;
   row.ttimeW -= (r.ttime ?? 0) * w;
   row.weight -= w;
+}
+
+/** A route's backend row in the cluster's reading, its counters the totals to split. */
+function routeTotals(backend: string, req: number, err: number, servers: number): StatRow {
+  return { ...routeRow, pxname: backend, reqTot: req, stot: req, hrsp5xx: err, act: servers };
 }
 
 const routeRow: StatRow = { pxname: '', svname: 'BACKEND', type: 'backend', status: 'UP', scur: 0, stot: 0, weight: null, lbtot: null, checkStatus: null, checkDesc: null, addr: null, reqTot: 0, rate: null, rtime: null, ttime: null, hrsp5xx: 0, iid: 1, act: 0 };

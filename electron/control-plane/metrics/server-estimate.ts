@@ -58,12 +58,14 @@ export function splitWhole(total: number, weights: readonly number[]): number[] 
 export function mustReadExactly(was: StatRow | undefined, b: StatRow, known: ReadonlySet<string> | ReadonlyMap<string, unknown>, lines: ReadonlyMap<string, { requests: number }> | undefined, exactDue: boolean): boolean {
   if (exactDue || !was || was.act !== b.act || was.iid !== b.iid || known.size === 0 || requestsOf(b) < requestsOf(was)) return true;
   if (lines === undefined) return true;
+  // forEach, not for…of over entries: this runs for every replica logged on every host each second
   let logged = 0;
-  for (const [server, c] of lines) {
-    if (!known.has(server)) return true;
+  let unknown = false;
+  lines.forEach((c, server) => {
+    if (!known.has(server)) unknown = true;
     logged += c.requests;
-  }
-  return logged === 0;
+  });
+  return unknown || logged === 0;
 }
 
 /**
