@@ -146,7 +146,7 @@ async function loopMs(fn: () => Promise<unknown>): Promise<number> {
 }
 
 /** What one second of collection costs, part by part, on host m1 (the collector stopped). */
-async function componentCosts(plane: ControlPlane): Promise<{ backendsMs: number; serverRowMs: number; rows: number; logReadMs: number; logRingMs: number; logLines: number; trafficSecondMs: number; counterFixedMs: number; counterPerReplicaMs: number; inProcessPerReplicaMs: number }> {
+async function componentCosts(plane: ControlPlane): Promise<{ backendsMs: number; serverRowMs: number; rows: number; logReadMs: number; logRingMs: number; logLines: number; trafficSecondMs: number; trafficBaseMs: number; counterFixedMs: number; counterPerReplicaMs: number; inProcessPerReplicaMs: number }> {
   const api = plane.ingress.runtimeOf('m1');
   if (!api) throw new Error('m1 has no ingress to read');
   const session = api.session();
@@ -187,6 +187,8 @@ async function componentCosts(plane: ControlPlane): Promise<{ backendsMs: number
       logRingMs,
       logLines,
       trafficSecondMs: trafficMs(1000, 50, logLines),
+      // a line per route and host: every route moves on every host, with the fewest lines
+      trafficBaseMs: trafficMs(1000, 50, ROUTES),
       counterFixedMs: Math.max(0, fewMs - few.length * counterPerReplicaMs),
       counterPerReplicaMs,
       inProcessPerReplicaMs: inProcessMs(1000, 50) / 1000,
@@ -350,18 +352,24 @@ export async function benchMetrics(): Promise<string> {
     const at = (hosts: number, replicas: number) => (hosts * perHost + replicas * perReplica) / 10;
     const projectedIdle = at(50, 1000);
     // with traffic on every route through every host: each host's request log read each second
-    // with every line in it new (the most a host's log brings), the routes split once across all
-    // hosts from those lines (in process), and each host's server rows read exactly on its turn
-    // (every EXACT_EVERY seconds)
-    const trafficLog = (50 * costs.logReadMs) / 10;
-    const trafficSplit = costs.trafficSecondMs / 10;
-    const trafficRows = (50 * 1000 * (costs.serverRowMs / EXACT_EVERY)) / 10;
-    const projected = projectedIdle + trafficLog + trafficSplit + trafficRows;
+    // (the ring, and its new lines parsed and counted), the routes split once across all hosts
+    // from those lines (in process: a part per route and host, and a part per line), and each
+    // host's server rows read exactly on its turn (every EXACT_EVERY seconds). The work grows with
+    // the lines, so the projection is at a rate: `perHost` requests a second through each host's
+    // ingress (its ring keeps about costs.logLines of them).
+    const logPerLineMs = Math.max(0, costs.logReadMs - costs.logRingMs) / costs.logLines;
+    const splitPerLineMs = Math.max(0, costs.trafficSecondMs - costs.trafficBaseMs) / (50 * (costs.logLines - ROUTES));
+    const withTraffic = (perHost: number) => {
+      const lines = 50 * Math.min(perHost, costs.logLines);
+      return projectedIdle + (50 * costs.logRingMs + lines * (logPerLineMs + splitPerLineMs) + costs.trafficBaseMs + (50 * 1000 * costs.serverRowMs) / EXACT_EVERY) / 10;
+    };
+    const projected = withTraffic(costs.logLines);
+    const projected100 = withTraffic(100);
     // the peer's streams cost per replica only (one stream each, whatever the host count)
     const peerProjected = (peerNet / total) * 1000;
     const rows = [
       ['idle (no collection)', `${idle.toFixed(2)} %`, '-', '-'],
-      ['ours: the whole loop', `${ours.toFixed(2)} %`, `${oursNet.toFixed(2)} % (the parts below predict ${at(3, total).toFixed(2)} %)`, `${projectedIdle.toFixed(1)} % (${projected.toFixed(1)} % with traffic on every route through every host)`],
+      ['ours: the whole loop', `${ours.toFixed(2)} %`, `${oursNet.toFixed(2)} % (the parts below predict ${at(3, total).toFixed(2)} %)`, `${projectedIdle.toFixed(1)} % (with traffic on every route through every host: ${projected100.toFixed(1)} % at 100 req/s a host, ${projected.toFixed(1)} % with every host's ring full of new lines each second)`],
       [`ours with ${LOAD_RATE} req/s through the ingress (its request log read too)`, `${loaded.toFixed(2)} %`, `${Math.max(0, loaded - idle).toFixed(2)} %`, `+ ${(Math.max(0, loaded - ours) / LOAD_RATE * 1000).toFixed(2)} % per 1,000 req/s`],
       ['idle, right before the peer', `${idlePeer.toFixed(2)} %`, '-', '-'],
       ['peer: docker stats stream per replica', `${theirs.toFixed(2)} %`, `${peerNet.toFixed(2)} %`, `${peerProjected.toFixed(1)} %`],
@@ -375,6 +383,8 @@ export async function benchMetrics(): Promise<string> {
       [`a host with traffic: its request log read whole (${costs.logLines} lines, all new), parsed and counted`, `${costs.logReadMs.toFixed(3)} ms`],
       [`… of which the ring read with no line new`, `${costs.logRingMs.toFixed(3)} ms`],
       [`a second with traffic on every route through every host, in process (50 hosts × ${costs.logLines} lines: the split once per route, the exact rows of the hosts on their turn, the rates), less a quiet one`, `${costs.trafficSecondMs.toFixed(3)} ms`],
+      [`… the same with a line per route and host (${ROUTES})`, `${costs.trafficBaseMs.toFixed(3)} ms`],
+      ['a log line: read, parsed and counted; split (the two above)', `${(logPerLineMs * 1000).toFixed(2)} µs; ${(splitPerLineMs * 1000).toFixed(2)} µs`],
     ];
     return [
       `metrics: control plane CPU (% of one core) over ${WINDOW_MS / 1000} s, on 3 hosts; ours had ${fresh}/${total} fresh in its last frame (${p95s} with a p95 under load: ${describeLoad(loadResult)}), the peer decoded ${decodedPerS.toFixed(0)} stats/s${peer.problem() ? ` (${peer.problem()})` : ''}`,
@@ -382,7 +392,7 @@ export async function benchMetrics(): Promise<string> {
       '',
       `the parts, CPU a second each (loops of ${LOOPS} on host m1):`,
       markdownTable(['part', 'CPU'], parts),
-      `projection: 50 × ${perHost.toFixed(3)} ms + 1,000 × ${perReplica.toFixed(4)} ms = ${projectedIdle.toFixed(1)} % of a core; with traffic through every host on every route, + 50 × ${costs.logReadMs.toFixed(3)} ms (request logs) + ${costs.trafficSecondMs.toFixed(3)} ms (the split, in process) + 50,000 / ${EXACT_EVERY} × ${costs.serverRowMs.toFixed(4)} ms (exact server rows) = ${projected.toFixed(1)} %`,
+      `projection: 50 × ${perHost.toFixed(3)} ms + 1,000 × ${perReplica.toFixed(4)} ms = ${projectedIdle.toFixed(1)} % of a core; with traffic through every host on every route, + 50 × ${costs.logRingMs.toFixed(3)} ms (the rings) + lines × (${(logPerLineMs * 1000).toFixed(2)} + ${(splitPerLineMs * 1000).toFixed(2)}) µs + ${costs.trafficBaseMs.toFixed(3)} ms (the split's part per route and host) + 50,000 / ${EXACT_EVERY} × ${costs.serverRowMs.toFixed(4)} ms (exact server rows) = ${projected100.toFixed(1)} % at 5,000 lines a second (100 a host), ${projected.toFixed(1)} % at ${50 * costs.logLines} (every ring full of new lines)`,
       `peer/ours at 90 replicas: ${oursNet > 0 ? ratio(peerNet, oursNet) : 'n/a'}; projected: ${projected > 0 ? ratio(peerProjected, projected) : 'n/a'}`,
     ].join('\n');
   } finally {

@@ -13,8 +13,13 @@
 import type { StatRow } from '../ingress/stat-csv.ts';
 import type { IngressReading } from './ingress-requests.ts';
 
-/** Every this many readings a host's moved backends have their server rows read exactly. */
-export const EXACT_EVERY = 10;
+/**
+ * Every this many readings a host's moved backends have their server rows read exactly. The rows
+ * of every host cost hosts × replicas, so a share of 1/EXACT_EVERY of them is read each second;
+ * a second's rates come from the split of the exact backend totals, and the exact rows only set
+ * right how the log's sample split them (and bring the response-time averages), so every 30 s.
+ */
+export const EXACT_EVERY = 30;
 
 /** Per backend, per server: the requests and the 5xx answers among the log lines of one read. */
 export type LogCounts = Map<string, Map<string, { requests: number; errors: number }>>;
