@@ -50,32 +50,32 @@ test("a route's requests from every host, split by all hosts' log lines scaled t
 
 test("a host's exact rows on its turn count what the estimate missed, and 0 where it ran ahead", () => {
   const routes = new RouteRequests();
-  second(routes, 'h1', [0, 0, 0], null);
+  second(routes, 'h1', [10, 10, 10], null);
   routes.take(0);
   // the log says 50/50/0, the truth is 40/40/20 (20 requests to r_c were not logged)
-  second(routes, 'h1', [40, 40, 20], lines([50, 50, 0]));
+  second(routes, 'h1', [50, 50, 30], lines([50, 50, 0]));
   assert.deepEqual(perSec(routes.take(1000)), [50, 50, 0]);
   // its turn: 10 more each in truth
-  assert.deepEqual(second(routes, 'h1', [50, 50, 30], lines([1, 1, 1]), true), { exact: 1, estimated: 0 });
+  assert.deepEqual(second(routes, 'h1', [60, 60, 40], lines([1, 1, 1]), true), { exact: 1, estimated: 0 });
   const s = routes.take(2000);
   assert.deepEqual(perSec(s), [0, 0, 30], 'what was estimated for r_a and r_b already, r_c all it was missed');
-  assert.deepEqual(totals(s), [50, 50, 30], 'the totals exact again');
-  second(routes, 'h1', [60, 55, 30], lines([10, 5, 0]));
+  assert.deepEqual(totals(s), [60, 60, 40], 'the totals exact again');
+  second(routes, 'h1', [70, 65, 40], lines([10, 5, 0]));
   assert.deepEqual(perSec(routes.take(3000)), [10, 5, 0], 'and estimated from there');
 });
 
 test('5xx answers split by the logged ones across hosts, else as the requests were', () => {
   const routes = new RouteRequests();
-  second(routes, 'h1', [0, 0, 0], null);
-  second(routes, 'h2', [0, 0, 0], null);
+  second(routes, 'h1', [1, 1, 1], null);
+  second(routes, 'h2', [1, 1, 1], null);
   routes.take(0);
   const plan = (r: RouteRequests, host: string, req: number, err: number, counts: LogCounts) => {
     const backends = [be(req, { hrsp5xx: err })];
     const p = r.plan(host, r.moved(host, backends), counts, false);
     r.record(host, { backends, ...p, rows: [], counts });
   };
-  plan(routes, 'h1', 10, 4, lines([5, 5, 0], [0, 2, 0]));
-  plan(routes, 'h2', 10, 2, lines([0, 5, 5]));
+  plan(routes, 'h1', 13, 4, lines([5, 5, 0], [0, 2, 0]));
+  plan(routes, 'h2', 13, 2, lines([0, 5, 5]));
   const s = routes.take(1000);
   assert.deepEqual(NAMES.map((n) => s.get(n)!.errorsPerSec), [0, 5, 1]);
   assert.deepEqual(perSec(s), [5, 10, 5]);
@@ -118,7 +118,7 @@ test('with every line logged, the split is what every host counted exactly, seco
   let seed = 7;
   const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
   const routes = new RouteRequests();
-  const truth = new Map(['h1', 'h2', 'h3', 'h4'].map((h) => [h, [0, 0, 0]]));
+  const truth = new Map(['h1', 'h2', 'h3', 'h4'].map((h) => [h, [1, 1, 1]]));
   for (const h of truth.keys()) second(routes, h, truth.get(h)!, null);
   routes.take(0);
   for (let t = 1; t <= 25; t++) {
@@ -132,4 +132,17 @@ test('with every line logged, the split is what every host counted exactly, seco
     assert.deepEqual(perSec(s), want, `second ${t}`);
     assert.deepEqual(totals(s), NAMES.map((_, i) => sum([...truth.values()].map((c) => c[i]!))), `second ${t}: totals`);
   }
+});
+
+test('a route whose replicas have no response time yet: one host a second reads its rows exactly, until they have', () => {
+  const routes = new RouteRequests();
+  second(routes, 'h1', [0, 0, 0], null);
+  second(routes, 'h2', [0, 0, 0], null);
+  routes.take(0);
+  assert.deepEqual(second(routes, 'h1', [5, 5, 5], lines([5, 5, 5])), { exact: 1, estimated: 0 }, 'the first host that asks');
+  assert.deepEqual(second(routes, 'h2', [5, 5, 5], lines([5, 5, 5])), { exact: 0, estimated: 1 }, 'not the next, the same second');
+  const s = routes.take(1000);
+  assert.deepEqual(perSec(s), [10, 10, 10]);
+  assert.deepEqual(NAMES.map((n) => s.get(n)!.responseMsAvg), [4, 4, 4]);
+  assert.deepEqual(second(routes, 'h2', [10, 10, 10], lines([5, 5, 5])), { exact: 0, estimated: 1 }, 'every replica timed: estimated');
 });

@@ -1,10 +1,11 @@
 // The metrics loop: once a second, per ready host and in parallel, one request to the host's
 // counter script for every running replica's cgroup counters (counter-reader.ts, host-counters.ts;
 // the script runs as long as the host is connected) and a `show stat` of its ingress (on a connection held
-// open: runtime-session.ts), its backends, the servers of those that moved and, while requests came,
-// its request log for the response-time percentiles (request-log-reader.ts); the readings turned
-// into rates (rates.ts, ingress-requests.ts), assembled into a frame (frame.ts) and handed to the
-// metrics store. A host whose read fails or is still running from the second
+// open: runtime-session.ts), its backends and, while requests came, its request log for the
+// response-time percentiles (request-log-reader.ts), which also splits each route's requests
+// among its replicas once across all hosts (route-requests.ts; a host's server rows are read only
+// on its turn and where the log can't say); the readings turned into rates (rates.ts,
+// ingress-requests.ts), assembled into a frame (frame.ts) and handed to the metrics store. A host whose read fails or is still running from the second
 // before is stale this second: its replicas get no values.
 import type { HostManager } from '../hosts/host-manager.ts';
 import type { Ingress } from '../ingress/ingress.ts';

@@ -102,6 +102,8 @@ export class RouteRequests {
   private touched: Since[] = [];
   private takes = 0;
   private prevAt: number | null = null;
+  /** Per route this second: whether a replica of it has no response time yet, and so a host's exact rows are read. */
+  private untimed = new Map<string, boolean>();
 
   /** The host's backends that moved since its last reading (ingress-requests.ts serverReads). */
   moved(host: string, backends: readonly StatRow[]): StatRow[] {
@@ -115,10 +117,25 @@ export class RouteRequests {
     const out = { exact: [] as StatRow[], estimated: [] as StatRow[] };
     for (const b of moved) {
       const known = h?.exact.get(b.pxname) ?? new Map<string, StatRow>();
-      if (mustReadExactly(h?.backends.get(b.pxname), b, known, counts?.get(b.pxname), exactDue)) out.exact.push(b);
+      if (mustReadExactly(h?.backends.get(b.pxname), b, known, counts?.get(b.pxname), exactDue) || this.firstTimed(b.pxname)) out.exact.push(b);
       else out.estimated.push(b);
     }
     return out;
+  }
+
+  /**
+   * A route with a replica that has no response time (no host's exact row of it has counted a
+   * request: the averages come only from exact rows) is read exactly on the first host that asks
+   * this second, so the averages come as soon as the requests do, not a turn later; one host a
+   * second, so a replica that takes no requests costs a route's rows a second, not every host's.
+   */
+  private firstTimed(backend: string): boolean {
+    const was = this.untimed.get(backend);
+    if (was !== undefined) return false;
+    let untimed = false;
+    for (const row of this.routes.get(backend)?.values() ?? []) if (row.weight <= 0) untimed = true;
+    this.untimed.set(backend, false);
+    return untimed;
   }
 
   /** The host's reading of this second, as planned. */
@@ -151,6 +168,7 @@ export class RouteRequests {
   /** The second closes: each route's estimated requests split among its replicas, and the rates per replica since the last take. */
   take(atMs: number): Map<string, RequestSample> {
     this.split();
+    this.untimed = new Map();
     const prev: StatRow[] = [];
     const cur: StatRow[] = [];
     for (const servers of this.routes.values()) {
@@ -163,7 +181,10 @@ export class RouteRequests {
     }
     const before = this.prevAt === null ? new Map() : new Map([['cluster', { atMs: this.prevAt, rows: prev }]]);
     this.prevAt = atMs;
-    return requestSamples(before, new Map([['cluster', { atMs, rows: cur }]]));
+    const samples = requestSamples(before, new Map([['cluster', { atMs, rows: cur }]]));
+    // a host's estimated part is a share of whole requests; the totals are whole again
+    for (const sample of samples.values()) sample.total = Math.round(sample.total);
+    return samples;
   }
 
   private addEstimate(h: HostState, backend: string, delta: number, errorsDelta: number, lines: ReadonlyMap<string, { requests: number; errors: number }>): void {
