@@ -10,6 +10,11 @@
 // (a first reading, a changed set of servers, a reload, a TCP route, which logs nothing, or no log
 // lines for a backend that moved), and every EXACT_EVERY readings of the host anyway, so whatever
 // drift the sampling leaves is corrected within that many seconds.
+//
+// The collector applies this once per route to the whole cluster (route-requests.ts): the
+// "backend" is then the route's new requests through every host, the "servers" one row per
+// replica summed over every host's ingress, and the lines those of every host's log, each scaled
+// to its host's backend totals; mustReadExactly decides per host which rows it reads.
 import type { StatRow } from '../ingress/stat-csv.ts';
 import type { IngressReading } from './ingress-requests.ts';
 
