@@ -96,7 +96,9 @@ test('under 300 requests/s: CPU and memory per replica, requests/s adding up to 
   assert.ok(busy.length >= 3, `CPU measured on replicas under load (${busy.length} above 0)`);
   const sums = window.map((f) => f.replicas.reduce((n, r) => n + (r.requests?.perSec ?? 0), 0));
   const mean = sums.reduce((a, b) => a + b, 0) / sums.length;
-  assert.ok(Math.abs(mean - rate) / rate < 0.25, `requests/s summed over the replicas (${mean.toFixed(1)}) is about the load's ${rate}`);
+  // against what the ingress served, not what was asked: on a loaded machine wrk may fall short of its rate
+  const served = result.requestsPerS;
+  assert.ok(Math.abs(mean - served) / served < 0.25, `requests/s summed over the replicas (${mean.toFixed(1)}) is about what the load got answered, ${served.toFixed(1)}/s (asked: ${rate}/s)`);
   for (const r of last.replicas) assert.ok(r.requests!.perSec > rate / 6 / 2, `${r.replica} takes its share (${r.requests!.perSec}/s)`);
   assert.ok(last.replicas.every((r) => r.requests!.responseMsAvg !== null), 'a response time for each');
   // percentiles of the second's requests, from every host's request log: ordered, and no slower
