@@ -14,6 +14,8 @@ let lab: LabInfo;
 let t: TestPlane;
 const events: BatonEvent[] = [];
 let unsubscribe: () => void = () => {};
+/** When the step's load stopped sending: its result comes a drain later (wrk's timeout + 1 s). */
+let loadEndedAt = 0;
 
 const TARGET_RPS = 40;
 const STACK = `name: burst
@@ -69,6 +71,7 @@ test('a step of load: scaled up from the ingress request rate, the new replicas 
   const rate = TARGET_RPS * 6; // 3× what 2 replicas carry at the target: 6 wanted
   const step = Date.now();
   const running = startLoad({ url: url(), connections: 12, threads: 2, durationS: 30, timeoutS: 3, rate });
+  loadEndedAt = step + 30_000;
   await until('6 replicas serving', serving, (n) => n === 6, 45_000, { retryErrors: true, pollMs: 250 });
   const servingAt = Date.now();
   const result = await running.result;
@@ -95,7 +98,7 @@ test('a step of load: scaled up from the ingress request rate, the new replicas 
 });
 
 test('the load removed: back to the minimum after the scale-down window, halving at most per step', async () => {
-  const stopped = Date.now();
+  const stopped = loadEndedAt;
   await until('back to 2 replicas', status, (s) => s.replicas === 2, 60_000, { retryErrors: true, pollMs: 500 });
   const downs = autoscaled(stopped);
   assert.ok(downs.length >= 1, 'scaled down');
