@@ -29,9 +29,8 @@ import { parseStatCsv, type StatRow } from '../electron/control-plane/ingress/st
 import { REQUEST_RING } from '../electron/control-plane/ingress/ingress-config.ts';
 import { RequestLogReader } from '../electron/control-plane/metrics/request-log-reader.ts';
 import { newLines } from '../electron/control-plane/metrics/request-log.ts';
-import { EXACT_EVERY, type LogCounts } from '../electron/control-plane/metrics/server-estimate.ts';
-import { RouteRequests } from '../electron/control-plane/metrics/route-requests.ts';
-import type { RequestSample } from '../shared/metrics.ts';
+import { EXACT_EVERY, planServerRows, type LogCounts } from '../electron/control-plane/metrics/server-estimate.ts';
+import { requestSamples, type IngressReading } from '../electron/control-plane/metrics/ingress-requests.ts';
 import { CounterReader } from '../electron/control-plane/metrics/counter-reader.ts';
 import { parseCounters, type CounterTarget } from '../electron/control-plane/metrics/host-counters.ts';
 import { MetricsStore } from '../electron/control-plane/metrics/metrics-store.ts';
@@ -146,7 +145,7 @@ async function loopMs(fn: () => Promise<unknown>): Promise<number> {
 }
 
 /** What one second of collection costs, part by part, on host m1 (the collector stopped). */
-async function componentCosts(plane: ControlPlane): Promise<{ backendsMs: number; serverRowMs: number; rows: number; logReadMs: number; logRingMs: number; logLines: number; trafficSecondMs: number; trafficBaseMs: number; counterFixedMs: number; counterPerReplicaMs: number; inProcessPerReplicaMs: number }> {
+async function componentCosts(plane: ControlPlane): Promise<{ backendsMs: number; serverRowMs: number; rows: number; logReadMs: number; logLines: number; estimatePerRowMs: number; counterFixedMs: number; counterPerReplicaMs: number; inProcessPerReplicaMs: number }> {
   const api = plane.ingress.runtimeOf('m1');
   if (!api) throw new Error('m1 has no ingress to read');
   const session = api.session();
@@ -161,12 +160,6 @@ async function componentCosts(plane: ControlPlane): Promise<{ backendsMs: number
     const logLines = newLines(await session.command(`show events ${REQUEST_RING}`), -1).lines.length;
     const logReadMs = await loopMs(async () => {
       log.absorb(newLines(await session.command(`show events ${REQUEST_RING}`), -1).lines);
-      log.take();
-    });
-    // and as a second with a few requests reads it: the whole ring, none of its lines new
-    const newest = newLines(await session.command(`show events ${REQUEST_RING}`), null).last;
-    const logRingMs = await loopMs(async () => {
-      log.absorb(newLines(await session.command(`show events ${REQUEST_RING}`), newest).lines);
       log.take();
     });
     const targets: CounterTarget[] = [];
@@ -184,11 +177,8 @@ async function componentCosts(plane: ControlPlane): Promise<{ backendsMs: number
       serverRowMs: Math.max(0, (serversMs - backendsMs) / rows),
       rows,
       logReadMs,
-      logRingMs,
       logLines,
-      trafficSecondMs: trafficMs(1000, 50, logLines),
-      // a line per route and host: every route moves on every host, with the fewest lines
-      trafficBaseMs: trafficMs(1000, 50, ROUTES),
+      estimatePerRowMs: estimateMs(1000, 20) / 1000,
       counterFixedMs: Math.max(0, fewMs - few.length * counterPerReplicaMs),
       counterPerReplicaMs,
       inProcessPerReplicaMs: inProcessMs(1000, 50) / 1000,
@@ -199,84 +189,30 @@ async function componentCosts(plane: ControlPlane): Promise<{ backendsMs: number
   }
 }
 
-const ROUTES = 20;
-/** Synthetic ids whose first 12 characters (the server names) differ. */
-const syntheticId = (i: number) => (i + 1).toString(16).padStart(12, '0') + '0'.repeat(52);
-
-/**
- * A synthetic cluster's routes as the collector keeps them (route-requests.ts): `hostCount`
- * ingresses, each with a row for each of `replicaCount` replicas in ROUTES routes. `second(t,
- * lines)`: one second's readings of every host, `lines` log lines each spread over its routes and
- * replicas (0: quiet routes), each host's exact rows on its turn, and the rates taken. The log
- * lines come counted (what the request log read costs is measured on the lab host); the exact rows
- * are made here, which a read would parse.
- */
-function syntheticRoutes(replicaCount: number, hostCount: number): { second: (t: number, lines: number) => Map<string, RequestSample> } {
-  const perRoute = replicaCount / ROUTES;
-  const mk = (type: StatRow['type'], pxname: string, svname: string, reqTot: number, iid: number): StatRow => ({ pxname, svname, type, status: 'UP', scur: 0, stot: reqTot, weight: 1, lbtot: reqTot, checkStatus: null, checkDesc: null, addr: null, reqTot, rate: null, rtime: 3, ttime: 5, hrsp5xx: 0, iid, act: perRoute });
-  const routeNames = Array.from({ length: ROUTES }, (_, b) => `be_r${b}`);
-  const server = (b: number, k: number) => `r_${syntheticId(b * perRoute + k).slice(0, 12)}`;
-  const routes = new RouteRequests();
-  // each host's lines of a second, the same every second: line j to route j % ROUTES, spread over
-  // its replicas; a replica's requests on a host at second t are t × its lines a second there
-  const counted = new Map<number, { counts: LogCounts; perSecond: number[][]; sums: number[] }[]>();
-  const linesOf = (lines: number) => {
-    let all = counted.get(lines);
-    if (all) return all;
-    all = Array.from({ length: hostCount }, (_, h) => {
-      const counts: LogCounts = new Map();
-      const perSecond = routeNames.map(() => new Array<number>(perRoute).fill(0));
-      for (let j = 0; j < lines; j++) {
-        const b = j % ROUTES;
-        const k = (Math.floor(j / ROUTES) + h) % perRoute;
-        perSecond[b]![k] = (perSecond[b]![k] ?? 0) + 1;
-        let servers = counts.get(routeNames[b]!);
-        if (!servers) counts.set(routeNames[b]!, (servers = new Map()));
-        const c = servers.get(server(b, k)) ?? { requests: 0, errors: 0 };
-        c.requests++;
-        servers.set(server(b, k), c);
-      }
-      return { counts, perSecond, sums: perSecond.map((xs) => xs.reduce((n, x) => n + x, 0)) };
-    });
-    counted.set(lines, all);
-    return all;
-  };
-  const second = (t: number, lines: number) => {
-    const hosts = linesOf(lines);
-    for (let h = 0; h < hostCount; h++) {
-      const host = `h${h}`;
-      const { counts, perSecond, sums } = hosts[h]!;
-      const backends = routeNames.map((b, i) => mk('backend', b, 'BACKEND', t * sums[i]!, i + 1));
-      const moved = routes.moved(host, backends);
-      const plan = routes.plan(host, moved, lines > 0 ? counts : null, (t + h) % EXACT_EVERY === 0);
-      const rows = plan.exact.flatMap((b) => {
-        const i = routeNames.indexOf(b.pxname);
-        return perSecond[i]!.map((n, k) => mk('server', b.pxname, server(i, k), t * n, i + 1));
-      });
-      routes.record(host, { backends, ...plan, rows, counts: lines > 0 ? counts : null });
-    }
-    return routes.take(t * 1000);
-  };
-  return { second };
+/** CPU ms of one second's estimate of a host's server rows (server-estimate.ts) and their rates (ingress-requests.ts), `servers` rows in `routes` backends. */
+export function estimateMs(servers: number, routes: number): number {
+  const perRoute = servers / routes;
+  const mk = (type: StatRow['type'], pxname: string, svname: string, reqTot: number): StatRow => ({ pxname, svname, type, status: 'UP', scur: 0, stot: reqTot, weight: 1, lbtot: reqTot, checkStatus: null, checkDesc: null, addr: null, reqTot, rate: null, rtime: 3, ttime: 5, hrsp5xx: 0, iid: 1, act: perRoute });
+  const names = Array.from({ length: routes }, (_, b) => `be_r${b}`);
+  const rows = names.flatMap((b) => Array.from({ length: perRoute }, (_, i) => mk('server', b, `r_${b}_${i}`, 1000)));
+  const counts: LogCounts = new Map(names.map((b) => [b, new Map(Array.from({ length: perRoute }, (_, i) => [`r_${b}_${i}`, { requests: 1 + (i % 7), errors: 0 }]))]));
+  let prev: IngressReading = { atMs: 0, rows, backends: names.map((b) => mk('backend', b, 'BACKEND', 1000 * perRoute)) };
+  const before = process.cpuUsage();
+  for (let t = 1; t <= LOOPS; t++) {
+    const backends = names.map((b) => mk('backend', b, 'BACKEND', (1000 + t * 10) * perRoute));
+    const cur: IngressReading = { atMs: t * 1000, rows: planServerRows(prev, backends, counts, false).estimated, backends };
+    // and the rates of the second from them, as the collector takes them
+    requestSamples(new Map([['h', prev]]), new Map([['h', cur]]));
+    prev = cur;
+  }
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / LOOPS;
 }
 
-/** CPU ms of one second with traffic on every route through every host (`lines` log lines each), less that of a quiet second. */
-export function trafficMs(replicaCount: number, hostCount: number, lines: number): number {
-  const cpu = (lines: number) => {
-    const { second } = syntheticRoutes(replicaCount, hostCount);
-    for (let t = 1; t <= 2 * EXACT_EVERY; t++) second(t, lines);
-    const before = process.cpuUsage();
-    for (let t = 2 * EXACT_EVERY + 1; t <= 2 * EXACT_EVERY + LOOPS; t++) second(t, lines);
-    const used = process.cpuUsage(before);
-    return (used.user + used.system) / 1000 / LOOPS;
-  };
-  return Math.max(0, cpu(lines) - cpu(0));
-}
-
-/** CPU ms of one second's in-process work (parse, rates, frame, series, and the request rates of quiet routes) for a synthetic cluster. */
+/** CPU ms of one second's in-process work (parse, rates, frame, series) for a synthetic cluster. */
 function inProcessMs(replicaCount: number, hostCount: number): number {
-  const replicas = Array.from({ length: replicaCount }, (_, i) => ({ id: syntheticId(i), name: `web-${i}`, host: `h${i % hostCount}`, stack: 'st', service: `svc${i % 50}` }));
-  const routes = syntheticRoutes(replicaCount, hostCount);
+  const hex = (n: number) => n.toString(16).padStart(64, '0');
+  const replicas = Array.from({ length: replicaCount }, (_, i) => ({ id: hex(i + 1), name: `web-${i}`, host: `h${i % hostCount}`, stack: 'st', service: `svc${i % 50}` }));
   const hosts = Array.from({ length: hostCount }, (_, i) => ({ name: `h${i}`, staleReason: null, capacity: { cpus: 4, memoryBytes: 8e9 } }));
   const targets = replicas.map((r, i) => ({ id: r.id, pid: 100 + i }));
   const store = new MetricsStore(null);
@@ -291,7 +227,7 @@ function inProcessMs(replicaCount: number, hostCount: number): number {
       containers.set(r.id, { atMs: t * 1000, rates: containerRates(prev.get(r.id) ?? null, cur, { cpuCores: null, memoryBytes: null }), problem: null });
       prev.set(r.id, cur);
     }
-    store.record(buildFrame({ nowMs: 1_700_000_000_000 + t * 1000, replicas, hosts, containers, requests: routes.second(t, 0) }));
+    store.record(buildFrame({ nowMs: 1_700_000_000_000 + t * 1000, replicas, hosts, containers, requests: new Map() }));
   };
   for (let t = 1; t <= 60; t++) pass(t);
   const before = process.cpuUsage();
@@ -351,25 +287,16 @@ export async function benchMetrics(): Promise<string> {
     const perReplica = costs.counterPerReplicaMs + costs.inProcessPerReplicaMs;
     const at = (hosts: number, replicas: number) => (hosts * perHost + replicas * perReplica) / 10;
     const projectedIdle = at(50, 1000);
-    // with traffic on every route through every host: each host's request log read each second
-    // (the ring, and its new lines parsed and counted), the routes split once across all hosts
-    // from those lines (in process: a part per route and host, and a part per line), and each
-    // host's server rows read exactly on its turn (every EXACT_EVERY seconds). The work grows with
-    // the lines, so the projection is at a rate: `perHost` requests a second through each host's
-    // ingress (its ring keeps about costs.logLines of them).
-    const logPerLineMs = Math.max(0, costs.logReadMs - costs.logRingMs) / costs.logLines;
-    const splitPerLineMs = Math.max(0, costs.trafficSecondMs - costs.trafficBaseMs) / (50 * (costs.logLines - ROUTES));
-    const withTraffic = (perHost: number) => {
-      const lines = 50 * Math.min(perHost, costs.logLines);
-      return projectedIdle + (50 * costs.logRingMs + lines * (logPerLineMs + splitPerLineMs) + costs.trafficBaseMs + (50 * 1000 * costs.serverRowMs) / EXACT_EVERY) / 10;
-    };
-    const projected = withTraffic(costs.logLines);
-    const projected100 = withTraffic(100);
+    // with traffic on every route through every host: each host's request log read each second,
+    // its server rows estimated from it, and read exactly on its turn (every EXACT_EVERY seconds)
+    const trafficLog = (50 * costs.logReadMs) / 10;
+    const trafficRows = (50 * 1000 * (costs.serverRowMs / EXACT_EVERY + costs.estimatePerRowMs)) / 10;
+    const projected = projectedIdle + trafficLog + trafficRows;
     // the peer's streams cost per replica only (one stream each, whatever the host count)
     const peerProjected = (peerNet / total) * 1000;
     const rows = [
       ['idle (no collection)', `${idle.toFixed(2)} %`, '-', '-'],
-      ['ours: the whole loop', `${ours.toFixed(2)} %`, `${oursNet.toFixed(2)} % (the parts below predict ${at(3, total).toFixed(2)} %)`, `${projectedIdle.toFixed(1)} % (with traffic on every route through every host: ${projected100.toFixed(1)} % at 100 req/s a host, ${projected.toFixed(1)} % with every host's ring full of new lines each second)`],
+      ['ours: the whole loop', `${ours.toFixed(2)} %`, `${oursNet.toFixed(2)} % (the parts below predict ${at(3, total).toFixed(2)} %)`, `${projectedIdle.toFixed(1)} % (${projected.toFixed(1)} % with traffic on every route through every host)`],
       [`ours with ${LOAD_RATE} req/s through the ingress (its request log read too)`, `${loaded.toFixed(2)} %`, `${Math.max(0, loaded - idle).toFixed(2)} %`, `+ ${(Math.max(0, loaded - ours) / LOAD_RATE * 1000).toFixed(2)} % per 1,000 req/s`],
       ['idle, right before the peer', `${idlePeer.toFixed(2)} %`, '-', '-'],
       ['peer: docker stats stream per replica', `${theirs.toFixed(2)} %`, `${peerNet.toFixed(2)} %`, `${peerProjected.toFixed(1)} %`],
@@ -379,12 +306,9 @@ export async function benchMetrics(): Promise<string> {
       ['a host: its counter request, less its replicas', `${costs.counterFixedMs.toFixed(3)} ms`],
       ['a replica: its counters in the answer', `${costs.counterPerReplicaMs.toFixed(4)} ms`],
       ['a replica: parse, rates, frame, series (1,000 replicas / 50 hosts in process)', `${costs.inProcessPerReplicaMs.toFixed(4)} ms`],
-      [`a server row read exactly (at ${costs.rows} rows; each host's on its turn, every ${EXACT_EVERY} s, and a TCP route's that moved)`, `${costs.serverRowMs.toFixed(4)} ms`],
-      [`a host with traffic: its request log read whole (${costs.logLines} lines, all new), parsed and counted`, `${costs.logReadMs.toFixed(3)} ms`],
-      [`… of which the ring read with no line new`, `${costs.logRingMs.toFixed(3)} ms`],
-      [`a second with traffic on every route through every host, in process (50 hosts × ${costs.logLines} lines: the split once per route, the exact rows of the hosts on their turn, the rates), less a quiet one`, `${costs.trafficSecondMs.toFixed(3)} ms`],
-      [`… the same with a line per route and host (${ROUTES})`, `${costs.trafficBaseMs.toFixed(3)} ms`],
-      ['a log line: read, parsed and counted; split (the two above)', `${(logPerLineMs * 1000).toFixed(2)} µs; ${(splitPerLineMs * 1000).toFixed(2)} µs`],
+      [`a server row of a route that moved, read exactly (at ${costs.rows} rows; each host's on its turn, every ${EXACT_EVERY} s)`, `${costs.serverRowMs.toFixed(4)} ms`],
+      ['a server row of a route that moved, estimated from the log and its rate taken (1,000 rows in 20 routes, in process)', `${costs.estimatePerRowMs.toFixed(4)} ms`],
+      [`a host with traffic: its request log read whole (${costs.logLines} lines) and counted`, `${costs.logReadMs.toFixed(3)} ms`],
     ];
     return [
       `metrics: control plane CPU (% of one core) over ${WINDOW_MS / 1000} s, on 3 hosts; ours had ${fresh}/${total} fresh in its last frame (${p95s} with a p95 under load: ${describeLoad(loadResult)}), the peer decoded ${decodedPerS.toFixed(0)} stats/s${peer.problem() ? ` (${peer.problem()})` : ''}`,
@@ -392,7 +316,7 @@ export async function benchMetrics(): Promise<string> {
       '',
       `the parts, CPU a second each (loops of ${LOOPS} on host m1):`,
       markdownTable(['part', 'CPU'], parts),
-      `projection: 50 × ${perHost.toFixed(3)} ms + 1,000 × ${perReplica.toFixed(4)} ms = ${projectedIdle.toFixed(1)} % of a core; with traffic through every host on every route, + 50 × ${costs.logRingMs.toFixed(3)} ms (the rings) + lines × (${(logPerLineMs * 1000).toFixed(2)} + ${(splitPerLineMs * 1000).toFixed(2)}) µs + ${costs.trafficBaseMs.toFixed(3)} ms (the split's part per route and host) + 50,000 / ${EXACT_EVERY} × ${costs.serverRowMs.toFixed(4)} ms (exact server rows) = ${projected100.toFixed(1)} % at 5,000 lines a second (100 a host), ${projected.toFixed(1)} % at ${50 * costs.logLines} (every ring full of new lines)`,
+      `projection: 50 × ${perHost.toFixed(3)} ms + 1,000 × ${perReplica.toFixed(4)} ms = ${projectedIdle.toFixed(1)} % of a core; with traffic through every host on every route, + 50 × ${costs.logReadMs.toFixed(3)} ms (request logs) + 50,000 × (${costs.serverRowMs.toFixed(4)} / ${EXACT_EVERY} + ${costs.estimatePerRowMs.toFixed(4)}) ms (server rows) = ${projected.toFixed(1)} %`,
       `peer/ours at 90 replicas: ${oursNet > 0 ? ratio(peerNet, oursNet) : 'n/a'}; projected: ${projected > 0 ? ratio(peerProjected, projected) : 'n/a'}`,
     ].join('\n');
   } finally {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LatencyWindow, newLines, parseLogLine, parseRequestLine } from '../../electron/control-plane/metrics/request-log.ts';
+import { LatencyWindow, newLines, parseRequestLine } from '../../electron/control-plane/metrics/request-log.ts';
 
 test('request log lines: a replica server and its response time; failed requests, <NOSRV> and mesh servers are no sample', () => {
   assert.deepEqual(parseRequestLine('r_0123456789ab 12'), { server: 'r_0123456789ab', ms: 12 });
@@ -42,19 +42,4 @@ test('the ring read again: only lines after the last counter taken; a first read
   assert.deepEqual(newLines('r_a 1 1\nr_a 2 2\n', 500), { lines: ['r_a 1 1', 'r_a 2 2'], last: 2 });
   // lines without a counter (an older format) are skipped
   assert.deepEqual(newLines('r_a 5\n', 3).lines, []);
-});
-
-test('log lines read by index as they were split: ends trimmed, other field counts refused', () => {
-  assert.deepEqual(parseLogLine('  be_web r_0123456789ab 502 7 99\r'), { backend: 'be_web', server: 'r_0123456789ab', status: 502, ms: 7 });
-  assert.deepEqual(parseLogLine('be_web r_0123456789ab - 7 99'), { backend: 'be_web', server: 'r_0123456789ab', status: null, ms: 7 }, 'no status');
-  assert.equal(parseLogLine('be_web r_0123456789ab 200 7 99 extra'), null, 'six fields');
-  assert.equal(parseLogLine('be_web r_0123456789ab 200 99'), null, 'four fields');
-  assert.equal(parseLogLine('be_web r_0123456789ab 200 7.5 99'), null, 'a time that is no whole number');
-  assert.equal(parseLogLine('be_web r_ 200 7 99'), null, 'a server with no id');
-  // counters read the same way: a ring of many lines, only the new ones cut out
-  const ring = Array.from({ length: 500 }, (_, i) => `be_web r_0123456789ab 200 ${i % 7} ${1000 + i}`).join('\n') + '\n';
-  const { lines, last } = newLines(ring, 1489);
-  assert.equal(last, 1499);
-  assert.deepEqual(lines, Array.from({ length: 10 }, (_, i) => `be_web r_0123456789ab 200 ${(490 + i) % 7} ${1490 + i}`));
-  assert.deepEqual(newLines('r_a 5 1x\nr_a 5 -3\n', 0).lines, [], 'counters that are no whole numbers');
 });

@@ -1,11 +1,10 @@
 // The metrics loop: once a second, per ready host and in parallel, one request to the host's
 // counter script for every running replica's cgroup counters (counter-reader.ts, host-counters.ts;
 // the script runs as long as the host is connected) and a `show stat` of its ingress (on a connection held
-// open: runtime-session.ts), its backends and, while requests came, its request log for the
-// response-time percentiles (request-log-reader.ts), which also splits each route's requests
-// among its replicas once across all hosts (route-requests.ts; a host's server rows are read only
-// on its turn and where the log can't say); the readings turned into rates (rates.ts,
-// ingress-requests.ts), assembled into a frame (frame.ts) and handed to the metrics store. A host whose read fails or is still running from the second
+// open: runtime-session.ts), its backends, the servers of those that moved and, while requests came,
+// its request log for the response-time percentiles (request-log-reader.ts); the readings turned
+// into rates (rates.ts, ingress-requests.ts), assembled into a frame (frame.ts) and handed to the
+// metrics store. A host whose read fails or is still running from the second
 // before is stale this second: its replicas get no values.
 import type { HostManager } from '../hosts/host-manager.ts';
 import type { Ingress } from '../ingress/ingress.ts';
@@ -16,9 +15,8 @@ import type { Logger } from '../log.ts';
 import type { ClusterState } from '../reconcile/cluster-state.ts';
 import { buildFrame, type ContainerView, type HostView } from './frame.ts';
 import { CounterReader } from './counter-reader.ts';
-import { ingressRates, type IngressReading } from './ingress-requests.ts';
-import { RouteRequests } from './route-requests.ts';
-import { EXACT_EVERY } from './server-estimate.ts';
+import { ingressRates, requestSamples, serverReads, type IngressReading } from './ingress-requests.ts';
+import { EXACT_EVERY, planServerRows } from './server-estimate.ts';
 import type { MetricsStore } from './metrics-store.ts';
 import { RequestLogReader } from './request-log-reader.ts';
 import { containerRates, cpuLimitCores, type Limits, type Reading } from './rates.ts';
@@ -56,9 +54,6 @@ export class MetricsCollector {
   private readonly views = new Map<string, ContainerView>();
   private readonly hostProblem = new Map<string, string | null>();
   private readonly busy = new Set<string>();
-  /** Every host's ingress readings, per route and replica across the cluster (route-requests.ts). */
-  private readonly routes = new RouteRequests();
-  /** Per host: its backends' last two readings, for what came in through its ingress (ingressRates). */
   private readonly ingressPrev = new Map<string, IngressReading>();
   private ingressCur = new Map<string, IngressReading>();
   private readonly intervalMs: number;
@@ -111,8 +106,6 @@ export class MetricsCollector {
       a.session.close();
       this.admin.delete(host);
       this.requestLog.forget(host);
-      this.routes.forget(host);
-      this.ingressPrev.delete(host);
       this.ingressTurns.delete(host);
     }
     const deadline = new Promise<void>((r) => setTimeout(r, Math.max(100, this.intervalMs - 100)).unref());
@@ -133,16 +126,16 @@ export class MetricsCollector {
       }
     });
     await Promise.race([Promise.all(reads), deadline]);
-    // a host not read this second counts its requests in the second it is read next
-    const requests = this.routes.take(Date.now());
+    const requests = requestSamples(this.ingressPrev, this.ingressCur);
     const ingress = ingressRates(this.ingressPrev, this.ingressCur);
-    for (const [h, r] of this.ingressCur) this.ingressPrev.set(h, r);
-    this.ingressCur = new Map();
     const latency = this.requestLog.take();
     for (const [server, sample] of requests) {
       const l = latency.get(server);
       if (l) requests.set(server, { ...sample, responseMsP50: l.p50, responseMsP95: l.p95, responseMsP99: l.p99 });
     }
+    // a host not read this second keeps its older reading to measure the next interval from
+    for (const [h, r] of this.ingressCur) this.ingressPrev.set(h, r);
+    this.ingressCur = new Map();
     const running = this.deps.state.all().filter((r) => r.state === 'running');
     const names = new Set(links.map((l) => l.name));
     const hosts: HostView[] = links.map((link) => {
@@ -220,22 +213,26 @@ export class MetricsCollector {
       this.admin.set(host, admin);
     }
     try {
-      // backends first; servers only of the backends that moved and can't be estimated from the log
-      const atMs = Date.now();
+      // backends first; servers only of the backends that moved (ingress-requests.ts serverReads)
       const backends = parseStatCsv(await admin.session.command('show stat -1 2 -1'));
-      this.ingressCur.set(host, { atMs, rows: [], backends });
-      const moved = this.routes.moved(host, backends);
+      const atMs = Date.now();
+      const prev = this.ingressPrev.get(host);
+      const { read: moved, carried } = serverReads(prev, backends);
       // the request log's new lines: the percentiles, and how each moved backend's requests split
       // among its replicas; only while requests came (a backend moved)
       const counts = await this.requestLog.read(host, admin.session, generation, moved.length > 0);
       const turn = (this.ingressTurns.get(host) ?? this.ingressTurns.size) + 1;
       this.ingressTurns.set(host, turn);
-      const { exact, estimated } = this.routes.plan(host, moved, counts, turn % EXACT_EVERY === 0);
-      let rows: StatRow[] = [];
-      // more backends than one request line takes: every server row
+      const { exact, estimated } = planServerRows(prev, moved, counts, turn % EXACT_EVERY === 0);
+      let rows: StatRow[];
+      // more backends than one request line takes: every server row, exact
       if (exact.length > MAX_PROXIES_A_LINE) rows = parseStatCsv(await admin.session.command('show stat -1 4 -1'));
-      else if (exact.length > 0) rows = parseStatCsv(await admin.session.command(serverStatLine(exact.map((b) => b.iid!))));
-      this.routes.record(host, { backends, exact, estimated, rows, counts });
+      else rows = [...carried, ...estimated, ...(exact.length === 0 ? [] : parseStatCsv(await admin.session.command(serverStatLine(exact.map((b) => b.iid!)))))];
+      // an estimated row stays one while it is carried, until a read replaces it
+      const key = (r: StatRow) => `${r.pxname}/${r.svname}`;
+      const wasEstimated = prev?.estimated;
+      const marked = new Set([...estimated.map(key), ...(wasEstimated ? carried.map(key).filter((k) => wasEstimated.has(k)) : [])]);
+      this.ingressCur.set(host, { atMs, rows, backends, estimated: marked });
     } catch (err) {
       this.deps.log.debug({ host, err: (err as Error).message }, 'metrics: show stat failed');
     }

@@ -31,25 +31,17 @@ export class RequestLogReader {
   /** Log lines into the latency window; returns them counted per backend and server. */
   absorb(lines: readonly string[]): LogCounts {
     const counts: LogCounts = new Map();
-    // a backend's lines come together: its map is looked up once for them
-    let backend: string | null = null;
-    let servers: Map<string, { requests: number; errors: number }> | undefined;
     for (const text of lines) {
       const line = parseLogLine(text);
       if (!line) continue;
       if (line.ms !== null) this.window.add(line.server, line.ms);
       if (line.backend === null) continue;
-      if (line.backend !== backend || !servers) {
-        backend = line.backend;
-        servers = counts.get(backend);
-        if (!servers) counts.set(backend, (servers = new Map()));
-      }
-      const error = line.status !== null && line.status >= 500 ? 1 : 0;
-      const c = servers.get(line.server);
-      if (c) {
-        c.requests += 1;
-        c.errors += error;
-      } else servers.set(line.server, { requests: 1, errors: error });
+      let servers = counts.get(line.backend);
+      if (!servers) counts.set(line.backend, (servers = new Map()));
+      const c = servers.get(line.server) ?? { requests: 0, errors: 0 };
+      c.requests += 1;
+      if (line.status !== null && line.status >= 500) c.errors += 1;
+      servers.set(line.server, c);
     }
     return counts;
   }

@@ -32,53 +32,16 @@ export interface LogLine {
 /**
  * One log line → its fields; null for lines that are no replica's (<NOSRV>, a mesh server, not
  * ours). Formats: `%b %s %ST %Tr %rt` (now), `%s %Tr %rt` and `%s %Tr` (ingresses configured
- * before, until they are reloaded). Read by index, not split: a second with traffic on every host
- * brings thousands of lines.
+ * before, until they are reloaded).
  */
 export function parseLogLine(text: string): LogLine | null {
-  let end = text.length;
-  while (end > 0 && text.charCodeAt(end - 1) <= 32) end--;
-  let start = 0;
-  while (start < end && text.charCodeAt(start) <= 32) start++;
-  // the spaces between the fields (-1: no more): 4 in the format of now, 2 or 1 in the older ones
-  const s1 = spaceIn(text, start, end);
-  const s2 = s1 === -1 ? -1 : spaceIn(text, s1 + 1, end);
-  const s3 = s2 === -1 ? -1 : spaceIn(text, s2 + 1, end);
-  const s4 = s3 === -1 ? -1 : spaceIn(text, s3 + 1, end);
-  if (s1 === -1 || (s4 !== -1 && spaceIn(text, s4 + 1, end) !== -1) || (s3 !== -1 && s4 === -1)) return null;
-  const now = s4 !== -1;
-  const server0 = now ? s1 + 1 : start;
-  const server1 = now ? s2 : s1;
-  // a replica's server is r_<id>
-  if (server1 - server0 <= 2 || text.charCodeAt(server0) !== 114 || text.charCodeAt(server0 + 1) !== 95) return null;
-  const ms = now ? intIn(text, s3 + 1, s4) : intIn(text, s1 + 1, s2 === -1 ? end : s2);
-  if (ms === null) return null;
-  return {
-    backend: now ? text.slice(start, s1) : null,
-    server: text.slice(server0, server1),
-    status: now ? intIn(text, s2 + 1, s3) : null,
-    ms: ms < 0 ? null : Math.min(ms, MAX_MS),
-  };
-}
-
-/** The first space in `text` from `from`, before `end`; -1 if none. */
-function spaceIn(text: string, from: number, end: number): number {
-  const i = text.indexOf(' ', from);
-  return i === -1 || i >= end ? -1 : i;
-}
-
-/** The whole number written at `start`–`end` of `text` (a sign allowed), or null. */
-function intIn(text: string, start: number, end: number): number | null {
-  const negative = text.charCodeAt(start) === 45;
-  if (negative) start++;
-  if (start >= end || end - start > 15) return null;
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return null;
-    n = n * 10 + d;
-  }
-  return negative ? -n : n;
+  const f = text.trim().split(' ');
+  const [backend, server, status, tr] = f.length === 5 ? [f[0]!, f[1]!, f[2]!, f[3]!] : f.length === 3 || f.length === 2 ? [null, f[0]!, null, f[1]!] : [];
+  if (server === undefined || tr === undefined || server.length <= 2 || !server.startsWith('r_')) return null;
+  const ms = Number(tr);
+  if (!Number.isInteger(ms)) return null;
+  const code = status === null || status === undefined ? null : Number(status);
+  return { backend: backend ?? null, server, status: code !== null && Number.isInteger(code) ? code : null, ms: ms < 0 ? null : Math.min(ms, MAX_MS) };
 }
 
 /** One log line → the server and its response time; null for lines that are no replica's answer. */
@@ -88,27 +51,13 @@ export function parseRequestLine(text: string): { server: string; ms: number } |
   return line === null || line.ms === null ? null : { server: line.server, ms: line.ms };
 }
 
-/** The request counter (the last field) of the line at `start`–`end` of `text`, or null. */
-function counterIn(text: string, from: number, to: number): number | null {
-  let start = from;
-  let end = to;
-  while (end > start && text.charCodeAt(end - 1) <= 32) end--;
-  while (start < end && text.charCodeAt(start) <= 32) start++;
+/** A line's request counter (its last field), or null. */
+function counterOf(text: string): number | null {
   // a line of two fields is an older format's, with no counter
-  let spaces = 0;
-  let last = -1;
-  for (let i = text.indexOf(' ', start); i !== -1 && i < end; i = text.indexOf(' ', i + 1)) {
-    spaces++;
-    last = i;
-  }
-  if ((spaces !== 2 && spaces !== 4) || end - last - 1 < 1 || end - last - 1 > 15) return null;
-  let n = 0;
-  for (let i = last + 1; i < end; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return null;
-    n = n * 10 + d;
-  }
-  return n;
+  const fields = text.trim().split(' ');
+  const field = fields.length === 3 || fields.length === 5 ? fields.at(-1) : undefined;
+  if (field === undefined || !/^\d{1,15}$/.test(field)) return null;
+  return Number(field);
 }
 
 /**
@@ -116,31 +65,18 @@ function counterIn(text: string, from: number, to: number): number | null {
  * for a worker read before with nothing in its ring), and the new last counter. With `after` null
  * (a worker not read before) nothing is taken: what the ring holds then is from before this
  * reader, of no second it measures. A ring whose newest counter is below `after` is another
- * worker's (one restarted without a reload this reader was told of): all of it is new. Only the
- * new lines are cut out of the ring; of the others only the counter is read.
+ * worker's (one restarted without a reload this reader was told of): all of it is new.
  */
 export function newLines(ring: string, after: number | null): { lines: string[]; last: number | null } {
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const counters: number[] = [];
-  let newest = -1;
-  for (let from = 0; from < ring.length; ) {
-    let nl = ring.indexOf('\n', from);
-    if (nl === -1) nl = ring.length;
-    const n = counterIn(ring, from, nl);
-    if (n !== null) {
-      starts.push(from);
-      ends.push(nl);
-      counters.push(n);
-      if (n > newest) newest = n;
-    }
-    from = nl + 1;
+  const parsed: { line: string; n: number }[] = [];
+  for (const line of ring.split('\n')) {
+    const n = counterOf(line);
+    if (n !== null) parsed.push({ line, n });
   }
+  const newest = parsed.reduce((m, p) => Math.max(m, p.n), -1);
   if (after === null) return { lines: [], last: newest };
-  const since = newest < after ? -1 : after;
-  const lines: string[] = [];
-  for (let i = 0; i < counters.length; i++) if (counters[i]! > since) lines.push(ring.slice(starts[i], ends[i]));
-  return { lines, last: Math.max(since, newest) };
+  const from = newest < after ? -1 : after;
+  return { lines: parsed.filter((p) => p.n > from).map((p) => p.line), last: Math.max(from, newest) };
 }
 
 /** Nearest-rank percentile of a histogram (value → count) of `total` values. */

@@ -10,21 +10,11 @@
 // (a first reading, a changed set of servers, a reload, a TCP route, which logs nothing, or no log
 // lines for a backend that moved), and every EXACT_EVERY readings of the host anyway, so whatever
 // drift the sampling leaves is corrected within that many seconds.
-//
-// The collector applies this once per route to the whole cluster (route-requests.ts): the
-// "backend" is then the route's new requests through every host, the "servers" one row per
-// replica summed over every host's ingress, and the lines those of every host's log, each scaled
-// to its host's backend totals; mustReadExactly decides per host which rows it reads.
 import type { StatRow } from '../ingress/stat-csv.ts';
 import type { IngressReading } from './ingress-requests.ts';
 
-/**
- * Every this many readings a host's moved backends have their server rows read exactly. The rows
- * of every host cost hosts × replicas, so a share of 1/EXACT_EVERY of them is read each second;
- * a second's rates come from the split of the exact backend totals, and the exact rows only set
- * right how the log's sample split them (and bring the response-time averages), so every 30 s.
- */
-export const EXACT_EVERY = 30;
+/** Every this many readings a host's moved backends have their server rows read exactly. */
+export const EXACT_EVERY = 10;
 
 /** Per backend, per server: the requests and the 5xx answers among the log lines of one read. */
 export type LogCounts = Map<string, Map<string, { requests: number; errors: number }>>;
@@ -59,26 +49,6 @@ export function splitWhole(total: number, weights: readonly number[]): number[] 
 }
 
 /**
- * Whether a moved backend's server rows must be read exactly rather than estimated: on the host's
- * turn (`exactDue`), and where an estimate would get things wrong: no reading before (`was`),
- * another set of servers (also one swapped for another, the count unchanged: its requests are in
- * the log but it has no row; `known`, the servers of its last rows), counters that went back (a
- * reload), nothing to split by (`lines`, the backend's log lines: none on a TCP route).
- */
-export function mustReadExactly(was: StatRow | undefined, b: StatRow, known: ReadonlySet<string> | ReadonlyMap<string, unknown>, lines: ReadonlyMap<string, { requests: number }> | undefined, exactDue: boolean): boolean {
-  if (exactDue || !was || was.act !== b.act || was.iid !== b.iid || known.size === 0 || requestsOf(b) < requestsOf(was)) return true;
-  if (lines === undefined) return true;
-  // forEach, not for…of over entries: this runs for every replica logged on every host each second
-  let logged = 0;
-  let unknown = false;
-  lines.forEach((c, server) => {
-    if (!known.has(server)) unknown = true;
-    logged += c.requests;
-  });
-  return unknown || logged === 0;
-}
-
-/**
  * For the backends that moved this second (`moved`, from serverReads): which to read exactly and
  * the estimated server rows of the rest. `counts`: this second's log lines of the host (null when
  * the log was not read); `exactDue`: the host's turn for exact rows.
@@ -98,12 +68,18 @@ export function planServerRows(prev: IngressReading | undefined, moved: readonly
     const was = before.get(b.pxname);
     const servers = (was && rowsOf.get(b.pxname)) || [];
     const lines = counts?.get(b.pxname);
-    if (mustReadExactly(was, b, new Set(servers.map((r) => r.svname)), lines, exactDue)) {
+    const delta = was ? requestsOf(b) - requestsOf(was) : -1;
+    const logged = lines ? [...lines.values()].reduce((n, c) => n + c.requests, 0) : 0;
+    // what an estimate would get wrong: another set of servers (also one swapped for another, the
+    // count unchanged: its requests are in the log but it has no row), counters that went back (a
+    // reload), nothing to split by
+    const known = new Set(servers.map((r) => r.svname));
+    const unknownLogged = lines !== undefined && [...lines.keys()].some((server) => !known.has(server));
+    if (exactDue || !was || was.act !== b.act || was.iid !== b.iid || servers.length === 0 || delta < 0 || logged === 0 || unknownLogged) {
       plan.exact.push(b);
       continue;
     }
-    const delta = requestsOf(b) - requestsOf(was!);
-    const errorsDelta = Math.max(0, (b.hrsp5xx ?? 0) - (was!.hrsp5xx ?? 0));
+    const errorsDelta = Math.max(0, (b.hrsp5xx ?? 0) - (was.hrsp5xx ?? 0));
     const requestParts = splitWhole(delta, servers.map((s) => lines!.get(s.svname)?.requests ?? 0));
     const loggedErrors = servers.map((s) => lines!.get(s.svname)?.errors ?? 0);
     // 5xx answers the sample did not catch are spread as the requests were
