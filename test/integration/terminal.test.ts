@@ -60,6 +60,8 @@ async function until(what: string, ok: () => boolean, timeoutMs: number, detail:
   }
 }
 
+/** The replica the shell test stopped at its end. */
+let stoppedHere = '';
 const boxes = async () => (await call(t.plane, 'replica.list', { service: 'term/box' })) as ReplicaStatus[];
 const labHost = (name: string) => lab.hosts[Number(name.slice(1)) - 1]!;
 
@@ -109,6 +111,7 @@ test('a shell answers hostname with the container\'s, sees a resize, and ends wi
   assert.ok(opened, 'an event says a terminal was opened');
   assert.equal(opened.data?.['transport'], 'websocket');
 
+  stoppedHere = r.name;
   await dockerCli(labHost(r.host), ['stop', '-t', '1', r.id]);
   const error = await Promise.race([term.ended, new Promise<'late'>((res) => setTimeout(() => res('late'), 15_000))]);
   assert.equal(error, null, 'it ended by itself');
@@ -117,7 +120,8 @@ test('a shell answers hostname with the container\'s, sees a resize, and ends wi
 });
 
 test('a command runs and its exit ends the terminal with its code', { timeout: 20_000 }, async () => {
-  const r = (await boxes()).find((b) => b.state === 'running')!;
+  // not the replica the test above stopped: the list may not say so yet
+  const r = (await boxes()).find((b) => b.state === 'running' && b.name !== stoppedHere)!;
   const term = open(r.name, ['sh', '-c', 'echo done-here; exit 3']);
   assert.equal(await term.ended, null);
   assert.match(term.text(), /done-here/);
